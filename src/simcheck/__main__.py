@@ -1,0 +1,3 @@
+from simcheck.cli import main
+
+main()

@@ -1,0 +1,304 @@
+"""Text alignment of one document pair: which passages of ``a`` come from ``b``.
+
+Seed, extend, filter, in the manner of the PAN text-alignment systems:
+
+1. **Seeds.** Shared word n-grams of stems (verbatim and edited copying), and sentence
+   pairs whose TF-IDF cosine and stem Dice are both high (paraphrase).
+2. **Extension.** Seeds close to each other on *both* sides (within ``max_gap`` words)
+   are merged into rectangles ``[a_first, a_last) x [b_first, b_last)`` of tokens,
+   repeatedly, until nothing more merges.
+3. **Filtering.** Passages shorter than ``min_words`` or too thin in evidence are
+   dropped; passages overlapping in ``a`` keep only the better supported one.
+
+The aligner is a pure function of two texts and a :class:`~simcheck.config.CheckConfig`,
+so any worker can call it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .config import CheckConfig
+from .fingerprint import shingle_hashes, word_hashes
+from .models import Passage
+from .tokens import Tokens
+
+# Share of a passage's words that seeds must cover for it to count as evidence, and
+# above which it is called an edited copy rather than a paraphrase.
+_MIN_DENSITY = 0.3
+_EDITED_DENSITY = 0.5
+# An n-gram more frequent than this on either side is a stock phrase, not evidence.
+_MAX_SEED_REPEATS = 8
+
+
+@dataclass
+class _Rect:
+    """Token rectangle of evidence: ``[a_first, a_last)`` of a, ``[b_first, b_last)`` of b."""
+
+    a_first: int
+    a_last: int
+    b_first: int
+    b_last: int
+
+    def absorb(self, other: _Rect) -> None:
+        self.a_first = min(self.a_first, other.a_first)
+        self.a_last = max(self.a_last, other.a_last)
+        self.b_first = min(self.b_first, other.b_first)
+        self.b_last = max(self.b_last, other.b_last)
+
+    def near(self, other: _Rect, gap: int) -> bool:
+        return (
+            other.a_first <= self.a_last + gap
+            and other.a_last >= self.a_first - gap
+            and other.b_first <= self.b_last + gap
+            and other.b_last >= self.b_first - gap
+        )
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def _ngram_seeds(ta: Tokens, tb: Tokens, n: int) -> list[_Rect]:
+    """Every shared n-gram of stems that is not made of function words alone."""
+    if len(ta) < n or len(tb) < n:
+        return []
+    ha = shingle_hashes(word_hashes(ta.stems), n)
+    hb = shingle_hashes(word_hashes(tb.stems), n)
+    # An n-gram made only of stop words ("it is a") is no evidence.
+    content_a = _any_content(ta.stopword_mask, n)
+    content_b = _any_content(tb.stopword_mask, n)
+    ha_idx = np.flatnonzero(content_a)
+    hb_idx = np.flatnonzero(content_b)
+    order = np.argsort(hb[hb_idx], kind="stable")
+    hb_sorted = hb[hb_idx][order]
+    hb_pos = hb_idx[order]
+    lo = np.searchsorted(hb_sorted, ha[ha_idx], side="left")
+    hi = np.searchsorted(hb_sorted, ha[ha_idx], side="right")
+    counts = hi - lo
+    keep = (counts > 0) & (counts <= _MAX_SEED_REPEATS)
+    seeds: list[_Rect] = []
+    for i, start, stop in zip(ha_idx[keep].tolist(), lo[keep].tolist(), hi[keep].tolist()):
+        for j in hb_pos[start:stop].tolist():
+            seeds.append(_Rect(i, i + n, j, j + n))
+    return seeds
+
+
+def _any_content(stop_mask: np.ndarray, n: int) -> np.ndarray:
+    content = (~stop_mask).astype(np.int64)
+    window_sums = np.convolve(content, np.ones(n, dtype=np.int64), mode="valid")
+    return window_sums > 0
+
+
+def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
+    """Sentence pairs similar enough in content words to be a paraphrase of each other."""
+    sa, sb = ta.sentences, tb.sentences
+    if not sa or not sb:
+        return []
+    bags_a = [_content_stems(ta, s.first, s.last) for s in sa]
+    bags_b = [_content_stems(tb, s.first, s.last) for s in sb]
+    if not any(bags_a) or not any(bags_b):
+        return []
+    # IDF over the sentences of both texts (tf-isf): words common in the pair weigh less.
+    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(bags_a + bags_b)
+    cosine = (matrix[: len(sa)] @ matrix[len(sa) :].T).tocoo()
+    seeds: list[_Rect] = []
+    for i, j, value in zip(cosine.row.tolist(), cosine.col.tolist(), cosine.data.tolist()):
+        if value < config.sentence_cosine:
+            continue
+        set_a, set_b = set(bags_a[i]), set(bags_b[j])
+        dice = 2 * len(set_a & set_b) / (len(set_a) + len(set_b))
+        if dice >= config.sentence_dice:
+            seeds.append(_Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last))
+    return seeds
+
+
+def _content_stems(tokens: Tokens, first: int, last: int) -> list[str]:
+    stems, stop = tokens.stems, tokens.stopword_mask
+    return [stems[k] for k in range(first, last) if not stop[k]]
+
+
+@dataclass
+class _Group:
+    """Merged evidence: the bounding rectangle and the seeds inside it."""
+
+    rect: _Rect
+    members: list[_Rect]
+
+
+def _merge(rects: list[_Rect], gap: int) -> list[_Group]:
+    """Merge rectangles that lie within ``gap`` tokens of each other on both sides."""
+    groups = [_Group(_Rect(r.a_first, r.a_last, r.b_first, r.b_last), [r]) for r in rects]
+    while True:
+        groups.sort(key=lambda g: (g.rect.a_first, g.rect.b_first))
+        merged: list[_Group] = []
+        active: list[_Group] = []
+        for group in groups:
+            rect = group.rect
+            active = [g for g in active if g.rect.a_last + gap >= rect.a_first]
+            target: _Group | None = None
+            best = 0
+            for other in active:
+                if other.rect.near(rect, gap):
+                    distance = abs(rect.b_first - other.rect.b_last)
+                    if target is None or distance < best:
+                        target, best = other, distance
+            if target is None:
+                merged.append(group)
+                active.append(group)
+            else:
+                target.rect.absorb(rect)
+                target.members.extend(group.members)
+        if len(merged) == len(groups):
+            return merged
+        groups = merged
+
+
+def _trim(group: _Group, free: np.ndarray) -> _Rect | None:
+    """The group's longest stretch of ``a`` not yet claimed by a better passage, with the
+    ``b`` range of the seeds inside that stretch."""
+    window = free[group.rect.a_first : group.rect.a_last]
+    if window.all():
+        return group.rect
+    best_first, best_len, run_first = 0, 0, None
+    for offset, is_free in enumerate(np.append(window, False).tolist()):
+        if is_free and run_first is None:
+            run_first = offset
+        elif not is_free and run_first is not None:
+            if offset - run_first > best_len:
+                best_first, best_len = run_first, offset - run_first
+            run_first = None
+    a_first = group.rect.a_first + best_first
+    a_last = a_first + best_len
+    inside = [m for m in group.members if m.a_first >= a_first and m.a_last <= a_last]
+    if not inside:
+        return None
+    return _Rect(
+        min(m.a_first for m in inside),
+        max(m.a_last for m in inside),
+        min(m.b_first for m in inside),
+        max(m.b_last for m in inside),
+    )
+
+
+def _coverage(length: int, rects: list[_Rect], side: str) -> np.ndarray:
+    covered = np.zeros(length + 1, dtype=np.int64)
+    for r in rects:
+        first, last = (r.a_first, r.a_last) if side == "a" else (r.b_first, r.b_last)
+        covered[first] += 1
+        covered[last] -= 1
+    return np.cumsum(covered[:-1]) > 0
+
+
+def _dice(a: list[str], b: list[str]) -> float:
+    if not a and not b:
+        return 0.0
+    common = sum((Counter(a) & Counter(b)).values())
+    return 2 * common / (len(a) + len(b))
+
+
+def _passage_end(tokens: Tokens, last: int) -> int:
+    """Character end of tokens ending at ``last``, with the sentence's closing punctuation
+    when the passage ends where its sentence does."""
+    end = int(tokens.ends[last - 1])
+    for sentence in tokens.sentences:
+        if sentence.first < last <= sentence.last:
+            return sentence.end if sentence.last == last else end
+    return end
+
+
+def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> list[Passage]:
+    """Align two tokenised texts; see :func:`align_passages`."""
+    config = config or CheckConfig()
+    word_seeds = _ngram_seeds(ta, tb, config.seed_size)
+    sentence_seeds = _sentence_seeds(ta, tb, config)
+    if not word_seeds and not sentence_seeds:
+        return []
+    evidence_a = _coverage(len(ta), word_seeds + sentence_seeds, "a")
+    word_evidence_a = _coverage(len(ta), word_seeds, "a")
+    content_evidence_a = evidence_a & ~ta.stopword_mask
+    min_content = (config.min_words + 1) // 2
+    def supported(rect: _Rect) -> bool:
+        words = rect.a_last - rect.a_first
+        if words < config.min_words:
+            return False
+        if float(evidence_a[rect.a_first : rect.a_last].mean()) < _MIN_DENSITY:
+            return False
+        # Shared function words and one shared noun ("in the north") are chance, not
+        # copying: ask for several shared content words.
+        return int(content_evidence_a[rect.a_first : rect.a_last].sum()) >= min_content
+
+    groups = [g for g in _merge(word_seeds + sentence_seeds, config.max_gap) if supported(g.rect)]
+    # Where passages overlap in a (one text matching two places of b), the better
+    # supported one keeps the shared words and the other keeps the rest.
+    groups.sort(
+        key=lambda g: (-int(evidence_a[g.rect.a_first : g.rect.a_last].sum()), g.rect.a_first, g.rect.b_first)
+    )
+    free = np.ones(len(ta), dtype=bool)
+    passages: list[Passage] = []
+    for group in groups:
+        rect = _trim(group, free)
+        if rect is None or not supported(rect):
+            continue
+        free[rect.a_first : rect.a_last] = False
+        passages.append(_make_passage(ta, tb, rect, word_evidence_a))
+    passages.sort(key=lambda p: (p.a_start, p.b_start))
+    return passages
+
+
+def _make_passage(ta: Tokens, tb: Tokens, rect: _Rect, word_evidence_a: np.ndarray) -> Passage:
+    a_start = int(ta.starts[rect.a_first])
+    b_start = int(tb.starts[rect.b_first])
+    same_words = ta.normal[rect.a_first : rect.a_last] == tb.normal[rect.b_first : rect.b_last]
+    if same_words:
+        kind = "verbatim"
+    elif word_evidence_a[rect.a_first : rect.a_last].mean() >= _EDITED_DENSITY:
+        kind = "edited"
+    else:
+        kind = "paraphrase"
+    score = _dice(ta.stems[rect.a_first : rect.a_last], tb.stems[rect.b_first : rect.b_last])
+    return Passage(
+        a_start=a_start,
+        a_end=_passage_end(ta, rect.a_last),
+        b_start=b_start,
+        b_end=_passage_end(tb, rect.b_last),
+        words=rect.a_last - rect.a_first,
+        score=score,
+        kind=kind,
+    )
+
+
+def align_passages(
+    submission: str, source: str, *, config: CheckConfig | None = None
+) -> list[Passage]:
+    """Passages of ``submission`` that come from ``source``, with character offsets.
+
+    Parameters
+    ----------
+    submission, source : str
+        The two texts, exactly as loaded.
+    config : CheckConfig, optional
+        ``seed_size``, ``max_gap``, ``min_words``, ``sentence_cosine``,
+        ``sentence_dice`` and ``language`` apply.
+
+    Returns
+    -------
+    list of Passage
+        Ordered by position in ``submission``; ``submission[p.a_start:p.a_end]`` and
+        ``source[p.b_start:p.b_end]`` are the two sides.
+
+    Examples
+    --------
+    >>> src = ("The Berlin Wall went up in August 1961 and divided the city for "
+    ...        "twenty-eight years. Many families were separated overnight.")
+    >>> sub = "As we know, the Berlin Wall went up in August 1961 and divided the city."
+    >>> [(sub[p.a_start:p.a_end], p.kind) for p in align_passages(sub, src)]
+    [('the Berlin Wall went up in August 1961 and divided the city.', 'verbatim')]
+    """
+    config = config or CheckConfig()
+    return align_tokens(Tokens(submission, config.language), Tokens(source, config.language), config)

@@ -1,0 +1,156 @@
+"""The ``simcheck`` command: a thin click layer over the library.
+
+Exit codes: 0 done, 1 error (``Error: ...`` on one line), 2 usage error, 3 when
+``--fail-above`` is exceeded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .config import CheckConfig
+from .errors import SimcheckError
+from .load import load_text
+from .models import CheckResult
+from .pipeline import check as run_check
+from .report import FORMATS, render
+from .report.text import render_to
+
+EXIT_FAIL_ABOVE = 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_CONFIG_HELP = {
+    "shingle_size": "Words per shingle in fingerprints and MinHash.",
+    "winnow_window": "Winnowing window (fingerprint density).",
+    "seed_size": "Words per n-gram seed in alignment.",
+    "max_gap": "Words between two pieces of evidence still merged into one passage.",
+    "min_words": "Shortest passage reported, in words.",
+    "sentence_cosine": "Sentence TF-IDF cosine that seeds a paraphrase.",
+    "sentence_dice": "Sentence stem Dice also required of a paraphrase seed.",
+    "num_perm": "MinHash permutations.",
+    "seed": "MinHash seed.",
+    "max_candidates": "Corpus documents aligned, by shared fingerprints.",
+    "tfidf_neighbours": "Nearest documents by TF-IDF cosine also aligned.",
+    "min_tfidf_cosine": "Lowest TF-IDF cosine of a neighbour that is aligned.",
+    "max_fingerprint_df": "Share of corpus documents above which a fingerprint is ignored.",
+    "language": "Stemmer language.",
+}
+
+
+def config_options(func: F) -> F:
+    """Add one ``--option`` per :class:`CheckConfig` field, same name with dashes."""
+    for field in reversed(dataclasses.fields(CheckConfig)):
+        kind = {"int": int, "float": float, "str": str}[str(field.type)]
+        func = click.option(
+            f"--{field.name.replace('_', '-')}",
+            field.name,
+            type=kind,
+            default=None,
+            show_default=str(field.default),
+            help=_CONFIG_HELP[field.name],
+        )(func)
+    return func
+
+
+def _config_from(options: dict[str, Any]) -> CheckConfig:
+    changes = {name: value for name, value in options.items() if value is not None}
+    try:
+        return CheckConfig(**changes)
+    except SimcheckError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="simcheck")
+def main() -> None:
+    """simcheck: find copied and rewritten passages in essays, offline.
+
+    It flags likely copying for a person to judge; it does not prove it.
+    """
+
+
+@main.command()
+@click.argument("essay", metavar="ESSAY")
+@click.option(
+    "--corpus",
+    "-c",
+    required=True,
+    type=click.Path(file_okay=False, dir_okay=True, path_type=Path),
+    help="Folder of known essays to check against (read recursively).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file instead of the terminal.",
+)
+@click.option(
+    "--fail-above",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Exit with code 3 when the similarity exceeds PERCENT.",
+)
+@config_options
+def check(
+    essay: str,
+    corpus: Path,
+    fmt: str,
+    output: Path | None,
+    fail_above: float | None,
+    **options: Any,
+) -> None:
+    """Check ESSAY against a corpus and show the overlapping passages.
+
+    ESSAY is a .txt, .md, .html, .docx, .pdf, .odt or .rtf file, or - for standard
+    input. The similarity is the share of the essay's words inside flagged passages.
+
+    \b
+    Example:
+      simcheck check my-essay.docx --corpus corpora/coldwar
+      simcheck check essay.txt -c corpora/coldwar --format json -o report.json
+    """
+    config = _config_from(options)
+    try:
+        submission = load_text(sys.stdin.read(), "<stdin>") if essay == "-" else Path(essay)
+        result = run_check(submission, str(corpus), config=config)
+    except SimcheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    _emit(result, fmt, output)
+    if fail_above is not None and result.similarity > fail_above:
+        sys.exit(EXIT_FAIL_ABOVE)
+
+
+def _emit(result: CheckResult, fmt: str, output: Path | None) -> None:
+    if output is not None:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(render(result, fmt), encoding="utf-8", newline="")
+        except OSError as exc:
+            raise click.ClickException(f"{output}: cannot write the report ({exc.strerror})") from None
+        click.echo(f"Wrote {output}", err=True)
+    elif fmt == "text":
+        render_to(Console(highlight=False), result)
+    else:
+        click.echo(render(result, fmt), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

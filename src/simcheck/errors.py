@@ -1,0 +1,35 @@
+"""Exceptions raised by simcheck.
+
+Every exception the library raises on purpose derives from :class:`SimcheckError`, so a
+caller (the CLI among them) can catch one class::
+
+    SimcheckError
+    ├── ConfigError      a setting is out of range or unknown
+    ├── InputError       a document cannot be read: empty, binary, corrupt, undecodable
+    └── CorpusError      a corpus is missing, empty or unusable
+
+Messages are one line, name the file or setting, and say what to do.
+"""
+
+from __future__ import annotations
+
+
+class SimcheckError(Exception):
+    """Base class of every error simcheck raises on purpose."""
+
+
+class ConfigError(SimcheckError, ValueError):
+    """A setting is unknown or outside its allowed range."""
+
+
+class InputError(SimcheckError):
+    """A document cannot be read as text."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class CorpusError(SimcheckError):
+    """A corpus is missing, empty or unusable."""

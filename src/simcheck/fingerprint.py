@@ -1,0 +1,116 @@
+"""Stable shingle hashes, winnowed fingerprints and MinHash signatures.
+
+Hashes are derived from BLAKE2b of each word, never from Python's salted ``hash()``, so
+they are the same in every process and can be stored. Shingle hashes are computed for a
+whole document at once with numpy (a polynomial over the word hashes, wrapping mod 2**64).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, so multiplication is invertible
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_MASK32 = 0xFFFFFFFF
+
+
+@lru_cache(maxsize=1 << 18)
+def word_hash(word: str) -> int:
+    """Stable unsigned 64-bit hash of one word.
+
+    >>> word_hash("stalin") == word_hash("stalin")
+    True
+    >>> word_hash("stalin") != word_hash("Stalin")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """Hashes of a sequence of words as a ``uint64`` array."""
+    return np.fromiter((word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    # splitmix64 finaliser: spreads the polynomial's low-entropy bits over all 64.
+    values = values ^ (values >> np.uint64(30))
+    values = values * _MIX1
+    values = values ^ (values >> np.uint64(27))
+    values = values * _MIX2
+    return values ^ (values >> np.uint64(31))
+
+
+def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
+    """Hash of every run of ``size`` consecutive words, in order.
+
+    There are ``max(0, n - size + 1)`` of them for ``n`` words.
+
+    >>> h = word_hashes("the iron curtain fell the iron curtain".split())
+    >>> s = shingle_hashes(h, 3)
+    >>> len(s), bool(s[0] == s[4]), bool(s[0] == s[1])
+    (5, True, False)
+    """
+    n = int(hashes.shape[0]) - size + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    combined = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(size):  # a loop over the k positions, not over shingles
+            combined = combined * _MULTIPLIER + hashes[offset : offset + n]
+        return _mix(combined)
+
+
+def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
+    """Positions of the winnowed fingerprints (Schleimer, Wilkerson & Aiken 2003).
+
+    The minimum hash of every ``window`` consecutive shingles is kept, so any run of
+    ``window`` shared shingles shares at least one fingerprint.
+
+    >>> winnow(np.array([5, 3, 9, 1, 7, 8], dtype=np.uint64), 3).tolist()
+    [1, 3]
+    """
+    n = int(hashes.shape[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if n <= window:
+        return np.array([int(np.argmin(hashes))], dtype=np.int64)
+    views = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    picks = np.argmin(views, axis=1) + np.arange(views.shape[0])
+    return np.unique(picks).astype(np.int64)
+
+
+def fingerprints(hashes: np.ndarray, shingle_size: int, window: int) -> np.ndarray:
+    """Sorted unique winnowed shingle hashes of a document's word hashes."""
+    shingles = shingle_hashes(hashes, shingle_size)
+    return np.unique(shingles[winnow(shingles, window)])
+
+
+def _low32(value: np.uint64) -> int:
+    return int(value) & _MASK32
+
+
+def minhash(shingles: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> MinHash:
+    """datasketch MinHash of a set of shingle hashes.
+
+    >>> a = minhash(np.arange(1, 200, dtype=np.uint64))
+    >>> b = minhash(np.arange(1, 200, dtype=np.uint64))
+    >>> a.jaccard(b)
+    1.0
+    """
+    signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=_low32)
+    if shingles.shape[0]:
+        signature.update_batch(np.unique(shingles))
+    return signature
+
+
+def jaccard_estimate(a: np.ndarray, b: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> float:
+    """MinHash estimate of the Jaccard similarity of two shingle sets (0 if either is empty)."""
+    if a.shape[0] == 0 or b.shape[0] == 0:
+        return 0.0
+    return float(minhash(a, num_perm=num_perm, seed=seed).jaccard(minhash(b, num_perm=num_perm, seed=seed)))

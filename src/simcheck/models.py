@@ -1,0 +1,240 @@
+"""The data passed between stages and returned to callers.
+
+Offsets are always character offsets into ``Document.text`` (end exclusive), so that
+``document.text[start:end]`` is exactly what a report shows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+#: Columns of a match row, in order: the public JSON/CSV contract.
+MATCH_COLUMNS = (
+    "submission",
+    "source",
+    "submission_start",
+    "submission_end",
+    "source_start",
+    "source_end",
+    "submission_text",
+    "source_text",
+    "words",
+    "score",
+    "kind",
+)
+
+#: Columns of a source row (one per corpus document that shares a passage).
+SOURCE_COLUMNS = (
+    "submission",
+    "source",
+    "similarity",
+    "words",
+    "passages",
+    "tfidf_cosine",
+    "jaccard_estimate",
+)
+
+#: Kinds of passage, from closest to loosest.
+KINDS = ("verbatim", "edited", "paraphrase")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded document.
+
+    Attributes
+    ----------
+    doc_id : str
+        Stable name: the path as given for a submission, the path relative to the
+        corpus root for a corpus document.
+    text : str
+        The exact extracted text; every offset refers into it.
+    path : str or None
+        The file it came from, or None for text given directly.
+    meta : Mapping
+        Format and decoding details (``format``, ``encoding``).
+    """
+
+    doc_id: str
+    text: str
+    path: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage aligned between two texts ``a`` (submission) and ``b`` (source).
+
+    Attributes
+    ----------
+    a_start, a_end, b_start, b_end : int
+        Character offsets, end exclusive.
+    words : int
+        Words of ``a`` inside the passage.
+    score : float
+        Dice coefficient of the two sides' word stems, in [0, 1]: 1 for a verbatim copy.
+    kind : str
+        ``verbatim``, ``edited`` or ``paraphrase``.
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    words: int
+    score: float
+    kind: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A reported passage: a :class:`Passage` with both documents named and quoted."""
+
+    submission: str
+    source: str
+    submission_start: int
+    submission_end: int
+    source_start: int
+    source_end: int
+    submission_text: str
+    source_text: str
+    words: int
+    score: float
+    kind: str
+
+    @classmethod
+    def from_passage(cls, passage: Passage, submission: Document, source: Document) -> Match:
+        return cls(
+            submission=submission.doc_id,
+            source=source.doc_id,
+            submission_start=passage.a_start,
+            submission_end=passage.a_end,
+            source_start=passage.b_start,
+            source_end=passage.b_end,
+            submission_text=submission.text[passage.a_start : passage.a_end],
+            source_text=source.text[passage.b_start : passage.b_end],
+            words=passage.words,
+            score=passage.score,
+            kind=passage.kind,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        row = {name: getattr(self, name) for name in MATCH_COLUMNS}
+        row["score"] = round(self.score, 4)
+        return row
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """How much of a submission one corpus document covers.
+
+    Attributes
+    ----------
+    submission, source : str
+        Document ids.
+    similarity : float
+        Percentage of the submission's words inside passages shared with this source.
+    words : int
+        Submission words inside those passages.
+    passages : int
+        Number of passages.
+    tfidf_cosine : float
+        Whole-document TF-IDF cosine (topic closeness, not evidence of copying).
+    jaccard_estimate : float
+        MinHash estimate of the Jaccard similarity of the two shingle sets; near 1 for
+        near-duplicate documents.
+    """
+
+    submission: str
+    source: str
+    similarity: float
+    words: int
+    passages: int
+    tfidf_cosine: float
+    jaccard_estimate: float
+
+    def to_dict(self) -> dict[str, Any]:
+        row = {name: getattr(self, name) for name in SOURCE_COLUMNS}
+        for name in ("similarity",):
+            row[name] = round(row[name], 2)
+        for name in ("tfidf_cosine", "jaccard_estimate"):
+            row[name] = round(row[name], 4)
+        return row
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One checked submission: its size and headline similarity percentage."""
+
+    path: str
+    words: int
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "words": self.words, "similarity": round(self.similarity, 2)}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The result of checking submissions against a corpus.
+
+    Attributes
+    ----------
+    documents : tuple of DocumentSummary
+        Each submission with its similarity percentage.
+    matches : tuple of Match
+        Every reported passage, ordered by submission, then position.
+    sources : tuple of SourceResult
+        Per submission, the corpus documents it overlaps, most covering first.
+    settings : dict
+        The :class:`~simcheck.config.CheckConfig` used.
+    version : str
+        simcheck version.
+    skipped : tuple of str
+        One-line reasons for corpus files that could not be read.
+    stats : dict
+        Counts per stage (corpus documents, fingerprints, candidates, passages).
+    """
+
+    documents: tuple[DocumentSummary, ...]
+    matches: tuple[Match, ...]
+    sources: tuple[SourceResult, ...]
+    settings: dict[str, Any]
+    version: str
+    skipped: tuple[str, ...] = ()
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def similarity(self) -> float:
+        """Headline percentage of the first (usually only) submission."""
+        return self.documents[0].similarity if self.documents else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "settings": dict(self.settings),
+            "documents": [d.to_dict() for d in self.documents],
+            "sources": [s.to_dict() for s in self.sources],
+            "matches": [m.to_dict() for m in self.matches],
+            "skipped": list(self.skipped),
+            "stats": dict(self.stats),
+        }
+
+    def to_json(self) -> str:
+        """The JSON report: byte-identical for the same inputs and settings."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per match, columns as in the JSON contract (the CSV report)."""
+        rows = [m.to_dict() for m in self.matches]
+        return pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
+
+    def sources_frame(self) -> pd.DataFrame:
+        """One row per (submission, source) pair with its scores."""
+        rows = [s.to_dict() for s in self.sources]
+        return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))

@@ -1,0 +1,130 @@
+"""One-call checks over the stages: load, tokens, retrieve, align, score."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from . import __version__
+from .align import align_tokens
+from .config import CheckConfig
+from .fingerprint import jaccard_estimate, shingle_hashes, word_hashes
+from .load import is_supported, load_document, load_text
+from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
+from .retrieve import Corpus, ProgressCallback, open_corpus
+from .score import similarity_percent
+from .tokens import Tokens
+
+SubmissionLike = Document | str | os.PathLike[str]
+
+
+def as_document(submission: SubmissionLike) -> Document:
+    """A :class:`Document` from a document, a file path, or the text itself.
+
+    A string is read as a path when it names an existing file or ends in a supported
+    suffix (so a mistyped file name is an error, not a one-line essay).
+
+    >>> as_document("The Thaw began in 1953. Stalin had died.").doc_id
+    '<text>'
+    """
+    if isinstance(submission, Document):
+        return submission
+    if isinstance(submission, os.PathLike):
+        return load_document(submission)
+    looks_like_path = "\n" not in submission and len(submission) < 4096
+    if looks_like_path and (os.path.isfile(submission) or is_supported(submission.strip())):
+        return load_document(submission)
+    return load_text(submission)
+
+
+def check(
+    submission: SubmissionLike,
+    corpus: Corpus | str | os.PathLike[str] | Sequence[Document],
+    *,
+    config: CheckConfig | None = None,
+    progress: ProgressCallback | None = None,
+) -> CheckResult:
+    """Check one essay against a corpus.
+
+    Parameters
+    ----------
+    submission : Document, path or str
+        The essay: a loaded document, a file path, or its text.
+    corpus : Corpus, path or list of Document
+        A corpus folder (indexed in memory) or a ready :class:`Corpus`.
+    config : CheckConfig, optional
+        Settings; the defaults suit essays.
+    progress : callable, optional
+        ``progress(done, total)`` while a corpus folder is indexed.
+
+    Returns
+    -------
+    CheckResult
+        The similarity percentage, the sources ranked by how much of the essay they
+        cover, and every flagged passage with offsets on both sides.
+
+    Raises
+    ------
+    InputError
+        The submission cannot be read.
+    CorpusError
+        The corpus is missing or empty.
+
+    Examples
+    --------
+    >>> source = Document("berlin.txt", "In August 1961 East German soldiers began "
+    ...     "building the wall that would divide Berlin for twenty-eight years.")
+    >>> result = check("Everyone knows that in August 1961 East German soldiers began "
+    ...     "building the wall that would divide Berlin for decades.", [source])
+    >>> round(result.similarity), result.matches[0].kind
+    (87, 'edited')
+    """
+    config = config or CheckConfig()
+    document = as_document(submission)
+    index = open_corpus(corpus, config, progress=progress)
+    tokens = Tokens(document.text, config.language)
+    own = index.index_of_path(document.path)
+    candidates = index.candidates(tokens, exclude=[own] if own is not None else [])
+    matches: list[Match] = []
+    sources: list[SourceResult] = []
+    query_shingles = shingle_hashes(word_hashes(tokens.stems), config.shingle_size)
+    for candidate in candidates:
+        source = index.documents[candidate.index]
+        source_tokens = index.tokens(candidate.index)
+        passages = align_tokens(tokens, source_tokens, config)
+        if not passages:
+            continue
+        spans = [(p.a_start, p.a_end) for p in passages]
+        percent = similarity_percent(tokens, spans)
+        source_shingles = shingle_hashes(word_hashes(source_tokens.stems), config.shingle_size)
+        sources.append(
+            SourceResult(
+                submission=document.doc_id,
+                source=source.doc_id,
+                similarity=percent,
+                words=round(percent * len(tokens) / 100),
+                passages=len(passages),
+                tfidf_cosine=candidate.tfidf_cosine,
+                jaccard_estimate=jaccard_estimate(
+                    query_shingles, source_shingles, num_perm=config.num_perm, seed=config.seed
+                ),
+            )
+        )
+        matches.extend(Match.from_passage(p, document, source) for p in passages)
+    matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
+    sources.sort(key=lambda s: (-s.similarity, s.source))
+    overall = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in matches])
+    return CheckResult(
+        documents=(DocumentSummary(document.doc_id, len(tokens), overall),),
+        matches=tuple(matches),
+        sources=tuple(sources),
+        settings=config.to_dict(),
+        version=__version__,
+        skipped=index.skipped,
+        stats={
+            "corpus_documents": len(index),
+            "candidates": len(candidates),
+            "sources": len(sources),
+            "passages": len(matches),
+        },
+    )

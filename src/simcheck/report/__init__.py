@@ -1,0 +1,31 @@
+"""Render a :class:`~simcheck.models.CheckResult` as text, JSON or CSV.
+
+JSON and CSV are byte-identical for the same inputs and settings: stable ordering, fixed
+float rounding, and the CSV built from ``to_frame()`` so it never disagrees with pandas.
+"""
+
+from __future__ import annotations
+
+from ..models import CheckResult
+from .text import render_text
+
+FORMATS = ("text", "json", "csv")
+
+
+def to_csv(result: CheckResult) -> str:
+    """The matches as CSV, one row per passage (columns as in the JSON contract)."""
+    return str(result.to_frame().to_csv(index=False, lineterminator="\n"))
+
+
+def render(result: CheckResult, fmt: str, *, width: int = 100) -> str:
+    """The report in ``fmt`` (``text``, ``json`` or ``csv``) as a string."""
+    if fmt == "json":
+        return result.to_json()
+    if fmt == "csv":
+        return to_csv(result)
+    if fmt == "text":
+        return render_text(result, width=width, color=False)
+    raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+__all__ = ["FORMATS", "render", "render_text", "to_csv"]

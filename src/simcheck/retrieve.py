@@ -1,0 +1,243 @@
+"""Candidate sources for a query document, each with its evidence.
+
+Copying is partial: a 100-word passage in a 2,000-word essay barely moves a
+whole-document similarity. So candidates come from *containment* evidence, the query's
+winnowed shingle fingerprints looked up in the corpus' fingerprint table, plus the
+nearest documents by whole-document TF-IDF cosine, so that a paraphrase sharing no
+shingle is still examined. A candidate is approximate; only alignment makes a match.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .config import CheckConfig
+from .errors import CorpusError
+from .fingerprint import fingerprints, word_hashes
+from .load import load_folder
+from .models import Document
+from .tokens import STOP_WORDS, Tokens, fast_normal_words, stem
+
+#: Corpora smaller than this keep every fingerprint: document frequencies of a handful
+#: of documents say nothing about which phrases are common.
+_MIN_DOCS_FOR_DF_CAP = 20
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A corpus document worth aligning with the query.
+
+    Attributes
+    ----------
+    index : int
+        Position in the corpus (internal; reports use ``doc_id``).
+    doc_id : str
+        The corpus document.
+    shared_fingerprints : int
+        Query fingerprints also found in this document.
+    tfidf_cosine : float
+        Whole-document TF-IDF cosine with the query.
+    """
+
+    index: int
+    doc_id: str
+    shared_fingerprints: int
+    tfidf_cosine: float
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def _content(stems: Sequence[str], normal: Sequence[str]) -> list[str]:
+    return [s for s, w in zip(stems, normal) if w not in STOP_WORDS]
+
+
+class Corpus:
+    """Known documents to check against, fingerprinted and TF-IDF indexed in memory.
+
+    Parameters
+    ----------
+    documents : sequence of Document
+        The corpus; ``doc_id`` must be unique.
+    config : CheckConfig, optional
+        ``shingle_size``, ``winnow_window`` and ``language`` shape the index.
+    skipped : sequence of str, optional
+        Reasons for files that could not be loaded, carried into reports.
+    progress : callable, optional
+        Called as ``progress(done, total)`` while documents are indexed.
+
+    Examples
+    --------
+    >>> corpus = Corpus([Document("a.txt", "The Marshall Plan rebuilt western Europe "
+    ...                  "after the Second World War with American money.")])
+    >>> len(corpus), corpus.doc_ids
+    (1, ['a.txt'])
+    """
+
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        config: CheckConfig | None = None,
+        *,
+        skipped: Sequence[str] = (),
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.config = config or CheckConfig()
+        self.documents = list(documents)
+        self.skipped = tuple(skipped)
+        ids = [d.doc_id for d in self.documents]
+        if len(set(ids)) != len(ids):
+            raise CorpusError("corpus document ids must be unique")
+        self._tokens: dict[int, Tokens] = {}
+        self._by_path = {
+            os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path
+        }
+        bags: list[list[str]] = []
+        prints: list[np.ndarray] = []
+        language = self.config.language
+        for done, document in enumerate(self.documents, 1):
+            normal = fast_normal_words(document.text)
+            stems = [stem(w, language) for w in normal]
+            prints.append(
+                fingerprints(word_hashes(stems), self.config.shingle_size, self.config.winnow_window)
+            )
+            bags.append(_content(stems, normal))
+            if progress is not None:
+                progress(done, len(self.documents))
+        self._build_fingerprint_table(prints)
+        self._vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+        if self.documents:
+            self._tfidf = self._vectorizer.fit_transform(bags)
+        else:
+            self._tfidf = sparse.csr_matrix((0, 0))
+
+    @classmethod
+    def from_folder(
+        cls,
+        folder: str | os.PathLike[str],
+        config: CheckConfig | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> Corpus:
+        """Load and index every supported file under ``folder``.
+
+        Raises
+        ------
+        CorpusError
+            The folder does not exist or holds no readable document.
+        """
+        root = Path(folder)
+        if not root.is_dir():
+            raise CorpusError(f"{folder}: corpus folder does not exist; give a folder of essays")
+        documents, errors = load_folder(root)
+        skipped = [str(e) for e in errors]
+        if not documents:
+            detail = f" ({len(errors)} unreadable)" if errors else ""
+            raise CorpusError(f"{folder}: no readable documents in the corpus folder{detail}; "
+                              "add .txt, .docx, .pdf, .odt, .rtf, .md or .html files")
+        return cls(documents, config, skipped=skipped, progress=progress)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [d.doc_id for d in self.documents]
+
+    def _build_fingerprint_table(self, prints: list[np.ndarray]) -> None:
+        lengths = np.array([p.shape[0] for p in prints], dtype=np.int64)
+        all_prints = np.concatenate(prints) if prints else np.zeros(0, dtype=np.uint64)
+        owners = np.repeat(np.arange(len(prints), dtype=np.int64), lengths)
+        order = np.argsort(all_prints, kind="stable")
+        self._print_hashes = all_prints[order]
+        self._print_docs = owners[order]
+
+    def tokens(self, index: int) -> Tokens:
+        """Tokens of corpus document ``index`` (computed once, on demand)."""
+        if index not in self._tokens:
+            self._tokens[index] = Tokens(self.documents[index].text, self.config.language)
+        return self._tokens[index]
+
+    def index_of_path(self, path: str | None) -> int | None:
+        """Position of the corpus document loaded from ``path``, if any."""
+        if not path:
+            return None
+        return self._by_path.get(os.path.realpath(path))
+
+    def candidates(self, query: Tokens, *, exclude: Iterable[int] = ()) -> list[Candidate]:
+        """Corpus documents worth aligning with ``query``, best evidence first."""
+        n_docs = len(self.documents)
+        if n_docs == 0 or len(query) == 0:
+            return []
+        config = self.config
+        shared = self._shared_fingerprints(query)
+        content = _content(query.stems, query.normal)
+        query_vector = self._vectorizer.transform([content])
+        cosine = np.asarray((self._tfidf @ query_vector.T).todense()).ravel()
+        excluded = set(exclude)
+        chosen: set[int] = set()
+        by_evidence = np.lexsort((np.arange(n_docs), -shared))
+        for index in by_evidence[: config.max_candidates + len(excluded)].tolist():
+            if shared[index] > 0 and index not in excluded:
+                chosen.add(index)
+        by_topic = np.lexsort((np.arange(n_docs), -cosine))
+        for index in by_topic[: config.tfidf_neighbours + len(excluded)].tolist():
+            if cosine[index] >= config.min_tfidf_cosine and index not in excluded:
+                chosen.add(index)
+        ranked = sorted(chosen, key=lambda i: (-shared[i], -cosine[i], i))
+        return [
+            Candidate(i, self.documents[i].doc_id, int(shared[i]), float(cosine[i]))
+            for i in ranked
+        ]
+
+    def _shared_fingerprints(self, query: Tokens) -> np.ndarray:
+        n_docs = len(self.documents)
+        config = self.config
+        query_prints = fingerprints(
+            word_hashes(query.stems), config.shingle_size, config.winnow_window
+        )
+        lo = np.searchsorted(self._print_hashes, query_prints, side="left")
+        hi = np.searchsorted(self._print_hashes, query_prints, side="right")
+        df = hi - lo
+        keep = df > 0
+        if n_docs >= _MIN_DOCS_FOR_DF_CAP:
+            keep &= df <= max(1, int(config.max_fingerprint_df * n_docs))
+        lo, df = lo[keep], df[keep]
+        if lo.shape[0] == 0:
+            return np.zeros(n_docs, dtype=np.int64)
+        # Expand each [lo, hi) run into its table positions without a Python loop.
+        starts = np.repeat(lo - np.cumsum(df) + df, df) + np.arange(int(df.sum()))
+        return np.bincount(self._print_docs[starts], minlength=n_docs)
+
+    def tfidf_cosine(self, query: Tokens, index: int) -> float:
+        """Whole-document TF-IDF cosine of ``query`` with corpus document ``index``."""
+        vector = self._vectorizer.transform([_content(query.stems, query.normal)])
+        return float((self._tfidf[index] @ vector.T).toarray()[0, 0])
+
+
+def open_corpus(
+    corpus: Corpus | str | os.PathLike[str] | Sequence[Document],
+    config: CheckConfig | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Corpus:
+    """A :class:`Corpus` from a folder path, a list of documents, or itself."""
+    if isinstance(corpus, Corpus):
+        return corpus
+    if isinstance(corpus, (str, os.PathLike)):
+        return Corpus.from_folder(corpus, config, progress=progress)
+    documents = list(corpus)
+    if not all(isinstance(d, Document) for d in documents):
+        raise CorpusError("corpus must be a folder path, a Corpus or a list of Documents")
+    return Corpus(documents, config, progress=progress)
+

@@ -1,0 +1,169 @@
+"""Words with character spans, their normal forms, and sentences.
+
+``text`` is never rewritten: case folding, accent stripping and stemming apply to token
+strings, and every token keeps the ``(start, end)`` span it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+import numpy as np
+import snowballstemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+# Letters and digits, with combining marks kept inside the word (a decomposed "é" is
+# one word, not two), and inner apostrophes ("don't", "Stalin’s") kept.
+_MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_CHAR = rf"(?:[^\W_]|[{_MARK}])"
+WORD_RE = re.compile(rf"{_CHAR}+(?:['’]{_CHAR}+)*")
+
+# A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
+# a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
+# wrapped prose, so their line breaks are not boundaries.
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
+_SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=1 << 18)
+def normalise(word: str) -> str:
+    """Case-fold a word and strip its accents and apostrophe variants.
+
+    >>> normalise("Ça")
+    'ca'
+    >>> normalise("Stalin’s") == normalise("stalin's")
+    True
+    >>> normalise(normalise("Éxposé")) == normalise("Éxposé")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", word)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().replace("’", "'")
+
+
+@lru_cache(maxsize=16)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(language)
+
+
+@lru_cache(maxsize=1 << 18)
+def stem(word: str, language: str = "english") -> str:
+    """Snowball stem of a normalised word, with a possessive ``'s`` dropped.
+
+    >>> stem("invasions"), stem("stalin's"), stem("containment")
+    ('invas', 'stalin', 'contain')
+    """
+    if word.endswith("'s"):
+        word = word[:-2]
+    return str(_stemmer(language).stemWord(word))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: its character span and the tokens ``[first, last)`` inside it."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+class Tokens:
+    """The words of one text, with spans and normal forms.
+
+    Parameters
+    ----------
+    text : str
+        The document text; never modified.
+    language : str, default="english"
+        Stemmer language.
+
+    Examples
+    --------
+    >>> t = Tokens("Khrushchev denounced Stalin.\\r\\nThe Thaw began.")
+    >>> len(t), t.words[2], t.text[t.starts[2]:t.ends[2]]
+    (6, 'Stalin', 'Stalin')
+    >>> t.stems[:2]
+    ['khrushchev', 'denounc']
+    >>> [t.text[s.start:s.end] for s in t.sentences]
+    ['Khrushchev denounced Stalin.', 'The Thaw began.']
+    >>> [s.first for s in Tokens("Context\nWhen Stalin died, the Thaw began").sentences]
+    [0, 1]
+    """
+
+    def __init__(self, text: str, language: str = "english") -> None:
+        self.text = text
+        self.language = language
+        spans = [m.span() for m in WORD_RE.finditer(text)]
+        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+        self.starts: np.ndarray = bounds[:, 0]
+        self.ends: np.ndarray = bounds[:, 1]
+
+    def __len__(self) -> int:
+        return int(self.starts.shape[0])
+
+    @cached_property
+    def words(self) -> list[str]:
+        text = self.text
+        return [text[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist())]
+
+    @cached_property
+    def normal(self) -> list[str]:
+        return [normalise(w) for w in self.words]
+
+    @cached_property
+    def stems(self) -> list[str]:
+        language = self.language
+        return [stem(w, language) for w in self.normal]
+
+    @cached_property
+    def stopword_mask(self) -> np.ndarray:
+        """True where a token is a function word (the, of, which ...)."""
+        return np.fromiter((w in STOP_WORDS for w in self.normal), dtype=bool, count=len(self))
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """Sentences holding at least one word, in order."""
+        cuts = {0, len(self.text)}
+        cuts.update(m.end() for m in _SENTENCE_END_RE.finditer(self.text))
+        cuts.update(m.end() for m in _SHORT_LINE_RE.finditer(self.text))
+        cuts = sorted(cuts)
+        sentences: list[Sentence] = []
+        starts = self.starts
+        for lo, hi in zip(cuts, cuts[1:]):
+            first = int(np.searchsorted(starts, lo, side="left"))
+            last = int(np.searchsorted(starts, hi, side="left"))
+            if last > first:
+                # The span runs from the first word to the end of its punctuation.
+                end = hi
+                while end > lo and self.text[end - 1].isspace():
+                    end -= 1
+                sentences.append(Sentence(int(starts[first]), end, first, last))
+        return sentences
+
+    def char_span(self, first: int, last: int) -> tuple[int, int]:
+        """Character span of tokens ``[first, last)``."""
+        return int(self.starts[first]), int(self.ends[last - 1])
+
+
+def word_count(text: str) -> int:
+    """Number of words in ``text``.
+
+    >>> word_count("It's the Cold War, 1947.")
+    5
+    """
+    return sum(1 for _ in WORD_RE.finditer(text))
+
+
+def fast_normal_words(text: str) -> list[str]:
+    """Normalised words without spans, for bulk corpus fingerprinting.
+
+    >>> fast_normal_words("The THAW, à la Khrushchev")
+    ['the', 'thaw', 'a', 'la', 'khrushchev']
+    """
+    return [normalise(w) for w in WORD_RE.findall(text)]
