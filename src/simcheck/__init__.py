@@ -6,7 +6,6 @@
 0.0
 """
 
-from __future__ import annotations
 
 __version__ = "0.1.0"
 

@@ -43,6 +43,7 @@ class _Rect:
     a_last: int
     b_first: int
     b_last: int
+    sentence: bool = False
 
     def absorb(self, other: _Rect) -> None:
         self.a_first = min(self.a_first, other.a_first)
@@ -114,7 +115,7 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
         set_a, set_b = set(bags_a[i]), set(bags_b[j])
         dice = 2 * len(set_a & set_b) / (len(set_a) + len(set_b))
         if dice >= config.sentence_dice:
-            seeds.append(_Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last))
+            seeds.append(_Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last, sentence=True))
     return seeds
 
 
@@ -159,6 +160,70 @@ def _merge(rects: list[_Rect], gap: int) -> list[_Group]:
         groups = merged
 
 
+def _bounding(members: list[_Rect]) -> _Rect:
+    return _Rect(
+        min(m.a_first for m in members),
+        max(m.a_last for m in members),
+        min(m.b_first for m in members),
+        max(m.b_last for m in members),
+    )
+
+
+def _tighten(group: _Group, word_evidence_a: np.ndarray) -> _Group:
+    """Drop sentence seeds that the word seeds already explain.
+
+    A sentence seed spans whole sentences on both sides; where shared n-grams cover most
+    of its sentence, they give the passage's exact boundaries and the sentence seed
+    would only widen them to text that was not copied.
+    """
+    kept = [
+        m
+        for m in group.members
+        if not m.sentence or word_evidence_a[m.a_first : m.a_last].mean() < _EDITED_DENSITY
+    ]
+    if not kept or len(kept) == len(group.members):
+        return group
+    return _Group(_bounding(kept), kept)
+
+
+def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 3) -> _Rect:
+    """Grow a passage outwards over equal words that lie just beyond its ends.
+
+    An edit right at a passage's edge ("Nikita Khrushchev, *one* member of ...") leaves
+    a few matching words outside every n-gram seed; they belong to the passage. A step
+    may skip up to ``reach - 1`` words on either side to reach the next equal content
+    word, or take an adjacent equal function word.
+    """
+    stems_a, stems_b, stop_a = ta.stems, tb.stems, ta.stopword_mask
+    a_first, a_last, b_first, b_last = rect.a_first, rect.a_last, rect.b_first, rect.b_last
+
+    def equal(i: int, j: int, adjacent: bool) -> bool:
+        return stems_a[i] == stems_b[j] and free[i] and (adjacent or not stop_a[i])
+
+    while True:  # leftwards
+        steps = [
+            (di + dj, a_first - di, b_first - dj)
+            for di in range(1, reach + 1)
+            for dj in range(1, reach + 1)
+            if a_first - di >= 0 and b_first - dj >= 0 and equal(a_first - di, b_first - dj, di == dj == 1)
+        ]
+        if not steps:
+            break
+        _, a_first, b_first = min(steps)
+    while True:  # rightwards
+        steps = [
+            (di + dj, a_last + di, b_last + dj)
+            for di in range(0, reach)
+            for dj in range(0, reach)
+            if a_last + di < len(ta) and b_last + dj < len(tb) and equal(a_last + di, b_last + dj, di == dj == 0)
+        ]
+        if not steps:
+            break
+        _, i, j = min(steps)
+        a_last, b_last = i + 1, j + 1
+    return _Rect(a_first, a_last, b_first, b_last)
+
+
 def _trim(group: _Group, free: np.ndarray) -> _Rect | None:
     """The group's longest stretch of ``a`` not yet claimed by a better passage, with the
     ``b`` range of the seeds inside that stretch."""
@@ -176,14 +241,7 @@ def _trim(group: _Group, free: np.ndarray) -> _Rect | None:
     a_first = group.rect.a_first + best_first
     a_last = a_first + best_len
     inside = [m for m in group.members if m.a_first >= a_first and m.a_last <= a_last]
-    if not inside:
-        return None
-    return _Rect(
-        min(m.a_first for m in inside),
-        max(m.a_last for m in inside),
-        min(m.b_first for m in inside),
-        max(m.b_last for m in inside),
-    )
+    return _bounding(inside) if inside else None
 
 
 def _coverage(length: int, rects: list[_Rect], side: str) -> np.ndarray:
@@ -233,7 +291,8 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         # copying: ask for several shared content words.
         return int(content_evidence_a[rect.a_first : rect.a_last].sum()) >= min_content
 
-    groups = [g for g in _merge(word_seeds + sentence_seeds, config.max_gap) if supported(g.rect)]
+    groups = [_tighten(g, word_evidence_a) for g in _merge(word_seeds + sentence_seeds, config.max_gap)]
+    groups = [g for g in groups if supported(g.rect)]
     # Where passages overlap in a (one text matching two places of b), the better
     # supported one keeps the shared words and the other keeps the rest.
     groups.sort(
@@ -245,6 +304,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         rect = _trim(group, free)
         if rect is None or not supported(rect):
             continue
+        rect = _extend(rect, ta, tb, free)
         free[rect.a_first : rect.a_last] = False
         passages.append(_make_passage(ta, tb, rect, word_evidence_a))
     passages.sort(key=lambda p: (p.a_start, p.b_start))

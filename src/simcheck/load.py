@@ -284,13 +284,16 @@ def load_text(text: str, doc_id: str = "<text>") -> Document:
 
 
 def iter_files(folder: str | os.PathLike[str]) -> Iterator[Path]:
-    """Supported files under ``folder``, recursively, in sorted order; hidden ones skipped."""
+    """Supported files under ``folder``, recursively, sorted by relative path; hidden
+    files and folders skipped."""
     root = Path(folder)
+    found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for filename in sorted(filenames):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for filename in filenames:
             if not filename.startswith(".") and is_supported(filename):
-                yield Path(dirpath) / filename
+                found.append(Path(dirpath) / filename)
+    yield from sorted(found, key=lambda path: path.relative_to(root).as_posix())
 
 
 def load_folder(

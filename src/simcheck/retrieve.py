@@ -16,14 +16,14 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import CheckConfig
 from .errors import CorpusError
 from .fingerprint import fingerprints, word_hashes
 from .load import load_folder
 from .models import Document
-from .tokens import STOP_WORDS, Tokens, fast_normal_words, stem
+from .tokens import Lexicon, Tokens
 
 #: Corpora smaller than this keep every fingerprint: document frequencies of a handful
 #: of documents say nothing about which phrases are common.
@@ -52,14 +52,6 @@ class Candidate:
     doc_id: str
     shared_fingerprints: int
     tfidf_cosine: float
-
-
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
-
-
-def _content(stems: Sequence[str], normal: Sequence[str]) -> list[str]:
-    return [s for s, w in zip(stems, normal) if w not in STOP_WORDS]
 
 
 class Corpus:
@@ -102,24 +94,36 @@ class Corpus:
         self._by_path = {
             os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path
         }
-        bags: list[list[str]] = []
-        prints: list[np.ndarray] = []
-        language = self.config.language
+        self._lexicon = Lexicon(self.config.language)
+        term_ids = []
         for done, document in enumerate(self.documents, 1):
-            normal = fast_normal_words(document.text)
-            stems = [stem(w, language) for w in normal]
-            prints.append(
-                fingerprints(word_hashes(stems), self.config.shingle_size, self.config.winnow_window)
-            )
-            bags.append(_content(stems, normal))
+            term_ids.append(self._lexicon.term_ids(document.text))
             if progress is not None:
                 progress(done, len(self.documents))
-        self._build_fingerprint_table(prints)
-        self._vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        if self.documents:
-            self._tfidf = self._vectorizer.fit_transform(bags)
+        # Arrays are materialised once, after every document has added its words.
+        hashes = self._lexicon.hashes
+        self._build_fingerprint_table(
+            [fingerprints(hashes[ids], self.config.shingle_size, self.config.winnow_window) for ids in term_ids]
+        )
+        self._n_terms = len(self._lexicon)
+        counts = sparse.vstack([self._term_counts(ids) for ids in term_ids]) if term_ids else None
+        self._tfidf_model = TfidfTransformer(sublinear_tf=True)
+        if counts is not None:
+            self._tfidf = self._tfidf_model.fit_transform(counts).tocsr()
         else:
             self._tfidf = sparse.csr_matrix((0, 0))
+
+    def _term_counts(self, ids: np.ndarray) -> sparse.csr_matrix:
+        """One row of content-word counts over the corpus vocabulary."""
+        ids = ids[ids < self._n_terms]
+        ids = ids[~self._lexicon.is_stop[ids]]
+        terms, counts = np.unique(ids, return_counts=True)
+        return sparse.csr_matrix(
+            (counts.astype(np.float64), terms, np.array([0, terms.shape[0]])), shape=(1, self._n_terms)
+        )
+
+    def _query_vector(self, query: Tokens) -> sparse.csr_matrix:
+        return self._tfidf_model.transform(self._term_counts(self._lexicon.term_ids(query.text)))
 
     @classmethod
     def from_folder(
@@ -181,9 +185,7 @@ class Corpus:
             return []
         config = self.config
         shared = self._shared_fingerprints(query)
-        content = _content(query.stems, query.normal)
-        query_vector = self._vectorizer.transform([content])
-        cosine = np.asarray((self._tfidf @ query_vector.T).todense()).ravel()
+        cosine = np.asarray((self._tfidf @ self._query_vector(query).T).todense()).ravel()
         excluded = set(exclude)
         chosen: set[int] = set()
         by_evidence = np.lexsort((np.arange(n_docs), -shared))
@@ -221,8 +223,7 @@ class Corpus:
 
     def tfidf_cosine(self, query: Tokens, index: int) -> float:
         """Whole-document TF-IDF cosine of ``query`` with corpus document ``index``."""
-        vector = self._vectorizer.transform([_content(query.stems, query.normal)])
-        return float((self._tfidf[index] @ vector.T).toarray()[0, 0])
+        return float((self._tfidf[index] @ self._query_vector(query).T).toarray()[0, 0])
 
 
 def open_corpus(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -20,6 +21,14 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 _MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _CHAR = rf"(?:[^\W_]|[{_MARK}])"
 WORD_RE = re.compile(rf"{_CHAR}+(?:['’]{_CHAR}+)*")
+# The same words for text without combining marks (nearly all), several times faster.
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_HAS_MARK_RE = re.compile(rf"[{_MARK}]")
+
+
+def word_pattern(text: str) -> re.Pattern[str]:
+    """The fastest pattern that finds exactly the words of ``text``."""
+    return WORD_RE if _HAS_MARK_RE.search(text) else _PLAIN_WORD_RE
 
 # A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
 # a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
@@ -92,14 +101,14 @@ class Tokens:
     ['khrushchev', 'denounc']
     >>> [t.text[s.start:s.end] for s in t.sentences]
     ['Khrushchev denounced Stalin.', 'The Thaw began.']
-    >>> [s.first for s in Tokens("Context\nWhen Stalin died, the Thaw began").sentences]
+    >>> [s.first for s in Tokens("Context\\nWhen Stalin died, the Thaw began").sentences]
     [0, 1]
     """
 
     def __init__(self, text: str, language: str = "english") -> None:
         self.text = text
         self.language = language
-        spans = [m.span() for m in WORD_RE.finditer(text)]
+        spans = [m.span() for m in word_pattern(text).finditer(text)]
         bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
         self.starts: np.ndarray = bounds[:, 0]
         self.ends: np.ndarray = bounds[:, 1]
@@ -157,13 +166,81 @@ def word_count(text: str) -> int:
     >>> word_count("It's the Cold War, 1947.")
     5
     """
-    return sum(1 for _ in WORD_RE.finditer(text))
+    return sum(1 for _ in word_pattern(text).finditer(text))
 
 
-def fast_normal_words(text: str) -> list[str]:
-    """Normalised words without spans, for bulk corpus fingerprinting.
+class _Spellings(dict[str, int]):
+    """Spelling -> term id, adding unseen spellings through a callback."""
 
-    >>> fast_normal_words("The THAW, à la Khrushchev")
-    ['the', 'thaw', 'a', 'la', 'khrushchev']
+    def __init__(self, add: Callable[[str], int]) -> None:
+        super().__init__()
+        self._add = add
+
+    def __missing__(self, spelling: str) -> int:
+        return self._add(spelling)
+
+
+class Lexicon:
+    """Maps words as written to term ids (one per stem), for bulk corpus indexing.
+
+    Each distinct spelling is normalised and stemmed once; after that a word costs one
+    dict lookup. Per term it keeps the stem's stable hash (the same value
+    :func:`~simcheck.fingerprint.word_hash` gives for ``Tokens.stems``) and whether it
+    is a function word.
+
+    >>> lexicon = Lexicon()
+    >>> ids = lexicon.term_ids("The THAW thawed, the Thaw")
+    >>> ids.tolist(), lexicon.stems
+    ([0, 1, 1, 0, 1], ['the', 'thaw'])
+    >>> lexicon.is_stop[ids].tolist()
+    [True, False, False, True, False]
     """
-    return [normalise(w) for w in WORD_RE.findall(text)]
+
+    def __init__(self, language: str = "english") -> None:
+        self.language = language
+        self.stems: list[str] = []
+        self._by_spelling = _Spellings(self._add)
+        self._by_stem: dict[str, int] = {}
+        self._hashes: list[int] = []
+        self._stops: list[bool] = []
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.stems)
+
+    def _add(self, spelling: str) -> int:
+        from .fingerprint import word_hash
+
+        normal = normalise(spelling)
+        stemmed = stem(normal, self.language)
+        term = self._by_stem.get(stemmed)
+        if term is None:
+            term = len(self.stems)
+            self._by_stem[stemmed] = term
+            self.stems.append(stemmed)
+            self._hashes.append(word_hash(stemmed))
+            self._stops.append(normal in STOP_WORDS)
+            self._arrays = None
+        self._by_spelling[spelling] = term
+        return term
+
+    def term_ids(self, text: str) -> np.ndarray:
+        """Term id of every word of ``text``, in order."""
+        words = word_pattern(text).findall(text)
+        # map() over the dict's lookup runs in C; unseen spellings go through __missing__.
+        return np.array(list(map(self._by_spelling.__getitem__, words)), dtype=np.int64)
+
+    def _materialise(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._arrays is None:
+            self._arrays = (np.array(self._hashes, dtype=np.uint64), np.array(self._stops, dtype=bool))
+        return self._arrays
+
+    @property
+    def hashes(self) -> np.ndarray:
+        """Stable 64-bit hash of each term's stem, indexed by term id."""
+        return self._materialise()[0]
+
+    @property
+    def is_stop(self) -> np.ndarray:
+        """Whether each term is a function word, indexed by term id."""
+        return self._materialise()[1]

@@ -20,12 +20,12 @@ def _sources_table(result: CheckResult, submission: str) -> Table:
     rows = [s for s in result.sources if s.submission == submission]
     table = Table(expand=False, show_edge=False, pad_edge=False)
     widest = max((len(s.source) for s in rows), default=10)
-    table.add_column("source", overflow="fold", min_width=min(48, widest))
-    table.add_column("% of essay", justify="right", no_wrap=True)
+    table.add_column("source", overflow="fold", min_width=min(40, widest))
+    table.add_column("similarity", justify="right", no_wrap=True)
     table.add_column("words", justify="right", no_wrap=True)
     table.add_column("passages", justify="right", no_wrap=True)
-    table.add_column("tf-idf cosine", justify="right", no_wrap=True)
-    table.add_column("jaccard est.", justify="right", no_wrap=True)
+    table.add_column("tfidf", justify="right", no_wrap=True)
+    table.add_column("jaccard", justify="right", no_wrap=True)
     for source in rows:
         table.add_row(
             Text(source.source),

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simcheck import CheckConfig, Document, align_passages, check
+from simcheck.tokens import Tokens
+
+SOURCE = (
+    "When Joseph Stalin died in March 1953, Cold War tensions were at their worst. Meaningful "
+    "negotiations between the communist and capitalist adversaries had long since ended, and the "
+    "nuclear arms race was entering a new and more dangerous phase. Nikita Khrushchev, a member of "
+    "Stalin's inner circle, eventually emerged as the new leader of the Soviet Union. In February "
+    "1956 he denounced Stalin in a secret speech to the Twentieth Party Congress, listing the "
+    "crimes of the purges and the cult of personality that had surrounded the dead dictator."
+)
+UNRELATED = (
+    "Photosynthesis converts light energy into chemical energy stored in glucose. Chlorophyll in "
+    "the leaves absorbs mostly red and blue light, which is why plants look green to us. The "
+    "oxygen we breathe is released as a by-product of splitting water molecules."
+)
+
+
+def sides(submission: str, source: str, **settings: object) -> list[tuple[str, str, str]]:
+    config = CheckConfig(**settings) if settings else None  # type: ignore[arg-type]
+    return [
+        (submission[p.a_start : p.a_end], source[p.b_start : p.b_end], p.kind)
+        for p in align_passages(submission, source, config=config)
+    ]
+
+
+def test_verbatim_copy_found_with_exact_boundaries() -> None:
+    copied = SOURCE[SOURCE.index("Nikita") : SOURCE.index(" In February")]
+    submission = f"My essay starts with my own words about Berlin. {copied} Then I go on about Cuba."
+    assert sides(submission, SOURCE) == [(copied, copied, "verbatim")]
+
+
+def test_edited_copy_found() -> None:
+    submission = (
+        "Nikita Khrushchev, one member of Stalin's close circle, finally emerged as the new "
+        "ruler of the Soviet Union. In February 1956 he condemned Stalin in a secret address to "
+        "the Twentieth Party Congress, listing the crimes of the purges."
+    )
+    found = sides(submission, SOURCE)
+    assert len(found) == 1
+    sub_text, src_text, kind = found[0]
+    assert kind == "edited"
+    assert sub_text == submission
+    assert src_text.startswith("Nikita Khrushchev") and src_text.endswith("purges")
+
+
+def test_sentence_paraphrase_found() -> None:
+    submission = (
+        "By the time Stalin died in March 1953, tensions in the Cold War were at their very worst. "
+        "Talks between the capitalist and communist adversaries had ended long before."
+    )
+    found = sides(submission, SOURCE)
+    assert found, "paraphrased sentences should be aligned"
+    assert all(kind in ("paraphrase", "edited") for _, _, kind in found)
+    assert found[0][1].startswith("When Joseph Stalin died")
+
+
+def test_unrelated_texts_share_nothing() -> None:
+    assert sides(UNRELATED, SOURCE) == []
+
+
+def test_short_shared_phrase_is_not_a_passage() -> None:
+    submission = "Historians agree that the nuclear arms race was costly for both economies."
+    assert sides(submission, SOURCE) == []
+
+
+def test_min_words_filters_passages() -> None:
+    copied = "the nuclear arms race was entering a new and more dangerous phase"
+    submission = f"In 1953 {copied}, or so we are told by writers of textbooks."
+    assert sides(submission, SOURCE, min_words=10)
+    assert sides(submission, SOURCE, min_words=20) == []
+
+
+def test_symmetric_enough_and_scores_in_range() -> None:
+    copied = SOURCE[SOURCE.index("Nikita") :]
+    forward = align_passages(f"Introduction here. {copied}", SOURCE)
+    backward = align_passages(SOURCE, f"Introduction here. {copied}")
+    assert len(forward) == len(backward) == 1
+    assert forward[0].words == backward[0].words
+    for passage in forward + backward:
+        assert 0.0 <= passage.score <= 1.0
+
+
+# Words built from letters, combining marks and emoji, separated by spaces, CRLF and
+# punctuation: offsets must survive all of them.
+WORD = st.lists(
+    st.sampled_from(list("abcdefghijklmnopqrstuvwxyzÉçß") + ["e\u0301", "🙂", "ı", "ǅ"]),
+    min_size=2,
+    max_size=8,
+).map("".join)
+SEPARATOR = st.sampled_from([" ", "\r\n", ", ", ". ", " — ", "\n\n", " 🙂 "])
+
+
+def joined(words: list[str], seps: list[str]) -> str:
+    return "".join(w + s for w, s in zip(words, seps))
+
+
+@st.composite
+def planted_pair(draw: st.DrawFn) -> tuple[str, str, str]:
+    copied = draw(st.lists(WORD, min_size=15, max_size=30))
+    seps = draw(st.lists(SEPARATOR, min_size=len(copied), max_size=len(copied)))
+    passage = joined(copied, seps)
+    before = draw(st.text(alphabet="xyz \r\n🙂", max_size=40))
+    after = draw(st.text(alphabet="xyz \r\n.", max_size=40))
+    return f"{before} {passage}{after}", f"{after} q {passage} {before}", passage
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(planted_pair())
+def test_reported_passages_are_exact_slices_on_both_sides(pair: tuple[str, str, str]) -> None:
+    submission, source, _ = pair
+    result = check(
+        Document("sub.txt", submission), [Document("src.txt", source)], config=CheckConfig(min_words=5)
+    )
+    report = json.loads(result.to_json())
+    for match in report["matches"]:
+        assert submission[match["submission_start"] : match["submission_end"]] == match["submission_text"]
+        assert source[match["source_start"] : match["source_end"]] == match["source_text"]
+        assert 0 <= match["submission_start"] < match["submission_end"] <= len(submission)
+        assert 0 <= match["source_start"] < match["source_end"] <= len(source)
+    planted_words = Tokens(pair[2]).normal
+    if len(set(planted_words)) >= 8:  # repetitive text may be (rightly) ignored as stock phrases
+        covered = [Tokens(m["submission_text"]).normal for m in report["matches"]]
+        assert any(all(w in c for w in planted_words) for c in covered)

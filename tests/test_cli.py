@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from simcheck.cli import main
+
+from conftest import CORPUS
+
+AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def essay(tmp_path: Path) -> Path:
+    path = tmp_path / "essay.txt"
+    copied = AIRLIFT[AIRLIFT.index("In June 1948") : AIRLIFT.index("\n\nAt its peak")]
+    path.write_text("My own opening sentence about Germany after the war. " + copied, encoding="utf-8")
+    return path
+
+
+def test_check_text_report(runner: CliRunner, essay: Path) -> None:
+    result = runner.invoke(main, ["check", str(essay), "--corpus", str(CORPUS)])
+    assert result.exit_code == 0, result.output
+    assert "similarity" in result.output
+    assert "berlin-airlift.txt" in result.output
+    assert "verbatim" in result.output
+
+
+def test_check_json_to_file(runner: CliRunner, essay: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "r.json"
+    result = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "-f", "json", "-o", str(out)])
+    assert result.exit_code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["documents"][0]["path"] == str(essay)
+    assert report["matches"][0]["source"] == "berlin-airlift.txt"
+    again = tmp_path / "again.json"
+    runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "-f", "json", "-o", str(again)])
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_check_csv_to_stdout(runner: CliRunner, essay: Path) -> None:
+    result = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        "submission,source,submission_start,submission_end,source_start,source_end,"
+        "submission_text,source_text,words,score,kind"
+    )
+
+
+def test_fail_above_exits_3_only_when_exceeded(runner: CliRunner, essay: Path) -> None:
+    high = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "--fail-above", "20"])
+    assert high.exit_code == 3
+    low = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "--fail-above", "99.9"])
+    assert low.exit_code == 0
+
+
+def test_stdin(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", "-", "-c", str(CORPUS), "-f", "json"], input=AIRLIFT)
+    assert json.loads(result.output)["documents"][0]["similarity"] == 100.0
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.txt", b"", "is empty (0 bytes); submit the file with its text"),
+        ("binary.txt", bytes(range(256)) * 4, "looks like a binary file, not text (it contains NUL bytes); convert it to .txt, .docx or .pdf"),
+        ("broken.docx", b"this is not a zip archive", "is not a readable .docx file (damaged, or not a Word document); re-save it from the word processor as .docx"),
+    ],
+)
+def test_bad_input_one_line_error_exit_1(runner: CliRunner, tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(main, ["check", str(path), "-c", str(CORPUS)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path}: {reason}\n"
+
+
+def test_missing_corpus_is_an_error(runner: CliRunner, essay: Path, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["check", str(essay), "-c", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path / 'nope'}: corpus folder does not exist; give a folder of essays\n"
+
+
+def test_usage_errors_exit_2(runner: CliRunner, essay: Path) -> None:
+    assert runner.invoke(main, ["check", str(essay)]).exit_code == 2  # --corpus missing
+    bad = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "--min-words", "0"])
+    assert bad.exit_code == 2
+    assert "min_words must be an integer >= 1, got 0" in bad.output
+    assert runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "--fail-above", "120"]).exit_code == 2
+    assert runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "-f", "xml"]).exit_code == 2
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["--help"]).exit_code == 0
+    for name, command in main.commands.items():
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert command.help, f"{name} has no help text"
+
+
+def test_every_config_field_is_an_option(runner: CliRunner) -> None:
+    import dataclasses
+
+    from simcheck import CheckConfig
+
+    text = runner.invoke(main, ["check", "--help"], terminal_width=200).output
+    for field in dataclasses.fields(CheckConfig):
+        assert f"--{field.name.replace('_', '-')}" in text
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:
+        assert f"simcheck {name}" in readme
+
+
+def test_installed_console_script(essay: Path) -> None:
+    exe = shutil.which("simcheck")
+    command = [exe] if exe else [sys.executable, "-m", "simcheck"]
+    done = subprocess.run(
+        [*command, "check", str(essay), "--corpus", str(CORPUS), "--format", "json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["matches"]
+    module = subprocess.run([sys.executable, "-m", "simcheck", "--version"], capture_output=True, text=True)
+    assert module.stdout.startswith("simcheck, version")

@@ -1,0 +1,18 @@
+"""Accuracy on Clough & Stevenson (2011), read from ../shared/data (skipped when absent)."""
+
+from __future__ import annotations
+
+from simcheck.evaluate import best_threshold, clough_similarities, score_threshold
+
+from conftest import shared_path
+
+
+def test_one_threshold_separates_plagiarised_from_independent_answers() -> None:
+    frame = clough_similarities(shared_path("data", "clough-stevenson"))
+    assert len(frame) == 95
+    positive = (frame["category"] != "non").to_numpy()
+    similarity = frame["similarity"].to_numpy()
+    threshold = best_threshold(similarity, positive)
+    assert score_threshold(similarity, positive, threshold).accuracy >= 0.95
+    means = frame.groupby("category")["similarity"].mean()
+    assert means["light"] > means["heavy"] > means["non"]

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simcheck.fingerprint import (
+    fingerprints,
+    jaccard_estimate,
+    shingle_hashes,
+    winnow,
+    word_hash,
+    word_hashes,
+)
+
+WORDS = st.lists(st.sampled_from("the iron curtain fell over europe in 1946 and stayed".split()), max_size=60)
+
+
+def test_word_hash_is_stable_across_processes() -> None:
+    # Python's hash() is salted per process; ours must not be.
+    code = "from simcheck.fingerprint import word_hash; print(word_hash('containment'))"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(other.stdout) == word_hash("containment") == 0xC3E26145DB0D0533
+
+
+@given(WORDS, st.integers(min_value=1, max_value=8))
+def test_shingle_count_is_n_minus_k_plus_one(words: list[str], size: int) -> None:
+    assert shingle_hashes(word_hashes(words), size).shape[0] == max(0, len(words) - size + 1)
+
+
+@given(WORDS, st.integers(min_value=1, max_value=5))
+def test_equal_shingles_hash_equal(words: list[str], size: int) -> None:
+    hashes = shingle_hashes(word_hashes(words), size)
+    for i in range(len(hashes)):
+        for j in range(len(hashes)):
+            if words[i : i + size] == words[j : j + size]:
+                assert hashes[i] == hashes[j]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=1, max_size=80), st.integers(1, 6))
+def test_winnowing_picks_a_minimum_in_every_window(values: list[int], window: int) -> None:
+    hashes = np.array(values, dtype=np.uint64)
+    picked = set(winnow(hashes, window).tolist())
+    for start in range(max(1, len(values) - window + 1)):
+        chunk = hashes[start : start + window]
+        assert any(start + k in picked for k in range(len(chunk)) if chunk[k] == chunk.min())
+
+
+def test_shared_run_guarantees_a_shared_fingerprint() -> None:
+    shared = "the long telegram argued that soviet pressure could be contained".split()
+    a = "kennan wrote from moscow in 1946 and".split() + shared + "so began containment".split()
+    b = "a different opening".split() + shared + "with other words after it".split()
+    common = np.intersect1d(fingerprints(word_hashes(a), 5, 4), fingerprints(word_hashes(b), 5, 4))
+    assert common.shape[0] >= 1
+
+
+def test_jaccard_estimate_bounds() -> None:
+    a = shingle_hashes(word_hashes([f"w{i}" for i in range(300)]), 3)
+    b = shingle_hashes(word_hashes([f"w{i}" for i in range(150, 450)]), 3)
+    assert jaccard_estimate(a, a) == 1.0
+    assert 0.2 < jaccard_estimate(a, b) < 0.5  # true value 148/450 = 0.33
+    assert jaccard_estimate(a, np.zeros(0, dtype=np.uint64)) == 0.0

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from odf import text as odf_text
+from odf.opendocument import OpenDocumentText
+
+from simcheck.errors import InputError
+from simcheck.load import decode_bytes, load_bytes, load_document, load_folder
+
+ESSAY = "The Thaw began in 1953.\r\nKhrushchev spoke “secretly” in 1956 — café Zürich."
+
+
+def make_pdf(text: str) -> bytes:
+    """A one-page PDF with a real text layer, written by hand."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def make_docx(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_odt(paragraphs: list[str]) -> bytes:
+    document = OpenDocumentText()
+    document.text.addElement(odf_text.H(outlinelevel=1, text=paragraphs[0]))
+    for paragraph in paragraphs[1:]:
+        document.text.addElement(odf_text.P(text=paragraph))
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "encoded, encoding",
+    [
+        (ESSAY.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + ESSAY.encode("utf-8"), "utf-8-sig"),
+        (ESSAY.encode("utf-16"), "utf-16"),
+        (ESSAY.encode("utf-32"), "utf-32"),
+        (ESSAY.replace("—", "-").encode("cp1252"), "cp1252"),
+    ],
+)
+def test_decode_keeps_text_and_crlf(encoded: bytes, encoding: str) -> None:
+    text, used = decode_bytes(encoded, "essay.txt")
+    assert used == encoding
+    assert "\r\n" in text
+    assert text == (ESSAY.replace("—", "-") if encoding == "cp1252" else ESSAY)
+
+
+def test_text_file_offsets_match_bytes_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "essay.txt"
+    path.write_bytes(ESSAY.encode("utf-8"))
+    document = load_document(path)
+    assert document.text == ESSAY
+    assert document.doc_id == str(path)
+    assert document.meta == {"format": "txt", "encoding": "utf-8"}
+
+
+def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Containment shaped American policy.")
+    document.add_paragraph("Kennan wrote the Long Telegram in 1946.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Truman"
+    table.rows[0].cells[1].text = "1947"
+    path = tmp_path / "essay.docx"
+    document.save(str(path))
+    loaded = load_document(path)
+    assert loaded.text == "Containment shaped American policy.\nKennan wrote the Long Telegram in 1946.\nTruman\t1947"
+
+
+def test_pdf_text_layer() -> None:
+    loaded = load_bytes(make_pdf("The Marshall Plan rebuilt Europe"), "essay.pdf")
+    assert "The Marshall Plan rebuilt Europe" in loaded.text
+
+
+def test_odt_headings_and_paragraphs_in_order() -> None:
+    loaded = load_bytes(make_odt(["Detente", "SALT I was signed in 1972.", "Helsinki followed."]), "e.odt")
+    assert loaded.text == "Detente\nSALT I was signed in 1972.\nHelsinki followed."
+
+
+def test_rtf() -> None:
+    rtf = rb"{\rtf1\ansi{\fonttbl\f0\fswiss Helvetica;}\f0\pard The Berlin Wall fell in 1989.\par}"
+    assert load_bytes(rtf, "essay.rtf").text.strip() == "The Berlin Wall fell in 1989."
+
+
+def test_html_visible_text_only() -> None:
+    html = (b"<html><head><title>t</title><style>p{}</style></head><body><h1>Cuba</h1>"
+            b"<p>Thirteen days in <b>October</b> 1962.</p><script>alert(1)</script></body></html>")
+    assert load_bytes(html, "essay.html").text == "Cuba\nThirteen days in October 1962."
+
+
+@pytest.mark.parametrize(
+    "name, data, reason",
+    [
+        ("empty.txt", b"", "is empty"),
+        ("blank.txt", b"  \r\n\t ", "has no text"),
+        ("binary.txt", bytes(range(256)) * 8, "binary file"),
+        ("corrupt.docx", b"PK\x03\x04 not really a zip", "not a readable .docx"),
+        ("corrupt.pdf", b"%PDF-1.4 garbage", "not a readable PDF"),
+        ("image.pdf", make_pdf(""), "no text layer"),
+        ("corrupt.odt", b"nonsense", "not a readable .odt"),
+        ("plain.rtf", b"just text", "not an RTF document"),
+        ("sheet.xlsx", b"data", "unsupported file type"),
+    ],
+)
+def test_bad_input_gets_one_line_error_naming_the_file(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_bytes(data, name)
+    message = str(caught.value)
+    assert message.startswith(f"{name}: ")
+    assert reason in message
+    assert "\n" not in message
+
+
+def test_missing_file() -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        load_document("no/such/essay.txt")
+
+
+def test_folder_is_recursive_sorted_and_survives_bad_files(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "two.txt").write_text("Second essay text here.", encoding="utf-8")
+    (tmp_path / "one.md").write_text("# First\n\nEssay.", encoding="utf-8")
+    (tmp_path / "bad.docx").write_bytes(b"broken")
+    (tmp_path / ".hidden.txt").write_text("secret", encoding="utf-8")
+    (tmp_path / "notes.xlsx").write_bytes(b"ignored")
+    with zipfile.ZipFile(tmp_path / "three.docx", "w") as archive:
+        archive.writestr("hello.txt", "not a docx inside")
+    documents, errors = load_folder(tmp_path)
+    assert [d.doc_id for d in documents] == ["b/two.txt", "one.md"]
+    assert sorted(Path(e.path).name for e in errors) == ["bad.docx", "three.docx"]

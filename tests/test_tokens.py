@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simcheck.tokens import Tokens, normalise, word_count
+
+
+def test_spans_point_into_unchanged_text() -> None:
+    text = "Stalin’s death\r\nin 1953 — and cafe\u0301 talk 🙂 ended."
+    tokens = Tokens(text)
+    assert tokens.words == ["Stalin’s", "death", "in", "1953", "and", "cafe\u0301", "talk", "ended"]
+    for word, start, end in zip(tokens.words, tokens.starts, tokens.ends):
+        assert text[start:end] == word
+    assert tokens.normal[0] == "stalin's"
+    assert tokens.normal[5] == "cafe"
+    assert tokens.stems[0] == "stalin"
+
+
+def test_sentences_cover_words_in_order() -> None:
+    text = "Context\nWhen Stalin died, tension was high. Khrushchev rose!\n\nThe Thaw followed"
+    tokens = Tokens(text)
+    spans = [text[s.start : s.end] for s in tokens.sentences]
+    assert spans == ["Context", "When Stalin died, tension was high.", "Khrushchev rose!", "The Thaw followed"]
+    firsts = [s.first for s in tokens.sentences]
+    assert firsts == sorted(firsts)
+    assert tokens.sentences[-1].last == len(tokens)
+
+
+def test_long_wrapped_lines_do_not_split_sentences() -> None:
+    line = "word " * 15
+    text = f"{line}\n{line}end."
+    assert len(Tokens(text).sentences) == 1
+
+
+@given(st.text())
+def test_normalise_is_idempotent(word: str) -> None:
+    assert normalise(normalise(word)) == normalise(word)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_token_spans_always_slice_to_the_word(text: str) -> None:
+    tokens = Tokens(text)
+    assert len(tokens) == word_count(text)
+    for word, start, end in zip(tokens.words, tokens.starts.tolist(), tokens.ends.tolist()):
+        assert 0 <= start < end <= len(text)
+        assert text[start:end] == word
+    for sentence in tokens.sentences:
+        assert 0 <= sentence.start < sentence.end <= len(text)
