@@ -31,6 +31,8 @@ from .tokens import Tokens
 # above which it is called an edited copy rather than a paraphrase.
 _MIN_DENSITY = 0.3
 _EDITED_DENSITY = 0.5
+# Words between a passage's end and its sentence's end that are taken into the passage.
+_SNAP = 3
 # An n-gram more frequent than this on either side is a stock phrase, not evidence.
 _MAX_SEED_REPEATS = 8
 
@@ -221,7 +223,22 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 
             break
         _, i, j = min(steps)
         a_last, b_last = i + 1, j + 1
+    # Copying is done sentence by sentence: when both sides stop a few words short of
+    # their sentences' ends (the last words edited on both sides), take the whole
+    # sentences. Words on one side only ("As we know, ...") are the writer's own.
+    a_starts, a_ends = ta.sentence_bounds
+    b_starts, b_ends = tb.sentence_bounds
+    if _both_short(a_first - a_starts[a_first], b_first - b_starts[b_first]):
+        if free[a_starts[a_first] : a_first].all():
+            a_first, b_first = int(a_starts[a_first]), int(b_starts[b_first])
+    if _both_short(a_ends[a_last - 1] - a_last, b_ends[b_last - 1] - b_last):
+        if free[a_last : a_ends[a_last - 1]].all():
+            a_last, b_last = int(a_ends[a_last - 1]), int(b_ends[b_last - 1])
     return _Rect(a_first, a_last, b_first, b_last)
+
+
+def _both_short(gap_a: int, gap_b: int) -> bool:
+    return 1 <= gap_a <= _SNAP and 1 <= gap_b <= _SNAP
 
 
 def _trim(group: _Group, free: np.ndarray) -> _Rect | None:

@@ -77,7 +77,7 @@ def check(
     >>> result = check("Everyone knows that in August 1961 East German soldiers began "
     ...     "building the wall that would divide Berlin for decades.", [source])
     >>> round(result.similarity), result.matches[0].kind
-    (79, 'verbatim')
+    (84, 'edited')
     """
     config = config or CheckConfig()
     document = as_document(submission)

@@ -155,6 +155,16 @@ class Tokens:
                 sentences.append(Sentence(int(starts[first]), end, first, last))
         return sentences
 
+    @cached_property
+    def sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each token, the first and last (exclusive) token of its sentence."""
+        firsts = np.full(len(self), 0, dtype=np.int64)
+        lasts = np.full(len(self), len(self), dtype=np.int64)
+        for sentence in self.sentences:
+            firsts[sentence.first : sentence.last] = sentence.first
+            lasts[sentence.first : sentence.last] = sentence.last
+        return firsts, lasts
+
     def char_span(self, first: int, last: int) -> tuple[int, int]:
         """Character span of tokens ``[first, last)``."""
         return int(self.starts[first]), int(self.ends[last - 1])
