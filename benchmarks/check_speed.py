@@ -37,10 +37,22 @@ def main() -> None:
         ),
     }
     body = writer.essay(820).split("\n\n")
-    query = "\n\n".join([body[0], planted[paths[3].name], *body[1:3], planted[paths[500 % len(paths)].name], *body[3:]])
+    query = "\n\n".join(
+        [body[0], planted[paths[3].name], *body[1:3], planted[paths[500 % len(paths)].name], *body[3:]]
+    )
     query_path = args.workdir / "query.txt"
     query_path.write_text(query, encoding="utf-8")
-    command = [sys.executable, "-m", "simcheck", "check", str(query_path), "--corpus", str(corpus), "--format", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "simcheck",
+        "check",
+        str(query_path),
+        "--corpus",
+        str(corpus),
+        "--format",
+        "json",
+    ]
     times = []
     output = ""
     for _ in range(args.runs):
@@ -52,11 +64,16 @@ def main() -> None:
     report = json.loads(output)
     found = {s["source"] for s in report["sources"]}
     print(f"corpus: {args.essays} essays, query: {len(query.split())} words")
-    print(f"simcheck check, whole process: median {statistics.median(times):.2f} s "
-          f"(runs: {', '.join(f'{t:.2f}' for t in times)})")
+    print(
+        f"simcheck check, whole process: median {statistics.median(times):.2f} s "
+        f"(runs: {', '.join(f'{t:.2f}' for t in times)})"
+    )
     print(f"peak memory: {peak_mb:.0f} MB")
-    print(f"planted sources found: {len(found & set(planted))}/{len(planted)}; "
-          f"other sources reported: {len(found - set(planted))}; similarity {report['documents'][0]['similarity']}%")
+    similarity = report["documents"][0]["similarity"]
+    print(
+        f"planted sources found: {len(found & set(planted))}/{len(planted)}; "
+        f"other sources reported: {len(found - set(planted))}; similarity {similarity}%"
+    )
 
 
 if __name__ == "__main__":

@@ -9,10 +9,15 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 from scipy.stats import spearmanr
 
-from simcheck.evaluate import CLOUGH_LEVELS, best_threshold, clough_similarities, cross_validated, score_threshold
+from simcheck.evaluate import (
+    CLOUGH_LEVELS,
+    best_threshold,
+    clough_similarities,
+    cross_validated,
+    score_threshold,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -31,11 +36,15 @@ def main() -> None:
         print(f"  {level:6s} mean {values.mean():6.1f}  min {values.min():6.1f}  max {values.max():6.1f}")
     threshold = best_threshold(similarity, positive)
     fitted = score_threshold(similarity, positive, threshold)
-    print(f"one threshold fitted on all 95: {threshold:.1f}%  accuracy {fitted.accuracy:.3f}  "
-          f"precision {fitted.precision:.3f}  recall {fitted.recall:.3f}  F1 {fitted.f1:.3f}")
+    print(
+        f"one threshold fitted on all 95: {threshold:.1f}%  accuracy {fitted.accuracy:.3f}  "
+        f"precision {fitted.precision:.3f}  recall {fitted.recall:.3f}  F1 {fitted.f1:.3f}"
+    )
     held = cross_validated(similarity, positive, frame["task"].to_numpy())
-    print(f"threshold chosen leaving each task out:  accuracy {held.accuracy:.3f}  "
-          f"precision {held.precision:.3f}  recall {held.recall:.3f}  F1 {held.f1:.3f}")
+    print(
+        f"threshold chosen leaving each task out:  accuracy {held.accuracy:.3f}  "
+        f"precision {held.precision:.3f}  recall {held.recall:.3f}  F1 {held.f1:.3f}"
+    )
     level = frame["category"].map({name: i for i, name in enumerate(CLOUGH_LEVELS)})
     rho = spearmanr(similarity, level).statistic
     print(f"Spearman rho (similarity vs non<heavy<light<cut): {rho:.3f}")

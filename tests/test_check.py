@@ -7,10 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import CORPUS
 from simcheck import CheckConfig, Corpus, CorpusError, Document, InputError, check
 from simcheck.report import to_csv
-
-from conftest import CORPUS
 
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
 COPIED = AIRLIFT[AIRLIFT.index("Stalin hoped") : AIRLIFT.index("\n\nAt its peak")]
@@ -56,8 +55,17 @@ def test_json_contract_and_determinism() -> None:
     assert report["documents"][0]["path"] == "<text>"
     assert report["documents"][0]["words"] == len(ESSAY.split())
     assert set(report["matches"][0]) == {
-        "submission", "source", "submission_start", "submission_end", "source_start",
-        "source_end", "submission_text", "source_text", "words", "score", "kind",
+        "submission",
+        "source",
+        "submission_start",
+        "submission_end",
+        "source_start",
+        "source_end",
+        "submission_text",
+        "source_text",
+        "words",
+        "score",
+        "kind",
     }
     assert report["settings"] == CheckConfig().to_dict()
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simcheck.cli import main
-
 from conftest import CORPUS
+from simcheck.cli import main
 
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
 
@@ -69,11 +68,22 @@ def test_stdin(runner: CliRunner) -> None:
     "name, content, reason",
     [
         ("empty.txt", b"", "is empty (0 bytes); submit the file with its text"),
-        ("binary.txt", bytes(range(256)) * 4, "looks like a binary file, not text (it contains NUL bytes); convert it to .txt, .docx or .pdf"),
-        ("broken.docx", b"this is not a zip archive", "is not a readable .docx file (damaged, or not a Word document); re-save it from the word processor as .docx"),
+        (
+            "binary.txt",
+            bytes(range(256)) * 4,
+            "looks like a binary file, not text (it contains NUL bytes); convert it to .txt, .docx or .pdf",
+        ),
+        (
+            "broken.docx",
+            b"this is not a zip archive",
+            "is not a readable .docx file (damaged, or not a Word document); "
+            "re-save it from the word processor as .docx",
+        ),
     ],
 )
-def test_bad_input_one_line_error_exit_1(runner: CliRunner, tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+def test_bad_input_one_line_error_exit_1(
+    runner: CliRunner, tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     result = runner.invoke(main, ["check", str(path), "-c", str(CORPUS)])
@@ -84,7 +94,10 @@ def test_bad_input_one_line_error_exit_1(runner: CliRunner, tmp_path: Path, name
 def test_missing_corpus_is_an_error(runner: CliRunner, essay: Path, tmp_path: Path) -> None:
     result = runner.invoke(main, ["check", str(essay), "-c", str(tmp_path / "nope")])
     assert result.exit_code == 1
-    assert result.output == f"Error: {tmp_path / 'nope'}: corpus folder does not exist; give a folder of essays\n"
+    assert (
+        result.output
+        == f"Error: {tmp_path / 'nope'}: corpus folder does not exist; give a folder of essays\n"
+    )
 
 
 def test_usage_errors_exit_2(runner: CliRunner, essay: Path) -> None:
@@ -125,7 +138,9 @@ def test_installed_console_script(essay: Path) -> None:
     command = [exe] if exe else [sys.executable, "-m", "simcheck"]
     done = subprocess.run(
         [*command, "check", str(essay), "--corpus", str(CORPUS), "--format", "json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["matches"]

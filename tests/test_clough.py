@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from simcheck.evaluate import best_threshold, clough_similarities, score_threshold
-
 from conftest import shared_path
+from simcheck.evaluate import best_threshold, clough_similarities, score_threshold
 
 
 def test_one_threshold_separates_plagiarised_from_independent_answers() -> None:

@@ -96,7 +96,10 @@ def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
     path = tmp_path / "essay.docx"
     document.save(str(path))
     loaded = load_document(path)
-    assert loaded.text == "Containment shaped American policy.\nKennan wrote the Long Telegram in 1946.\nTruman\t1947"
+    assert (
+        loaded.text
+        == "Containment shaped American policy.\nKennan wrote the Long Telegram in 1946.\nTruman\t1947"
+    )
 
 
 def test_pdf_text_layer() -> None:
@@ -115,8 +118,10 @@ def test_rtf() -> None:
 
 
 def test_html_visible_text_only() -> None:
-    html = (b"<html><head><title>t</title><style>p{}</style></head><body><h1>Cuba</h1>"
-            b"<p>Thirteen days in <b>October</b> 1962.</p><script>alert(1)</script></body></html>")
+    html = (
+        b"<html><head><title>t</title><style>p{}</style></head><body><h1>Cuba</h1>"
+        b"<p>Thirteen days in <b>October</b> 1962.</p><script>alert(1)</script></body></html>"
+    )
     assert load_bytes(html, "essay.html").text == "Cuba\nThirteen days in October 1962."
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from simcheck import Document, check
-
 from conftest import shared_path
+from simcheck import Document, check
 
 
 def test_verbatim_and_edited_passages_of_the_seed_essay_are_found() -> None:
     page = shared_path("seed", "destalinization-page.txt").read_text(encoding="utf-8")
     essay_start = page.index("When Joseph Stalin died")
-    essay = page[essay_start : page.index("You May Also Find", essay_start) if "You May Also Find" in page else None]
-    verbatim = essay[essay.index("Nikita Khrushchev, a member") : essay.index("The process of destalinization")].strip()
-    original = essay[essay.index("When Joseph Stalin died") : essay.index("An atmosphere of hysteria")].strip()
+    essay = page[
+        essay_start : page.index("You May Also Find", essay_start) if "You May Also Find" in page else None
+    ]
+    verbatim = essay[
+        essay.index("Nikita Khrushchev, a member") : essay.index("The process of destalinization")
+    ].strip()
+    original = essay[
+        essay.index("When Joseph Stalin died") : essay.index("An atmosphere of hysteria")
+    ].strip()
     edited = (
         original.replace("died", "passed away")
         .replace("were at their worst", "were at their very worst")

@@ -21,7 +21,12 @@ def test_sentences_cover_words_in_order() -> None:
     text = "Context\nWhen Stalin died, tension was high. Khrushchev rose!\n\nThe Thaw followed"
     tokens = Tokens(text)
     spans = [text[s.start : s.end] for s in tokens.sentences]
-    assert spans == ["Context", "When Stalin died, tension was high.", "Khrushchev rose!", "The Thaw followed"]
+    assert spans == [
+        "Context",
+        "When Stalin died, tension was high.",
+        "Khrushchev rose!",
+        "The Thaw followed",
+    ]
     firsts = [s.first for s in tokens.sentences]
     assert firsts == sorted(firsts)
     assert tokens.sentences[-1].last == len(tokens)

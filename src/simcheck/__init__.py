@@ -6,7 +6,6 @@
 0.0
 """
 
-
 __version__ = "0.1.0"
 
 from .align import align_passages

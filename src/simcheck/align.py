@@ -217,7 +217,9 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 
             (di + dj, a_last + di, b_last + dj)
             for di in range(0, reach)
             for dj in range(0, reach)
-            if a_last + di < len(ta) and b_last + dj < len(tb) and equal(a_last + di, b_last + dj, di == dj == 0)
+            if a_last + di < len(ta)
+            and b_last + dj < len(tb)
+            and equal(a_last + di, b_last + dj, di == dj == 0)
         ]
         if not steps:
             break
@@ -298,6 +300,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     word_evidence_a = _coverage(len(ta), word_seeds, "a")
     content_evidence_a = evidence_a & ~ta.stopword_mask
     min_content = (config.min_words + 1) // 2
+
     def supported(rect: _Rect) -> bool:
         words = rect.a_last - rect.a_first
         if words < config.min_words:
@@ -350,9 +353,7 @@ def _make_passage(ta: Tokens, tb: Tokens, rect: _Rect, word_evidence_a: np.ndarr
     )
 
 
-def align_passages(
-    submission: str, source: str, *, config: CheckConfig | None = None
-) -> list[Passage]:
+def align_passages(submission: str, source: str, *, config: CheckConfig | None = None) -> list[Passage]:
     """Passages of ``submission`` that come from ``source``, with character offsets.
 
     Parameters

@@ -97,8 +97,7 @@ class CheckConfig:
 
         if self.language not in snowballstemmer.algorithms():
             raise ConfigError(
-                f"language must be one of {', '.join(snowballstemmer.algorithms())}, "
-                f"got {self.language!r}"
+                f"language must be one of {', '.join(snowballstemmer.algorithms())}, got {self.language!r}"
             )
 
     def replace(self, **changes: Any) -> CheckConfig:

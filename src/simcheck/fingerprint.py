@@ -43,7 +43,8 @@ def _mix(values: np.ndarray) -> np.ndarray:
     values = values * _MIX1
     values = values ^ (values >> np.uint64(27))
     values = values * _MIX2
-    return values ^ (values >> np.uint64(31))
+    mixed: np.ndarray = values ^ (values >> np.uint64(31))
+    return mixed
 
 
 def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:

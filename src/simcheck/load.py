@@ -52,12 +52,15 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    name, f"starts with a {encoding} byte-order mark but is not valid "
-                    f"{encoding} ({exc.reason}); re-save it as UTF-8"
+                    name,
+                    f"starts with a {encoding} byte-order mark but is not valid "
+                    f"{encoding} ({exc.reason}); re-save it as UTF-8",
                 ) from None
     if b"\x00" in data:
-        raise InputError(name, "looks like a binary file, not text (it contains NUL bytes); "
-                         "convert it to .txt, .docx or .pdf")
+        raise InputError(
+            name,
+            "looks like a binary file, not text (it contains NUL bytes); convert it to .txt, .docx or .pdf",
+        )
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -67,8 +70,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     except UnicodeDecodeError:
         raise InputError(name, "is neither UTF-8 nor Windows-1252 text; re-save it as UTF-8") from None
     if _control_share(text) > 0.05:
-        raise InputError(name, "looks like a binary file, not text; convert it to .txt, "
-                         ".docx or .pdf")
+        raise InputError(name, "looks like a binary file, not text; convert it to .txt, .docx or .pdf")
     return text, "cp1252"
 
 
@@ -131,8 +133,11 @@ def _read_docx(data: bytes, name: str) -> tuple[str, str]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        raise InputError(name, "is not a readable .docx file (damaged, or not a Word "
-                         "document); re-save it from the word processor as .docx") from None
+        raise InputError(
+            name,
+            "is not a readable .docx file (damaged, or not a Word "
+            "document); re-save it from the word processor as .docx",
+        ) from None
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -152,27 +157,29 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, str]:
     except InputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        raise InputError(name, "is not a readable PDF (damaged or not a PDF); re-export "
-                         "it as PDF or save it as .docx") from None
+        raise InputError(
+            name, "is not a readable PDF (damaged or not a PDF); re-export it as PDF or save it as .docx"
+        ) from None
     text = "\n\n".join(page.strip("\n") for page in pages)
     if not text.strip():
-        raise InputError(name, "has no text layer (a scanned PDF?); run OCR on it or "
-                         "submit the original document")
+        raise InputError(
+            name, "has no text layer (a scanned PDF?); run OCR on it or submit the original document"
+        )
     return text, "pdf"
 
 
 def _read_odt(data: bytes, name: str) -> tuple[str, str]:
-    from odf import teletype, text as odf_text
+    from odf import teletype
+    from odf import text as odf_text
     from odf.opendocument import load as load_odf
 
     try:
         document = load_odf(io.BytesIO(data))
     except Exception:  # odfpy raises bare zip/xml errors of many kinds
-        raise InputError(name, "is not a readable .odt file (damaged or not "
-                         "OpenDocument); re-save it as .odt or .docx") from None
-    blocks = document.text.getElementsByType(odf_text.P) + document.text.getElementsByType(
-        odf_text.H
-    )
+        raise InputError(
+            name, "is not a readable .odt file (damaged or not OpenDocument); re-save it as .odt or .docx"
+        ) from None
+    blocks = document.text.getElementsByType(odf_text.P) + document.text.getElementsByType(odf_text.H)
     # getElementsByType groups by type; restore document order for a faithful text.
     order = {id(node): i for i, node in enumerate(_walk_odf(document.text))}
     blocks.sort(key=lambda node: order.get(id(node), 0))
@@ -190,9 +197,8 @@ def _read_rtf(data: bytes, name: str) -> tuple[str, str]:
 
     raw, _ = decode_bytes(data, name)
     if not raw.lstrip().startswith("{\\rtf"):
-        raise InputError(name, "is not an RTF document (no {\\rtf header); save it as "
-                         ".rtf, .docx or .txt")
-    return rtf_to_text(raw, errors="ignore"), "rtf"
+        raise InputError(name, "is not an RTF document (no {\\rtf header); save it as .rtf, .docx or .txt")
+    return str(rtf_to_text(raw, errors="ignore")), "rtf"  # type: ignore[no-untyped-call]
 
 
 _READERS: dict[str, Callable[[bytes, str], tuple[str, str]]] = {
@@ -228,13 +234,15 @@ def load_bytes(data: bytes, name: str, *, doc_id: str | None = None) -> Document
     suffix = Path(name).suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
-        raise InputError(name, f"unsupported file type {suffix or '(none)'!r}; use one of "
-                         f"{', '.join(SUPPORTED_SUFFIXES)}")
+        raise InputError(
+            name, f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
     if not data:
         raise InputError(name, "is empty (0 bytes); submit the file with its text")
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(name, f"is too large ({len(data):,} bytes, limit "
-                         f"{MAX_FILE_BYTES:,}); split it or remove images")
+        raise InputError(
+            name, f"is too large ({len(data):,} bytes, limit {MAX_FILE_BYTES:,}); split it or remove images"
+        )
     text, encoding = reader(data, name)
     if not text.strip():
         raise InputError(name, "has no text; check that it is the right file")

@@ -91,9 +91,7 @@ class Corpus:
         if len(set(ids)) != len(ids):
             raise CorpusError("corpus document ids must be unique")
         self._tokens: dict[int, Tokens] = {}
-        self._by_path = {
-            os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path
-        }
+        self._by_path = {os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path}
         self._lexicon = Lexicon(self.config.language)
         term_ids = []
         for done, document in enumerate(self.documents, 1):
@@ -103,7 +101,10 @@ class Corpus:
         # Arrays are materialised once, after every document has added its words.
         hashes = self._lexicon.hashes
         self._build_fingerprint_table(
-            [fingerprints(hashes[ids], self.config.shingle_size, self.config.winnow_window) for ids in term_ids]
+            [
+                fingerprints(hashes[ids], self.config.shingle_size, self.config.winnow_window)
+                for ids in term_ids
+            ]
         )
         self._n_terms = len(self._lexicon)
         counts = sparse.vstack([self._term_counts(ids) for ids in term_ids]) if term_ids else None
@@ -123,7 +124,10 @@ class Corpus:
         )
 
     def _query_vector(self, query: Tokens) -> sparse.csr_matrix:
-        return self._tfidf_model.transform(self._term_counts(self._lexicon.term_ids(query.text)))
+        vector: sparse.csr_matrix = self._tfidf_model.transform(
+            self._term_counts(self._lexicon.term_ids(query.text))
+        )
+        return vector
 
     @classmethod
     def from_folder(
@@ -147,8 +151,10 @@ class Corpus:
         skipped = [str(e) for e in errors]
         if not documents:
             detail = f" ({len(errors)} unreadable)" if errors else ""
-            raise CorpusError(f"{folder}: no readable documents in the corpus folder{detail}; "
-                              "add .txt, .docx, .pdf, .odt, .rtf, .md or .html files")
+            raise CorpusError(
+                f"{folder}: no readable documents in the corpus folder{detail}; "
+                "add .txt, .docx, .pdf, .odt, .rtf, .md or .html files"
+            )
         return cls(documents, config, skipped=skipped, progress=progress)
 
     def __len__(self) -> int:
@@ -197,17 +203,12 @@ class Corpus:
             if cosine[index] >= config.min_tfidf_cosine and index not in excluded:
                 chosen.add(index)
         ranked = sorted(chosen, key=lambda i: (-shared[i], -cosine[i], i))
-        return [
-            Candidate(i, self.documents[i].doc_id, int(shared[i]), float(cosine[i]))
-            for i in ranked
-        ]
+        return [Candidate(i, self.documents[i].doc_id, int(shared[i]), float(cosine[i])) for i in ranked]
 
     def _shared_fingerprints(self, query: Tokens) -> np.ndarray:
         n_docs = len(self.documents)
         config = self.config
-        query_prints = fingerprints(
-            word_hashes(query.stems), config.shingle_size, config.winnow_window
-        )
+        query_prints = fingerprints(word_hashes(query.stems), config.shingle_size, config.winnow_window)
         lo = np.searchsorted(self._print_hashes, query_prints, side="left")
         hi = np.searchsorted(self._print_hashes, query_prints, side="right")
         df = hi - lo
@@ -241,4 +242,3 @@ def open_corpus(
     if not all(isinstance(d, Document) for d in documents):
         raise CorpusError("corpus must be a folder path, a Corpus or a list of Documents")
     return Corpus(documents, config, progress=progress)
-

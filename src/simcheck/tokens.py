@@ -30,6 +30,7 @@ def word_pattern(text: str) -> re.Pattern[str]:
     """The fastest pattern that finds exactly the words of ``text``."""
     return WORD_RE if _HAS_MARK_RE.search(text) else _PLAIN_WORD_RE
 
+
 # A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
 # a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
 # wrapped prose, so their line breaks are not boundaries.
@@ -138,10 +139,10 @@ class Tokens:
     @cached_property
     def sentences(self) -> list[Sentence]:
         """Sentences holding at least one word, in order."""
-        cuts = {0, len(self.text)}
-        cuts.update(m.end() for m in _SENTENCE_END_RE.finditer(self.text))
-        cuts.update(m.end() for m in _SHORT_LINE_RE.finditer(self.text))
-        cuts = sorted(cuts)
+        cut_set = {0, len(self.text)}
+        cut_set.update(m.end() for m in _SENTENCE_END_RE.finditer(self.text))
+        cut_set.update(m.end() for m in _SHORT_LINE_RE.finditer(self.text))
+        cuts = sorted(cut_set)
         sentences: list[Sentence] = []
         starts = self.starts
         for lo, hi in zip(cuts, cuts[1:]):

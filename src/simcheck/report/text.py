@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -86,15 +88,12 @@ def render_to(console: Console, result: CheckResult) -> None:
 
 def render_text(result: CheckResult, *, width: int = 100, color: bool = False) -> str:
     """The terminal report as a string (plain unless ``color``)."""
-    console = Console(width=width, record=True, force_terminal=color, color_system="standard" if color else None,
-                      file=_NullFile())
+    console = Console(
+        width=width,
+        record=True,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        file=io.StringIO(),
+    )
     render_to(console, result)
     return console.export_text(styles=color)
-
-
-class _NullFile:
-    def write(self, _: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
