@@ -148,6 +148,11 @@ def test_bad_input_gets_one_line_error_naming_the_file(name: str, data: bytes, r
     assert "\n" not in message
 
 
+def test_stray_control_byte_in_long_text_is_still_text() -> None:
+    data = ("The Korean War began in June 1950. " * 20).encode() + b"\x00" + b" The end."
+    assert load_bytes(data, "essay.txt").text.endswith("\x00 The end.")
+
+
 def test_missing_file() -> None:
     with pytest.raises(InputError, match="does not exist"):
         load_document("no/such/essay.txt")

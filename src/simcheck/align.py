@@ -31,6 +31,8 @@ from .tokens import Tokens
 # above which it is called an edited copy rather than a paraphrase.
 _MIN_DENSITY = 0.3
 _EDITED_DENSITY = 0.5
+# Content words two sentences must share to seed a paraphrase passage.
+_MIN_SHARED_SENTENCE_WORDS = 4
 # Words between a passage's end and its sentence's end that are taken into the passage.
 _SNAP = 3
 # An n-gram more frequent than this on either side is a stock phrase, not evidence.
@@ -115,8 +117,12 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
         if value < config.sentence_cosine:
             continue
         set_a, set_b = set(bags_a[i]), set(bags_b[j])
-        dice = 2 * len(set_a & set_b) / (len(set_a) + len(set_b))
-        if dice >= config.sentence_dice:
+        shared = len(set_a & set_b)
+        # Two or three shared words ("The U.S.", "Whale Watching") are a topic, not a
+        # paraphrase, however high the cosine of such short sentences.
+        if shared < _MIN_SHARED_SENTENCE_WORDS:
+            continue
+        if 2 * shared / (len(set_a) + len(set_b)) >= config.sentence_dice:
             seeds.append(_Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last, sentence=True))
     return seeds
 

@@ -30,6 +30,10 @@ class InputError(SimcheckError):
         self.reason = reason
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Rebuilt from its two parts, so it crosses process boundaries (--jobs).
+        return (InputError, (self.path, self.reason))
+
 
 class CorpusError(SimcheckError):
     """A corpus is missing, empty or unusable."""

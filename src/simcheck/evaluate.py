@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import os
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +19,13 @@ import numpy as np
 import pandas as pd
 
 from .config import CheckConfig
-from .errors import CorpusError
+from .errors import CorpusError, InputError
 from .load import load_document
+from .align import align_tokens
+from .pan import Scores, Span, detection_xml, plagdet_scores, read_pairs, read_spans
 from .pipeline import check
 from .retrieve import Corpus
+from .tokens import Tokens
 
 #: Levels of copying, from none to most.
 CLOUGH_LEVELS = ("non", "heavy", "light", "cut")
@@ -112,3 +117,161 @@ def cross_validated(similarity: np.ndarray, positive: np.ndarray, groups: np.nda
         threshold = best_threshold(similarity[~held_out], positive[~held_out])
         predicted[held_out] = similarity[held_out] > threshold
     return _scores(predicted, positive, float("nan"))
+
+
+# --- PAN text alignment -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PanReport:
+    """Scores per case-type folder and over the whole corpus."""
+
+    folders: dict[str, Scores]
+    overall: Scores
+    pairs: dict[str, int]
+    pairs_with_detections: dict[str, int]
+    seconds: float
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = []
+        for name, scores in [*self.folders.items(), ("entire corpus", self.overall)]:
+            total = sum(self.pairs.values()) if name == "entire corpus" else self.pairs[name]
+            flagged = (
+                sum(self.pairs_with_detections.values())
+                if name == "entire corpus"
+                else self.pairs_with_detections[name]
+            )
+            rows.append(
+                {
+                    "folder": name,
+                    "pairs": total,
+                    "cases": scores.cases,
+                    "detections": scores.detections,
+                    "pairs_with_detections": flagged,
+                    "precision": round(scores.precision, 4),
+                    "recall": round(scores.recall, 4),
+                    "granularity": round(scores.granularity, 4),
+                    "plagdet": round(scores.plagdet, 4),
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def _align_pan_group(task: tuple[str, str, list[str], CheckConfig]) -> list[tuple[str, list[Span]]]:
+    """Align one suspicious document with each of its sources (runs in a worker)."""
+    corpus, susp, sources, config = task
+    root = Path(corpus)
+    try:
+        susp_tokens = Tokens(load_document(root / "susp" / susp).text, config.language)
+    except InputError:  # PAN holds a few binary junk files; they get no detection
+        return [(src, []) for src in sources]
+    results = []
+    for src in sources:
+        try:
+            src_tokens = Tokens(load_document(root / "src" / src).text, config.language)
+        except InputError:
+            results.append((src, []))
+            continue
+        passages = align_tokens(susp_tokens, src_tokens, config)
+        results.append(
+            (
+                src,
+                [
+                    Span(susp, src, p.a_start, p.a_end - p.a_start, p.b_start, p.b_end - p.b_start)
+                    for p in passages
+                ],
+            )
+        )
+    return results
+
+
+def evaluate_pan(
+    corpus: str | os.PathLike[str],
+    config: CheckConfig | None = None,
+    *,
+    jobs: int = 1,
+    output: str | os.PathLike[str] | None = None,
+    limit_per_folder: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PanReport:
+    """Align every pair of a PAN text-alignment corpus and score the detections.
+
+    Parameters
+    ----------
+    corpus : path
+        The corpus root: ``susp/``, ``src/`` and one folder per case type with a
+        ``pairs`` file and one gold XML per pair.
+    config : CheckConfig, optional
+        The same settings ``simcheck check`` uses.
+    jobs : int, default=1
+        Worker processes.
+    output : path, optional
+        Folder for one detection XML per pair (one subfolder per case type).
+    limit_per_folder : int, optional
+        Only the first N pairs of each folder (a quick sample).
+    progress : callable, optional
+        ``progress(done, total)`` in pairs.
+    """
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    config = config or CheckConfig()
+    root = Path(corpus)
+    pairs = read_pairs(root)
+    if limit_per_folder is not None:
+        kept: dict[str, int] = defaultdict(int)
+        sample = []
+        for pair in pairs:
+            if kept[pair.folder] < limit_per_folder:
+                kept[pair.folder] += 1
+                sample.append(pair)
+        pairs = sample
+    groups: dict[str, list[str]] = defaultdict(list)
+    for pair in pairs:
+        groups[pair.susp].append(pair.src)
+    tasks = [(str(root), susp, sources, config) for susp, sources in sorted(groups.items())]
+    started = time.perf_counter()
+    detections: dict[tuple[str, str], list[Span]] = {}
+    done = 0
+
+    def collect(results: list[tuple[str, list[Span]]], susp: str) -> None:
+        nonlocal done
+        for src, spans in results:
+            detections[(susp, src)] = spans
+            done += 1
+        if progress is not None:
+            progress(done, len(pairs))
+
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for task, results in zip(tasks, pool.map(_align_pan_group, tasks, chunksize=4)):
+                collect(results, task[1])
+    else:
+        for task in tasks:
+            collect(_align_pan_group(task), task[1])
+    seconds = time.perf_counter() - started
+
+    cases_by_folder: dict[str, list[Span]] = defaultdict(list)
+    found_by_folder: dict[str, list[Span]] = defaultdict(list)
+    pair_counts: dict[str, int] = defaultdict(int)
+    flagged: dict[str, int] = defaultdict(int)
+    for pair in pairs:
+        gold = root / pair.folder / pair.xml_name
+        cases = [c for c in read_spans(gold) if c.src == pair.src] if gold.is_file() else []
+        spans = detections[(pair.susp, pair.src)]
+        cases_by_folder[pair.folder].extend(cases)
+        found_by_folder[pair.folder].extend(spans)
+        pair_counts[pair.folder] += 1
+        flagged[pair.folder] += bool(spans)
+        if output is not None:
+            target = Path(output) / pair.folder / pair.xml_name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(detection_xml(pair.susp, spans), encoding="utf-8")
+    folders = {
+        name: plagdet_scores(cases_by_folder[name], found_by_folder[name]) for name in sorted(pair_counts)
+    }
+    overall = plagdet_scores(
+        [c for name in pair_counts for c in cases_by_folder[name]],
+        [d for name in pair_counts for d in found_by_folder[name]],
+    )
+    return PanReport(folders, overall, dict(pair_counts), dict(flagged), seconds)
