@@ -177,21 +177,22 @@ def _bounding(members: list[_Rect]) -> _Rect:
     )
 
 
-def _tighten(group: _Group, word_evidence_a: np.ndarray) -> _Group:
-    """Drop sentence seeds that the word seeds already explain.
+def _unexplained(sentence_seeds: list[_Rect], word_seeds: list[_Rect], len_a: int, len_b: int) -> list[_Rect]:
+    """Sentence seeds for sentences that shared n-grams do not already explain.
 
-    A sentence seed spans whole sentences on both sides; where shared n-grams cover most
-    of its sentence, they give the passage's exact boundaries and the sentence seed
-    would only widen them to text that was not copied.
+    Where n-grams cover most of a sentence, they say exactly where it came from: a
+    sentence seed there either agrees (and would only widen the boundaries to words
+    that were not copied) or points somewhere else on topic alone. Sentence seeds are
+    for the sentences that n-grams cannot see: paraphrase.
     """
-    kept = [
-        m
-        for m in group.members
-        if not m.sentence or word_evidence_a[m.a_first : m.a_last].mean() < _EDITED_DENSITY
+    covered_a = _coverage(len_a, word_seeds, "a")
+    covered_b = _coverage(len_b, word_seeds, "b")
+    return [
+        s
+        for s in sentence_seeds
+        if covered_a[s.a_first : s.a_last].mean() < _EDITED_DENSITY
+        and covered_b[s.b_first : s.b_last].mean() < _EDITED_DENSITY
     ]
-    if not kept or len(kept) == len(group.members):
-        return group
-    return _Group(_bounding(kept), kept)
 
 
 def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 3) -> _Rect:
@@ -299,7 +300,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     """Align two tokenised texts; see :func:`align_passages`."""
     config = config or CheckConfig()
     word_seeds = _ngram_seeds(ta, tb, config.seed_size)
-    sentence_seeds = _sentence_seeds(ta, tb, config)
+    sentence_seeds = _unexplained(_sentence_seeds(ta, tb, config), word_seeds, len(ta), len(tb))
     if not word_seeds and not sentence_seeds:
         return []
     evidence_a = _coverage(len(ta), word_seeds + sentence_seeds, "a")
@@ -308,8 +309,9 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     min_content = (config.min_words + 1) // 2
 
     def supported(rect: _Rect) -> bool:
-        words = rect.a_last - rect.a_first
-        if words < config.min_words:
+        # Both sides must be passages: a long sentence matched to a four-word heading
+        # is not a copy of it.
+        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) < config.min_words:
             return False
         if float(evidence_a[rect.a_first : rect.a_last].mean()) < _MIN_DENSITY:
             return False
@@ -317,8 +319,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         # copying: ask for several shared content words.
         return int(content_evidence_a[rect.a_first : rect.a_last].sum()) >= min_content
 
-    groups = [_tighten(g, word_evidence_a) for g in _merge(word_seeds + sentence_seeds, config.max_gap)]
-    groups = [g for g in groups if supported(g.rect)]
+    groups = [g for g in _merge(word_seeds + sentence_seeds, config.max_gap) if supported(g.rect)]
     # Where passages overlap in a (one text matching two places of b), the better
     # supported one keeps the shared words and the other keeps the rest.
     groups.sort(
