@@ -31,8 +31,15 @@ from .tokens import Tokens
 # above which it is called an edited copy rather than a paraphrase.
 _MIN_DENSITY = 0.3
 _EDITED_DENSITY = 0.5
+# Share of a passage's length that may separate it from the next piece of evidence.
+_GAP_RATIO = float(__import__("os").environ.get("GAPR", "2"))
+# Share of a passage joined across such a gap that must be evidence.
+_JOIN_DENSITY = float(__import__("os").environ.get("JOIND", "0.5"))
+# How many times longer than a run of rewritten passages in a its source stretch in b
+# must be for the run to be a summary.
+_SUMMARY_RATIO = 3.0
 # Content words two sentences must share to seed a paraphrase passage.
-_MIN_SHARED_SENTENCE_WORDS = 4
+_MIN_SHARED_SENTENCE_WORDS = 3
 # Words between a passage's end and its sentence's end that are taken into the passage.
 _SNAP = 3
 # An n-gram more frequent than this on either side is a stock phrase, not evidence.
@@ -55,13 +62,19 @@ class _Rect:
         self.b_first = min(self.b_first, other.b_first)
         self.b_last = max(self.b_last, other.b_last)
 
-    def near(self, other: _Rect, gap: int) -> bool:
-        return (
-            other.a_first <= self.a_last + gap
-            and other.a_last >= self.a_first - gap
-            and other.b_first <= self.b_last + gap
-            and other.b_last >= self.b_first - gap
-        )
+    @property
+    def size(self) -> int:
+        return self.a_last - self.a_first
+
+    def reach(self, gap: int) -> int:
+        """The gap this rectangle bridges: ``gap``, or more for a large passage."""
+        return max(gap, int(_GAP_RATIO * self.size))
+
+    def distance(self, other: _Rect) -> int:
+        """Words between the two rectangles on the side where they are further apart."""
+        a_gap = max(other.a_first - self.a_last, self.a_first - other.a_last, 0)
+        b_gap = max(other.b_first - self.b_last, self.b_first - other.b_last, 0)
+        return max(a_gap, b_gap)
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -140,8 +153,26 @@ class _Group:
     members: list[_Rect]
 
 
-def _merge(rects: list[_Rect], gap: int) -> list[_Group]:
-    """Merge rectangles that lie within ``gap`` tokens of each other on both sides."""
+def _merge(rects: list[_Rect], gap: int, evidence_a: np.ndarray) -> list[_Group]:
+    """Merge rectangles of evidence into passages.
+
+    Two rectangles merge when they lie within ``gap`` words of each other on both
+    sides. Large blocks may lie further apart, up to ``_GAP_RATIO`` times the smaller
+    one (an obfuscated sentence between two copied ones), but only while the merged
+    passage stays mostly evidence: two copied paragraphs with the writer's own text
+    between them stay two passages.
+    """
+    prefix = np.concatenate([[0], np.cumsum(evidence_a, dtype=np.int64)])
+
+    def joinable(one: _Rect, two: _Rect) -> bool:
+        distance = one.distance(two)
+        if distance <= gap:
+            return True
+        if distance > min(one.reach(gap), two.reach(gap)):
+            return False
+        first, last = min(one.a_first, two.a_first), max(one.a_last, two.a_last)
+        return bool(prefix[last] - prefix[first] >= _JOIN_DENSITY * (last - first))
+
     groups = [_Group(_Rect(r.a_first, r.a_last, r.b_first, r.b_last), [r]) for r in rects]
     while True:
         groups.sort(key=lambda g: (g.rect.a_first, g.rect.b_first))
@@ -149,11 +180,11 @@ def _merge(rects: list[_Rect], gap: int) -> list[_Group]:
         active: list[_Group] = []
         for group in groups:
             rect = group.rect
-            active = [g for g in active if g.rect.a_last + gap >= rect.a_first]
+            active = [g for g in active if g.rect.a_last + g.rect.reach(gap) >= rect.a_first]
             target: _Group | None = None
             best = 0
             for other in active:
-                if other.rect.near(rect, gap):
+                if joinable(other.rect, rect):
                     distance = abs(rect.b_first - other.rect.b_last)
                     if target is None or distance < best:
                         target, best = other, distance
@@ -317,32 +348,82 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
             return False
         # Shared function words and one shared noun ("in the north") are chance, not
         # copying: ask for several shared content words.
-        return int(content_evidence_a[rect.a_first : rect.a_last].sum()) >= min_content
+        # Distinct words: "the Nile Basin Initiative" repeated on both sides is one
+        # phrase, however many times it pairs up.
+        offsets = np.flatnonzero(content_evidence_a[rect.a_first : rect.a_last]) + rect.a_first
+        stems = ta.stems
+        return len({stems[i] for i in offsets.tolist()}) >= min_content
 
-    groups = [g for g in _merge(word_seeds + sentence_seeds, config.max_gap) if supported(g.rect)]
+    groups = [g for g in _merge(word_seeds + sentence_seeds, config.max_gap, evidence_a) if supported(g.rect)]
     # Where passages overlap in a (one text matching two places of b), the better
     # supported one keeps the shared words and the other keeps the rest.
     groups.sort(
         key=lambda g: (-int(evidence_a[g.rect.a_first : g.rect.a_last].sum()), g.rect.a_first, g.rect.b_first)
     )
     free = np.ones(len(ta), dtype=bool)
-    passages: list[Passage] = []
+    rects: list[_Rect] = []
     for group in groups:
         rect = _trim(group, free)
         if rect is None or not supported(rect):
             continue
         rect = _extend(rect, ta, tb, free)
         free[rect.a_first : rect.a_last] = False
-        passages.append(_make_passage(ta, tb, rect, word_evidence_a))
+        rects.append(rect)
+    passages = [
+        _make_passage(ta, tb, rect, word_evidence_a, summary)
+        for rect, summary in _join_summaries(rects, ta, tb, config.max_gap)
+    ]
     passages.sort(key=lambda p: (p.a_start, p.b_start))
     return passages
 
 
-def _make_passage(ta: Tokens, tb: Tokens, rect: _Rect, word_evidence_a: np.ndarray) -> Passage:
+def _is_verbatim(ta: Tokens, tb: Tokens, rect: _Rect) -> bool:
+    return ta.normal[rect.a_first : rect.a_last] == tb.normal[rect.b_first : rect.b_last]
+
+
+def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> list[tuple[_Rect, bool]]:
+    """Join consecutive rewritten passages that condense a much longer stretch of b.
+
+    A summary takes its sentences from all over the source: in ``a`` the passages sit
+    side by side, in ``b`` they are scattered over a stretch several times longer.
+    Such a run is one summarised passage, not several copies. Verbatim passages never
+    join one: they are copies, wherever they came from.
+    """
+    rects = sorted(rects, key=lambda r: r.a_first)
+    joined: list[tuple[_Rect, bool]] = []
+    run: list[_Rect] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            a_span = run[-1].a_last - run[0].a_first
+            whole = _Rect(run[0].a_first, run[-1].a_last, min(r.b_first for r in run), max(r.b_last for r in run))
+            if whole.b_last - whole.b_first >= _SUMMARY_RATIO * a_span:
+                joined.append((whole, True))
+                return
+        joined.extend((r, False) for r in run)
+
+    for rect in rects:
+        if _is_verbatim(ta, tb, rect):
+            flush()
+            run = []
+            joined.append((rect, False))
+        elif run and rect.a_first - run[-1].a_last > gap:
+            flush()
+            run = [rect]
+        else:
+            run.append(rect)
+    flush()
+    return joined
+
+
+def _make_passage(
+    ta: Tokens, tb: Tokens, rect: _Rect, word_evidence_a: np.ndarray, summary: bool = False
+) -> Passage:
     a_start = int(ta.starts[rect.a_first])
     b_start = int(tb.starts[rect.b_first])
-    same_words = ta.normal[rect.a_first : rect.a_last] == tb.normal[rect.b_first : rect.b_last]
-    if same_words:
+    if summary:
+        kind = "summary"
+    elif _is_verbatim(ta, tb, rect):
         kind = "verbatim"
     elif word_evidence_a[rect.a_first : rect.a_last].mean() >= _EDITED_DENSITY:
         kind = "edited"

@@ -40,7 +40,7 @@ SOURCE_COLUMNS = (
 )
 
 #: Kinds of passage, from closest to loosest.
-KINDS = ("verbatim", "edited", "paraphrase")
+KINDS = ("verbatim", "edited", "paraphrase", "summary")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ class Passage:
     score : float
         Dice coefficient of the two sides' word stems, in [0, 1]: 1 for a verbatim copy.
     kind : str
-        ``verbatim``, ``edited`` or ``paraphrase``.
+        ``verbatim``, ``edited``, ``paraphrase`` or ``summary`` (rewritten sentences
+        side by side in ``a`` condensing a stretch of ``b`` several times longer).
     """
 
     a_start: int
