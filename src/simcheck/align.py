@@ -35,6 +35,8 @@ _EDITED_DENSITY = 0.5
 _GAP_RATIO = float(__import__("os").environ.get("GAPR", "2"))
 # Share of a passage joined across such a gap that must be evidence.
 _JOIN_DENSITY = float(__import__("os").environ.get("JOIND", "0.5"))
+# Shortest piece of evidence (words, both sides) kept for joining into a passage.
+_PIECE_WORDS = 10
 # How many times longer than a run of rewritten passages in a its source stretch in b
 # must be for the run to be a summary.
 _SUMMARY_RATIO = 3.0
@@ -337,12 +339,15 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     evidence_a = _coverage(len(ta), word_seeds + sentence_seeds, "a")
     word_evidence_a = _coverage(len(ta), word_seeds, "a")
     content_evidence_a = evidence_a & ~ta.stopword_mask
-    min_content = (config.min_words + 1) // 2
+    # Pieces as short as _PIECE_WORDS are kept until summaries are joined; min_words
+    # applies to the passages finally reported.
+    piece_words = min(config.min_words, _PIECE_WORDS)
+    min_content = (piece_words + 1) // 2
 
     def supported(rect: _Rect) -> bool:
         # Both sides must be passages: a long sentence matched to a four-word heading
         # is not a copy of it.
-        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) < config.min_words:
+        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) < piece_words:
             return False
         if float(evidence_a[rect.a_first : rect.a_last].mean()) < _MIN_DENSITY:
             return False
@@ -371,7 +376,8 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         rects.append(rect)
     passages = [
         _make_passage(ta, tb, rect, word_evidence_a, summary)
-        for rect, summary in _join_summaries(rects, ta, tb, config.max_gap)
+        for rect, summary in _join_summaries(rects, ta, tb, 2 * config.max_gap)
+        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) >= config.min_words
     ]
     passages.sort(key=lambda p: (p.a_start, p.b_start))
     return passages
@@ -386,8 +392,8 @@ def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> lis
 
     A summary takes its sentences from all over the source: in ``a`` the passages sit
     side by side, in ``b`` they are scattered over a stretch several times longer.
-    Such a run is one summarised passage, not several copies. Verbatim passages never
-    join one: they are copies, wherever they came from.
+    Such a run is one summarised passage, not several copies; summaries lift whole
+    sentences too, so verbatim pieces join the run like rewritten ones.
     """
     rects = sorted(rects, key=lambda r: r.a_first)
     joined: list[tuple[_Rect, bool]] = []
@@ -403,11 +409,7 @@ def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> lis
         joined.extend((r, False) for r in run)
 
     for rect in rects:
-        if _is_verbatim(ta, tb, rect):
-            flush()
-            run = []
-            joined.append((rect, False))
-        elif run and rect.a_first - run[-1].a_last > gap:
+        if run and rect.a_first - run[-1].a_last > gap:
             flush()
             run = [rect]
         else:
