@@ -1,6 +1,7 @@
 """Clough-Stevenson: plagiarised (cut, light, heavy) vs non, one threshold on similarity %.
 
 Usage: python benchmarks/clough.py [../shared/data/clough-stevenson]
+The same figures as `simcheck eval clough`, plus the misclassified answers and timing.
 """
 
 from __future__ import annotations
@@ -9,15 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from scipy.stats import spearmanr
-
-from simcheck.evaluate import (
-    CLOUGH_LEVELS,
-    best_threshold,
-    clough_similarities,
-    cross_validated,
-    score_threshold,
-)
+from simcheck.evaluate import evaluate_clough
 
 HERE = Path(__file__).resolve().parent
 
@@ -25,32 +18,27 @@ HERE = Path(__file__).resolve().parent
 def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent.parent / "shared/data/clough-stevenson"
     started = time.perf_counter()
-    frame = clough_similarities(folder)
+    report = evaluate_clough(folder)
     elapsed = time.perf_counter() - started
-    positive = (frame["category"] != "non").to_numpy()
-    similarity = frame["similarity"].to_numpy()
-    print(f"answers: {len(frame)}  time: {elapsed:.2f} s")
+    answers = report.answers
+    print(f"answers: {len(answers)}  time: {elapsed:.2f} s")
     print("mean similarity % by category:")
-    for level in reversed(CLOUGH_LEVELS):
-        values = frame.loc[frame["category"] == level, "similarity"]
-        print(f"  {level:6s} mean {values.mean():6.1f}  min {values.min():6.1f}  max {values.max():6.1f}")
-    threshold = best_threshold(similarity, positive)
-    fitted = score_threshold(similarity, positive, threshold)
-    print(
-        f"one threshold fitted on all 95: {threshold:.1f}%  accuracy {fitted.accuracy:.3f}  "
-        f"precision {fitted.precision:.3f}  recall {fitted.recall:.3f}  F1 {fitted.f1:.3f}"
-    )
-    held = cross_validated(similarity, positive, frame["task"].to_numpy())
-    print(
-        f"threshold chosen leaving each task out:  accuracy {held.accuracy:.3f}  "
-        f"precision {held.precision:.3f}  recall {held.recall:.3f}  F1 {held.f1:.3f}"
-    )
-    level = frame["category"].map({name: i for i, name in enumerate(CLOUGH_LEVELS)})
-    rho = spearmanr(similarity, level).statistic
-    print(f"Spearman rho (similarity vs non<heavy<light<cut): {rho:.3f}")
-    wrong = frame[(similarity > threshold) != positive]
+    for level, mean in report.means().items():
+        values = answers.loc[answers["category"] == level, "similarity"]
+        print(f"  {level:6s} mean {mean:6.1f}  min {values.min():6.1f}  max {values.max():6.1f}")
+    for name, scores in (
+        ("one threshold fitted on all 95", report.fitted),
+        ("leave one task out", report.cross_validated),
+    ):
+        print(
+            f"{name}: accuracy {scores.accuracy:.3f}  precision {scores.precision:.3f}  "
+            f"recall {scores.recall:.3f}  F1 {scores.f1:.3f}  (threshold {scores.threshold:.1f}%)"
+        )
+    print(f"Spearman rho (similarity vs non<heavy<light<cut): {report.spearman:.3f}")
+    positive = (answers["category"] != "non").to_numpy()
+    wrong = answers[(answers["similarity"].to_numpy() > report.fitted.threshold) != positive]
     for row in wrong.itertuples():
-        print(f"  misclassified: {row.file} {row.category} {row.similarity:.1f}%")
+        print(f"  misclassified at the fitted threshold: {row.file} {row.category} {row.similarity:.1f}%")
 
 
 if __name__ == "__main__":

@@ -71,7 +71,8 @@ def test_stdin(runner: CliRunner) -> None:
         (
             "binary.txt",
             bytes(range(256)) * 4,
-            "looks like a binary file, not text (it is full of control bytes); convert it to .txt, .docx or .pdf",
+            "looks like a binary file, not text (it is full of control bytes); "
+            "convert it to .txt, .docx or .pdf",
         ),
         (
             "broken.docx",

@@ -127,9 +127,15 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
     vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
     matrix = vectorizer.fit_transform(bags_a + bags_b)
     cosine = (matrix[: len(sa)] @ matrix[len(sa) :].T).tocoo()
+    # A sentence of b is the source of at most one sentence of a (its closest): a
+    # summary condenses several sentences of b into one of a, never the reverse, and
+    # one source sentence paired with four similar ones would swell a passage.
+    best_for_b: dict[int, float] = {}
+    for j, value in zip(cosine.col.tolist(), cosine.data.tolist()):
+        best_for_b[j] = max(best_for_b.get(j, 0.0), value)
     seeds: list[_Rect] = []
     for i, j, value in zip(cosine.row.tolist(), cosine.col.tolist(), cosine.data.tolist()):
-        if value < config.sentence_cosine:
+        if value < config.sentence_cosine or value < best_for_b[j]:
             continue
         set_a, set_b = set(bags_a[i]), set(bags_b[j])
         shared = len(set_a & set_b)
@@ -402,7 +408,9 @@ def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> lis
     def flush() -> None:
         if len(run) >= 2:
             a_span = run[-1].a_last - run[0].a_first
-            whole = _Rect(run[0].a_first, run[-1].a_last, min(r.b_first for r in run), max(r.b_last for r in run))
+            whole = _Rect(
+                run[0].a_first, run[-1].a_last, min(r.b_first for r in run), max(r.b_last for r in run)
+            )
             if whole.b_last - whole.b_first >= _SUMMARY_RATIO * a_span:
                 joined.append((whole, True))
                 return

@@ -138,6 +138,116 @@ def check(
         sys.exit(EXIT_FAIL_ABOVE)
 
 
+@main.group(name="eval")
+def eval_group() -> None:
+    """Measure accuracy on published evaluation corpora."""
+
+
+def _progress_bar(label: str) -> tuple[Any, Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal, else nothing."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None, None
+    bar = Progress(
+        f"[bold]{label}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+    )
+    task = bar.add_task(label, total=None)
+
+    def advance(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, advance
+
+
+@eval_group.command("pan")
+@click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one detection XML per pair here (a subfolder per case type) and scores.csv.",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    help="Only the first N pairs of each case-type folder (a quick check).",
+)
+@config_options
+def eval_pan(corpus_dir: Path, output: Path | None, jobs: int, sample: int | None, **options: Any) -> None:
+    """Align every pair of a PAN text-alignment corpus and print plagdet.
+
+    CORPUS_DIR holds susp/, src/ and one folder per case type with a pairs file and
+    one gold XML per pair. Prints precision, recall, granularity and plagdet per case
+    type and overall (Potthast et al. 2010). PAN's cases are 40 words and longer, so
+    its published figures compare with --min-words 25.
+
+    \b
+    Example:
+      simcheck eval pan ../shared/data/pan13-text-alignment-training --jobs 2 --min-words 25
+    """
+    from .evaluate import evaluate_pan
+
+    config = _config_from(options)
+    bar, advance = _progress_bar("aligning pairs")
+    try:
+        if bar is not None:
+            bar.start()
+        report = evaluate_pan(
+            corpus_dir, config, jobs=jobs, output=output, limit_per_folder=sample, progress=advance
+        )
+    except SimcheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.stop()
+    frame = report.to_frame()
+    if output is not None:
+        frame.to_csv(output / "scores.csv", index=False, lineterminator="\n")
+    click.echo(frame.to_string(index=False))
+    click.echo(f"{sum(report.pairs.values())} pairs in {report.seconds:.1f} s with {jobs} job(s)")
+
+
+@eval_group.command("clough")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@config_options
+def eval_clough(folder: Path, **options: Any) -> None:
+    """Plagiarised vs independent answers of Clough & Stevenson (2011).
+
+    FOLDER holds file_list.csv, the 95 answers and the five orig_task?.txt sources.
+    Prints accuracy, precision, recall and F1 of one threshold on the similarity %,
+    chosen leaving each task out in turn, and the Spearman correlation of similarity
+    with the level of copying (non < heavy < light < cut).
+
+    \b
+    Example:
+      simcheck eval clough ../shared/data/clough-stevenson
+    """
+    from .evaluate import evaluate_clough
+
+    try:
+        report = evaluate_clough(folder, _config_from(options))
+    except SimcheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    for level, mean in report.means().items():
+        click.echo(f"mean similarity {level:6s} {mean:5.1f}%")
+    held = report.cross_validated
+    click.echo(
+        f"threshold chosen leaving each task out: accuracy {held.accuracy:.3f}  "
+        f"precision {held.precision:.3f}  recall {held.recall:.3f}  F1 {held.f1:.3f}"
+    )
+    fitted = report.fitted
+    click.echo(
+        f"threshold fitted on all answers ({fitted.threshold:.1f}%): accuracy {fitted.accuracy:.3f}  "
+        f"precision {fitted.precision:.3f}  recall {fitted.recall:.3f}  F1 {fitted.f1:.3f}"
+    )
+    click.echo(f"Spearman rho, similarity vs level: {report.spearman:.3f}")
+
+
 def _emit(result: CheckResult, fmt: str, output: Path | None) -> None:
     if output is not None:
         try:

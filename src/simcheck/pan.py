@@ -214,9 +214,11 @@ def read_spans(path: str | os.PathLike[str], feature: str = "plagiarism") -> lis
 def detection_xml(susp: str, detections: Sequence[Span]) -> str:
     """A detection file in PAN's format.
 
-    >>> print(detection_xml("suspicious-document00001.txt", [Span("s", "source-document1.txt", 5, 10, 0, 12)]))
-    <document reference="suspicious-document00001.txt">
-    <feature name="detected-plagiarism" this_offset="5" this_length="10" source_reference="source-document1.txt" source_offset="0" source_length="12"/>
+    >>> xml = detection_xml("susp1.txt", [Span("susp1.txt", "src1.txt", 5, 10, 0, 12)])
+    >>> print(xml.replace(" source_reference", "\\n  source_reference"))
+    <document reference="susp1.txt">
+    <feature name="detected-plagiarism" this_offset="5" this_length="10"
+      source_reference="src1.txt" source_offset="0" source_length="12"/>
     </document>
     <BLANKLINE>
     """
