@@ -276,17 +276,23 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 
     # sentences. Words on one side only ("As we know, ...") are the writer's own.
     a_starts, a_ends = ta.sentence_bounds
     b_starts, b_ends = tb.sentence_bounds
-    if _both_short(a_first - a_starts[a_first], b_first - b_starts[b_first]):
-        if free[a_starts[a_first] : a_first].all():
-            a_first, b_first = int(a_starts[a_first]), int(b_starts[b_first])
-    if _both_short(a_ends[a_last - 1] - a_last, b_ends[b_last - 1] - b_last):
-        if free[a_last : a_ends[a_last - 1]].all():
-            a_last, b_last = int(a_ends[a_last - 1]), int(b_ends[b_last - 1])
+    head_a, head_b = a_first - a_starts[a_first], b_first - b_starts[b_first]
+    inside_a = min(a_ends[a_first], a_last) - a_first
+    inside_b = min(b_ends[b_first], b_last) - b_first
+    if _both_short(head_a, head_b, inside_a, inside_b) and free[a_starts[a_first] : a_first].all():
+        a_first, b_first = int(a_starts[a_first]), int(b_starts[b_first])
+    tail_a, tail_b = a_ends[a_last - 1] - a_last, b_ends[b_last - 1] - b_last
+    inside_a = a_last - max(a_starts[a_last - 1], a_first)
+    inside_b = b_last - max(b_starts[b_last - 1], b_first)
+    if _both_short(tail_a, tail_b, inside_a, inside_b) and free[a_last : a_ends[a_last - 1]].all():
+        a_last, b_last = int(a_ends[a_last - 1]), int(b_ends[b_last - 1])
     return _Rect(a_first, a_last, b_first, b_last)
 
 
-def _both_short(gap_a: int, gap_b: int) -> bool:
-    return 1 <= gap_a <= _SNAP and 1 <= gap_b <= _SNAP
+def _both_short(gap_a: int, gap_b: int, inside_a: int, inside_b: int) -> bool:
+    """Whether both sides leave out a part of their sentence no longer than a few words
+    or than the part already inside the passage."""
+    return 1 <= gap_a <= max(_SNAP, inside_a) and 1 <= gap_b <= max(_SNAP, inside_b)
 
 
 def _trim(group: _Group, free: np.ndarray) -> _Rect | None:
