@@ -32,14 +32,16 @@ from .tokens import Tokens
 _MIN_DENSITY = 0.3
 _EDITED_DENSITY = 0.5
 # Share of a passage's length that may separate it from the next piece of evidence.
-_GAP_RATIO = float(__import__("os").environ.get("GAPR", "2"))
+_GAP_RATIO = 2.0
 # Share of a passage joined across such a gap that must be evidence.
-_JOIN_DENSITY = float(__import__("os").environ.get("JOIND", "0.5"))
+_JOIN_DENSITY = 0.5
 # Shortest piece of evidence (words, both sides) kept for joining into a passage.
 _PIECE_WORDS = 10
 # How many times longer than a run of rewritten passages in a its source stretch in b
 # must be for the run to be a summary.
 _SUMMARY_RATIO = 3.0
+# Strong sentence seeds a passage with no shared phrase needs.
+_MIN_SENTENCE_SEEDS = 2
 # Content words two sentences must share to seed a paraphrase passage.
 _MIN_SHARED_SENTENCE_WORDS = 3
 # Words between a passage's end and its sentence's end that are taken into the passage.
@@ -295,6 +297,12 @@ def _both_short(gap_a: int, gap_b: int, inside_a: int, inside_b: int) -> bool:
     return 1 <= gap_a <= max(_SNAP, inside_a) and 1 <= gap_b <= max(_SNAP, inside_b)
 
 
+def _corroborated(group: _Group) -> bool:
+    """One similar sentence pair may be the topic speaking; a paraphrase is a run of
+    them, or rewritten sentences beside shared phrases."""
+    return not all(m.sentence for m in group.members) or len(group.members) >= _MIN_SENTENCE_SEEDS
+
+
 def _trim(group: _Group, free: np.ndarray) -> _Rect | None:
     """The group's longest stretch of ``a`` not yet claimed by a better passage, with the
     ``b`` range of the seeds inside that stretch."""
@@ -371,7 +379,11 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         stems = ta.stems
         return len({stems[i] for i in offsets.tolist()}) >= min_content
 
-    groups = [g for g in _merge(word_seeds + sentence_seeds, config.max_gap, evidence_a) if supported(g.rect)]
+    groups = [
+        g
+        for g in _merge(word_seeds + sentence_seeds, config.max_gap, evidence_a)
+        if _corroborated(g) and supported(g.rect)
+    ]
     # Where passages overlap in a (one text matching two places of b), the better
     # supported one keeps the shared words and the other keeps the rest.
     groups.sort(
