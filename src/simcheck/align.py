@@ -59,6 +59,7 @@ class _Rect:
     b_first: int
     b_last: int
     sentence: bool = False
+    repeated: bool = False
 
     def absorb(self, other: _Rect) -> None:
         self.a_first = min(self.a_first, other.a_first)
@@ -102,11 +103,15 @@ def _ngram_seeds(ta: Tokens, tb: Tokens, n: int) -> list[_Rect]:
     lo = np.searchsorted(hb_sorted, ha[ha_idx], side="left")
     hi = np.searchsorted(hb_sorted, ha[ha_idx], side="right")
     counts = hi - lo
+    _, inverse, counts_a = np.unique(ha[ha_idx], return_inverse=True, return_counts=True)
+    repeated = (counts > 1) | (counts_a[inverse] > 1)
     keep = (counts > 0) & (counts <= _MAX_SEED_REPEATS)
     seeds: list[_Rect] = []
-    for i, start, stop in zip(ha_idx[keep].tolist(), lo[keep].tolist(), hi[keep].tolist()):
+    for i, start, stop, again in zip(
+        ha_idx[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), repeated[keep].tolist()
+    ):
         for j in hb_pos[start:stop].tolist():
-            seeds.append(_Rect(i, i + n, j, j + n))
+            seeds.append(_Rect(i, i + n, j, j + n, repeated=again))
     return seeds
 
 
@@ -297,6 +302,31 @@ def _both_short(gap_a: int, gap_b: int, inside_a: int, inside_b: int) -> bool:
     return 1 <= gap_a <= max(_SNAP, inside_a) and 1 <= gap_b <= max(_SNAP, inside_b)
 
 
+def _core(group: _Group, gap: int) -> _Group:
+    """Keep repeated-phrase seeds only where they continue the unique matches' diagonal.
+
+    A phrase found several times on a side ("the Holiday Inn Anaheim Resort") pairs
+    with every occurrence on the other. Seeds that pair up uniquely show where ``a``
+    lines up with ``b``; a repeated seed is kept when its ``b`` position is within
+    ``gap`` words of where the nearest unique seed's offset puts it, so the other
+    pairings cannot stretch the passage to wherever the phrase recurs.
+    """
+    repeated = [m for m in group.members if m.repeated]
+    anchors = sorted((m for m in group.members if not m.repeated and not m.sentence), key=lambda m: m.a_first)
+    if not repeated or not anchors:
+        return group
+    firsts = np.array([m.a_first for m in anchors])
+    offsets = np.array([m.b_first - m.a_first for m in anchors])
+    kept = [m for m in group.members if not m.repeated]
+    for member in repeated:
+        at = int(np.searchsorted(firsts, member.a_first))
+        neighbours = [k for k in (at - 1, at) if 0 <= k < len(anchors)]
+        nearest = min(neighbours, key=lambda k: abs(int(firsts[k]) - member.a_first))
+        if abs(member.b_first - member.a_first - int(offsets[nearest])) <= gap:
+            kept.append(member)
+    return _Group(_bounding(kept), kept)
+
+
 def _corroborated(group: _Group) -> bool:
     """One similar sentence pair may be the topic speaking; a paraphrase is a run of
     them, or rewritten sentences beside shared phrases."""
@@ -381,7 +411,9 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
 
     groups = [
         g
-        for g in _merge(word_seeds + sentence_seeds, config.max_gap, evidence_a)
+        for g in (
+            _core(g, config.max_gap) for g in _merge(word_seeds + sentence_seeds, config.max_gap, evidence_a)
+        )
         if _corroborated(g) and supported(g.rect)
     ]
     # Where passages overlap in a (one text matching two places of b), the better
