@@ -27,7 +27,7 @@ class CheckConfig:
         is guaranteed to share a fingerprint.
     seed_size : int, default=3
         Words per n-gram seed in passage alignment (stemmed, case-folded).
-    max_gap : int, default=12
+    max_gap : int, default=16
         Words that may separate two pieces of evidence (on either side) and still be
         merged into one passage.
     min_words : int, default=10
@@ -68,7 +68,7 @@ class CheckConfig:
     shingle_size: int = 5
     winnow_window: int = 4
     seed_size: int = 3
-    max_gap: int = 12
+    max_gap: int = 16
     min_words: int = 10
     sentence_cosine: float = 0.45
     sentence_dice: float = 0.35
