@@ -51,6 +51,8 @@ def normalise(word: str) -> str:
     >>> normalise(normalise("Éxposé")) == normalise("Éxposé")
     True
     """
+    if word.isascii():  # nearly every word: nothing to strip, and casefold is lower
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold().replace("’", "'")
