@@ -37,9 +37,11 @@ _GAP_RATIO = 2.0
 _JOIN_DENSITY = 0.5
 # Shortest piece of evidence (words, both sides) kept for joining into a passage.
 _PIECE_WORDS = 10
-# How many times longer than a run of rewritten passages in a its source stretch in b
-# must be for the run to be a summary.
-_SUMMARY_RATIO = 3.0
+# A run of passages side by side in a is a summary when their source stretch in b is at
+# least this many times longer (a summary condenses).
+_SUMMARY_RATIO = 2.0
+# Summary pieces may lie this many max_gaps apart in a (about two sentences).
+_SUMMARY_GAPS = 3
 # Strong sentence seeds a passage with no shared phrase needs.
 _MIN_SENTENCE_SEEDS = 2
 # Content words two sentences must share to seed a paraphrase passage.
@@ -432,7 +434,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         rects.append(rect)
     passages = [
         _make_passage(ta, tb, rect, word_evidence_a, summary)
-        for rect, summary in _join_summaries(rects, ta, tb, 2 * config.max_gap)
+        for rect, summary in _join_summaries(rects, ta, tb, _SUMMARY_GAPS * config.max_gap)
         if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) >= config.min_words
     ]
     passages.sort(key=lambda p: (p.a_start, p.b_start))
