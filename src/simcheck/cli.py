@@ -37,6 +37,7 @@ _CONFIG_HELP = {
     "sentence_cosine": "Sentence TF-IDF cosine that seeds a paraphrase.",
     "sentence_dice": "Sentence stem Dice also required of a paraphrase seed.",
     "num_perm": "MinHash permutations.",
+    "lsh_bands": "LSH bands of the MinHash signature in an index.",
     "seed": "MinHash seed.",
     "max_candidates": "Corpus documents aligned, by shared fingerprints.",
     "tfidf_neighbours": "Nearest documents by TF-IDF cosine also aligned.",
@@ -59,6 +60,18 @@ def config_options(func: F) -> F:
             help=_CONFIG_HELP[field.name],
         )(func)
     return func
+
+
+def _open_corpus(corpus: Path, options: dict[str, Any]) -> Any:
+    """A folder as it is; an index opened with its own settings, except those the user
+    set explicitly (which must then match it)."""
+    from .index import Index, is_index_file
+
+    if corpus.is_file() and is_index_file(corpus):
+        given = {name: value for name, value in options.items() if value is not None}
+        stored = Index(corpus).config
+        return Index(corpus, stored.replace(**given) if given else None)
+    return str(corpus)
 
 
 def _config_from(options: dict[str, Any]) -> CheckConfig:
@@ -84,8 +97,8 @@ def main() -> None:
     "--corpus",
     "-c",
     required=True,
-    type=click.Path(file_okay=False, dir_okay=True, path_type=Path),
-    help="Folder of known essays to check against (read recursively).",
+    type=click.Path(path_type=Path),
+    help="Folder of known essays (read recursively), or an index file from `simcheck index build`.",
 )
 @click.option(
     "--format",
@@ -130,12 +143,219 @@ def check(
     config = _config_from(options)
     try:
         submission = load_text(sys.stdin.read(), "<stdin>") if essay == "-" else Path(essay)
-        result = run_check(submission, str(corpus), config=config)
+        result = run_check(submission, _open_corpus(corpus, options), config=config)
     except SimcheckError as exc:
         raise click.ClickException(str(exc)) from None
     _emit(result, fmt, output)
     if fail_above is not None and result.similarity > fail_above:
         sys.exit(EXIT_FAIL_ABOVE)
+
+
+@main.group()
+def index() -> None:
+    """Build and maintain a saved corpus index (one SQLite file).
+
+    \b
+    Example:
+      simcheck index build archive.simcheck corpora/coldwar past-years/
+      simcheck check essay.docx --corpus archive.simcheck
+    """
+
+
+def _index_error(exc: SimcheckError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _report_add(result: Any) -> None:
+    click.echo(
+        f"added {len(result.added)}, replaced {len(result.replaced)}, "
+        f"unchanged {len(result.unchanged)}, unreadable {len(result.errors)}"
+    )
+    for error in result.errors:
+        click.echo(f"skipped {error}", err=True)
+
+
+@index.command("build")
+@click.argument("index_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
+@config_options
+def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **options: Any) -> None:
+    """Create INDEX_FILE from the files and folders SOURCES.
+
+    The index is written beside INDEX_FILE and moved into place when complete.
+    """
+    from .index import Index
+
+    config = _config_from(options)
+    bar, advance = _progress_bar("indexing")
+    try:
+        if bar is not None:
+            bar.start()
+        built, result = Index.build(index_file, sources, config, jobs=jobs, progress=advance)
+        built.close()
+    except SimcheckError as exc:
+        raise _index_error(exc) from None
+    finally:
+        if bar is not None:
+            bar.stop()
+    _report_add(result)
+
+
+@index.command("add")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
+def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int) -> None:
+    """Add files and folders to INDEX_FILE in one transaction.
+
+    Files whose text is already indexed are skipped; a changed file replaces its old
+    version.
+    """
+    from .index import Index
+
+    bar, advance = _progress_bar("indexing")
+    try:
+        if bar is not None:
+            bar.start()
+        with Index(index_file) as opened:
+            result = opened.add(sources, jobs=jobs, progress=advance)
+    except SimcheckError as exc:
+        raise _index_error(exc) from None
+    finally:
+        if bar is not None:
+            bar.stop()
+    _report_add(result)
+
+
+@index.command("remove")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("documents", nargs=-1, required=True)
+def index_remove(index_file: Path, documents: tuple[str, ...]) -> None:
+    """Remove DOCUMENTS (paths as listed by `index info --list`, or ids) in one transaction."""
+    from .index import Index
+
+    try:
+        with Index(index_file) as opened:
+            removed = opened.remove(documents)
+    except SimcheckError as exc:
+        raise _index_error(exc) from None
+    click.echo(f"removed {len(removed)}")
+
+
+@index.command("info")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--list", "list_documents", is_flag=True, help="Also list every document's path.")
+def index_info(index_file: Path, list_documents: bool) -> None:
+    """Documents, size and settings of INDEX_FILE."""
+    from .index import Index
+
+    try:
+        with Index(index_file) as opened:
+            info = opened.info()
+            paths = opened.doc_ids() if list_documents else []
+    except SimcheckError as exc:
+        raise _index_error(exc) from None
+    for key in (
+        "path",
+        "documents",
+        "words",
+        "fingerprints",
+        "terms",
+        "bytes",
+        "bytes_per_document",
+        "format",
+        "simcheck_version",
+    ):
+        click.echo(f"{key}: {info[key]}")
+    click.echo("settings: " + ", ".join(f"{k}={v}" for k, v in info["settings"].items()))
+    for path in paths:
+        click.echo(path)
+
+
+@index.command("verify")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def index_verify(index_file: Path) -> None:
+    """Check INDEX_FILE: SQLite integrity, and each document's text against its
+    checksum and fingerprints. Exits 1 when a problem is found."""
+    from .index import Index
+
+    try:
+        with Index(index_file) as opened:
+            problems = opened.verify()
+            count = len(opened)
+    except SimcheckError as exc:
+        raise _index_error(exc) from None
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{index_file}: {len(problems)} problem(s) found; rebuild the index")
+    click.echo(f"ok: {count} documents verified")
+
+
+@main.command()
+@click.argument("essay", metavar="ESSAY")
+@click.option(
+    "--corpus",
+    "-c",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An index file from `simcheck index build`.",
+)
+@click.option("-k", "count", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def related(essay: str, corpus: Path, count: int, fmt: str) -> None:
+    """The documents of an index closest in topic to ESSAY (TF-IDF cosine).
+
+    Each comes with its title, an opening excerpt and its length in words.
+
+    \b
+    Example:
+      simcheck related essay.docx --corpus archive.simcheck -k 10
+    """
+    import json as json_module
+
+    from .index import Index
+    from .pipeline import as_document
+    from .tokens import Tokens
+
+    try:
+        document = as_document(load_text(sys.stdin.read(), "<stdin>") if essay == "-" else Path(essay))
+        with Index(corpus) as opened:
+            own = opened.index_of_path(document.path)
+            found = opened.related(
+                Tokens(document.text, opened.config.language), count, exclude=[own] if own is not None else []
+            )
+    except SimcheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        rows = [
+            {
+                "path": r.doc_id,
+                "title": r.title,
+                "excerpt": r.excerpt,
+                "words": r.words,
+                "tfidf_cosine": round(r.tfidf_cosine, 4),
+            }
+            for r in found
+        ]
+        click.echo(json_module.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    console = Console(highlight=False)
+    from rich.text import Text
+
+    for number, item in enumerate(found, 1):
+        console.print(
+            Text.assemble(
+                (f"{number}. {item.title}", "bold"), f"  ({item.words} words, cosine {item.tfidf_cosine:.2f})"
+            )
+        )
+        console.print(Text(f"   {item.doc_id}", style="dim"))
+        console.print(Text(f"   {item.excerpt}"))
 
 
 @main.group(name="eval")

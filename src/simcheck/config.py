@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import ConfigError
 
@@ -39,6 +39,10 @@ class CheckConfig:
         sentence seed.
     num_perm : int, default=128
         MinHash permutations (datasketch ``num_perm``).
+    lsh_bands : int, default=16
+        LSH bands of the MinHash signature in a saved index; ``num_perm`` must be a
+        multiple. With 16 bands of 8 rows, documents with a Jaccard estimate near 0.7 or
+        above share a band (near-duplicates).
     seed : int, default=1
         MinHash seed (datasketch ``seed``); fixed so results are reproducible.
     max_candidates : int, default=30
@@ -73,6 +77,7 @@ class CheckConfig:
     sentence_cosine: float = 0.45
     sentence_dice: float = 0.35
     num_perm: int = 128
+    lsh_bands: int = 16
     seed: int = 1
     max_candidates: int = 30
     tfidf_neighbours: int = 5
@@ -86,6 +91,11 @@ class CheckConfig:
         _positive_int(self, "seed_size")
         _positive_int(self, "min_words")
         _positive_int(self, "num_perm")
+        _positive_int(self, "lsh_bands")
+        if self.num_perm % self.lsh_bands:
+            raise ConfigError(
+                f"num_perm ({self.num_perm}) must be a multiple of lsh_bands ({self.lsh_bands})"
+            )
         _positive_int(self, "max_candidates")
         _int_at_least(self, "max_gap", 0)
         _int_at_least(self, "seed", 0)
@@ -106,6 +116,16 @@ class CheckConfig:
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         return dataclasses.replace(self, **changes)
+
+    #: Settings a saved index is built with; a query must use the same values.
+    INDEX_SETTINGS: ClassVar[tuple[str, ...]] = (
+        "shingle_size",
+        "winnow_window",
+        "num_perm",
+        "seed",
+        "lsh_bands",
+        "language",
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as a plain dict (the ``settings`` object of a report)."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -90,6 +92,72 @@ def fingerprints(hashes: np.ndarray, shingle_size: int, window: int) -> np.ndarr
     """Sorted unique winnowed shingle hashes of a document's word hashes."""
     shingles = shingle_hashes(hashes, shingle_size)
     return np.unique(shingles[winnow(shingles, window)])
+
+
+@dataclass(frozen=True)
+class Fingerprinted:
+    """What retrieval keeps of a document: fingerprints and content-word counts.
+
+    Attributes
+    ----------
+    prints : ndarray of uint64
+        Sorted unique winnowed shingle hashes.
+    terms : ndarray of uint64
+        Sorted unique hashes of the content words' stems.
+    counts : ndarray of int64
+        How often each of ``terms`` occurs.
+    words : int
+        Number of words.
+    """
+
+    prints: np.ndarray
+    terms: np.ndarray
+    counts: np.ndarray
+    words: int
+
+
+def fingerprint_words(hashes: np.ndarray, stop: np.ndarray, shingle_size: int, window: int) -> Fingerprinted:
+    """Fingerprints and content-word counts of a document's word hashes.
+
+    ``hashes`` are the stems' hashes in order, ``stop`` marks function words.
+
+    >>> words = "the thaw began when the thaw came".split()
+    >>> f = fingerprint_words(word_hashes(words), np.array([w == "the" for w in words]), 3, 2)
+    >>> f.words, len(f.terms), sorted(f.counts.tolist())
+    (7, 4, [1, 1, 1, 2])
+    """
+    terms, counts = np.unique(hashes[~stop], return_counts=True)
+    return Fingerprinted(
+        prints=fingerprints(hashes, shingle_size, window),
+        terms=terms,
+        counts=counts.astype(np.int64),
+        words=int(hashes.shape[0]),
+    )
+
+
+def near_duplicate_threshold(config: Any) -> float:
+    """Jaccard similarity at which two documents are near-duplicates: where LSH with
+    ``lsh_bands`` bands of ``num_perm / lsh_bands`` rows finds a pair half the time.
+
+    >>> from simcheck import CheckConfig
+    >>> round(near_duplicate_threshold(CheckConfig()), 2)
+    0.71
+    """
+    rows = config.num_perm // config.lsh_bands
+    return float((1 / config.lsh_bands) ** (1 / rows))
+
+
+def band_keys(signature: MinHash, bands: int) -> np.ndarray:
+    """One stable 63-bit key per LSH band of a MinHash signature.
+
+    Two documents share a band's key when their signatures agree on all of that band's
+    rows, so near-duplicates meet in an indexed lookup.
+    """
+    rows = signature.hashvalues.reshape(bands, -1)
+    keys = [
+        int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "little") >> 1 for row in rows
+    ]
+    return np.array(keys, dtype=np.int64)
 
 
 def _low32(value: np.uint64) -> int:

@@ -37,6 +37,7 @@ SOURCE_COLUMNS = (
     "passages",
     "tfidf_cosine",
     "jaccard_estimate",
+    "near_duplicate",
 )
 
 #: Kinds of passage, from closest to loosest.
@@ -147,8 +148,11 @@ class SourceResult:
     tfidf_cosine : float
         Whole-document TF-IDF cosine (topic closeness, not evidence of copying).
     jaccard_estimate : float
-        MinHash estimate of the Jaccard similarity of the two shingle sets; near 1 for
-        near-duplicate documents.
+        MinHash estimate of the Jaccard similarity of the two fingerprint sets; near 1
+        for near-duplicate documents.
+    near_duplicate : bool
+        Whether the whole documents are near-duplicates (``jaccard_estimate`` at or
+        above the LSH threshold of the settings, about 0.7).
     """
 
     submission: str
@@ -158,6 +162,7 @@ class SourceResult:
     passages: int
     tfidf_cosine: float
     jaccard_estimate: float
+    near_duplicate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         row = {name: getattr(self, name) for name in SOURCE_COLUMNS}

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from . import __version__
 from .align import align_tokens
 from .config import CheckConfig
-from .fingerprint import jaccard_estimate, shingle_hashes, word_hashes
+from .fingerprint import jaccard_estimate, near_duplicate_threshold
 from .load import is_supported, load_document, load_text
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
-from .retrieve import Corpus, ProgressCallback, open_corpus
+from .retrieve import Corpus, ProgressCallback, open_corpus, query_prints
 from .score import similarity_percent
 from .tokens import Tokens
 
@@ -79,24 +79,31 @@ def check(
     >>> round(result.similarity), result.matches[0].kind
     (84, 'edited')
     """
-    config = config or CheckConfig()
     document = as_document(submission)
     index = open_corpus(corpus, config, progress=progress)
+    # A saved index brings the settings it was built with.
+    config = index.config
     tokens = Tokens(document.text, config.language)
     own = index.index_of_path(document.path)
     candidates = index.candidates(tokens, exclude=[own] if own is not None else [])
     matches: list[Match] = []
     sources: list[SourceResult] = []
-    query_shingles = shingle_hashes(word_hashes(tokens.stems), config.shingle_size)
+    query_fingerprints = query_prints(tokens, config).prints
+    duplicate_at = near_duplicate_threshold(config)
     for candidate in candidates:
-        source = index.documents[candidate.index]
+        source = index.document(candidate.index)
         source_tokens = index.tokens(candidate.index)
         passages = align_tokens(tokens, source_tokens, config)
         if not passages:
             continue
         spans = [(p.a_start, p.a_end) for p in passages]
         percent = similarity_percent(tokens, spans)
-        source_shingles = shingle_hashes(word_hashes(source_tokens.stems), config.shingle_size)
+        jaccard = jaccard_estimate(
+            query_fingerprints,
+            query_prints(source_tokens, config).prints,
+            num_perm=config.num_perm,
+            seed=config.seed,
+        )
         sources.append(
             SourceResult(
                 submission=document.doc_id,
@@ -105,9 +112,8 @@ def check(
                 words=round(percent * len(tokens) / 100),
                 passages=len(passages),
                 tfidf_cosine=candidate.tfidf_cosine,
-                jaccard_estimate=jaccard_estimate(
-                    query_shingles, source_shingles, num_perm=config.num_perm, seed=config.seed
-                ),
+                jaccard_estimate=jaccard,
+                near_duplicate=jaccard >= duplicate_at,
             )
         )
         matches.extend(Match.from_passage(p, document, source) for p in passages)

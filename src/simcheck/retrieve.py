@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -20,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import CheckConfig
 from .errors import CorpusError
-from .fingerprint import fingerprints, word_hashes
+from .fingerprint import Fingerprinted, fingerprint_words, shingle_hashes, word_hashes
 from .load import load_folder
 from .models import Document
 from .tokens import Lexicon, Tokens
@@ -30,6 +31,7 @@ from .tokens import Lexicon, Tokens
 _MIN_DOCS_FOR_DF_CAP = 20
 
 ProgressCallback = Callable[[int, int], None]
+_NO_HASHES = np.zeros(0, dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -92,40 +94,42 @@ class Corpus:
             raise CorpusError("corpus document ids must be unique")
         self._tokens: dict[int, Tokens] = {}
         self._by_path = {os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path}
-        self._lexicon = Lexicon(self.config.language)
+        lexicon = Lexicon(self.config.language)
         term_ids = []
         for done, document in enumerate(self.documents, 1):
-            term_ids.append(self._lexicon.term_ids(document.text))
+            term_ids.append(lexicon.term_ids(document.text))
             if progress is not None:
                 progress(done, len(self.documents))
         # Arrays are materialised once, after every document has added its words.
-        hashes = self._lexicon.hashes
-        self._build_fingerprint_table(
-            [
-                fingerprints(hashes[ids], self.config.shingle_size, self.config.winnow_window)
-                for ids in term_ids
-            ]
-        )
-        self._n_terms = len(self._lexicon)
-        counts = sparse.vstack([self._term_counts(ids) for ids in term_ids]) if term_ids else None
+        hashes, stops = lexicon.hashes, lexicon.is_stop
+        prepared = [
+            fingerprint_words(hashes[ids], stops[ids], self.config.shingle_size, self.config.winnow_window)
+            for ids in term_ids
+        ]
+        self._build_fingerprint_table([p.prints for p in prepared])
+        self._vocabulary = np.unique(np.concatenate([p.terms for p in prepared])) if prepared else _NO_HASHES
         self._tfidf_model = TfidfTransformer(sublinear_tf=True)
-        if counts is not None:
+        if prepared:
+            counts = sparse.vstack([self._term_row(p) for p in prepared])
             self._tfidf = self._tfidf_model.fit_transform(counts).tocsr()
         else:
             self._tfidf = sparse.csr_matrix((0, 0))
 
-    def _term_counts(self, ids: np.ndarray) -> sparse.csr_matrix:
-        """One row of content-word counts over the corpus vocabulary."""
-        ids = ids[ids < self._n_terms]
-        ids = ids[~self._lexicon.is_stop[ids]]
-        terms, counts = np.unique(ids, return_counts=True)
+    def _term_row(self, prepared: Fingerprinted) -> sparse.csr_matrix:
+        """Content-word counts as one row over the corpus vocabulary (unknown words dropped)."""
+        columns = np.searchsorted(self._vocabulary, prepared.terms)
+        known = (columns < self._vocabulary.shape[0]) & (
+            self._vocabulary[np.minimum(columns, self._vocabulary.shape[0] - 1)] == prepared.terms
+        )
+        columns, counts = columns[known], prepared.counts[known]
         return sparse.csr_matrix(
-            (counts.astype(np.float64), terms, np.array([0, terms.shape[0]])), shape=(1, self._n_terms)
+            (counts.astype(np.float64), columns, np.array([0, columns.shape[0]])),
+            shape=(1, self._vocabulary.shape[0]),
         )
 
     def _query_vector(self, query: Tokens) -> sparse.csr_matrix:
         vector: sparse.csr_matrix = self._tfidf_model.transform(
-            self._term_counts(self._lexicon.term_ids(query.text))
+            self._term_row(query_prints(query, self.config))
         )
         return vector
 
@@ -172,6 +176,10 @@ class Corpus:
         self._print_hashes = all_prints[order]
         self._print_docs = owners[order]
 
+    def document(self, index: int) -> Document:
+        """Corpus document ``index``."""
+        return self.documents[index]
+
     def tokens(self, index: int) -> Tokens:
         """Tokens of corpus document ``index`` (computed once, on demand)."""
         if index not in self._tokens:
@@ -208,9 +216,11 @@ class Corpus:
     def _shared_fingerprints(self, query: Tokens) -> np.ndarray:
         n_docs = len(self.documents)
         config = self.config
-        query_prints = fingerprints(word_hashes(query.stems), config.shingle_size, config.winnow_window)
-        lo = np.searchsorted(self._print_hashes, query_prints, side="left")
-        hi = np.searchsorted(self._print_hashes, query_prints, side="right")
+        # Every shingle of the query is looked up, not only its winnowed ones: a corpus
+        # fingerprint anywhere inside a copied passage is then found.
+        shingles = np.unique(shingle_hashes(word_hashes(query.stems), config.shingle_size))
+        lo = np.searchsorted(self._print_hashes, shingles, side="left")
+        hi = np.searchsorted(self._print_hashes, shingles, side="right")
         df = hi - lo
         keep = df > 0
         if n_docs >= _MIN_DOCS_FOR_DF_CAP:
@@ -227,16 +237,30 @@ class Corpus:
         return float((self._tfidf[index] @ self._query_vector(query).T).toarray()[0, 0])
 
 
+def query_prints(query: Tokens, config: CheckConfig) -> Fingerprinted:
+    """Fingerprints and content-word counts of a query document."""
+    return fingerprint_words(
+        word_hashes(query.stems), query.stopword_mask, config.shingle_size, config.winnow_window
+    )
+
+
 def open_corpus(
-    corpus: Corpus | str | os.PathLike[str] | Sequence[Document],
+    corpus: Any,
     config: CheckConfig | None = None,
     *,
     progress: ProgressCallback | None = None,
-) -> Corpus:
-    """A :class:`Corpus` from a folder path, a list of documents, or itself."""
-    if isinstance(corpus, Corpus):
+) -> Any:
+    """A searchable corpus from a folder (indexed in memory), an index file (see
+    :mod:`simcheck.index`), a list of documents, or a ready Corpus or Index."""
+    from .index import Index, is_index_file
+
+    if isinstance(corpus, (Corpus, Index)):
         return corpus
     if isinstance(corpus, (str, os.PathLike)):
+        if os.path.isfile(corpus):
+            if not is_index_file(corpus):
+                raise CorpusError(f"{corpus}: is a file but not a simcheck index; give a folder or an index")
+            return Index(corpus, config)
         return Corpus.from_folder(corpus, config, progress=progress)
     documents = list(corpus)
     if not all(isinstance(d, Document) for d in documents):

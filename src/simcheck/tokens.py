@@ -40,6 +40,17 @@ _SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 
 
+@lru_cache(maxsize=16)
+def stop_stems(language: str = "english") -> frozenset[str]:
+    """Stems of the function words: a word is a function word when its stem is one, so
+    the test is the same for a token and for an indexed term.
+
+    >>> "the" in stop_stems() and "becaus" in stop_stems()
+    True
+    """
+    return frozenset(stem(normalise(w), language) for w in STOP_WORDS)
+
+
 @lru_cache(maxsize=1 << 18)
 def normalise(word: str) -> str:
     """Case-fold a word and strip its accents and apostrophe variants.
@@ -136,7 +147,8 @@ class Tokens:
     @cached_property
     def stopword_mask(self) -> np.ndarray:
         """True where a token is a function word (the, of, which ...)."""
-        return np.fromiter((w in STOP_WORDS for w in self.normal), dtype=bool, count=len(self))
+        stops = stop_stems(self.language)
+        return np.fromiter((s in stops for s in self.stems), dtype=bool, count=len(self))
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -232,7 +244,7 @@ class Lexicon:
             self._by_stem[stemmed] = term
             self.stems.append(stemmed)
             self._hashes.append(word_hash(stemmed))
-            self._stops.append(normal in STOP_WORDS)
+            self._stops.append(stemmed in stop_stems(self.language))
             self._arrays = None
         self._by_spelling[spelling] = term
         return term

@@ -1,0 +1,676 @@
+"""The saved corpus: one SQLite file of documents, fingerprints, LSH bands and TF-IDF data.
+
+Tables, all plain SQL with integer keys (so the same schema serves PostgreSQL):
+
+- ``meta(key, value)``: the format version, the simcheck version and the settings the
+  index was built with (JSON); an index is only queried with the same settings.
+- ``documents(id, path, sha256, words, title, text)``: ``text`` is the loaded text,
+  zlib-compressed, so reports show source passages without the original files;
+  ``sha256`` is of that text, so an unchanged file is never added twice.
+- ``fingerprints(hash, doc)``: winnowed shingle hashes (signed 64-bit), keyed by hash.
+  A query looks up every shingle of its text, so a fingerprint anywhere inside a
+  copied passage is found.
+- ``bands(band, key, doc)``: MinHash LSH band keys (datasketch signatures of the
+  fingerprints): whole documents that are near-duplicates share a key.
+- ``terms(term, df)``: document frequencies of content-word stems, for TF-IDF.
+- ``topics(term, doc, weight)``: each document's most characteristic words, for the
+  TF-IDF "related documents" search.
+
+Every change is one transaction: a process killed at any point leaves the index as it
+was before or after the change. The database runs in WAL mode, so readers keep working
+while one writer adds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .config import CheckConfig
+from .errors import CorpusError, InputError
+from .fingerprint import Fingerprinted, band_keys, fingerprint_words, minhash, shingle_hashes, word_hashes
+from .load import iter_files, load_document
+from .models import Document
+from .retrieve import Candidate, ProgressCallback, query_prints
+from .tokens import Lexicon, Tokens
+
+#: Bumped whenever the schema or the meaning of a stored value changes.
+FORMAT_VERSION = 1
+#: Documents per write batch while building: bounds memory, not correctness.
+_BATCH = 2000
+#: Characteristic words kept per document for the related-documents search.
+_TOPIC_TERMS = 12
+#: Shortest title kept from a document's first line.
+_MAX_TITLE = 120
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    words INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    text BLOB NOT NULL
+);
+CREATE INDEX documents_sha256 ON documents(sha256);
+CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
+                           PRIMARY KEY (hash, doc)) WITHOUT ROWID;
+CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+                    PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
+CREATE TABLE terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE topics (term INTEGER NOT NULL, doc INTEGER NOT NULL, weight REAL NOT NULL,
+                     PRIMARY KEY (term, doc)) WITHOUT ROWID;
+"""
+
+
+def _signed(values: np.ndarray) -> list[int]:
+    """uint64 hashes as the signed 64-bit integers SQLite stores."""
+    signed: list[int] = values.astype(np.uint64).view(np.int64).tolist()
+    return signed
+
+
+def _unsigned(values: Sequence[int]) -> np.ndarray:
+    return np.array(values, dtype=np.int64).view(np.uint64)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document ready to be written: everything the index stores about it."""
+
+    path: str
+    sha256: str
+    title: str
+    text: bytes
+    prints: Fingerprinted
+    bands: np.ndarray
+
+    @property
+    def words(self) -> int:
+        return self.prints.words
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What one ``add`` changed."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Related:
+    """A document similar in topic to the query (TF-IDF cosine)."""
+
+    doc_id: str
+    title: str
+    excerpt: str
+    words: int
+    tfidf_cosine: float
+
+
+def _title(text: str, path: str) -> str:
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line[:_MAX_TITLE]
+    return Path(path).name
+
+
+def _excerpt(text: str, title: str, length: int = 200) -> str:
+    body = " ".join(text.split())
+    if body.startswith(title):
+        body = body[len(title) :].lstrip()
+    return body if len(body) <= length else body[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+_LEXICONS: dict[str, Lexicon] = {}
+
+
+def prepare(document: Document, config: CheckConfig) -> Prepared:
+    """Fingerprint, sign and compress one document (a pure function, run in workers)."""
+    lexicon = _LEXICONS.setdefault(config.language, Lexicon(config.language))
+    ids = lexicon.term_ids(document.text)
+    prints = fingerprint_words(
+        lexicon.hashes[ids], lexicon.is_stop[ids], config.shingle_size, config.winnow_window
+    )
+    signature = minhash(prints.prints, num_perm=config.num_perm, seed=config.seed)
+    return Prepared(
+        path=document.doc_id,
+        sha256=hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
+        title=_title(document.text, document.doc_id),
+        text=zlib.compress(document.text.encode("utf-8"), 6),
+        prints=prints,
+        bands=band_keys(signature, config.lsh_bands),
+    )
+
+
+def _prepare_file(task: tuple[str, str, CheckConfig]) -> Prepared | InputError:
+    path, doc_id, config = task
+    try:
+        return prepare(load_document(path, doc_id=doc_id), config)
+    except InputError as exc:
+        return exc
+
+
+def _sources(items: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str]]:
+    """(file, document id) for every supported file named or found under a folder."""
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            for file in iter_files(path):
+                yield str(file), _doc_id(file)
+        else:
+            yield str(path), _doc_id(path)
+
+
+def _doc_id(path: Path) -> str:
+    """A document's id: its path relative to the working folder when below it."""
+    resolved = Path(os.path.abspath(path))
+    try:
+        return resolved.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+class Index:
+    """A corpus saved in one SQLite file, queried like a :class:`~simcheck.retrieve.Corpus`.
+
+    Parameters
+    ----------
+    path : path
+        The index file.
+    config : CheckConfig, optional
+        Settings for the query. Those an index is built with (``CheckConfig.INDEX_SETTINGS``)
+        must equal the stored ones; the stored ones are used when ``config`` is None.
+
+    Raises
+    ------
+    CorpusError
+        Missing file, not an index, another format version, or other settings.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], config: CheckConfig | None = None) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise CorpusError(f"{path}: index does not exist; create it with `simcheck index build`")
+        self._db = _connect(self.path)
+        try:
+            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError:
+            self._db.close()
+            raise CorpusError(f"{path}: not a simcheck index (unreadable as one); rebuild it") from None
+        if meta.get("format") != str(FORMAT_VERSION):
+            self._db.close()
+            raise CorpusError(
+                f"{path}: index format {meta.get('format')} but this simcheck reads format "
+                f"{FORMAT_VERSION}; rebuild it with `simcheck index build`"
+            )
+        stored = CheckConfig(**json.loads(meta["settings"]))
+        if config is not None:
+            for name in CheckConfig.INDEX_SETTINGS:
+                if getattr(config, name) != getattr(stored, name):
+                    self._db.close()
+                    raise CorpusError(
+                        f"{path}: built with {name}={getattr(stored, name)!r}, asked for "
+                        f"{getattr(config, name)!r}; use the index's setting or rebuild the index"
+                    )
+        self.config = config or stored
+        self.skipped: tuple[str, ...] = ()
+        self._tokens: dict[int, Tokens] = {}
+
+    # --- creation and changes ------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], config: CheckConfig | None = None) -> Index:
+        """Create an empty index file (an existing file is an error)."""
+        config = config or CheckConfig()
+        target = Path(path)
+        if target.exists():
+            raise CorpusError(
+                f"{path}: already exists; add to it with `simcheck index add` or remove it first"
+            )
+        db = _connect(target)
+        with db:
+            db.executescript(_SCHEMA)
+            db.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?)",
+                [
+                    ("format", str(FORMAT_VERSION)),
+                    ("simcheck_version", __version__),
+                    ("settings", json.dumps(config.to_dict(), sort_keys=True)),
+                ],
+            )
+        db.close()
+        return cls(target, config)
+
+    @classmethod
+    def build(
+        cls,
+        path: str | os.PathLike[str],
+        sources: Iterable[str | os.PathLike[str]],
+        config: CheckConfig | None = None,
+        *,
+        jobs: int = 1,
+        progress: ProgressCallback | None = None,
+    ) -> tuple[Index, AddResult]:
+        """Create an index of every supported file in ``sources`` (files or folders).
+
+        The index is written to a temporary file beside ``path`` and renamed into place
+        at the end, so ``path`` never holds half an index.
+        """
+        target = Path(path)
+        if target.exists():
+            raise CorpusError(
+                f"{path}: already exists; add to it with `simcheck index add` or remove it first"
+            )
+        partial = target.with_name(f".{target.name}.partial")
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        index = cls.create(partial, config)
+        result = index.add(sources, jobs=jobs, progress=progress)
+        index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        index.close()
+        os.replace(partial, target)
+        return cls(target, config), result
+
+    def add(
+        self,
+        sources: Iterable[str | os.PathLike[str]],
+        *,
+        jobs: int = 1,
+        progress: ProgressCallback | None = None,
+    ) -> AddResult:
+        """Add files and folders; unchanged files are skipped, changed ones replaced.
+
+        All of it is one transaction: a crash leaves the index as it was.
+        """
+        tasks = [(file, doc_id, self.config) for file, doc_id in _sources(sources)]
+        result = AddResult()
+        prepared: list[Prepared] = []
+        done = 0
+        for outcome in _map(_prepare_file, tasks, jobs):
+            done += 1
+            if isinstance(outcome, InputError):
+                result.errors.append(outcome)
+            else:
+                prepared.append(outcome)
+            if progress is not None:
+                progress(done, len(tasks))
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
+            fresh: list[Prepared] = []
+            for item in prepared:
+                if item.sha256 in known:
+                    result.unchanged.append(item.path)
+                    continue
+                known.add(item.sha256)
+                row = db.execute("SELECT id FROM documents WHERE path = ?", (item.path,)).fetchone()
+                if row is not None:
+                    self._delete(row[0])
+                    result.replaced.append(item.path)
+                else:
+                    result.added.append(item.path)
+                fresh.append(item)
+            for start in range(0, len(fresh), _BATCH):
+                self._insert(fresh[start : start + _BATCH])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._tokens.clear()
+        return result
+
+    def _insert(self, batch: Sequence[Prepared]) -> None:
+        db = self._db
+        ids = []
+        for item in batch:
+            cursor = db.execute(
+                "INSERT INTO documents(path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?)",
+                (item.path, item.sha256, item.words, item.title, item.text),
+            )
+            ids.append(int(cursor.lastrowid or 0))
+        prints = np.concatenate([item.prints.prints for item in batch])
+        owners = np.repeat(ids, [item.prints.prints.shape[0] for item in batch])
+        order = np.lexsort((owners, prints.view(np.int64)))
+        db.executemany(
+            "INSERT INTO fingerprints(hash, doc) VALUES (?, ?)",
+            zip(_signed(prints[order]), owners[order].tolist()),
+        )
+        db.executemany(
+            "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
+            (
+                (band, key, doc)
+                for doc, item in zip(ids, batch)
+                for band, key in enumerate(item.bands.tolist())
+            ),
+        )
+        terms, increments = np.unique(
+            np.concatenate([item.prints.terms for item in batch]), return_counts=True
+        )
+        db.executemany(
+            "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            zip(_signed(terms), increments.tolist()),
+        )
+        total = self._count()
+        for doc, item in zip(ids, batch):
+            weights = self._tfidf(item.prints, total)
+            top = np.argsort(-weights, kind="stable")[:_TOPIC_TERMS]
+            db.executemany(
+                "INSERT INTO topics(term, doc, weight) VALUES (?, ?, ?)",
+                zip(_signed(item.prints.terms[top]), [doc] * len(top), weights[top].tolist()),
+            )
+
+    def remove(self, items: Iterable[str]) -> list[str]:
+        """Remove documents by path (as listed by ``info``) or numeric id, in one
+        transaction. Returns the paths removed; an unknown item is an error and
+        nothing is removed."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            removed = []
+            for item in items:
+                row = db.execute(
+                    "SELECT id, path FROM documents WHERE path = ?", (_doc_id(Path(item)),)
+                ).fetchone()
+                if row is None and item.isdigit():
+                    row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
+                if row is None:
+                    raise CorpusError(
+                        f"{self.path}: no document {item!r} in the index; see `simcheck index info`"
+                    )
+                self._delete(row[0])
+                removed.append(row[1])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._tokens.clear()
+        return removed
+
+    def _delete(self, doc: int) -> None:
+        """Delete one document and everything derived from it (inside a transaction).
+
+        Its fingerprints, bands and terms are recomputed from the stored text, so no
+        table needs a second index by document.
+        """
+        db = self._db
+        document = self.document(doc)
+        item = prepare(document, self.config)
+        db.executemany(
+            "DELETE FROM fingerprints WHERE hash = ? AND doc = ?",
+            ((h, doc) for h in _signed(item.prints.prints)),
+        )
+        db.executemany(
+            "DELETE FROM bands WHERE band = ? AND key = ? AND doc = ?",
+            ((band, key, doc) for band, key in enumerate(item.bands.tolist())),
+        )
+        db.executemany(
+            "DELETE FROM topics WHERE term = ? AND doc = ?", ((t, doc) for t in _signed(item.prints.terms))
+        )
+        db.executemany(
+            "UPDATE terms SET df = df - 1 WHERE term = ?", ((t,) for t in _signed(item.prints.terms))
+        )
+        db.execute("DELETE FROM terms WHERE df <= 0")
+        db.execute("DELETE FROM documents WHERE id = ?", (doc,))
+        self._tokens.pop(doc, None)
+
+    # --- reading --------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def _count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def document(self, doc: int) -> Document:
+        """The stored document with id ``doc``."""
+        row = self._db.execute("SELECT path, text FROM documents WHERE id = ?", (doc,)).fetchone()
+        if row is None:
+            raise CorpusError(f"{self.path}: no document with id {doc}")
+        return Document(
+            doc_id=row[0],
+            text=zlib.decompress(row[1]).decode("utf-8"),
+            path=None,
+            meta={"index": str(self.path)},
+        )
+
+    def tokens(self, doc: int) -> Tokens:
+        if doc not in self._tokens:
+            self._tokens[doc] = Tokens(self.document(doc).text, self.config.language)
+        return self._tokens[doc]
+
+    def index_of_path(self, path: str | None) -> int | None:
+        """Id of the document added from ``path``, if any (so a file is not matched
+        with its own copy in the index)."""
+        if not path:
+            return None
+        row = self._db.execute("SELECT id FROM documents WHERE path = ?", (_doc_id(Path(path)),)).fetchone()
+        return None if row is None else int(row[0])
+
+    def doc_ids(self) -> list[str]:
+        return [path for (path,) in self._db.execute("SELECT path FROM documents ORDER BY path")]
+
+    def _tfidf(self, prints: Fingerprinted, total: int) -> np.ndarray:
+        """l2-normalised TF-IDF weights of ``prints.terms`` with the index's frequencies
+        (scikit-learn's smooth idf and sublinear tf, as the in-memory corpus uses)."""
+        df = self._df(prints.terms)
+        idf = np.log((1 + total) / (1 + df)) + 1
+        weights = (1 + np.log(prints.counts)) * idf
+        norm = float(np.linalg.norm(weights))
+        normalised: np.ndarray = weights / norm if norm else weights
+        return normalised
+
+    def _df(self, terms: np.ndarray) -> np.ndarray:
+        found = dict(self._lookup("SELECT q.v, t.df FROM q JOIN terms t ON t.term = q.v", _signed(terms)))
+        return np.array([found.get(t, 0) for t in _signed(terms)], dtype=np.float64)
+
+    def _lookup(self, select: str, values: Sequence[int]) -> list[tuple[Any, ...]]:
+        """Run ``select`` with a CTE ``q(v)`` of ``values`` joined in (an indexed join;
+        ``IN (VALUES ...)`` of tuples scans the table in SQLite 3.40)."""
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), 5000):
+            chunk = values[start : start + 5000]
+            if not chunk:
+                continue
+            placeholders = ",".join("(?)" for _ in chunk)
+            rows.extend(self._db.execute(f"WITH q(v) AS (VALUES {placeholders}) {select}", chunk).fetchall())
+        return rows
+
+    def shared_fingerprints(self, query: Tokens) -> dict[int, int]:
+        """Documents sharing fingerprints with ``query``: id -> how many (common
+        fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
+        config = self.config
+        shingles = np.unique(shingle_hashes(word_hashes(query.stems), config.shingle_size))
+        rows = self._lookup(
+            "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v", _signed(shingles)
+        )
+        if not rows:
+            return {}
+        hashes = np.array([r[0] for r in rows], dtype=np.int64)
+        docs = np.array([r[1] for r in rows], dtype=np.int64)
+        total = self._count()
+        if total >= 20:
+            unique, inverse, df = np.unique(hashes, return_inverse=True, return_counts=True)
+            keep = df[inverse] <= max(1, int(config.max_fingerprint_df * total))
+            docs = docs[keep]
+        ids, counts = np.unique(docs, return_counts=True)
+        return dict(zip(ids.tolist(), counts.tolist()))
+
+    def near_duplicates(self, query: Tokens) -> list[int]:
+        """Documents whose MinHash signature shares an LSH band with the query's."""
+        prints = query_prints(query, self.config)
+        keys = band_keys(
+            minhash(prints.prints, num_perm=self.config.num_perm, seed=self.config.seed),
+            self.config.lsh_bands,
+        )
+        found: set[int] = set()
+        for band, key in enumerate(keys.tolist()):
+            found.update(
+                doc
+                for (doc,) in self._db.execute(
+                    "SELECT doc FROM bands WHERE band = ? AND key = ?", (band, key)
+                )
+            )
+        return sorted(found)
+
+    def topic_neighbours(self, query: Tokens, limit: int) -> list[tuple[int, float]]:
+        """Documents sharing the query's most characteristic words, best first, with
+        the sum of shared weights (a cheap stand-in for the cosine)."""
+        prints = query_prints(query, self.config)
+        if prints.terms.shape[0] == 0:
+            return []
+        weights = self._tfidf(prints, self._count())
+        top = np.argsort(-weights, kind="stable")[: 4 * _TOPIC_TERMS]
+        weight_of = dict(zip(_signed(prints.terms[top]), weights[top].tolist()))
+        rows = self._lookup(
+            "SELECT t.term, t.doc, t.weight FROM q JOIN topics t ON t.term = q.v", list(weight_of)
+        )
+        scores: dict[int, float] = {}
+        for term, doc, weight in rows:
+            scores[doc] = scores.get(doc, 0.0) + weight * weight_of[term]
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+    def tfidf_cosine(self, query: Tokens, doc: int) -> float:
+        """Whole-document TF-IDF cosine of ``query`` with stored document ``doc``."""
+        total = self._count()
+        a = query_prints(query, self.config)
+        b = query_prints(self.tokens(doc), self.config)
+        wa, wb = self._tfidf(a, total), self._tfidf(b, total)
+        common, ia, ib = np.intersect1d(a.terms, b.terms, return_indices=True)
+        return float(np.dot(wa[ia], wb[ib])) if common.shape[0] else 0.0
+
+    def candidates(self, query: Tokens, *, exclude: Iterable[int] = ()) -> list[Candidate]:
+        """Stored documents worth aligning with ``query``, best evidence first: shared
+        fingerprints, near-duplicate signatures, and the nearest by TF-IDF."""
+        config = self.config
+        excluded = set(exclude)
+        shared = self.shared_fingerprints(query)
+        for doc in self.near_duplicates(query):
+            shared.setdefault(doc, 0)
+        chosen = sorted((d for d in shared if d not in excluded), key=lambda d: (-shared[d], d))
+        chosen = chosen[: config.max_candidates]
+        cosines = {d: self.tfidf_cosine(query, d) for d in chosen}
+        for doc, _ in self.topic_neighbours(query, config.tfidf_neighbours + len(excluded)):
+            if doc in excluded or doc in cosines:
+                continue
+            cosine = self.tfidf_cosine(query, doc)
+            if cosine >= config.min_tfidf_cosine:
+                cosines[doc] = cosine
+        paths = dict(self._lookup("SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", list(cosines)))
+        ranked = sorted(cosines, key=lambda d: (-shared.get(d, 0), -cosines[d], d))
+        return [Candidate(d, paths[d], shared.get(d, 0), cosines[d]) for d in ranked]
+
+    def related(self, query: Tokens, k: int = 10, *, exclude: Iterable[int] = ()) -> list[Related]:
+        """The ``k`` stored documents closest to ``query`` by TF-IDF cosine."""
+        excluded = set(exclude)
+        pool = [d for d, _ in self.topic_neighbours(query, 5 * k + len(excluded)) if d not in excluded]
+        scored = sorted(
+            ((self.tfidf_cosine(query, d), d) for d in pool), key=lambda item: (-item[0], item[1])
+        )
+        results = []
+        for cosine, doc in scored[:k]:
+            path, title, words, blob = self._db.execute(
+                "SELECT path, title, words, text FROM documents WHERE id = ?", (doc,)
+            ).fetchone()
+            text = zlib.decompress(blob).decode("utf-8")
+            results.append(Related(path, title, _excerpt(text, title), int(words), cosine))
+        return results
+
+    # --- maintenance ----------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        """Documents, words, file size, format and settings."""
+        db = self._db
+        documents, words = db.execute("SELECT count(*), coalesce(sum(words), 0) FROM documents").fetchone()
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+        return {
+            "path": str(self.path),
+            "documents": int(documents),
+            "words": int(words),
+            "fingerprints": int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0]),
+            "terms": int(db.execute("SELECT count(*) FROM terms").fetchone()[0]),
+            "bytes": size,
+            "bytes_per_document": round(size / documents) if documents else 0,
+            "format": int(meta["format"]),
+            "simcheck_version": meta["simcheck_version"],
+            "settings": json.loads(meta["settings"]),
+        }
+
+    def verify(self) -> list[str]:
+        """Problems found (an empty list means the index is sound): SQLite's integrity
+        check, and every document's text, fingerprints and bands against each other."""
+        db = self._db
+        problems = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        orphans = db.execute(
+            "SELECT count(*) FROM fingerprints f LEFT JOIN documents d ON d.id = f.doc WHERE d.id IS NULL"
+        ).fetchone()[0]
+        if orphans:
+            problems.append(f"{orphans} fingerprints belong to no document")
+        for doc, path, sha, blob in db.execute("SELECT id, path, sha256, text FROM documents"):
+            try:
+                text = zlib.decompress(blob).decode("utf-8")
+            except (zlib.error, UnicodeDecodeError):
+                problems.append(f"{path}: stored text is damaged")
+                continue
+            if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
+                problems.append(f"{path}: stored text does not match its sha256")
+                continue
+            expected = prepare(Document(path, text), self.config)
+            stored = {h for (h,) in db.execute("SELECT hash FROM fingerprints WHERE doc = ?", (doc,))}
+            if stored != set(_signed(expected.prints.prints)):
+                problems.append(f"{path}: fingerprints do not match its text")
+        return problems
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA busy_timeout=60000")
+    return db
+
+
+def _map(function: Callable[[Any], Any], tasks: Sequence[Any], jobs: int) -> Iterator[Any]:
+    if jobs <= 1 or len(tasks) < 2 * jobs:
+        yield from map(function, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(function, tasks, chunksize=max(1, min(256, len(tasks) // (8 * jobs))))
+
+
+def is_index_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a file that starts like a SQLite database."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+__all__ = ["FORMAT_VERSION", "AddResult", "Index", "Prepared", "Related", "is_index_file", "prepare"]
