@@ -20,7 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import CheckConfig
 from .fingerprint import shingle_hashes, word_hashes
@@ -84,10 +85,6 @@ class _Rect:
         return max(a_gap, b_gap)
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
-
-
 def _ngram_seeds(ta: Tokens, tb: Tokens, n: int) -> list[_Rect]:
     """Every shared n-gram of stems that is not made of function words alone."""
     if len(ta) < n or len(tb) < n:
@@ -123,43 +120,60 @@ def _any_content(stop_mask: np.ndarray, n: int) -> np.ndarray:
     return window_sums > 0
 
 
+def _sentence_term_counts(tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sentence, term hash, count) of every content word, sentence by sentence."""
+    firsts = np.array([s.first for s in tokens.sentences], dtype=np.int64)
+    content = np.flatnonzero(~tokens.stopword_mask)
+    # Tokens between sentences (none, as sentences cover every word) would map to -1.
+    sentence_of = np.searchsorted(firsts, content, side="right") - 1
+    hashes = tokens.stem_hashes[content]
+    pairs = np.stack([sentence_of.astype(np.uint64), hashes])
+    unique, counts = np.unique(pairs, axis=1, return_counts=True)
+    return unique[0].astype(np.int64), unique[1], counts
+
+
 def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
     """Sentence pairs similar enough in content words to be a paraphrase of each other."""
     sa, sb = ta.sentences, tb.sentences
     if not sa or not sb:
         return []
-    bags_a = [_content_stems(ta, s.first, s.last) for s in sa]
-    bags_b = [_content_stems(tb, s.first, s.last) for s in sb]
-    if not any(bags_a) or not any(bags_b):
+    rows_a, terms_a, counts_a = _sentence_term_counts(ta)
+    rows_b, terms_b, counts_b = _sentence_term_counts(tb)
+    if terms_a.shape[0] == 0 or terms_b.shape[0] == 0:
         return []
+    vocabulary, columns = np.unique(np.concatenate([terms_a, terms_b]), return_inverse=True)
+    counts = sparse.csr_matrix(
+        (
+            np.concatenate([counts_a, counts_b]).astype(np.float64),
+            (np.concatenate([rows_a, rows_b + len(sa)]), columns),
+        ),
+        shape=(len(sa) + len(sb), vocabulary.shape[0]),
+    )
     # IDF over the sentences of both texts (tf-isf): words common in the pair weigh less.
-    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-    matrix = vectorizer.fit_transform(bags_a + bags_b)
+    matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
     cosine = (matrix[: len(sa)] @ matrix[len(sa) :].T).tocoo()
+    if cosine.nnz == 0:
+        return []
     # A sentence of b is the source of at most one sentence of a (its closest): a
     # summary condenses several sentences of b into one of a, never the reverse, and
     # one source sentence paired with four similar ones would swell a passage.
-    best_for_b: dict[int, float] = {}
-    for j, value in zip(cosine.col.tolist(), cosine.data.tolist()):
-        best_for_b[j] = max(best_for_b.get(j, 0.0), value)
-    seeds: list[_Rect] = []
-    for i, j, value in zip(cosine.row.tolist(), cosine.col.tolist(), cosine.data.tolist()):
-        if value < config.sentence_cosine or value < best_for_b[j]:
-            continue
-        set_a, set_b = set(bags_a[i]), set(bags_b[j])
-        shared = len(set_a & set_b)
-        # Two or three shared words ("The U.S.", "Whale Watching") are a topic, not a
-        # paraphrase, however high the cosine of such short sentences.
-        if shared < _MIN_SHARED_SENTENCE_WORDS:
-            continue
-        if 2 * shared / (len(set_a) + len(set_b)) >= config.sentence_dice:
-            seeds.append(_Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last, sentence=True))
-    return seeds
-
-
-def _content_stems(tokens: Tokens, first: int, last: int) -> list[str]:
-    stems, stop = tokens.stems, tokens.stopword_mask
-    return [stems[k] for k in range(first, last) if not stop[k]]
+    best_for_b = np.zeros(len(sb))
+    np.maximum.at(best_for_b, cosine.col, cosine.data)
+    keep = (cosine.data >= config.sentence_cosine) & (cosine.data >= best_for_b[cosine.col])
+    pick_a, pick_b = cosine.row[keep], cosine.col[keep]
+    if pick_a.shape[0] == 0:
+        return []
+    present = (counts > 0).astype(np.float64).tocsr()
+    sizes = np.asarray(present.sum(axis=1)).ravel()
+    shared = np.asarray(present[pick_a].multiply(present[pick_b + len(sa)]).sum(axis=1)).ravel()
+    dice = 2 * shared / (sizes[pick_a] + sizes[pick_b + len(sa)])
+    # Two shared words ("The U.S.", "Whale Watching") are a topic, not a paraphrase,
+    # however high the cosine of such short sentences.
+    good = (shared >= _MIN_SHARED_SENTENCE_WORDS) & (dice >= config.sentence_dice)
+    return [
+        _Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last, sentence=True)
+        for i, j in zip(pick_a[good].tolist(), pick_b[good].tolist())
+    ]
 
 
 @dataclass

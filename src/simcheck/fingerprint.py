@@ -164,6 +164,13 @@ def _low32(value: np.uint64) -> int:
     return int(value) & _MASK32
 
 
+@lru_cache(maxsize=8)
+def _template(num_perm: int, seed: int) -> MinHash:
+    # datasketch draws the permutations anew for every MinHash; they depend only on
+    # these two settings, so an empty signature is made once and copied.
+    return MinHash(num_perm=num_perm, seed=seed, hashfunc=_low32)
+
+
 def minhash(shingles: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> MinHash:
     """datasketch MinHash of a set of shingle hashes.
 
@@ -172,7 +179,7 @@ def minhash(shingles: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> MinH
     >>> a.jaccard(b)
     1.0
     """
-    signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=_low32)
+    signature = _template(num_perm, seed).copy()
     if shingles.shape[0]:
         signature.update_batch(np.unique(shingles))
     return signature

@@ -145,6 +145,13 @@ class Tokens:
         return [stem(w, language) for w in self.normal]
 
     @cached_property
+    def stem_hashes(self) -> np.ndarray:
+        """Stable 64-bit hash of each token's stem (``uint64``)."""
+        from .fingerprint import word_hashes
+
+        return word_hashes(self.stems)
+
+    @cached_property
     def stopword_mask(self) -> np.ndarray:
         """True where a token is a function word (the, of, which ...)."""
         stops = stop_stems(self.language)
@@ -226,9 +233,9 @@ class Lexicon:
         self.stems: list[str] = []
         self._by_spelling = _Spellings(self._add)
         self._by_stem: dict[str, int] = {}
-        self._hashes: list[int] = []
-        self._stops: list[bool] = []
-        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+        # Grown by doubling, so reading them after each document costs nothing.
+        self._hash_array = np.zeros(1024, dtype=np.uint64)
+        self._stop_array = np.zeros(1024, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.stems)
@@ -243,9 +250,11 @@ class Lexicon:
             term = len(self.stems)
             self._by_stem[stemmed] = term
             self.stems.append(stemmed)
-            self._hashes.append(word_hash(stemmed))
-            self._stops.append(stemmed in stop_stems(self.language))
-            self._arrays = None
+            if term == self._hash_array.shape[0]:
+                self._hash_array = np.concatenate([self._hash_array, np.zeros_like(self._hash_array)])
+                self._stop_array = np.concatenate([self._stop_array, np.zeros_like(self._stop_array)])
+            self._hash_array[term] = word_hash(stemmed)
+            self._stop_array[term] = stemmed in stop_stems(self.language)
         self._by_spelling[spelling] = term
         return term
 
@@ -255,17 +264,12 @@ class Lexicon:
         # map() over the dict's lookup runs in C; unseen spellings go through __missing__.
         return np.array(list(map(self._by_spelling.__getitem__, words)), dtype=np.int64)
 
-    def _materialise(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._arrays is None:
-            self._arrays = (np.array(self._hashes, dtype=np.uint64), np.array(self._stops, dtype=bool))
-        return self._arrays
-
     @property
     def hashes(self) -> np.ndarray:
         """Stable 64-bit hash of each term's stem, indexed by term id."""
-        return self._materialise()[0]
+        return self._hash_array[: len(self.stems)]
 
     @property
     def is_stop(self) -> np.ndarray:
         """Whether each term is a function word, indexed by term id."""
-        return self._materialise()[1]
+        return self._stop_array[: len(self.stems)]

@@ -1,0 +1,237 @@
+"""The saved index at scale: build time and size, recall of planted passages, check latency.
+
+Generates a synthetic corpus (real-English word frequencies from ``wordfreq``), builds an
+index of it with ``simcheck index build``, then checks query essays with planted passages
+(40-150 words, verbatim or with 3-15% of words edited) and clean ones against it.
+
+Usage:
+    python benchmarks/index_scale.py --essays 100000 [--queries 200] [--jobs 2]
+    python benchmarks/index_scale.py --million      # lookup in 1,000,000 synthetic fingerprint sets
+Needs: pip install wordfreq
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from wordfreq import top_n_list, word_frequency
+
+from simcheck import check
+from simcheck.index import Index
+
+WORKDIR = Path(tempfile.gettempdir()) / "simcheck-index-bench"
+
+
+class Writer:
+    """Fast synthetic essays: words drawn by English frequency, sentences of 8-25 words."""
+
+    def __init__(self, seed: int) -> None:
+        self.words = np.array(top_n_list("en", 30_000), dtype=object)
+        weights = np.array([word_frequency(w, "en") for w in self.words])
+        self.cumulative = np.cumsum(weights / weights.sum())
+        self.rng = np.random.default_rng(seed)
+
+    def essay(self, words: int = 1000) -> str:
+        picks = np.searchsorted(self.cumulative, self.rng.random(words))
+        picks = np.minimum(picks, len(self.words) - 1)
+        tokens = list(self.words[picks])
+        out, position = [], 0
+        while position < len(tokens):
+            length = int(self.rng.integers(8, 26))
+            sentence = tokens[position : position + length]
+            out.append(" ".join(sentence).capitalize() + ".")
+            position += length
+        paragraphs = [" ".join(out[i : i + 6]) for i in range(0, len(out), 6)]
+        return "\n\n".join(paragraphs) + "\n"
+
+    def edit(self, passage: str, rate: float) -> str:
+        out = []
+        for word in passage.split(" "):
+            roll = self.rng.random()
+            if roll < rate / 3:
+                continue  # dropped
+            if roll < 2 * rate / 3:
+                out.append(str(self.words[int(self.rng.integers(0, 5000))]))  # replaced
+                continue
+            out.append(word)
+            if roll < rate:
+                out.append(str(self.words[int(self.rng.integers(0, 5000))]))  # inserted
+        return " ".join(out)
+
+
+def write_corpus(folder: Path, count: int) -> None:
+    marker = folder / ".complete"
+    if marker.exists() and marker.read_text() == str(count):
+        return
+    writer = Writer(seed=7)
+    for i in range(count):
+        sub = folder / f"{i // 1000:04d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"essay-{i:07d}.txt").write_text(writer.essay(), encoding="utf-8")
+    marker.write_text(str(count))
+
+
+def make_queries(folder: Path, count: int, corpus_size: int) -> list[tuple[Path, set[str]]]:
+    """Half with one or two planted passages (their sources recorded), half clean."""
+    writer = Writer(seed=11)
+    picker = random.Random(5)
+    queries = []
+    out = folder / "queries"
+    out.mkdir(parents=True, exist_ok=True)
+    for q in range(count):
+        body = writer.essay(900).split("\n\n")
+        sources: set[str] = set()
+        if q % 2 == 0:
+            for _ in range(picker.choice([1, 2])):
+                index = picker.randrange(corpus_size)
+                source = WORKDIR / "corpus" / f"{index // 1000:04d}" / f"essay-{index:07d}.txt"
+                words = source.read_text(encoding="utf-8").split()
+                length = picker.randint(40, 150)
+                start = picker.randrange(0, len(words) - length)
+                passage = " ".join(words[start : start + length])
+                if picker.random() < 0.5:
+                    passage = writer.edit(passage, picker.uniform(0.03, 0.15))
+                body.insert(picker.randrange(1, len(body)), passage)
+                sources.add(os.path.relpath(source, Path.cwd()).replace(os.sep, "/"))
+        path = out / f"query-{q:04d}.txt"
+        path.write_text("\n\n".join(body), encoding="utf-8")
+        queries.append((path, sources))
+    return queries
+
+
+def million(args: argparse.Namespace) -> None:
+    """Lookup time in a fingerprint table of 1,000,000 documents (synthetic fingerprints)."""
+    path = WORKDIR / "million.sqlite"
+    per_doc = args.prints_per_doc
+    rng = np.random.default_rng(3)
+    if not path.exists():
+        started = time.perf_counter()
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        db = sqlite3.connect(partial)
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute(
+            "CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL, "
+            "PRIMARY KEY (hash, doc)) WITHOUT ROWID"
+        )
+        for start in range(0, 1_000_000, 20_000):
+            hashes = rng.integers(-(2**63), 2**63 - 1, size=20_000 * per_doc, dtype=np.int64)
+            docs = np.repeat(np.arange(start, start + 20_000), per_doc)
+            order = np.argsort(hashes)
+            db.executemany(
+                "INSERT INTO fingerprints VALUES (?, ?)", zip(hashes[order].tolist(), docs[order].tolist())
+            )
+            db.commit()
+        db.close()
+        partial.rename(path)
+        print(f"1,000,000 documents x {per_doc} fingerprints: built in {time.perf_counter() - started:.0f} s")
+    size = path.stat().st_size
+    print(f"file size: {size / 1e9:.2f} GB, {size / 1_000_000:.0f} bytes per document")
+    db = sqlite3.connect(path)
+    present = [h for (h,) in db.execute("SELECT hash FROM fingerprints ORDER BY random() LIMIT 2000")]
+    times = []
+    for trial in range(50):
+        query = rng.integers(-(2**63), 2**63 - 1, size=1000, dtype=np.int64).tolist()
+        query[:40] = present[trial * 40 : trial * 40 + 40]  # a copied passage's worth of hits
+        started = time.perf_counter()
+        placeholders = ",".join("(?)" for _ in query)
+        rows = db.execute(
+            f"WITH q(v) AS (VALUES {placeholders}) SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v",
+            query,
+        ).fetchall()
+        times.append(time.perf_counter() - started)
+        assert len(rows) >= 40
+    times.sort()
+    print(
+        f"lookup of 1,000 query shingles: median {1000 * statistics.median(times):.2f} ms, "
+        f"p95 {1000 * times[int(0.95 * len(times))]:.2f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--essays", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--million", action="store_true")
+    parser.add_argument("--prints-per-doc", type=int, default=120)
+    args = parser.parse_args()
+    WORKDIR.mkdir(parents=True, exist_ok=True)
+    if args.million:
+        million(args)
+        return
+    os.chdir(WORKDIR)
+    started = time.perf_counter()
+    write_corpus(WORKDIR / "corpus", args.essays)
+    print(f"corpus of {args.essays} essays ready in {time.perf_counter() - started:.0f} s")
+    index_path = WORKDIR / f"corpus-{args.essays}.simcheck"
+    if index_path.exists():
+        index_path.unlink()
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simcheck",
+            "index",
+            "build",
+            str(index_path),
+            "corpus",
+            "--jobs",
+            str(args.jobs),
+        ],
+        check=True,
+    )
+    build = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    size = index_path.stat().st_size
+    print(
+        f"index build: {build:.1f} s, {size / 1e6:.0f} MB, {size / args.essays:.0f} bytes per essay, "
+        f"peak memory {peak:.0f} MB"
+    )
+    queries = make_queries(WORKDIR, args.queries, args.essays)
+    index = Index(index_path)
+    found = planted = unrelated = clean = 0
+    latencies = []
+    for path, sources in queries:
+        began = time.perf_counter()
+        result = check(path, index)
+        latencies.append(time.perf_counter() - began)
+        reported = {s.source for s in result.sources}
+        if sources:
+            planted += len(sources)
+            found += len(sources & reported)
+            unrelated += len(reported - sources)
+        else:
+            clean += 1
+            unrelated += len(reported)
+    latencies.sort()
+    print(f"planted sources found: {found}/{planted} = {found / max(1, planted):.3f}")
+    print(
+        f"unrelated sources reported: {unrelated} over {len(queries)} essays ({clean} clean), "
+        f"{unrelated / len(queries):.3f} per essay"
+    )
+    print(
+        f"check against the index, in-process, alignment included: median "
+        f"{1000 * statistics.median(latencies):.1f} ms, p95 {1000 * latencies[int(0.95 * len(latencies))]:.1f} ms"
+    )
+    print(json.dumps(index.info()["settings"]))
+
+
+if __name__ == "__main__":
+    main()
