@@ -149,7 +149,8 @@ def million(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         placeholders = ",".join("(?)" for _ in query)
         rows = db.execute(
-            f"WITH q(v) AS (VALUES {placeholders}) SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v",
+            f"WITH q(v) AS (VALUES {placeholders}) "
+            "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v",
             query,
         ).fetchall()
         times.append(time.perf_counter() - started)
@@ -226,9 +227,10 @@ def main() -> None:
         f"unrelated sources reported: {unrelated} over {len(queries)} essays ({clean} clean), "
         f"{unrelated / len(queries):.3f} per essay"
     )
+    median, p95 = statistics.median(latencies), latencies[int(0.95 * len(latencies))]
     print(
-        f"check against the index, in-process, alignment included: median "
-        f"{1000 * statistics.median(latencies):.1f} ms, p95 {1000 * latencies[int(0.95 * len(latencies))]:.1f} ms"
+        f"check against the index, in-process, alignment included: "
+        f"median {1000 * median:.1f} ms, p95 {1000 * p95:.1f} ms"
     )
     print(json.dumps(index.info()["settings"]))
 

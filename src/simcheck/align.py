@@ -163,7 +163,8 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
     pick_a, pick_b = cosine.row[keep], cosine.col[keep]
     if pick_a.shape[0] == 0:
         return []
-    present = (counts > 0).astype(np.float64).tocsr()
+    present = counts.copy()
+    present.data[:] = 1.0
     sizes = np.asarray(present.sum(axis=1)).ravel()
     shared = np.asarray(present[pick_a].multiply(present[pick_b + len(sa)]).sum(axis=1)).ravel()
     dice = 2 * shared / (sizes[pick_a] + sizes[pick_b + len(sa)])
