@@ -171,7 +171,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--million", action="store_true")
     parser.add_argument("--prints-per-doc", type=int, default=120)
-    parser.add_argument("--settings", default="", help="extra `index build` options, e.g. '--winnow-window 12'")
+    parser.add_argument(
+        "--settings", default="", help="extra `index build` options, e.g. '--winnow-window 12'"
+    )
     args = parser.parse_args()
     WORKDIR.mkdir(parents=True, exist_ok=True)
     if args.million:

@@ -378,7 +378,9 @@ class Index:
                 if len(pending) >= _BATCH or (done == len(tasks) and pending):
                     ids = self._insert(pending)
                     prints.extend(item.prints.prints for item in pending)
-                    owners.extend(np.full(item.prints.prints.shape[0], doc) for doc, item in zip(ids, pending))
+                    owners.extend(
+                        np.full(item.prints.prints.shape[0], doc) for doc, item in zip(ids, pending)
+                    )
                     pending = []
                 if progress is not None:
                     progress(done, len(tasks))
@@ -397,7 +399,8 @@ class Index:
         keys = _print_keys(prints)
         order = np.lexsort((owners, keys))
         self._db.executemany(
-            "INSERT INTO fingerprints(hash, doc) VALUES (?, ?)", zip(keys[order].tolist(), owners[order].tolist())
+            "INSERT INTO fingerprints(hash, doc) VALUES (?, ?)",
+            zip(keys[order].tolist(), owners[order].tolist()),
         )
 
     def _insert(self, batch: Sequence[Prepared]) -> list[int]:
@@ -614,13 +617,16 @@ class Index:
         self._last_vector = (tokens, prints, weights)
         return prints, weights
 
-    def topic_neighbours(self, query: Tokens, limit: int) -> list[tuple[int, float]]:
-        """Documents sharing the query's most characteristic words, best first, with
-        the sum of shared weights (a lower bound of the cosine, no text decompressed)."""
+    def topic_neighbours(
+        self, query: Tokens, limit: int, *, words: int = 4 * _TOPIC_TERMS
+    ) -> list[tuple[int, float]]:
+        """Documents sharing the query's ``words`` most characteristic words, best
+        first, with the sum of shared weights (a lower bound of the cosine, no text
+        decompressed)."""
         prints, weights = self._vector(query)
         if prints.terms.shape[0] == 0:
             return []
-        top = np.argsort(-weights, kind="stable")[: 4 * _TOPIC_TERMS]
+        top = np.argsort(-weights, kind="stable")[:words]
         weight_of = dict(zip(_signed(prints.terms[top]), weights[top].tolist()))
         rows = self._lookup(
             "SELECT t.term, t.doc, t.weight FROM q JOIN topics t ON t.term = q.v", list(weight_of)
@@ -661,7 +667,11 @@ class Index:
     def related(self, query: Tokens, k: int = 10, *, exclude: Iterable[int] = ()) -> list[Related]:
         """The ``k`` stored documents closest to ``query`` by TF-IDF cosine."""
         excluded = set(exclude)
-        pool = [d for d, _ in self.topic_neighbours(query, 5 * k + len(excluded)) if d not in excluded]
+        wanted = 5 * k + len(excluded)
+        pool = [d for d, _ in self.topic_neighbours(query, wanted) if d not in excluded]
+        if len(pool) < k:  # few documents share the query's top words: ask with all of them
+            everything = self.topic_neighbours(query, wanted, words=len(self._vector(query)[0].terms))
+            pool = [d for d, _ in everything if d not in excluded]
         scored = sorted(
             ((self.tfidf_cosine(query, d), d) for d in pool), key=lambda item: (-item[0], item[1])
         )

@@ -1,0 +1,269 @@
+"""The saved index: same answers as a folder, incremental changes, settings, crashes."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from simcheck import CheckConfig, CorpusError, check
+from simcheck.cli import main
+from simcheck.index import Index
+from simcheck.tokens import Tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+COLDWAR = ROOT / "corpora" / "coldwar"
+DEMO = ROOT / "corpora" / "demo" / "sample-essay.txt"
+
+WORDS = (
+    "the of and a to in is was that for on as with by at from his her it an were are which this be or "
+    "had not but have their they one all been has more when who would there what so up out if about "
+    "treaty soviet union american war nuclear missile berlin wall cuba congress president stalin "
+    "khrushchev kennedy policy europe germany china korea vietnam détente summit arms race crisis "
+    "embargo alliance ideology propaganda economy election revolution reform army navy spy"
+).split()
+
+
+def essay(rng: random.Random, words: int = 300) -> str:
+    sentences = []
+    while sum(len(s.split()) for s in sentences) < words:
+        sentences.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize() + ".")
+    return "Essay title\n\n" + " ".join(sentences) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    path = tmp_path / "coldwar.simcheck"
+    index, result = Index.build(path, [COLDWAR])
+    index.close()
+    assert len(result.added) == 14 and not result.errors
+    return path
+
+
+def sides(result: object) -> list[tuple[str, int, int, int, int, str]]:
+    return [
+        (Path(m.source).name, m.submission_start, m.submission_end, m.source_start, m.source_end, m.kind)
+        for m in result.matches  # type: ignore[attr-defined]
+    ]
+
+
+def test_index_gives_the_same_matches_as_the_folder(built: Path) -> None:
+    from_folder = check(DEMO, COLDWAR)
+    with Index(built) as index:
+        from_index = check(DEMO, index)
+        assert len(index) == 14
+    assert sides(from_index) == sides(from_folder)
+    assert from_index.similarity == from_folder.similarity
+    for a, b in zip(from_index.sources, from_folder.sources):
+        assert a.tfidf_cosine == pytest.approx(b.tfidf_cosine, abs=0.05)
+        assert a.jaccard_estimate == b.jaccard_estimate
+
+
+def test_reopened_index_gives_the_same_candidates(built: Path) -> None:
+    query = Tokens(DEMO.read_text(encoding="utf-8"))
+    with Index(built) as first:
+        before = first.candidates(query)
+    with Index(built) as second:
+        assert second.candidates(query) == before
+    assert before, "the demo essay has sources in the corpus"
+
+
+def test_source_text_comes_from_the_index(tmp_path: Path) -> None:
+    # The original files are not needed once indexed.
+    text = (COLDWAR / "the-berlin-blockade-and-airlift.txt").read_text(encoding="utf-8")
+    source = tmp_path / "airlift.txt"
+    source.write_text(text, encoding="utf-8")
+    Index.build(tmp_path / "a.simcheck", [source])[0].close()
+    source.unlink()
+    start = text.index("\n\n") + 2
+    passage = text[start : text.index(".", start + 500) + 1]
+    with Index(tmp_path / "a.simcheck") as index:
+        result = check("An essay that copies. " + passage, index)
+    assert result.matches and all(m.source_text in passage for m in result.matches)
+    assert result.matches[0].source == "airlift.txt"
+
+
+def test_add_skips_unchanged_replaces_changed_and_remove(built: Path, tmp_path: Path) -> None:
+    rng = random.Random(1)
+    folder = tmp_path / "spring"
+    folder.mkdir()
+    (folder / "a.txt").write_text(essay(rng), encoding="utf-8")
+    (folder / "b.txt").write_text(essay(rng), encoding="utf-8")
+    (folder / "broken.docx").write_bytes(b"not a docx")
+    with Index(built) as index:
+        first = index.add([folder])
+        assert sorted(first.added) == ["spring/a.txt", "spring/b.txt"]
+        assert [Path(e.path).name for e in first.errors] == ["broken.docx"]
+        again = index.add([folder])
+        assert again.added == [] and sorted(again.unchanged) == ["spring/a.txt", "spring/b.txt"]
+        (folder / "a.txt").write_text(essay(rng), encoding="utf-8")
+        changed = index.add([folder / "a.txt"])
+        assert changed.replaced == ["spring/a.txt"]
+        assert len(index) == 16
+        assert index.remove(["spring/a.txt"]) == ["spring/a.txt"]
+        doc = index._db.execute("SELECT id FROM documents WHERE path = 'spring/b.txt'").fetchone()[0]
+        assert index.remove([str(doc)]) == ["spring/b.txt"]
+        assert len(index) == 14
+        with pytest.raises(CorpusError, match="no document 'nope.txt'"):
+            index.remove([index.doc_ids()[0], "nope.txt"])
+        assert len(index) == 14
+        assert index.verify() == []
+
+
+def test_remove_leaves_no_trace(tmp_path: Path) -> None:
+    rng = random.Random(2)
+    (tmp_path / "one.txt").write_text(essay(rng), encoding="utf-8")
+    index, _ = Index.build(tmp_path / "x.simcheck", [tmp_path / "one.txt"])
+    with index:
+        index.remove(["one.txt"])
+        for table in ("documents", "fingerprints", "bands", "terms", "topics"):
+            assert index._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+
+
+def test_settings_and_format_are_enforced(built: Path, tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="built with shingle_size=5, asked for 4"):
+        Index(built, CheckConfig(shingle_size=4))
+    Index(built, CheckConfig(min_words=20)).close()  # query-time settings may differ
+    db = sqlite3.connect(built)
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'format'")
+    db.commit()
+    db.close()
+    with pytest.raises(CorpusError, match="index format 99 but this simcheck reads format 1"):
+        Index(built)
+    (tmp_path / "plain.simcheck").write_text("not a database", encoding="utf-8")
+    with pytest.raises(CorpusError, match="is a file but not a simcheck index"):
+        check("text", str(tmp_path / "plain.simcheck"))
+    with pytest.raises(CorpusError, match="already exists"):
+        Index.build(built, [COLDWAR])
+
+
+def test_verify_finds_damage(built: Path) -> None:
+    db = sqlite3.connect(built)
+    db.execute("UPDATE documents SET text = x'00112233' WHERE id = 1")
+    db.execute(
+        "DELETE FROM fingerprints WHERE doc = 2 AND hash = (SELECT min(hash) FROM fingerprints WHERE doc = 2)"
+    )
+    db.commit()
+    db.close()
+    with Index(built) as index:
+        problems = index.verify()
+    assert len(problems) == 2
+    assert "stored text" in problems[0]
+    assert "fingerprints do not match its text" in problems[1]
+
+
+def test_near_duplicate_is_reported_as_such(built: Path) -> None:
+    text = (COLDWAR / "the-korean-war.txt").read_text(encoding="utf-8")
+    near = text.replace("Korea", "the Korean peninsula", 1).replace(" very ", " ")
+    with Index(built) as index:
+        result = check(near, index)
+    top = result.sources[0]
+    assert top.source.endswith("the-korean-war.txt")
+    assert top.near_duplicate and top.jaccard_estimate > 0.8
+    assert all(not s.near_duplicate for s in result.sources[1:])
+
+
+def test_related_lists_titles_excerpts_and_lengths(built: Path) -> None:
+    query = Tokens((COLDWAR / "the-berlin-wall.txt").read_text(encoding="utf-8"))
+    with Index(built) as index:
+        own = index.index_of_path(str(COLDWAR / "the-berlin-wall.txt"))
+        found = index.related(query, 3, exclude=[own] if own is not None else [])
+    assert len(found) == 3
+    assert all(not r.doc_id.endswith("the-berlin-wall.txt") for r in found)
+    cosines = [r.tfidf_cosine for r in found]
+    assert cosines == sorted(cosines, reverse=True)
+    first = found[0]
+    assert first.title and first.excerpt and first.words > 400
+
+
+def test_cli_index_commands(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "a.simcheck"
+    result = runner.invoke(main, ["index", "build", str(path), str(COLDWAR)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("added 14, replaced 0, unchanged 0, unreadable 0")
+    info = runner.invoke(main, ["index", "info", str(path), "--list"])
+    assert "documents: 14" in info.output and "settings: " in info.output
+    verify = runner.invoke(main, ["index", "verify", str(path)])
+    assert verify.exit_code == 0 and "ok: 14 documents verified" in verify.output
+    checked = runner.invoke(main, ["check", str(DEMO), "--corpus", str(path), "-f", "json"])
+    assert checked.exit_code == 0 and '"matches"' in checked.output
+    mismatch = runner.invoke(main, ["check", str(DEMO), "--corpus", str(path), "--shingle-size", "4"])
+    assert mismatch.exit_code == 1 and "built with shingle_size=5, asked for 4" in mismatch.output
+    related = runner.invoke(main, ["related", str(DEMO), "--corpus", str(path), "-k", "2"])
+    assert related.exit_code == 0 and related.output.startswith("1. ")
+    again = runner.invoke(main, ["index", "build", str(path), str(COLDWAR)])
+    assert again.exit_code == 1 and "already exists" in again.output
+    gone = runner.invoke(main, ["index", "remove", str(path), "missing.txt"])
+    assert gone.exit_code == 1 and "no document 'missing.txt'" in gone.output
+
+
+def _write_many(folder: Path, count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"e{i:04d}.txt").write_text(essay(rng, 200), encoding="utf-8")
+
+
+def _documents(path: Path) -> int:
+    with Index(path) as index:
+        assert index.verify() == []
+        return len(index)
+
+
+def test_killed_add_leaves_the_index_before_or_after(tmp_path: Path) -> None:
+    path = tmp_path / "k.simcheck"
+    Index.build(path, [COLDWAR])[0].close()
+    _write_many(tmp_path / "batch", 400, seed=3)
+    rng = random.Random(4)
+    outcomes = set()
+    for _ in range(4):
+        before = _documents(path)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "simcheck", "index", "add", str(path), str(tmp_path / "batch")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.5, 3.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = _documents(path)
+        assert after in (before, before + 400)
+        outcomes.add(after == before)
+        if after != before:
+            Index(path).remove([f"batch/e{i:04d}.txt" for i in range(400)])
+    assert True in outcomes, "no kill landed mid-add; the test proves nothing"
+
+
+def test_readers_keep_working_while_a_writer_adds(tmp_path: Path) -> None:
+    path = tmp_path / "r.simcheck"
+    Index.build(path, [COLDWAR])[0].close()
+    _write_many(tmp_path / "more", 300, seed=5)
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "simcheck", "index", "add", str(path), str(tmp_path / "more")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    checks = 0
+    deadline = time.monotonic() + 60
+    while writer.poll() is None and time.monotonic() < deadline:
+        with Index(path) as index:
+            assert check(DEMO, index).sources
+        checks += 1
+    _, errors = writer.communicate(timeout=60)
+    assert writer.returncode == 0, errors
+    assert checks >= 2
+    assert _documents(path) == 314
