@@ -227,13 +227,17 @@ def _sources(items: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str
             yield str(path), _doc_id(path)
 
 
-def _doc_id(path: Path) -> str:
-    """A document's id: its path relative to the working folder when below it."""
-    resolved = Path(os.path.abspath(path))
-    try:
-        return resolved.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+def _doc_id(path: str | os.PathLike[str]) -> str:
+    """A document's id: its path relative to the working folder when below it.
+
+    >>> _doc_id(os.path.join(os.getcwd(), "essays", "a.txt"))
+    'essays/a.txt'
+    """
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    if absolute.startswith(here + os.sep):
+        absolute = absolute[len(here) + 1 :]
+    return absolute.replace(os.sep, "/")
 
 
 class Index:
@@ -406,13 +410,12 @@ class Index:
     def _insert(self, batch: Sequence[Prepared]) -> list[int]:
         """Insert documents with their bands, terms and topics (not their fingerprints)."""
         db = self._db
-        ids = []
-        for item in batch:
-            cursor = db.execute(
-                "INSERT INTO documents(path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?)",
-                (item.path, item.sha256, item.words, item.title, item.text),
-            )
-            ids.append(int(cursor.lastrowid or 0))
+        first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
+        ids = list(range(first, first + len(batch)))
+        db.executemany(
+            "INSERT INTO documents(id, path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?, ?)",
+            ((doc, item.path, item.sha256, item.words, item.title, item.text) for doc, item in zip(ids, batch)),
+        )
         db.executemany(
             "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
             (
@@ -428,16 +431,29 @@ class Index:
             "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
             zip(_signed(terms), increments.tolist()),
         )
-        total = self._count_rows()
-        df = dict(zip(_signed(terms), self._df(terms).tolist()))
-        for doc, item in zip(ids, batch):
-            weights = self._tfidf(item.prints, total, np.array([df[t] for t in _signed(item.prints.terms)]))
-            top = np.argsort(-weights, kind="stable")[:_TOPIC_TERMS]
-            db.executemany(
-                "INSERT INTO topics(term, doc, weight) VALUES (?, ?, ?)",
-                zip(_signed(item.prints.terms[top]), [doc] * len(top), weights[top].tolist()),
-            )
+        self._insert_topics(ids, batch, terms)
         return ids
+
+    def _insert_topics(self, ids: Sequence[int], batch: Sequence[Prepared], terms: np.ndarray) -> None:
+        """Each document's most characteristic words, for the whole batch at once: the
+        same weights as :meth:`_tfidf`, computed on concatenated arrays."""
+        sizes = np.array([item.prints.terms.shape[0] for item in batch])
+        owners = np.repeat(np.asarray(ids, dtype=np.int64), sizes)
+        all_terms = np.concatenate([item.prints.terms for item in batch])
+        counts = np.concatenate([item.prints.counts for item in batch])
+        df = self._df(terms)[np.searchsorted(terms, all_terms)]
+        weights = (1 + np.log(counts)) * (np.log((1 + self._count_rows()) / (1 + df)) + 1)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        group = np.repeat(np.arange(len(batch)), sizes)
+        norms = np.sqrt(np.bincount(group, weights=weights**2, minlength=len(batch)))
+        weights = weights / np.where(norms > 0, norms, 1)[group]
+        order = np.lexsort((-weights, owners))  # by document, heaviest first
+        rank = np.arange(order.shape[0]) - np.repeat(starts, sizes)
+        top = order[rank < _TOPIC_TERMS]
+        self._db.executemany(
+            "INSERT INTO topics(term, doc, weight) VALUES (?, ?, ?)",
+            zip(_signed(all_terms[top]), owners[top].tolist(), weights[top].tolist()),
+        )
 
     def remove(self, items: Iterable[str]) -> list[str]:
         """Remove documents by path (as listed by ``info``) or numeric id, in one
@@ -449,7 +465,7 @@ class Index:
             removed = []
             for item in items:
                 row = db.execute(
-                    "SELECT id, path FROM documents WHERE path = ?", (_doc_id(Path(item)),)
+                    "SELECT id, path FROM documents WHERE path = ?", (_doc_id(item),)
                 ).fetchone()
                 if row is None and item.isdigit():
                     row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
@@ -537,7 +553,7 @@ class Index:
         with its own copy in the index)."""
         if not path:
             return None
-        row = self._db.execute("SELECT id FROM documents WHERE path = ?", (_doc_id(Path(path)),)).fetchone()
+        row = self._db.execute("SELECT id FROM documents WHERE path = ?", (_doc_id(path),)).fetchone()
         return None if row is None else int(row[0])
 
     def doc_ids(self) -> list[str]:

@@ -29,8 +29,11 @@ def _sources_table(result: CheckResult, submission: str) -> Table:
     table.add_column("tfidf", justify="right", no_wrap=True)
     table.add_column("jaccard", justify="right", no_wrap=True)
     for source in rows:
+        name = Text(source.source)
+        if source.near_duplicate:
+            name.append(" (near-duplicate document)", style="bold red")
         table.add_row(
-            Text(source.source),
+            name,
             Text(f"{source.similarity:.1f}%", style=_percent_style(source.similarity)),
             str(source.words),
             str(source.passages),
