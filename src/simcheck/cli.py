@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ from . import __version__
 from .config import CheckConfig
 from .errors import SimcheckError
 from .load import load_text
-from .models import CheckResult
+from .models import CheckResult, Document
 from .pipeline import check as run_check
 from .report import FORMATS, render
 from .report.text import render_to
@@ -60,6 +61,11 @@ def config_options(func: F) -> F:
             help=_CONFIG_HELP[field.name],
         )(func)
     return func
+
+
+def _submission(essay: str) -> Document | Path:
+    """The ESSAY argument: a file, or standard input for ``-``."""
+    return load_text(sys.stdin.read(), "<stdin>") if essay == "-" else Path(essay)
 
 
 def _open_corpus(corpus: Path, options: dict[str, Any]) -> Any:
@@ -141,11 +147,9 @@ def check(
       simcheck check essay.txt -c corpora/coldwar --format json -o report.json
     """
     config = _config_from(options)
-    try:
-        submission = load_text(sys.stdin.read(), "<stdin>") if essay == "-" else Path(essay)
+    with _running():
+        submission = _submission(essay)
         result = run_check(submission, _open_corpus(corpus, options), config=config)
-    except SimcheckError as exc:
-        raise click.ClickException(str(exc)) from None
     _emit(result, fmt, output)
     if fail_above is not None and result.similarity > fail_above:
         sys.exit(EXIT_FAIL_ABOVE)
@@ -160,10 +164,6 @@ def index() -> None:
       simcheck index build archive.simcheck corpora/coldwar past-years/
       simcheck check essay.docx --corpus archive.simcheck
     """
-
-
-def _index_error(exc: SimcheckError) -> click.ClickException:
-    return click.ClickException(str(exc))
 
 
 def _report_add(result: Any) -> None:
@@ -190,17 +190,9 @@ def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **option
     from .index import Index
 
     config = _config_from(options)
-    bar, advance = _progress_bar("indexing")
-    try:
-        if bar is not None:
-            bar.start()
+    with _running("indexing") as advance:
         built, result = Index.build(index_file, sources, config, jobs=jobs, progress=advance)
         built.close()
-    except SimcheckError as exc:
-        raise _index_error(exc) from None
-    finally:
-        if bar is not None:
-            bar.stop()
     _report_add(result)
 
 
@@ -218,17 +210,8 @@ def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int) -> None:
     """
     from .index import Index
 
-    bar, advance = _progress_bar("indexing")
-    try:
-        if bar is not None:
-            bar.start()
-        with Index(index_file) as opened:
-            result = opened.add(sources, jobs=jobs, progress=advance)
-    except SimcheckError as exc:
-        raise _index_error(exc) from None
-    finally:
-        if bar is not None:
-            bar.stop()
+    with _running("indexing") as advance, Index(index_file) as opened:
+        result = opened.add(sources, jobs=jobs, progress=advance)
     _report_add(result)
 
 
@@ -239,11 +222,8 @@ def index_remove(index_file: Path, documents: tuple[str, ...]) -> None:
     """Remove DOCUMENTS (paths as listed by `index info --list`, or ids) in one transaction."""
     from .index import Index
 
-    try:
-        with Index(index_file) as opened:
-            removed = opened.remove(documents)
-    except SimcheckError as exc:
-        raise _index_error(exc) from None
+    with _running(), Index(index_file) as opened:
+        removed = opened.remove(documents)
     click.echo(f"removed {len(removed)}")
 
 
@@ -254,12 +234,9 @@ def index_info(index_file: Path, list_documents: bool) -> None:
     """Documents, size and settings of INDEX_FILE."""
     from .index import Index
 
-    try:
-        with Index(index_file) as opened:
-            info = opened.info()
-            paths = opened.doc_ids() if list_documents else []
-    except SimcheckError as exc:
-        raise _index_error(exc) from None
+    with _running(), Index(index_file) as opened:
+        info = opened.info()
+        paths = opened.doc_ids() if list_documents else []
     for key in (
         "path",
         "documents",
@@ -284,12 +261,9 @@ def index_verify(index_file: Path) -> None:
     checksum and fingerprints. Exits 1 when a problem is found."""
     from .index import Index
 
-    try:
-        with Index(index_file) as opened:
-            problems = opened.verify()
-            count = len(opened)
-    except SimcheckError as exc:
-        raise _index_error(exc) from None
+    with _running(), Index(index_file) as opened:
+        problems = opened.verify()
+        count = len(opened)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -323,15 +297,13 @@ def related(essay: str, corpus: Path, count: int, fmt: str) -> None:
     from .pipeline import as_document
     from .tokens import Tokens
 
-    try:
-        document = as_document(load_text(sys.stdin.read(), "<stdin>") if essay == "-" else Path(essay))
+    with _running():
+        document = as_document(_submission(essay))
         with Index(corpus) as opened:
             own = opened.index_of_path(document.path)
             found = opened.related(
                 Tokens(document.text, opened.config.language), count, exclude=[own] if own is not None else []
             )
-    except SimcheckError as exc:
-        raise click.ClickException(str(exc)) from None
     if fmt == "json":
         rows = [
             {
@@ -363,22 +335,32 @@ def eval_group() -> None:
     """Measure accuracy on published evaluation corpora."""
 
 
-def _progress_bar(label: str) -> tuple[Any, Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr when it is a terminal, else nothing."""
+@contextmanager
+def _running(label: str | None = None) -> Iterator[Callable[[int, int], None] | None]:
+    """Library errors turned into one-line ``Error: ...`` exits, and, with a label, a
+    progress callback drawing a bar on stderr when it is a terminal (else None)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     console = Console(stderr=True)
-    if not console.is_terminal:
-        return None, None
-    bar = Progress(
-        f"[bold]{label}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
-    )
-    task = bar.add_task(label, total=None)
+    bar = None
+    advance = None
+    if label is not None and console.is_terminal:
+        bar = Progress(
+            f"[bold]{label}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+        )
+        task = bar.add_task(label, total=None)
 
-    def advance(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
-    return bar, advance
+        bar.start()
+    try:
+        yield advance
+    except SimcheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 @eval_group.command("pan")
@@ -413,18 +395,10 @@ def eval_pan(corpus_dir: Path, output: Path | None, jobs: int, sample: int | Non
     from .evaluate import evaluate_pan
 
     config = _config_from(options)
-    bar, advance = _progress_bar("aligning pairs")
-    try:
-        if bar is not None:
-            bar.start()
+    with _running("aligning pairs") as advance:
         report = evaluate_pan(
             corpus_dir, config, jobs=jobs, output=output, limit_per_folder=sample, progress=advance
         )
-    except SimcheckError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        if bar is not None:
-            bar.stop()
     frame = report.to_frame()
     if output is not None:
         frame.to_csv(output / "scores.csv", index=False, lineterminator="\n")
@@ -449,10 +423,8 @@ def eval_clough(folder: Path, **options: Any) -> None:
     """
     from .evaluate import evaluate_clough
 
-    try:
+    with _running():
         report = evaluate_clough(folder, _config_from(options))
-    except SimcheckError as exc:
-        raise click.ClickException(str(exc)) from None
     for level, mean in report.means().items():
         click.echo(f"mean similarity {level:6s} {mean:5.1f}%")
     held = report.cross_validated

@@ -414,7 +414,10 @@ class Index:
         ids = list(range(first, first + len(batch)))
         db.executemany(
             "INSERT INTO documents(id, path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?, ?)",
-            ((doc, item.path, item.sha256, item.words, item.title, item.text) for doc, item in zip(ids, batch)),
+            (
+                (doc, item.path, item.sha256, item.words, item.title, item.text)
+                for doc, item in zip(ids, batch)
+            ),
         )
         db.executemany(
             "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
@@ -464,9 +467,7 @@ class Index:
         try:
             removed = []
             for item in items:
-                row = db.execute(
-                    "SELECT id, path FROM documents WHERE path = ?", (_doc_id(item),)
-                ).fetchone()
+                row = db.execute("SELECT id, path FROM documents WHERE path = ?", (_doc_id(item),)).fetchone()
                 if row is None and item.isdigit():
                     row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
                 if row is None:
