@@ -112,8 +112,11 @@ def make_queries(folder: Path, count: int, corpus_size: int) -> list[tuple[Path,
 
 
 def million(args: argparse.Namespace) -> None:
-    """Lookup time in a fingerprint table of 1,000,000 documents (synthetic fingerprints)."""
-    path = WORKDIR / "million.sqlite"
+    """Lookup time in a fingerprint table of 1,000,000 documents (synthetic fingerprints),
+    built with the index's own table definition, key width and page size."""
+    from simcheck.index import _PAGE_SIZE, _print_keys
+
+    path = WORKDIR / "million.simcheck-fingerprints"
     per_doc = args.prints_per_doc
     rng = np.random.default_rng(3)
     if not path.exists():
@@ -121,20 +124,20 @@ def million(args: argparse.Namespace) -> None:
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         db = sqlite3.connect(partial)
+        db.execute(f"PRAGMA page_size={_PAGE_SIZE}")
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
         db.execute(
             "CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL, "
             "PRIMARY KEY (hash, doc)) WITHOUT ROWID"
         )
-        for start in range(0, 1_000_000, 20_000):
-            hashes = rng.integers(-(2**63), 2**63 - 1, size=20_000 * per_doc, dtype=np.int64)
-            docs = np.repeat(np.arange(start, start + 20_000), per_doc)
-            order = np.argsort(hashes)
-            db.executemany(
-                "INSERT INTO fingerprints VALUES (?, ?)", zip(hashes[order].tolist(), docs[order].tolist())
-            )
-            db.commit()
+        hashes = _print_keys(rng.integers(0, 2**63, size=1_000_000 * per_doc, dtype=np.int64).astype(np.uint64))
+        docs = np.repeat(np.arange(1_000_000), per_doc)
+        order = np.lexsort((docs, hashes))
+        for start in range(0, order.shape[0], 5_000_000):
+            chunk = order[start : start + 5_000_000]
+            db.executemany("INSERT INTO fingerprints VALUES (?, ?)", zip(hashes[chunk].tolist(), docs[chunk].tolist()))
+        db.commit()
         db.close()
         partial.rename(path)
         print(f"1,000,000 documents x {per_doc} fingerprints: built in {time.perf_counter() - started:.0f} s")
@@ -144,8 +147,9 @@ def million(args: argparse.Namespace) -> None:
     present = [h for (h,) in db.execute("SELECT hash FROM fingerprints ORDER BY random() LIMIT 2000")]
     times = []
     for trial in range(50):
-        query = rng.integers(-(2**63), 2**63 - 1, size=1000, dtype=np.int64).tolist()
+        query = _print_keys(rng.integers(0, 2**63, size=1000, dtype=np.int64).astype(np.uint64)).tolist()
         query[:40] = present[trial * 40 : trial * 40 + 40]  # a copied passage's worth of hits
+        query.sort()  # as Index.shared_fingerprints sends them
         started = time.perf_counter()
         placeholders = ",".join("(?)" for _ in query)
         rows = db.execute(

@@ -591,6 +591,7 @@ class Index:
         """Documents sharing fingerprints with ``query``: id -> how many (common
         fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
         config = self.config
+        # np.unique sorts: consecutive lookups walk nearby pages of the B-tree.
         shingles = np.unique(shingle_hashes(query.stem_hashes, config.shingle_size))
         rows = self._lookup(
             "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v", _print_keys(shingles).tolist()
