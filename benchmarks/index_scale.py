@@ -199,7 +199,7 @@ def main() -> None:
             "index",
             "build",
             str(index_path),
-            "corpus",
+            *[f"corpus/{i:04d}" for i in range((args.essays + 999) // 1000)],
             "--jobs",
             str(args.jobs),
             *args.settings.split(),
