@@ -479,7 +479,7 @@ def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> lis
                 run[0].a_first, run[-1].a_last, min(r.b_first for r in run), max(r.b_last for r in run)
             )
             if whole.b_last - whole.b_first >= _SUMMARY_RATIO * a_span:
-                joined.append((whole, True))
+                joined.append((_whole_paragraphs(whole, tb), True))
                 return
         joined.extend((r, False) for r in run)
 
@@ -491,6 +491,17 @@ def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> lis
             run.append(rect)
     flush()
     return joined
+
+
+def _whole_paragraphs(rect: _Rect, tb: Tokens) -> _Rect:
+    """A summary condenses whole paragraphs: its source stretch runs from the start of
+    the paragraph (line) where its first piece lies to the end of its last one."""
+    text, starts = tb.text, tb.starts
+    line_start = text.rfind("\n", 0, int(starts[rect.b_first])) + 1
+    line_end = text.find("\n", int(starts[rect.b_last - 1]))
+    first = int(np.searchsorted(starts, line_start, side="left"))
+    last = int(np.searchsorted(starts, line_end if line_end >= 0 else len(text), side="left"))
+    return _Rect(rect.a_first, rect.a_last, min(first, rect.b_first), max(last, rect.b_last))
 
 
 def _make_passage(
