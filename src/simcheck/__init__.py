@@ -9,6 +9,7 @@
 __version__ = "0.1.0"
 
 from .align import align_passages
+from .batch import BatchResult, compare_batch
 from .config import CheckConfig
 from .errors import ConfigError, CorpusError, InputError, SimcheckError
 from .load import load_document, load_folder, load_text
@@ -17,6 +18,7 @@ from .pipeline import check
 from .retrieve import Candidate, Corpus
 
 __all__ = [
+    "BatchResult",
     "Candidate",
     "CheckConfig",
     "CheckResult",
@@ -33,6 +35,7 @@ __all__ = [
     "__version__",
     "align_passages",
     "check",
+    "compare_batch",
     "load_document",
     "load_folder",
     "load_text",

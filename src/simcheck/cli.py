@@ -155,6 +155,68 @@ def check(
         sys.exit(EXIT_FAIL_ABOVE)
 
 
+@main.command()
+@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--corpus",
+    "-c",
+    type=click.Path(exists=True, path_type=Path),
+    help="Known sources as well: a folder of essays or an index file.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for report.json, documents.csv, pairs.csv and matches.csv.",
+)
+@click.option(
+    "--fail-above",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Exit with code 3 when any submission's similarity exceeds PERCENT.",
+)
+@config_options
+def batch(
+    submissions: Path, corpus: Path | None, output: Path, fail_above: float | None, **options: Any
+) -> None:
+    """Compare a whole class: every submission with every other student's and with a corpus.
+
+    SUBMISSIONS is a folder or a zip as learning platforms export them. A student's
+    files (Moodle and Canvas file names, or a folder per student) are never compared
+    with each other; students sharing passages are grouped.
+
+    \b
+    Example:
+      simcheck batch class-export.zip --corpus corpora/coldwar --output reports/essay3
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from .batch import compare_batch
+
+    config = _config_from(options)
+    with _running("comparing") as advance:
+        result = compare_batch(
+            submissions,
+            _open_corpus(corpus, options) if corpus is not None else None,
+            config=config,
+            progress=advance,
+        )
+    written = result.write(output)
+    frame = result.documents_frame()
+    table = Table(show_edge=False)
+    for column in ("student", "files", "words", "similarity", "top_source", "group", "status"):
+        table.add_column(column, overflow="fold")
+    for row in frame.sort_values(["similarity", "files"], ascending=[False, True]).itertuples(index=False):
+        table.add_row(*(Text(str(value)) for value in row))
+    Console(highlight=False).print(table)
+    click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
+    if fail_above is not None and any(d.similarity > fail_above for d in result.result.documents):
+        sys.exit(EXIT_FAIL_ABOVE)
+
+
 @main.group()
 def index() -> None:
     """Build and maintain a saved corpus index (one SQLite file).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .align import align_tokens
@@ -85,7 +86,42 @@ def check(
     config = index.config
     tokens = Tokens(document.text, config.language)
     own = index.index_of_path(document.path)
-    candidates = index.candidates(tokens, exclude=[own] if own is not None else [])
+    matches, sources, candidates = _check_against(
+        document, tokens, index, config, exclude=[own] if own is not None else []
+    )
+    matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
+    sources.sort(key=lambda s: (-s.similarity, s.source))
+    overall = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in matches])
+    return CheckResult(
+        documents=(DocumentSummary(document.doc_id, len(tokens), overall),),
+        matches=tuple(matches),
+        sources=tuple(sources),
+        settings=config.to_dict(),
+        version=__version__,
+        skipped=index.skipped,
+        stats={
+            "corpus_documents": len(index),
+            "candidates": candidates,
+            "sources": len(sources),
+            "passages": len(matches),
+        },
+    )
+
+
+def check_document(
+    document: Document, tokens: Tokens, index: Any, config: CheckConfig, *, exclude: Sequence[int] = ()
+) -> tuple[list[Match], list[SourceResult]]:
+    """Passages and sources of one tokenised document against a corpus or index,
+    leaving out the corpus documents in ``exclude`` (the document itself, a student's
+    other files)."""
+    matches, sources, _ = _check_against(document, tokens, index, config, exclude=exclude)
+    return matches, sources
+
+
+def _check_against(
+    document: Document, tokens: Tokens, index: Any, config: CheckConfig, *, exclude: Sequence[int]
+) -> tuple[list[Match], list[SourceResult], int]:
+    candidates = index.candidates(tokens, exclude=exclude)
     matches: list[Match] = []
     sources: list[SourceResult] = []
     query_fingerprints = query_prints(tokens, config).prints
@@ -117,20 +153,4 @@ def check(
             )
         )
         matches.extend(Match.from_passage(p, document, source) for p in passages)
-    matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
-    sources.sort(key=lambda s: (-s.similarity, s.source))
-    overall = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in matches])
-    return CheckResult(
-        documents=(DocumentSummary(document.doc_id, len(tokens), overall),),
-        matches=tuple(matches),
-        sources=tuple(sources),
-        settings=config.to_dict(),
-        version=__version__,
-        skipped=index.skipped,
-        stats={
-            "corpus_documents": len(index),
-            "candidates": len(candidates),
-            "sources": len(sources),
-            "passages": len(matches),
-        },
-    )
+    return matches, sources, len(candidates)

@@ -1,0 +1,255 @@
+"""A whole class at once: every submission against the others and against a corpus.
+
+Submissions come from a folder or a zip as learning platforms export them. A student's
+files form one submission and are never compared with each other; students linked by
+shared passages form groups.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .config import CheckConfig
+from .errors import CorpusError, InputError
+from .load import MAX_FILE_BYTES, is_supported, load_bytes, load_folder
+from .models import CheckResult, Document, DocumentSummary
+from .pipeline import check_document
+from .retrieve import Corpus, ProgressCallback, open_corpus
+from .score import similarity_percent
+
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_")
+_CANVAS = re.compile(r"^(?:late_)?(?P<name>[a-z]+)(?:_late)?_(?P<id>\d+)_\d+_")
+
+#: Columns of documents.csv, one row per submission.
+DOCUMENT_COLUMNS = ("student", "files", "words", "similarity", "top_source", "group", "status")
+#: Columns of pairs.csv, one row per pair of submissions sharing passages.
+PAIR_COLUMNS = ("student_a", "student_b", "similarity_a", "similarity_b", "words", "passages")
+
+
+def student_of(doc_id: str) -> str:
+    """The student a submitted file belongs to, from the names platforms give files.
+
+    >>> student_of("Ada Lovelace_123456_assignsubmission_file_essay.docx")
+    'Ada Lovelace'
+    >>> student_of("late_lovelaceada_12345_67890_essay.docx")
+    'lovelaceada'
+    >>> student_of("Ada Lovelace/draft.txt"), student_of("essay-ada.txt")
+    ('Ada Lovelace', 'essay-ada')
+    """
+    path = PurePosixPath(doc_id)
+    if len(path.parts) > 1:
+        return path.parts[0]
+    for pattern in (_MOODLE, _CANVAS):
+        found = pattern.match(path.name)
+        if found:
+            return found.group("name")
+    return path.stem
+
+
+def _safe_member(name: str) -> str:
+    """A zip member's name as a plain relative path (no root, no ``..``): a name is
+    data, never a place to write."""
+    parts = [p for p in PurePosixPath(name.replace("\\", "/")).parts if p not in ("/", "..", ".")]
+    return "/".join(parts)
+
+
+def load_submissions(source: str | os.PathLike[str]) -> tuple[list[Document], list[InputError]]:
+    """Every readable submission in a folder or a zip, and an error for each other file."""
+    path = Path(source)
+    if path.is_dir():
+        return load_folder(path)
+    if not zipfile.is_zipfile(path):
+        raise CorpusError(f"{source}: neither a folder nor a zip archive; give the class's folder or export")
+    documents: list[Document] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    with zipfile.ZipFile(path) as archive:
+        for info in sorted(archive.infolist(), key=lambda i: (_safe_member(i.filename), i.filename)):
+            name = _safe_member(info.filename)
+            hidden = any(part.startswith((".", "__MACOSX")) for part in name.split("/"))
+            if info.is_dir() or not name or hidden or not is_supported(name):
+                continue
+            if name in seen:
+                errors.append(InputError(name, "appears twice in the zip; only the first copy is checked"))
+                continue
+            seen.add(name)
+            if info.file_size > MAX_FILE_BYTES:
+                errors.append(InputError(name, f"is too large ({info.file_size:,} bytes unpacked); split it"))
+                continue
+            try:
+                documents.append(load_bytes(archive.read(info), name, doc_id=name))
+            except InputError as exc:
+                errors.append(exc)
+            except (zipfile.BadZipFile, OSError, RuntimeError):
+                errors.append(InputError(name, "cannot be unpacked from the zip (damaged or encrypted)"))
+    return documents, errors
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The class compared: every submission's result, the pairs and the groups."""
+
+    result: CheckResult
+    students: dict[str, str]
+    pairs: pd.DataFrame
+    groups: dict[str, int]
+    errors: tuple[str, ...] = field(default_factory=tuple)
+
+    def documents_frame(self) -> pd.DataFrame:
+        """One row per submitted file: student, words, similarity %, top source, group."""
+        rows = []
+        for summary in self.result.documents:
+            student = self.students[summary.path]
+            sources = [s for s in self.result.sources if s.submission == summary.path]
+            rows.append(
+                {
+                    "student": student,
+                    "files": summary.path,
+                    "words": summary.words,
+                    "similarity": round(summary.similarity, 2),
+                    "top_source": sources[0].source if sources else "",
+                    "group": self.groups.get(student, 0),
+                    "status": "flagged" if sources else "clean",
+                }
+            )
+        for error in self.errors:
+            rows.append(
+                {
+                    "student": "",
+                    "files": error,
+                    "words": 0,
+                    "similarity": 0.0,
+                    "top_source": "",
+                    "group": 0,
+                    "status": "unreadable",
+                }
+            )
+        return pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
+
+    def write(self, folder: str | os.PathLike[str]) -> list[Path]:
+        """report.json, documents.csv, pairs.csv and matches.csv in ``folder``."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        files = {
+            "report.json": self.result.to_json(),
+            "documents.csv": self.documents_frame().to_csv(index=False, lineterminator="\n"),
+            "pairs.csv": self.pairs.to_csv(index=False, lineterminator="\n"),
+            "matches.csv": self.result.to_frame().to_csv(index=False, lineterminator="\n"),
+        }
+        written = []
+        for name, content in files.items():
+            target = out / name
+            target.write_text(content, encoding="utf-8", newline="")
+            written.append(target)
+        return written
+
+
+def compare_batch(
+    submissions: str | os.PathLike[str] | Sequence[Document],
+    corpus: Any = None,
+    *,
+    config: CheckConfig | None = None,
+    progress: ProgressCallback | None = None,
+) -> BatchResult:
+    """Compare every submission with every other student's and with ``corpus``.
+
+    Parameters
+    ----------
+    submissions : folder, zip or list of Document
+        The class. Student identity comes from the file names (Moodle, Canvas) or a
+        folder per student.
+    corpus : folder, index file, Corpus or None
+        Known sources to check against as well.
+    """
+    config = config or CheckConfig()
+    errors: list[InputError] = []
+    if isinstance(submissions, (str, os.PathLike)):
+        documents, errors = load_submissions(submissions)
+    else:
+        documents = list(submissions)
+    if not documents:
+        raise CorpusError(f"{submissions}: no readable submissions")
+    students = {d.doc_id: student_of(d.doc_id) for d in documents}
+    classmates = Corpus(documents, config)
+    external = open_corpus(corpus, config) if corpus is not None else None
+    summaries: list[DocumentSummary] = []
+    matches = []
+    sources = []
+    for done, document in enumerate(documents, 1):
+        tokens = classmates.tokens(done - 1)
+        own = [i for i, d in enumerate(documents) if students[d.doc_id] == students[document.doc_id]]
+        found = [check_document(document, tokens, classmates, config, exclude=own)]
+        if external is not None:
+            found.append(check_document(document, tokens, external, config, exclude=[]))
+        found_matches = [m for f in found for m in f[0]]
+        found_sources = [s for f in found for s in f[1]]
+        matches.extend(found_matches)
+        sources.extend(found_sources)
+        overall = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in found_matches])
+        summaries.append(DocumentSummary(document.doc_id, len(tokens), overall))
+        if progress is not None:
+            progress(done, len(documents))
+    matches.sort(key=lambda m: (m.submission, m.submission_start, m.submission_end, m.source, m.source_start))
+    sources.sort(key=lambda s: (s.submission, -s.similarity, s.source))
+    result = CheckResult(
+        documents=tuple(summaries),
+        matches=tuple(matches),
+        sources=tuple(sources),
+        settings=config.to_dict(),
+        version=__version__,
+        skipped=tuple(str(e) for e in errors),
+        stats={"submissions": len(documents), "passages": len(matches)},
+    )
+    pairs = _pairs(result, students)
+    return BatchResult(result, students, pairs, _groups(pairs), tuple(str(e) for e in errors))
+
+
+def _pairs(result: CheckResult, students: dict[str, str]) -> pd.DataFrame:
+    """Pairs of students sharing passages, both directions combined, most shared first."""
+    by_pair: dict[tuple[str, str], dict[str, Any]] = {}
+    for source in result.sources:
+        if source.source not in students:
+            continue  # an external source, not a classmate
+        a, b = sorted((students[source.submission], students[source.source]))
+        row = by_pair.setdefault(
+            (a, b), {"similarity_a": 0.0, "similarity_b": 0.0, "words": 0, "passages": 0}
+        )
+        side = "similarity_a" if students[source.submission] == a else "similarity_b"
+        row[side] = max(row[side], round(source.similarity, 2))
+        row["words"] = max(row["words"], source.words)
+        row["passages"] = max(row["passages"], source.passages)
+    rows = [{"student_a": a, "student_b": b, **values} for (a, b), values in by_pair.items()]
+    frame = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+    if not frame.empty:
+        frame["_rank"] = frame[["similarity_a", "similarity_b"]].max(axis=1)
+        frame = frame.sort_values(["_rank", "student_a", "student_b"], ascending=[False, True, True])
+        frame = frame.drop(columns="_rank").reset_index(drop=True)
+    return frame
+
+
+def _groups(pairs: pd.DataFrame) -> dict[str, int]:
+    """Students linked by shared passages, numbered 1, 2, ... by their first member."""
+    parent: dict[str, str] = {}
+
+    def root(student: str) -> str:
+        while parent.setdefault(student, student) != student:
+            parent[student] = parent[parent[student]]
+            student = parent[student]
+        return student
+
+    for a, b in zip(pairs["student_a"], pairs["student_b"]):
+        parent[root(a)] = root(b)
+    members: dict[str, list[str]] = {}
+    for student in parent:
+        members.setdefault(root(student), []).append(student)
+    ordered = sorted(sorted(group) for group in members.values())
+    return {student: number for number, group in enumerate(ordered, 1) for student in group}

@@ -1,0 +1,103 @@
+"""A class at once: folders and zips, students, groups, outputs."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from simcheck.batch import compare_batch, load_submissions
+from simcheck.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+COLDWAR = ROOT / "corpora" / "coldwar"
+SHARED = (
+    "The arms race consumed enormous resources on both sides. Each new weapon prompted a counter-weapon, "
+    "and diplomats struggled to keep up with engineers who designed ever more destructive missiles. "
+)
+OWN = (
+    "My essay looks at how the superpowers competed for influence in Asia and Africa during the "
+    "nineteen fifties and sixties, and at how that contest shaped the world we live in now. "
+)
+
+
+def write_class(folder: Path) -> Path:
+    folder.mkdir()
+    thaw = (COLDWAR / "khrushchev-and-the-thaw.txt").read_text(encoding="utf-8")
+    files = {
+        "Ada Lovelace_111_assignsubmission_file_essay.txt": OWN + SHARED,
+        "Ada Lovelace_111_assignsubmission_file_draft.txt": OWN + "A draft of my own essay, unfinished.",
+        "Bob Smith_222_assignsubmission_file_essay.txt": "Korea in 1950 is where my essay starts. " + SHARED,
+        "Cy Young_333_assignsubmission_file_essay.txt": "Intro sentence here. " + thaw[200:900],
+        "Di Prince_444_assignsubmission_file_essay.txt": "Compost, watering and soil for a vegetable garden.",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_class_folder_pairs_groups_and_corpus(tmp_path: Path) -> None:
+    result = compare_batch(write_class(tmp_path / "class"), COLDWAR)
+    pairs = result.pairs
+    assert list(zip(pairs["student_a"], pairs["student_b"])) == [("Ada Lovelace", "Bob Smith")]
+    assert result.groups == {"Ada Lovelace": 1, "Bob Smith": 1}
+    documents = result.documents_frame().set_index("files")
+    assert documents.loc["Cy Young_333_assignsubmission_file_essay.txt", "top_source"] == (
+        "khrushchev-and-the-thaw.txt"
+    )
+    assert documents.loc["Di Prince_444_assignsubmission_file_essay.txt", "status"] == "clean"
+    # A student's own files share OWN but are never compared with each other.
+    assert all(
+        not (m.submission.startswith("Ada") and m.source.startswith("Ada")) for m in result.result.matches
+    )
+
+
+def test_outputs_are_written_and_byte_identical(tmp_path: Path) -> None:
+    folder = write_class(tmp_path / "class")
+    compare_batch(folder, COLDWAR).write(tmp_path / "one")
+    compare_batch(folder, COLDWAR).write(tmp_path / "two")
+    for name in ("report.json", "documents.csv", "pairs.csv", "matches.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    matches = pd.read_csv(tmp_path / "one" / "matches.csv")
+    assert set(matches["source"]) >= {"khrushchev-and-the-thaw.txt"}
+
+
+def test_zip_export_with_hostile_names_and_bad_files(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("../../escape_111_assignsubmission_file_a.txt", OWN + SHARED)
+        out.writestr("/abs/Bob Smith_222_assignsubmission_file_b.txt", SHARED + OWN)
+        out.writestr("__MACOSX/._junk.txt", "mac metadata")
+        out.writestr("broken.docx", b"not a docx")
+    documents, errors = load_submissions(archive)
+    assert [d.doc_id for d in documents] == [
+        "abs/Bob Smith_222_assignsubmission_file_b.txt",
+        "escape_111_assignsubmission_file_a.txt",
+    ]
+    assert [e.path for e in errors] == ["broken.docx"]
+    assert not (tmp_path.parent / "escape_111_assignsubmission_file_a.txt").exists()
+
+
+def test_cli_batch_exit_codes(tmp_path: Path) -> None:
+    folder = write_class(tmp_path / "class")
+    runner = CliRunner()
+    result = runner.invoke(main, ["batch", str(folder), "-c", str(COLDWAR), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "documents.csv").is_file()
+    over = runner.invoke(main, ["batch", str(folder), "-o", str(tmp_path / "o2"), "--fail-above", "50"])
+    assert over.exit_code == 3
+    bad = runner.invoke(main, ["batch", str(tmp_path / "out" / "pairs.csv")])
+    assert bad.exit_code == 1 and "neither a folder nor a zip archive" in bad.output
+
+
+@pytest.mark.parametrize("count", [1])
+def test_single_submission_has_no_pairs(tmp_path: Path, count: int) -> None:
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "solo.txt").write_text(OWN, encoding="utf-8")
+    result = compare_batch(folder)
+    assert result.pairs.empty and result.groups == {}
+    assert len(result.documents_frame()) == count
