@@ -131,12 +131,16 @@ def million(args: argparse.Namespace) -> None:
             "CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL, "
             "PRIMARY KEY (hash, doc)) WITHOUT ROWID"
         )
-        hashes = _print_keys(rng.integers(0, 2**63, size=1_000_000 * per_doc, dtype=np.int64).astype(np.uint64))
+        hashes = _print_keys(
+            rng.integers(0, 2**63, size=1_000_000 * per_doc, dtype=np.int64).astype(np.uint64)
+        )
         docs = np.repeat(np.arange(1_000_000), per_doc)
         order = np.lexsort((docs, hashes))
         for start in range(0, order.shape[0], 5_000_000):
             chunk = order[start : start + 5_000_000]
-            db.executemany("INSERT INTO fingerprints VALUES (?, ?)", zip(hashes[chunk].tolist(), docs[chunk].tolist()))
+            db.executemany(
+                "INSERT INTO fingerprints VALUES (?, ?)", zip(hashes[chunk].tolist(), docs[chunk].tolist())
+            )
         db.commit()
         db.close()
         partial.rename(path)
@@ -166,6 +170,43 @@ def million(args: argparse.Namespace) -> None:
     )
 
 
+def batch(args: argparse.Namespace) -> None:
+    """`simcheck batch` of N essays (half with planted passages) against the index."""
+    os.chdir(WORKDIR)
+    index_path = WORKDIR / f"corpus-{args.essays}.simcheck"
+    if not index_path.exists():
+        raise SystemExit(f"{index_path} missing: run with --essays {args.essays} first")
+    folder = WORKDIR / f"class-{args.batch}"
+    if not folder.exists():
+        folder.mkdir()
+        for path, _ in make_queries(WORKDIR / f"class-queries-{args.batch}", args.batch, args.essays):
+            path.rename(folder / path.name)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simcheck",
+                "batch",
+                str(folder),
+                "--corpus",
+                str(index_path),
+                "-o",
+                "batch-out",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    print(
+        f"simcheck batch of {args.batch} essays against the {args.essays:,}-essay index, whole process: "
+        f"median {median:.1f} s of 3 runs ({1000 * median / args.batch:.1f} ms per essay)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -174,6 +215,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--million", action="store_true")
+    parser.add_argument(
+        "--batch", type=int, metavar="N", help="time `simcheck batch` of N new essays against the built index"
+    )
     parser.add_argument("--prints-per-doc", type=int, default=120)
     parser.add_argument(
         "--settings", default="", help="extra `index build` options, e.g. '--winnow-window 12'"
@@ -182,6 +226,9 @@ def main() -> None:
     WORKDIR.mkdir(parents=True, exist_ok=True)
     if args.million:
         million(args)
+        return
+    if args.batch:
+        batch(args)
         return
     os.chdir(WORKDIR)
     started = time.perf_counter()
