@@ -66,6 +66,7 @@ def test_json_contract_and_determinism() -> None:
         "words",
         "score",
         "kind",
+        "excluded",
     }
     assert report["settings"] == CheckConfig().to_dict()
 

@@ -194,7 +194,9 @@ def compare_batch(
         found_sources = [s for f in found for s in f[1]]
         matches.extend(found_matches)
         sources.extend(found_sources)
-        overall = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in found_matches])
+        overall = similarity_percent(
+            tokens, [(m.submission_start, m.submission_end) for m in found_matches if not m.excluded]
+        )
         summaries.append(DocumentSummary(document.doc_id, len(tokens), overall))
         if progress is not None:
             progress(done, len(documents))

@@ -26,6 +26,7 @@ MATCH_COLUMNS = (
     "words",
     "score",
     "kind",
+    "excluded",
 )
 
 #: Columns of a source row (one per corpus document that shares a passage).
@@ -40,8 +41,8 @@ SOURCE_COLUMNS = (
     "near_duplicate",
 )
 
-#: Kinds of passage, from closest to loosest.
-KINDS = ("verbatim", "edited", "paraphrase", "summary")
+#: Kinds of passage, from closest to loosest; ``quoted`` is text inside quotation marks.
+KINDS = ("verbatim", "edited", "paraphrase", "summary", "quoted")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,12 @@ class Passage:
 
 @dataclass(frozen=True)
 class Match:
-    """A reported passage: a :class:`Passage` with both documents named and quoted."""
+    """A reported passage: a :class:`Passage` with both documents named and quoted.
+
+    ``kind`` is ``quoted`` for a passage inside a quotation with no attribution (it
+    counts). ``excluded`` names why a passage does not count towards any percentage
+    (``cited quotation``, ``reference list``), or is empty.
+    """
 
     submission: str
     source: str
@@ -108,9 +114,12 @@ class Match:
     words: int
     score: float
     kind: str
+    excluded: str = ""
 
     @classmethod
-    def from_passage(cls, passage: Passage, submission: Document, source: Document) -> Match:
+    def from_passage(
+        cls, passage: Passage, submission: Document, source: Document, *, kind: str = "", excluded: str = ""
+    ) -> Match:
         return cls(
             submission=submission.doc_id,
             source=source.doc_id,
@@ -122,7 +131,8 @@ class Match:
             source_text=source.text[passage.b_start : passage.b_end],
             words=passage.words,
             score=passage.score,
-            kind=passage.kind,
+            kind=kind or passage.kind,
+            excluded=excluded,
         )
 
     def to_dict(self) -> dict[str, Any]:

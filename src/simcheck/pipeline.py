@@ -15,6 +15,7 @@ from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .retrieve import Corpus, ProgressCallback, open_corpus, query_prints
 from .score import similarity_percent
 from .tokens import Tokens
+from .zones import QUOTATION, classify, exclusion_zones
 
 SubmissionLike = Document | str | os.PathLike[str]
 
@@ -91,7 +92,9 @@ def check(
     )
     matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
     sources.sort(key=lambda s: (-s.similarity, s.source))
-    overall = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in matches])
+    overall = similarity_percent(
+        tokens, [(m.submission_start, m.submission_end) for m in matches if not m.excluded]
+    )
     return CheckResult(
         documents=(DocumentSummary(document.doc_id, len(tokens), overall),),
         matches=tuple(matches),
@@ -124,6 +127,7 @@ def _check_against(
     candidates = index.candidates(tokens, exclude=exclude)
     matches: list[Match] = []
     sources: list[SourceResult] = []
+    zones = exclusion_zones(document.text)
     query_fingerprints = query_prints(tokens, config).prints
     duplicate_at = near_duplicate_threshold(config)
     for candidate in candidates:
@@ -132,8 +136,19 @@ def _check_against(
         passages = align_tokens(tokens, source_tokens, config)
         if not passages:
             continue
-        spans = [(p.a_start, p.a_end) for p in passages]
-        percent = similarity_percent(tokens, spans)
+        reasons = [classify(p.a_start, p.a_end, zones) for p in passages]
+        found = [
+            Match.from_passage(
+                p,
+                document,
+                source,
+                kind="quoted" if reason == QUOTATION else "",
+                excluded="" if reason in ("", QUOTATION) else reason,
+            )
+            for p, reason in zip(passages, reasons)
+        ]
+        counted = [m for m in found if not m.excluded]
+        percent = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted])
         jaccard = jaccard_estimate(
             query_fingerprints,
             query_prints(source_tokens, config).prints,
@@ -146,11 +161,11 @@ def _check_against(
                 source=source.doc_id,
                 similarity=percent,
                 words=round(percent * len(tokens) / 100),
-                passages=len(passages),
+                passages=len(counted),
                 tfidf_cosine=index.tfidf_cosine(tokens, candidate.index),
                 jaccard_estimate=jaccard,
                 near_duplicate=jaccard >= duplicate_at,
             )
         )
-        matches.extend(Match.from_passage(p, document, source) for p in passages)
+        matches.extend(found)
     return matches, sources, len(candidates)
