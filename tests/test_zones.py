@@ -53,3 +53,45 @@ def test_zone_spans_slice_the_text() -> None:
     assert text[zones[0].start : zones[0].end] == "An indented block quote of some length here."
     assert text[zones[1].start : zones[1].end] == '"a phrase"'
     assert quotations("No quotes at all.") == []
+
+
+PROMPT = (
+    "Assignment: explain how the Berlin crisis of 1961 changed relations between the superpowers, "
+    "using at least two primary sources and citing them in your reference list."
+)
+
+
+def test_template_text_is_not_counted_even_when_edited(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    edited_prompt = PROMPT.replace("explain how", "explain in detail how").replace("at least two", "two")
+    corpus_copy = Document("other-essay.txt", "An earlier essay that also began with the prompt. " + PROMPT)
+    essay = edited_prompt + " " + OWN * 3
+    assert check(essay, [corpus_copy]).similarity > 10
+    prompt_file = tmp_path / "prompt.txt"
+    prompt_file.write_text(PROMPT, encoding="utf-8")
+    result = check(essay, [corpus_copy], templates=[prompt_file])
+    assert result.matches and all(m.excluded == "template" for m in result.matches)
+    assert result.similarity == 0.0
+
+
+def test_batch_common_text_and_template(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from simcheck import CheckConfig, compare_batch
+
+    stock = (
+        "The Cold War was a period of geopolitical tension between the United States and the Soviet "
+        "Union and their respective allies that began after the Second World War ended in Europe. "
+    )
+    folder = tmp_path / "class"
+    folder.mkdir()
+    openings = ["Korea", "Cuba", "Berlin", "Vietnam"]
+    for number, topic in enumerate(openings):
+        own = (
+            f"My own paragraph about {topic} and what happened there in the years after {1950 + number}. " * 2
+        )
+        (folder / f"student{number}.txt").write_text(stock + own, encoding="utf-8")
+    result = compare_batch(folder, config=CheckConfig(common_threshold=3))
+    assert result.result.matches
+    assert all(m.excluded == "common text" for m in result.result.matches)
+    assert all(d.similarity == 0.0 for d in result.result.documents)
+    result.write(tmp_path / "out")
+    common = (tmp_path / "out" / "common.csv").read_text(encoding="utf-8").splitlines()
+    assert common[0] == "text,submissions" and common[1].endswith(",4")

@@ -11,7 +11,7 @@ import os
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -21,10 +21,14 @@ from . import __version__
 from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .load import MAX_FILE_BYTES, is_supported, load_bytes, load_folder
-from .models import CheckResult, Document, DocumentSummary
+from .models import CheckResult, Document, DocumentSummary, Match
 from .pipeline import check_document
 from .retrieve import Corpus, ProgressCallback, open_corpus
 from .score import similarity_percent
+from .tokens import Tokens
+
+#: Why a passage shared by many submissions does not count.
+COMMON_TEXT = "common text"
 
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_")
 _CANVAS = re.compile(r"^(?:late_)?(?P<name>[a-z]+)(?:_late)?_(?P<id>\d+)_\d+_")
@@ -136,7 +140,7 @@ class BatchResult:
         return pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
 
     def write(self, folder: str | os.PathLike[str]) -> list[Path]:
-        """report.json, documents.csv, pairs.csv and matches.csv in ``folder``."""
+        """report.json, documents.csv, pairs.csv, matches.csv and common.csv in ``folder``."""
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         files = {
@@ -144,6 +148,7 @@ class BatchResult:
             "documents.csv": self.documents_frame().to_csv(index=False, lineterminator="\n"),
             "pairs.csv": self.pairs.to_csv(index=False, lineterminator="\n"),
             "matches.csv": self.result.to_frame().to_csv(index=False, lineterminator="\n"),
+            "common.csv": _common_table(self.result).to_csv(index=False, lineterminator="\n"),
         }
         written = []
         for name, content in files.items():
@@ -158,6 +163,7 @@ def compare_batch(
     corpus: Any = None,
     *,
     config: CheckConfig | None = None,
+    templates: Sequence[Document] = (),
     progress: ProgressCallback | None = None,
 ) -> BatchResult:
     """Compare every submission with every other student's and with ``corpus``.
@@ -169,6 +175,8 @@ def compare_batch(
         folder per student.
     corpus : folder, index file, Corpus or None
         Known sources to check against as well.
+    templates : sequence of Document
+        The assignment prompt or other given text, not counted where students repeat it.
     """
     config = config or CheckConfig()
     errors: list[InputError] = []
@@ -179,6 +187,7 @@ def compare_batch(
     if not documents:
         raise CorpusError(f"{submissions}: no readable submissions")
     students = {d.doc_id: student_of(d.doc_id) for d in documents}
+    template_tokens = [Tokens(t.text, config.language) for t in templates]
     classmates = Corpus(documents, config)
     external = open_corpus(corpus, config) if corpus is not None else None
     summaries: list[DocumentSummary] = []
@@ -187,10 +196,10 @@ def compare_batch(
     for done, document in enumerate(documents, 1):
         tokens = classmates.tokens(done - 1)
         own = [i for i, d in enumerate(documents) if students[d.doc_id] == students[document.doc_id]]
-        found = [check_document(document, tokens, classmates, config, exclude=own)]
+        found = [check_document(document, tokens, classmates, config, exclude=own, templates=template_tokens)]
         if external is not None:
-            found.append(check_document(document, tokens, external, config, exclude=[]))
-        found_matches = [m for f in found for m in f[0]]
+            found.append(check_document(document, tokens, external, config, templates=template_tokens))
+        found_matches = _mark_common([m for f in found for m in f[0]], students, config.common_threshold)
         found_sources = [s for f in found for s in f[1]]
         matches.extend(found_matches)
         sources.extend(found_sources)
@@ -213,6 +222,41 @@ def compare_batch(
     )
     pairs = _pairs(result, students)
     return BatchResult(result, students, pairs, _groups(pairs), tuple(str(e) for e in errors))
+
+
+def _mark_common(matches: list[Match], students: dict[str, str], threshold: int) -> list[Match]:
+    """Exclude passages of one submission that at least ``threshold`` other students'
+    submissions share (so the text is in more than ``threshold`` submissions)."""
+    class_matches = [m for m in matches if m.source in students and not m.excluded]
+    marked = []
+    for match in matches:
+        sharers = {
+            students[other.source]
+            for other in class_matches
+            if 2
+            * (
+                min(match.submission_end, other.submission_end)
+                - max(match.submission_start, other.submission_start)
+            )
+            >= match.submission_end - match.submission_start
+        }
+        if not match.excluded and len(sharers) >= threshold:
+            match = replace(match, excluded=COMMON_TEXT)
+        marked.append(match)
+    return marked
+
+
+def _common_table(result: CheckResult) -> pd.DataFrame:
+    """Each common passage once (by its opening words), with how many submissions hold it."""
+    holders: dict[str, set[str]] = {}
+    for match in result.matches:
+        if match.excluded == COMMON_TEXT:
+            key = " ".join(match.submission_text.split()[:12])
+            holders.setdefault(key, set()).update((match.submission, match.source))
+    rows = sorted(((len(who), text) for text, who in holders.items()), key=lambda r: (-r[0], r[1]))
+    return pd.DataFrame(
+        [{"text": text, "submissions": count} for count, text in rows], columns=["text", "submissions"]
+    )
 
 
 def _pairs(result: CheckResult, students: dict[str, str]) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from rich.console import Console
 from . import __version__
 from .config import CheckConfig
 from .errors import SimcheckError
-from .load import load_text
+from .load import load_document, load_text
 from .models import CheckResult, Document
 from .pipeline import check as run_check
 from .report import FORMATS, render
@@ -44,6 +44,7 @@ _CONFIG_HELP = {
     "tfidf_neighbours": "Nearest documents by TF-IDF cosine also aligned.",
     "min_tfidf_cosine": "Lowest TF-IDF cosine of a neighbour that is aligned.",
     "max_fingerprint_df": "Share of corpus documents above which a fingerprint is ignored.",
+    "common_threshold": "Batch: passages in more submissions than this are common text.",
     "language": "Stemmer language.",
 }
 
@@ -127,6 +128,14 @@ def main() -> None:
     metavar="PERCENT",
     help="Exit with code 3 when the similarity exceeds PERCENT.",
 )
+@click.option(
+    "--template",
+    "-t",
+    "templates",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The assignment prompt or other given text (repeatable): not counted where repeated.",
+)
 @config_options
 def check(
     essay: str,
@@ -134,6 +143,7 @@ def check(
     fmt: str,
     output: Path | None,
     fail_above: float | None,
+    templates: tuple[Path, ...],
     **options: Any,
 ) -> None:
     """Check ESSAY against a corpus and show the overlapping passages.
@@ -149,7 +159,8 @@ def check(
     config = _config_from(options)
     with _running():
         submission = _submission(essay)
-        result = run_check(submission, _open_corpus(corpus, options), config=config)
+        given = [load_document(t) for t in templates]
+        result = run_check(submission, _open_corpus(corpus, options), config=config, templates=given)
     _emit(result, fmt, output)
     if fail_above is not None and result.similarity > fail_above:
         sys.exit(EXIT_FAIL_ABOVE)
@@ -177,9 +188,22 @@ def check(
     metavar="PERCENT",
     help="Exit with code 3 when any submission's similarity exceeds PERCENT.",
 )
+@click.option(
+    "--template",
+    "-t",
+    "templates",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The assignment prompt or other given text (repeatable): not counted where repeated.",
+)
 @config_options
 def batch(
-    submissions: Path, corpus: Path | None, output: Path, fail_above: float | None, **options: Any
+    submissions: Path,
+    corpus: Path | None,
+    output: Path,
+    fail_above: float | None,
+    templates: tuple[Path, ...],
+    **options: Any,
 ) -> None:
     """Compare a whole class: every submission with every other student's and with a corpus.
 
@@ -202,6 +226,7 @@ def batch(
             submissions,
             _open_corpus(corpus, options) if corpus is not None else None,
             config=config,
+            templates=[load_document(t) for t in templates],
             progress=advance,
         )
     written = result.write(output)

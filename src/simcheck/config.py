@@ -58,6 +58,9 @@ class CheckConfig:
         Fingerprints found in more than this share of corpus documents are common
         phrases and give no evidence (MOSS-style cap); only applied to corpora of
         at least 20 documents.
+    common_threshold : int, default=10
+        In a batch, a passage found in more than this many submissions is common text
+        (a stock phrase, a shared handout) and not counted, like MOSS's ``-m``.
     language : str, default="english"
         Snowball stemmer language.
 
@@ -85,6 +88,7 @@ class CheckConfig:
     tfidf_neighbours: int = 5
     min_tfidf_cosine: float = 0.2
     max_fingerprint_df: float = 0.2
+    common_threshold: int = 10
     language: str = "english"
 
     def __post_init__(self) -> None:
@@ -99,6 +103,7 @@ class CheckConfig:
                 f"num_perm ({self.num_perm}) must be a multiple of lsh_bands ({self.lsh_bands})"
             )
         _positive_int(self, "max_candidates")
+        _int_at_least(self, "common_threshold", 2)
         _int_at_least(self, "max_gap", 0)
         _int_at_least(self, "seed", 0)
         _int_at_least(self, "tfidf_neighbours", 0)

@@ -15,7 +15,7 @@ from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .retrieve import Corpus, ProgressCallback, open_corpus, query_prints
 from .score import similarity_percent
 from .tokens import Tokens
-from .zones import QUOTATION, classify, exclusion_zones
+from .zones import QUOTATION, classify, exclusion_zones, template_zones
 
 SubmissionLike = Document | str | os.PathLike[str]
 
@@ -44,6 +44,7 @@ def check(
     corpus: Corpus | str | os.PathLike[str] | Sequence[Document],
     *,
     config: CheckConfig | None = None,
+    templates: Sequence[SubmissionLike] = (),
     progress: ProgressCallback | None = None,
 ) -> CheckResult:
     """Check one essay against a corpus.
@@ -56,6 +57,9 @@ def check(
         A corpus folder (indexed in memory) or a ready :class:`Corpus`.
     config : CheckConfig, optional
         Settings; the defaults suit essays.
+    templates : sequence of Document, path or str, optional
+        The assignment prompt or other given text: passages repeating it are listed
+        with ``excluded="template"`` and not counted.
     progress : callable, optional
         ``progress(done, total)`` while a corpus folder is indexed.
 
@@ -87,8 +91,9 @@ def check(
     config = index.config
     tokens = Tokens(document.text, config.language)
     own = index.index_of_path(document.path)
+    template_tokens = [Tokens(as_document(t).text, config.language) for t in templates]
     matches, sources, candidates = _check_against(
-        document, tokens, index, config, exclude=[own] if own is not None else []
+        document, tokens, index, config, exclude=[own] if own is not None else [], templates=template_tokens
     )
     matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
     sources.sort(key=lambda s: (-s.similarity, s.source))
@@ -112,22 +117,36 @@ def check(
 
 
 def check_document(
-    document: Document, tokens: Tokens, index: Any, config: CheckConfig, *, exclude: Sequence[int] = ()
+    document: Document,
+    tokens: Tokens,
+    index: Any,
+    config: CheckConfig,
+    *,
+    exclude: Sequence[int] = (),
+    templates: Sequence[Tokens] = (),
 ) -> tuple[list[Match], list[SourceResult]]:
     """Passages and sources of one tokenised document against a corpus or index,
     leaving out the corpus documents in ``exclude`` (the document itself, a student's
-    other files)."""
-    matches, sources, _ = _check_against(document, tokens, index, config, exclude=exclude)
+    other files) and not counting text of the ``templates``."""
+    matches, sources, _ = _check_against(
+        document, tokens, index, config, exclude=exclude, templates=templates
+    )
     return matches, sources
 
 
 def _check_against(
-    document: Document, tokens: Tokens, index: Any, config: CheckConfig, *, exclude: Sequence[int]
+    document: Document,
+    tokens: Tokens,
+    index: Any,
+    config: CheckConfig,
+    *,
+    exclude: Sequence[int],
+    templates: Sequence[Tokens] = (),
 ) -> tuple[list[Match], list[SourceResult], int]:
     candidates = index.candidates(tokens, exclude=exclude)
     matches: list[Match] = []
     sources: list[SourceResult] = []
-    zones = exclusion_zones(document.text)
+    zones = exclusion_zones(document.text) + template_zones(tokens, templates, config)
     query_fingerprints = query_prints(tokens, config).prints
     duplicate_at = near_duplicate_threshold(config)
     for candidate in candidates:

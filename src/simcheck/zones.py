@@ -9,13 +9,17 @@ and are marked as quoted. Zones are character spans of the text, which is never 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 #: Why a zone's text does not count.
 REFERENCE_LIST = "reference list"
 CITED_QUOTATION = "cited quotation"
 #: A quotation with no attribution: counted, but shown as quoted.
 QUOTATION = "quotation"
+#: Text of the assignment prompt or another template the user gave.
+TEMPLATE = "template"
 
 _HEADING = re.compile(
     r"^[ \t]*(?:references|reference list|bibliography|works cited|works consulted|sources|sources cited)"
@@ -93,6 +97,18 @@ def exclusion_zones(text: str) -> list[Zone]:
     if references is not None:
         zones = [z for z in zones if z.end <= references.start] + [references]
     return zones
+
+
+def template_zones(tokens: Any, templates: Sequence[Any], config: Any) -> list[Zone]:
+    """Where the text repeats a template (an assignment prompt), found by the same
+    alignment as copying, so a lightly edited prompt is found too."""
+    from .align import align_tokens
+
+    return [
+        Zone(p.a_start, p.a_end, TEMPLATE)
+        for template in templates
+        for p in align_tokens(tokens, template, config)
+    ]
 
 
 def classify(start: int, end: int, zones: list[Zone]) -> str:
