@@ -113,7 +113,7 @@ class BatchResult:
         rows = []
         for summary in self.result.documents:
             student = self.students[summary.path]
-            sources = [s for s in self.result.sources if s.submission == summary.path]
+            sources = [s for s in self.result.sources if s.submission == summary.path and s.passages]
             rows.append(
                 {
                     "student": student,
@@ -122,7 +122,7 @@ class BatchResult:
                     "similarity": round(summary.similarity, 2),
                     "top_source": sources[0].source if sources else "",
                     "group": self.groups.get(student, 0),
-                    "status": "flagged" if sources else "clean",
+                    "status": "flagged" if summary.similarity > 0 else "clean",
                 }
             )
         for error in self.errors:
@@ -263,8 +263,8 @@ def _pairs(result: CheckResult, students: dict[str, str]) -> pd.DataFrame:
     """Pairs of students sharing passages, both directions combined, most shared first."""
     by_pair: dict[tuple[str, str], dict[str, Any]] = {}
     for source in result.sources:
-        if source.source not in students:
-            continue  # an external source, not a classmate
+        if source.source not in students or source.passages == 0:
+            continue  # an external source, or only text that does not count
         a, b = sorted((students[source.submission], students[source.source]))
         row = by_pair.setdefault(
             (a, b), {"similarity_a": 0.0, "similarity_b": 0.0, "words": 0, "passages": 0}

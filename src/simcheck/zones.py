@@ -26,7 +26,8 @@ _HEADING = re.compile(
     r"[ \t]*:?[ \t]*\r?$",
     re.IGNORECASE | re.MULTILINE,
 )
-_QUOTE = re.compile(r"\"([^\"\n]{1,1500})\"|“([^”\n]{1,1500})”")
+# A quotation may wrap over lines (a PDF's layout) but not span a paragraph break.
+_QUOTE = re.compile(r"\"((?:[^\"\n]|\n(?![ \t]*\n)){1,1500})\"|“((?:[^”\n]|\n(?![ \t]*\n)){1,1500})”")
 _BLOCK = re.compile(r"^(?:[ \t]{4,}|\t|> ?)(\S[^\n]*(?:\n(?:[ \t]{4,}|\t|> ?)\S[^\n]*)*)", re.MULTILINE)
 # After a quotation: (Author 1999), (Author, 1999, p. 4), (p. 12), [3], a superscript.
 _CITATION_AFTER = re.compile(
