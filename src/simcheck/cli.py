@@ -232,10 +232,22 @@ def batch(
     written = result.write(output)
     frame = result.documents_frame()
     table = Table(show_edge=False)
-    for column in ("student", "files", "words", "similarity", "top_source", "group", "status"):
-        table.add_column(column, overflow="fold")
-    for row in frame.sort_values(["similarity", "files"], ascending=[False, True]).itertuples(index=False):
-        table.add_row(*(Text(str(value)) for value in row))
+    for column in ("student", "file", "words", "similarity", "top source", "group", "status"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("words", "similarity", "group"))
+    ordered = frame.sort_values(["similarity", "files"], ascending=[False, True])
+    for row in ordered.itertuples(index=False):
+        # A classmate is named by student; the file names platforms give are long.
+        top = result.students.get(row.top_source, row.top_source)
+        file = row.files.split("_assignsubmission_file_")[-1]
+        table.add_row(
+            Text(row.student),
+            Text(file),
+            str(row.words),
+            f"{row.similarity:.1f}%",
+            Text(top),
+            str(row.group or ""),
+            row.status,
+        )
     Console(highlight=False).print(table)
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
     if fail_above is not None and any(d.similarity > fail_above for d in result.result.documents):
