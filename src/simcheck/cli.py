@@ -89,6 +89,25 @@ def _config_from(options: dict[str, Any]) -> CheckConfig:
         raise click.BadParameter(str(exc)) from None
 
 
+_template_option = click.option(
+    "--template",
+    "-t",
+    "templates",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The assignment prompt or other given text (repeatable): not counted where repeated.",
+)
+
+
+def _fail_above_option(when: str) -> Callable[[F], F]:
+    return click.option(
+        "--fail-above",
+        type=click.FloatRange(0, 100),
+        metavar="PERCENT",
+        help=f"Exit with code 3 when {when}.",
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="simcheck")
 def main() -> None:
@@ -122,20 +141,8 @@ def main() -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the report to this file instead of the terminal.",
 )
-@click.option(
-    "--fail-above",
-    type=click.FloatRange(0, 100),
-    metavar="PERCENT",
-    help="Exit with code 3 when the similarity exceeds PERCENT.",
-)
-@click.option(
-    "--template",
-    "-t",
-    "templates",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The assignment prompt or other given text (repeatable): not counted where repeated.",
-)
+@_fail_above_option("the similarity exceeds PERCENT")
+@_template_option
 @config_options
 def check(
     essay: str,
@@ -182,20 +189,8 @@ def check(
     show_default=True,
     help="Folder for report.json, documents.csv, pairs.csv and matches.csv.",
 )
-@click.option(
-    "--fail-above",
-    type=click.FloatRange(0, 100),
-    metavar="PERCENT",
-    help="Exit with code 3 when any submission's similarity exceeds PERCENT.",
-)
-@click.option(
-    "--template",
-    "-t",
-    "templates",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The assignment prompt or other given text (repeatable): not counted where repeated.",
-)
+@_fail_above_option("any submission's similarity exceeds PERCENT")
+@_template_option
 @config_options
 def batch(
     submissions: Path,
@@ -235,18 +230,18 @@ def batch(
     for column in ("student", "file", "words", "similarity", "top source", "group", "status"):
         table.add_column(column, overflow="fold", no_wrap=column in ("words", "similarity", "group"))
     ordered = frame.sort_values(["similarity", "files"], ascending=[False, True])
-    for row in ordered.itertuples(index=False):
+    for row in ordered.to_dict("records"):
         # A classmate is named by student; the file names platforms give are long.
-        top = result.students.get(row.top_source, row.top_source)
-        file = row.files.split("_assignsubmission_file_")[-1]
+        top = str(row["top_source"])
+        file = str(row["files"]).split("_assignsubmission_file_")[-1]
         table.add_row(
-            Text(row.student),
+            Text(str(row["student"])),
             Text(file),
-            str(row.words),
-            f"{row.similarity:.1f}%",
-            Text(top),
-            str(row.group or ""),
-            row.status,
+            str(row["words"]),
+            f"{float(row['similarity']):.1f}%",
+            Text(result.students.get(top, top)),
+            str(row["group"] or ""),
+            str(row["status"]),
         )
     Console(highlight=False).print(table)
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
