@@ -95,3 +95,12 @@ def test_batch_common_text_and_template(tmp_path) -> None:  # type: ignore[no-un
     result.write(tmp_path / "out")
     common = (tmp_path / "out" / "common.csv").read_text(encoding="utf-8").splitlines()
     assert common[0] == "text,submissions" and common[1].endswith(",4")
+
+
+def test_text_report_says_what_is_not_counted() -> None:
+    from simcheck.report import render_text
+
+    essay = OWN + f'As Kennedy said in 1963, "{QUOTED}." That speech mattered.'
+    text = render_text(check(essay, [SOURCE]), width=120)
+    assert "not counted: cited quotation" in text
+    assert "similarity 0.0%" in text

@@ -49,6 +49,8 @@ def _passage_table(match: Match, number: int) -> Table:
         (match.kind, _KIND_STYLE.get(match.kind, "")),
         f"  {match.words} words  score {match.score:.2f}",
     )
+    if match.excluded:
+        title.append(f"  not counted: {match.excluded}", style="dim")
     table = Table(title=title, title_justify="left", expand=True, show_lines=False)
     table.add_column(
         Text(f"submission [{match.submission_start}:{match.submission_end}]"), ratio=1, overflow="fold"
