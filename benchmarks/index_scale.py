@@ -26,66 +26,31 @@ import time
 from pathlib import Path
 
 import numpy as np
-from wordfreq import top_n_list, word_frequency
 
 from simcheck import check
 from simcheck.index import Index
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import EssayWriter  # noqa: E402
+
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-index-bench"
-
-
-class Writer:
-    """Fast synthetic essays: words drawn by English frequency, sentences of 8-25 words."""
-
-    def __init__(self, seed: int) -> None:
-        self.words = np.array(top_n_list("en", 30_000), dtype=object)
-        weights = np.array([word_frequency(w, "en") for w in self.words])
-        self.cumulative = np.cumsum(weights / weights.sum())
-        self.rng = np.random.default_rng(seed)
-
-    def essay(self, words: int = 1000) -> str:
-        picks = np.searchsorted(self.cumulative, self.rng.random(words))
-        picks = np.minimum(picks, len(self.words) - 1)
-        tokens = list(self.words[picks])
-        out, position = [], 0
-        while position < len(tokens):
-            length = int(self.rng.integers(8, 26))
-            sentence = tokens[position : position + length]
-            out.append(" ".join(sentence).capitalize() + ".")
-            position += length
-        paragraphs = [" ".join(out[i : i + 6]) for i in range(0, len(out), 6)]
-        return "\n\n".join(paragraphs) + "\n"
-
-    def edit(self, passage: str, rate: float) -> str:
-        out = []
-        for word in passage.split(" "):
-            roll = self.rng.random()
-            if roll < rate / 3:
-                continue  # dropped
-            if roll < 2 * rate / 3:
-                out.append(str(self.words[int(self.rng.integers(0, 5000))]))  # replaced
-                continue
-            out.append(word)
-            if roll < rate:
-                out.append(str(self.words[int(self.rng.integers(0, 5000))]))  # inserted
-        return " ".join(out)
 
 
 def write_corpus(folder: Path, count: int) -> None:
     marker = folder / ".complete"
     if marker.exists() and marker.read_text() == str(count):
         return
-    writer = Writer(seed=7)
+    writer = EssayWriter(seed=7)
     for i in range(count):
         sub = folder / f"{i // 1000:04d}"
         sub.mkdir(parents=True, exist_ok=True)
-        (sub / f"essay-{i:07d}.txt").write_text(writer.essay(), encoding="utf-8")
+        (sub / f"essay-{i:07d}.txt").write_text(writer.essay(1000), encoding="utf-8")
     marker.write_text(str(count))
 
 
 def make_queries(folder: Path, count: int, corpus_size: int) -> list[tuple[Path, set[str]]]:
     """Half with one or two planted passages (their sources recorded), half clean."""
-    writer = Writer(seed=11)
+    writer = EssayWriter(seed=11)
     picker = random.Random(5)
     queries = []
     out = folder / "queries"

@@ -15,42 +15,39 @@ VOCABULARY = 30_000
 
 
 class EssayWriter:
-    """Draws words with their English frequencies; fixed seed, so runs are repeatable."""
+    """Words drawn with their English frequencies, sentences of 8-25 words, paragraphs of
+    six sentences; a fixed seed, so runs are repeatable."""
 
     def __init__(self, seed: int = 7) -> None:
-        self.words = top_n_list("en", VOCABULARY)
+        self.words = np.array(top_n_list("en", VOCABULARY), dtype=object)
         weights = np.array([word_frequency(w, "en") for w in self.words])
-        self.probabilities = weights / weights.sum()
+        self.cumulative = np.cumsum(weights / weights.sum())
         self.rng = np.random.default_rng(seed)
 
-    def sentence(self) -> str:
-        length = int(self.rng.integers(8, 26))
-        picks = self.rng.choice(len(self.words), size=length, p=self.probabilities)
-        words = [self.words[i] for i in picks]
-        return " ".join(words).capitalize() + "."
-
-    def essay(self, words: int) -> str:
-        sentences, count = [], 0
-        while count < words:
-            sentence = self.sentence()
-            sentences.append(sentence)
-            count += sentence.count(" ") + 1
+    def essay(self, words: int = 1000) -> str:
+        picks = np.minimum(np.searchsorted(self.cumulative, self.rng.random(words)), len(self.words) - 1)
+        tokens = list(self.words[picks])
+        sentences, position = [], 0
+        while position < len(tokens):
+            length = int(self.rng.integers(8, 26))
+            sentences.append(" ".join(tokens[position : position + length]).capitalize() + ".")
+            position += length
         paragraphs = [" ".join(sentences[i : i + 6]) for i in range(0, len(sentences), 6)]
         return "\n\n".join(paragraphs) + "\n"
 
     def edit(self, text: str, rate: float) -> str:
-        """Replace, drop or insert words at ``rate`` (light rewriting)."""
+        """Drop, replace or insert words at ``rate`` (light rewriting)."""
         out = []
         for word in text.split(" "):
             roll = self.rng.random()
             if roll < rate / 3:
                 continue
             if roll < 2 * rate / 3:
-                out.append(self.words[int(self.rng.integers(0, 5000))])
+                out.append(str(self.words[int(self.rng.integers(0, 5000))]))
                 continue
             out.append(word)
             if roll < rate:
-                out.append(self.words[int(self.rng.integers(0, 5000))])
+                out.append(str(self.words[int(self.rng.integers(0, 5000))]))
         return " ".join(out)
 
 

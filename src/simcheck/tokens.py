@@ -187,9 +187,6 @@ class Tokens:
             lasts[sentence.first : sentence.last] = sentence.last
         return firsts, lasts
 
-    def char_span(self, first: int, last: int) -> tuple[int, int]:
-        """Character span of tokens ``[first, last)``."""
-        return int(self.starts[first]), int(self.ends[last - 1])
 
 
 def word_count(text: str) -> int:
