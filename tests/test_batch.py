@@ -101,3 +101,26 @@ def test_single_submission_has_no_pairs(tmp_path: Path, count: int) -> None:
     result = compare_batch(folder)
     assert result.pairs.empty and result.groups == {}
     assert len(result.documents_frame()) == count
+
+
+def test_jobs_give_byte_identical_reports(tmp_path: Path) -> None:
+    folder = write_class(tmp_path / "class")
+    for extra in range(6):
+        (folder / f"Extra Student{extra}_9{extra}9_assignsubmission_file_e.txt").write_text(
+            OWN.replace("Asia", f"region {extra}") + SHARED, encoding="utf-8"
+        )
+    compare_batch(folder, COLDWAR).write(tmp_path / "serial")
+    compare_batch(folder, COLDWAR, jobs=2).write(tmp_path / "parallel")
+    for name in ("report.json", "documents.csv", "pairs.csv", "matches.csv", "common.csv"):
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
+
+
+def test_jobs_with_an_index(tmp_path: Path) -> None:
+    from simcheck.index import Index
+
+    Index.build(tmp_path / "c.simcheck", [COLDWAR])[0].close()
+    folder = write_class(tmp_path / "class")
+    serial = compare_batch(folder, str(tmp_path / "c.simcheck"))
+    parallel = compare_batch(folder, str(tmp_path / "c.simcheck"), jobs=2)
+    assert serial.result.to_json() == parallel.result.to_json()
+    assert any(s.source.endswith("khrushchev-and-the-thaw.txt") for s in parallel.result.sources)

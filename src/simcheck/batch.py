@@ -11,6 +11,7 @@ import os
 import re
 import zipfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,7 +22,7 @@ from . import __version__
 from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .load import MAX_FILE_BYTES, is_supported, load_bytes, load_folder
-from .models import CheckResult, Document, DocumentSummary, Match
+from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .pipeline import check_document
 from .retrieve import Corpus, ProgressCallback, open_corpus
 from .score import similarity_percent
@@ -164,6 +165,7 @@ def compare_batch(
     *,
     config: CheckConfig | None = None,
     templates: Sequence[Document] = (),
+    jobs: int = 1,
     progress: ProgressCallback | None = None,
 ) -> BatchResult:
     """Compare every submission with every other student's and with ``corpus``.
@@ -177,7 +179,11 @@ def compare_batch(
         Known sources to check against as well.
     templates : sequence of Document
         The assignment prompt or other given text, not counted where students repeat it.
+    jobs : int, default=1
+        Worker processes; the result is the same whatever their number.
     """
+    from .index import Index
+
     config = config or CheckConfig()
     errors: list[InputError] = []
     if isinstance(submissions, (str, os.PathLike)):
@@ -187,28 +193,32 @@ def compare_batch(
     if not documents:
         raise CorpusError(f"{submissions}: no readable submissions")
     students = {d.doc_id: student_of(d.doc_id) for d in documents}
-    template_tokens = [Tokens(t.text, config.language) for t in templates]
     classmates = Corpus(documents, config)
     external = open_corpus(corpus, config) if corpus is not None else None
+    # An index is a database connection: workers open their own from its path.
+    external_spec = ("index", str(external.path)) if isinstance(external, Index) else ("corpus", external)
+    state = _State(documents, students, classmates, external_spec, config, list(templates))
     summaries: list[DocumentSummary] = []
-    matches = []
-    sources = []
-    for done, document in enumerate(documents, 1):
-        tokens = classmates.tokens(done - 1)
-        own = [i for i, d in enumerate(documents) if students[d.doc_id] == students[document.doc_id]]
-        found = [check_document(document, tokens, classmates, config, exclude=own, templates=template_tokens)]
-        if external is not None:
-            found.append(check_document(document, tokens, external, config, templates=template_tokens))
-        found_matches = _mark_common([m for f in found for m in f[0]], students, config.common_threshold)
-        found_sources = [s for f in found for s in f[1]]
-        matches.extend(found_matches)
-        sources.extend(found_sources)
-        overall = similarity_percent(
-            tokens, [(m.submission_start, m.submission_end) for m in found_matches if not m.excluded]
-        )
-        summaries.append(DocumentSummary(document.doc_id, len(tokens), overall))
-        if progress is not None:
-            progress(done, len(documents))
+    matches: list[Match] = []
+    sources: list[SourceResult] = []
+    if jobs > 1 and len(documents) >= 2 * jobs:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(state,)) as pool:
+            outcomes = pool.map(_check_submission, range(len(documents)), chunksize=8)
+            for done, (summary, found_matches, found_sources) in enumerate(outcomes, 1):
+                summaries.append(summary)
+                matches.extend(found_matches)
+                sources.extend(found_sources)
+                if progress is not None:
+                    progress(done, len(documents))
+    else:
+        _start_worker(state, external)
+        for done in range(1, len(documents) + 1):
+            summary, found_matches, found_sources = _check_submission(done - 1)
+            summaries.append(summary)
+            matches.extend(found_matches)
+            sources.extend(found_sources)
+            if progress is not None:
+                progress(done, len(documents))
     matches.sort(key=lambda m: (m.submission, m.submission_start, m.submission_end, m.source, m.source_start))
     sources.sort(key=lambda s: (s.submission, -s.similarity, s.source))
     result = CheckResult(
@@ -222,6 +232,51 @@ def compare_batch(
     )
     pairs = _pairs(result, students)
     return BatchResult(result, students, pairs, _groups(pairs), tuple(str(e) for e in errors))
+
+
+@dataclass
+class _State:
+    """What every worker needs to check submissions (sent once per worker)."""
+
+    documents: list[Document]
+    students: dict[str, str]
+    classmates: Corpus
+    external: tuple[str, Any]
+    config: CheckConfig
+    templates: list[Document]
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(state: _State, external: Any = None) -> None:
+    from .index import Index
+
+    kind, value = state.external
+    if external is None and value is not None:
+        external = Index(value, state.config) if kind == "index" else value
+    _WORKER.update(
+        state=state,
+        external=external,
+        templates=[Tokens(t.text, state.config.language) for t in state.templates],
+    )
+
+
+def _check_submission(position: int) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
+    """One submission against the other students' work and the corpus."""
+    state: _State = _WORKER["state"]
+    document = state.documents[position]
+    tokens = state.classmates.tokens(position)
+    students, config, templates = state.students, state.config, _WORKER["templates"]
+    own = [i for i, d in enumerate(state.documents) if students[d.doc_id] == students[document.doc_id]]
+    found = [check_document(document, tokens, state.classmates, config, exclude=own, templates=templates)]
+    if _WORKER["external"] is not None:
+        found.append(check_document(document, tokens, _WORKER["external"], config, templates=templates))
+    found_matches = _mark_common([m for f in found for m in f[0]], students, config.common_threshold)
+    found_sources = [s for f in found for s in f[1]]
+    counted = [(m.submission_start, m.submission_end) for m in found_matches if not m.excluded]
+    summary = DocumentSummary(document.doc_id, len(tokens), similarity_percent(tokens, counted))
+    return summary, found_matches, found_sources
 
 
 def _mark_common(matches: list[Match], students: dict[str, str], threshold: int) -> list[Match]:

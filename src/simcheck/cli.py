@@ -191,6 +191,9 @@ def check(
 )
 @_fail_above_option("any submission's similarity exceeds PERCENT")
 @_template_option
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
 @config_options
 def batch(
     submissions: Path,
@@ -198,6 +201,7 @@ def batch(
     output: Path,
     fail_above: float | None,
     templates: tuple[Path, ...],
+    jobs: int,
     **options: Any,
 ) -> None:
     """Compare a whole class: every submission with every other student's and with a corpus.
@@ -222,6 +226,7 @@ def batch(
             _open_corpus(corpus, options) if corpus is not None else None,
             config=config,
             templates=[load_document(t) for t in templates],
+            jobs=jobs,
             progress=advance,
         )
     written = result.write(output)

@@ -188,7 +188,6 @@ class Tokens:
         return firsts, lasts
 
 
-
 def word_count(text: str) -> int:
     """Number of words in ``text``.
 
