@@ -255,8 +255,12 @@ def _start_worker(state: _State, external: Any = None) -> None:
     kind, value = state.external
     if external is None and value is not None:
         external = Index(value, state.config) if kind == "index" else value
+    files_of: dict[str, list[int]] = {}
+    for position, document in enumerate(state.documents):
+        files_of.setdefault(state.students[document.doc_id], []).append(position)
     _WORKER.update(
         state=state,
+        files_of=files_of,
         external=external,
         templates=[Tokens(t.text, state.config.language) for t in state.templates],
     )
@@ -268,7 +272,7 @@ def _check_submission(position: int) -> tuple[DocumentSummary, list[Match], list
     document = state.documents[position]
     tokens = state.classmates.tokens(position)
     students, config, templates = state.students, state.config, _WORKER["templates"]
-    own = [i for i, d in enumerate(state.documents) if students[d.doc_id] == students[document.doc_id]]
+    own = _WORKER["files_of"][students[document.doc_id]]
     found = [check_document(document, tokens, state.classmates, config, exclude=own, templates=templates)]
     if _WORKER["external"] is not None:
         found.append(check_document(document, tokens, _WORKER["external"], config, templates=templates))

@@ -93,6 +93,7 @@ class Corpus:
         if len(set(ids)) != len(ids):
             raise CorpusError("corpus document ids must be unique")
         self._tokens: dict[int, Tokens] = {}
+        self._token_owner: dict[int, int] = {}  # id(Tokens) -> document, see _vector_of
         self._by_path = {os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path}
         lexicon = Lexicon(self.config.language)
         term_ids = []
@@ -126,6 +127,15 @@ class Corpus:
             (counts.astype(np.float64), columns, np.array([0, columns.shape[0]])),
             shape=(1, self._vocabulary.shape[0]),
         )
+
+    def _vector_of(self, query: Tokens) -> sparse.csr_matrix:
+        """The query's TF-IDF row; a corpus document's own row when the query is one
+        (a batch checks every submission against the others)."""
+        index = self._token_owner.get(id(query))
+        if index is not None and self._tokens.get(index) is query:
+            row: sparse.csr_matrix = self._tfidf[index]
+            return row
+        return self._query_vector(query)
 
     def _query_vector(self, query: Tokens) -> sparse.csr_matrix:
         vector: sparse.csr_matrix = self._tfidf_model.transform(
@@ -183,7 +193,9 @@ class Corpus:
     def tokens(self, index: int) -> Tokens:
         """Tokens of corpus document ``index`` (computed once, on demand)."""
         if index not in self._tokens:
-            self._tokens[index] = Tokens(self.documents[index].text, self.config.language)
+            tokens = Tokens(self.documents[index].text, self.config.language)
+            self._tokens[index] = tokens
+            self._token_owner[id(tokens)] = index
         return self._tokens[index]
 
     def index_of_path(self, path: str | None) -> int | None:
@@ -199,7 +211,7 @@ class Corpus:
             return []
         config = self.config
         shared = self._shared_fingerprints(query)
-        cosine = np.asarray((self._tfidf @ self._query_vector(query).T).todense()).ravel()
+        cosine = self._tfidf @ self._vector_of(query).toarray().ravel()
         excluded = set(exclude)
         chosen: set[int] = set()
         by_evidence = np.lexsort((np.arange(n_docs), -shared))
@@ -234,7 +246,7 @@ class Corpus:
 
     def tfidf_cosine(self, query: Tokens, index: int) -> float:
         """Whole-document TF-IDF cosine of ``query`` with corpus document ``index``."""
-        return float((self._tfidf[index] @ self._query_vector(query).T).toarray()[0, 0])
+        return float((self._tfidf[index] @ self._vector_of(query).T).toarray()[0, 0])
 
 
 def query_prints(query: Tokens, config: CheckConfig) -> Fingerprinted:
