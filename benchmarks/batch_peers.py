@@ -131,7 +131,8 @@ def main() -> None:
         "import json\n"
         "import numpy as np\n"
         "from copydetect import CopyDetector\n"
-        f"d = CopyDetector(test_dirs=[{str(folder)!r}], extensions=['txt'], disable_filtering=True, silent=True, autoopen=False)\n"
+        f"d = CopyDetector(test_dirs=[{str(folder)!r}], extensions=['txt'],\n"
+        "                 disable_filtering=True, silent=True, autoopen=False)\n"
         "d.run()\n"
         "shown = [[str(r[2]), str(r[3])] for r in d.get_copied_code_list()]\n"
         "scores = np.asarray(d.similarity_matrix, dtype=float)\n"
@@ -148,7 +149,10 @@ def main() -> None:
     )
     seconds, done = timed([str(python), "-c", script])
     reported = json.loads(done.stdout.strip().splitlines()[-1])
-    for label, key in (("copydetect -f (default threshold)", "shown"), ("copydetect -f (top-K ranking)", "top")):
+    for label, key in (
+        ("copydetect -f (default threshold)", "shown"),
+        ("copydetect -f (top-K ranking)", "top"),
+    ):
         hits = {tuple(sorted((Path(a).parent.name, Path(b).parent.name))) for a, b in reported[key]}
         rows.append((label, seconds, peak_mb(), hits))
 
