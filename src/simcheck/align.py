@@ -389,11 +389,10 @@ def _dice(a: list[str], b: list[str]) -> float:
 def _passage_end(tokens: Tokens, last: int) -> int:
     """Character end of tokens ending at ``last``, with the sentence's closing punctuation
     when the passage ends where its sentence does."""
-    end = int(tokens.ends[last - 1])
-    for sentence in tokens.sentences:
-        if sentence.first < last <= sentence.last:
-            return sentence.end if sentence.last == last else end
-    return end
+    if tokens.sentence_bounds[1][last - 1] == last:
+        sentence = tokens.sentences[int(tokens.sentence_of[last - 1])]
+        return sentence.end
+    return int(tokens.ends[last - 1])
 
 
 def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> list[Passage]:

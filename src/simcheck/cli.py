@@ -89,6 +89,10 @@ def _config_from(options: dict[str, Any]) -> CheckConfig:
         raise click.BadParameter(str(exc)) from None
 
 
+_jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
+
 _template_option = click.option(
     "--template",
     "-t",
@@ -191,9 +195,7 @@ def check(
 )
 @_fail_above_option("any submission's similarity exceeds PERCENT")
 @_template_option
-@click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
-)
+@_jobs_option
 @config_options
 def batch(
     submissions: Path,
@@ -277,9 +279,7 @@ def _report_add(result: Any) -> None:
 @index.command("build")
 @click.argument("index_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
-)
+@_jobs_option
 @config_options
 def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **options: Any) -> None:
     """Create INDEX_FILE from the files and folders SOURCES.
@@ -298,9 +298,7 @@ def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **option
 @index.command("add")
 @click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
-)
+@_jobs_option
 def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int) -> None:
     """Add files and folders to INDEX_FILE in one transaction.
 
@@ -470,9 +468,7 @@ def _running(label: str | None = None) -> Iterator[Callable[[int, int], None] | 
     type=click.Path(file_okay=False, path_type=Path),
     help="Write one detection XML per pair here (a subfolder per case type) and scores.csv.",
 )
-@click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
-)
+@_jobs_option
 @click.option(
     "--sample",
     type=click.IntRange(1),

@@ -178,6 +178,12 @@ class Tokens:
         return sentences
 
     @cached_property
+    def sentence_of(self) -> np.ndarray:
+        """For each token, the number of its sentence in ``sentences``."""
+        firsts = np.array([s.first for s in self.sentences], dtype=np.int64)
+        return np.searchsorted(firsts, np.arange(len(self)), side="right") - 1
+
+    @cached_property
     def sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """For each token, the first and last (exclusive) token of its sentence."""
         firsts = np.full(len(self), 0, dtype=np.int64)
