@@ -80,6 +80,8 @@ _TEXT_DICTIONARY = (
     b"whither who whoever whole whom whose why will with within without would yet you your "
     b"yours yourself yourselves "
 )
+#: Above this many terms, document frequencies are read by one scan of the terms table.
+_TERM_LOOKUP_LIMIT = 5000
 #: SQLite page size of a new index, in bytes.
 _PAGE_SIZE = 65536
 #: Longest title kept from a document's first line.
@@ -361,10 +363,13 @@ class Index:
         try:
             known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
             pending: list[Prepared] = []
-            # Fingerprints of the whole add go in at the end, sorted by hash: the table's
-            # pages then fill up instead of splitting half-empty.
+            # Fingerprints and bands of the whole add go in at the end, sorted by key:
+            # the tables' pages then fill up instead of splitting half-empty, and each
+            # insert appends instead of searching a random page.
             prints: list[np.ndarray] = []
             owners: list[np.ndarray] = []
+            bands: list[np.ndarray] = []
+            band_owners: list[np.ndarray] = []
             for done, outcome in enumerate(_map(_prepare_file, tasks, jobs), 1):
                 if isinstance(outcome, InputError):
                     result.errors.append(outcome)
@@ -385,11 +390,14 @@ class Index:
                     owners.extend(
                         np.full(item.prints.prints.shape[0], doc) for doc, item in zip(ids, pending)
                     )
+                    bands.append(np.stack([item.bands for item in pending]))
+                    band_owners.append(np.asarray(ids, dtype=np.int64))
                     pending = []
                 if progress is not None:
                     progress(done, len(tasks))
             if prints:
                 self._insert_fingerprints(np.concatenate(prints), np.concatenate(owners))
+                self._insert_bands(np.concatenate(bands), np.concatenate(band_owners))
             db.execute("COMMIT")
             self._documents = self._count_rows()
         except BaseException:
@@ -407,8 +415,19 @@ class Index:
             zip(keys[order].tolist(), owners[order].tolist()),
         )
 
+    def _insert_bands(self, keys: np.ndarray, owners: np.ndarray) -> None:
+        """``keys`` holds one row of band keys per document of ``owners``."""
+        band = np.broadcast_to(np.arange(keys.shape[1]), keys.shape).ravel()
+        doc = np.repeat(owners, keys.shape[1])
+        flat = keys.ravel()
+        order = np.lexsort((doc, flat, band))
+        self._db.executemany(
+            "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
+            zip(band[order].tolist(), flat[order].tolist(), doc[order].tolist()),
+        )
+
     def _insert(self, batch: Sequence[Prepared]) -> list[int]:
-        """Insert documents with their bands, terms and topics (not their fingerprints)."""
+        """Insert documents with their terms and topics (not their fingerprints and bands)."""
         db = self._db
         first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
         ids = list(range(first, first + len(batch)))
@@ -417,14 +436,6 @@ class Index:
             (
                 (doc, item.path, item.sha256, item.words, item.title, item.text)
                 for doc, item in zip(ids, batch)
-            ),
-        )
-        db.executemany(
-            "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
-            (
-                (band, key, doc)
-                for doc, item in zip(ids, batch)
-                for band, key in enumerate(item.bands.tolist())
             ),
         )
         terms, increments = np.unique(
@@ -450,7 +461,9 @@ class Index:
         group = np.repeat(np.arange(len(batch)), sizes)
         norms = np.sqrt(np.bincount(group, weights=weights**2, minlength=len(batch)))
         weights = weights / np.where(norms > 0, norms, 1)[group]
-        order = np.lexsort((-weights, owners))  # by document, heaviest first
+        # By document, heaviest first, with one float sort key: the document's place in
+        # the batch plus a fraction that falls as the weight (within 0..1) rises.
+        order = np.argsort(group + (1 - weights) / 2, kind="stable")
         rank = np.arange(order.shape[0]) - np.repeat(starts, sizes)
         top = order[rank < _TOPIC_TERMS]
         self._db.executemany(
@@ -572,8 +585,19 @@ class Index:
         return normalised
 
     def _df(self, terms: np.ndarray) -> np.ndarray:
-        found = dict(self._lookup("SELECT q.v, t.df FROM q JOIN terms t ON t.term = q.v", _signed(terms)))
-        return np.array([found.get(t, 0) for t in _signed(terms)], dtype=np.float64)
+        """Document frequency of each of ``terms`` (uint64 hashes; 0 when unknown)."""
+        if terms.shape[0] <= _TERM_LOOKUP_LIMIT:
+            found = dict(self._lookup("SELECT q.v, t.df FROM q JOIN terms t ON t.term = q.v", _signed(terms)))
+            return np.array([found.get(t, 0) for t in _signed(terms)], dtype=np.float64)
+        # A write batch asks for tens of thousands of terms: one ordered scan of the
+        # table (a vocabulary, so bounded) is cheaper than that many indexed lookups.
+        rows = self._db.execute("SELECT term, df FROM terms ORDER BY term").fetchall()
+        table = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        keys = np.asarray(terms, dtype=np.uint64).view(np.int64)
+        if table.shape[0] == 0:
+            return np.zeros(keys.shape[0], dtype=np.float64)
+        at = np.minimum(np.searchsorted(table[:, 0], keys), table.shape[0] - 1)
+        return np.where(table[at, 0] == keys, table[at, 1], 0).astype(np.float64)
 
     def _lookup(self, select: str, values: Sequence[int]) -> list[tuple[Any, ...]]:
         """Run ``select`` with a CTE ``q(v)`` of ``values`` joined in (an indexed join;

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Generic, TypeVar
 
 import numpy as np
 import snowballstemmer
@@ -24,10 +25,16 @@ WORD_RE = re.compile(rf"{_CHAR}+(?:['’]{_CHAR}+)*")
 # The same words for text without combining marks (nearly all), several times faster.
 _PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _HAS_MARK_RE = re.compile(rf"[{_MARK}]")
+# The same words again for ASCII text, where a letter or digit is [A-Za-z0-9] and no
+# curly apostrophe can occur: explicit ranges match faster than Unicode categories.
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+_ASCII_WORD_BYTES_RE = re.compile(rb"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
 
 
 def word_pattern(text: str) -> re.Pattern[str]:
     """The fastest pattern that finds exactly the words of ``text``."""
+    if text.isascii():
+        return _ASCII_WORD_RE
     return WORD_RE if _HAS_MARK_RE.search(text) else _PLAIN_WORD_RE
 
 
@@ -203,15 +210,20 @@ def word_count(text: str) -> int:
     return sum(1 for _ in word_pattern(text).finditer(text))
 
 
-class _Spellings(dict[str, int]):
-    """Spelling -> term id, adding unseen spellings through a callback."""
+_Spelling = TypeVar("_Spelling", str, bytes)
 
-    def __init__(self, add: Callable[[str], int]) -> None:
+
+class _Spellings(dict[_Spelling, int], Generic[_Spelling]):
+    """Spelling -> term id, resolving and remembering unseen spellings through a callback."""
+
+    def __init__(self, resolve: Callable[[_Spelling], int]) -> None:
         super().__init__()
-        self._add = add
+        self._resolve: Callable[[_Spelling], int] = resolve
 
-    def __missing__(self, spelling: str) -> int:
-        return self._add(spelling)
+    def __missing__(self, spelling: _Spelling) -> int:
+        term: int = self._resolve(spelling)
+        self[spelling] = term
+        return term
 
 
 class Lexicon:
@@ -233,7 +245,12 @@ class Lexicon:
     def __init__(self, language: str = "english") -> None:
         self.language = language
         self.stems: list[str] = []
-        self._by_spelling = _Spellings(self._add)
+        self._by_spelling: _Spellings[str] = _Spellings(self._add)
+        # ASCII texts are split as bytes (faster still); their spellings resolve through
+        # the str table on first sight.
+        self._by_ascii: _Spellings[bytes] = _Spellings(
+            lambda spelling: self._by_spelling[spelling.decode("ascii")]
+        )
         self._by_stem: dict[str, int] = {}
         # Grown by doubling, so reading them after each document costs nothing.
         self._hash_array = np.zeros(1024, dtype=np.uint64)
@@ -257,14 +274,18 @@ class Lexicon:
                 self._stop_array = np.concatenate([self._stop_array, np.zeros_like(self._stop_array)])
             self._hash_array[term] = word_hash(stemmed)
             self._stop_array[term] = stemmed in stop_stems(self.language)
-        self._by_spelling[spelling] = term
         return term
 
     def term_ids(self, text: str) -> np.ndarray:
         """Term id of every word of ``text``, in order."""
-        words = word_pattern(text).findall(text)
         # map() over the dict's lookup runs in C; unseen spellings go through __missing__.
-        return np.array(list(map(self._by_spelling.__getitem__, words)), dtype=np.int64)
+        if text.isascii():
+            words = _ASCII_WORD_BYTES_RE.findall(text.encode("ascii"))
+            return np.fromiter(map(self._by_ascii.__getitem__, words), dtype=np.int64, count=len(words))
+        spellings = word_pattern(text).findall(text)
+        return np.fromiter(
+            map(self._by_spelling.__getitem__, spellings), dtype=np.int64, count=len(spellings)
+        )
 
     @property
     def hashes(self) -> np.ndarray:
