@@ -43,7 +43,7 @@ from .fingerprint import Fingerprinted, band_keys, fingerprint_words, minhash, s
 from .load import iter_files, load_document
 from .models import Document
 from .retrieve import Candidate, ProgressCallback, query_prints
-from .tokens import Lexicon, Tokens
+from .tokens import Tokens, shared_lexicon
 
 #: Bumped whenever the schema or the meaning of a stored value changes.
 FORMAT_VERSION = 1
@@ -189,12 +189,9 @@ def decompress_text(blob: bytes) -> str:
     return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
 
 
-_LEXICONS: dict[str, Lexicon] = {}
-
-
 def prepare(document: Document, config: CheckConfig) -> Prepared:
     """Fingerprint, sign and compress one document (a pure function, run in workers)."""
-    lexicon = _LEXICONS.setdefault(config.language, Lexicon(config.language))
+    lexicon = shared_lexicon(config.language)
     ids = lexicon.term_ids(document.text)
     prints = fingerprint_words(
         lexicon.hashes[ids], lexicon.is_stop[ids], config.shingle_size, config.winnow_window

@@ -24,7 +24,7 @@ from .errors import CorpusError
 from .fingerprint import Fingerprinted, fingerprint_words, shingle_hashes
 from .load import load_folder
 from .models import Document
-from .tokens import Lexicon, Tokens
+from .tokens import Tokens, shared_lexicon
 
 #: Corpora smaller than this keep every fingerprint: document frequencies of a handful
 #: of documents say nothing about which phrases are common.
@@ -95,7 +95,7 @@ class Corpus:
         self._tokens: dict[int, Tokens] = {}
         self._token_owner: dict[int, int] = {}  # id(Tokens) -> document, see _vector_of
         self._by_path = {os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path}
-        lexicon = Lexicon(self.config.language)
+        lexicon = shared_lexicon(self.config.language)
         term_ids = []
         for done, document in enumerate(self.documents, 1):
             term_ids.append(lexicon.term_ids(document.text))

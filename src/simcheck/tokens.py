@@ -133,6 +133,13 @@ class Tokens:
         bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
         self.starts: np.ndarray = bounds[:, 0]
         self.ends: np.ndarray = bounds[:, 1]
+        # Held, not looked up again: the shared lexicon may be replaced later, and this
+        # one's term ids stay valid.
+        self._lexicon = shared_lexicon(language)
+
+    def __reduce__(self) -> tuple[type[Tokens], tuple[str, str]]:
+        # Rebuilt from the text where unpickled, instead of shipping the lexicon along.
+        return (Tokens, (self.text, self.language))
 
     def __len__(self) -> int:
         return int(self.starts.shape[0])
@@ -147,22 +154,30 @@ class Tokens:
         return [normalise(w) for w in self.words]
 
     @cached_property
+    def term_ids(self) -> np.ndarray:
+        """Each token's term (stem) id in this process's lexicon: compare them only
+        within one document, and ``stem_hashes`` across documents."""
+        return self._lexicon.ids_of(self.words)
+
+    @cached_property
     def stems(self) -> list[str]:
-        language = self.language
-        return [stem(w, language) for w in self.normal]
+        ids = self.term_ids.tolist()  # first: it may add terms to the lexicon
+        table = self._lexicon.stems
+        return [table[term] for term in ids]
 
     @cached_property
     def stem_hashes(self) -> np.ndarray:
         """Stable 64-bit hash of each token's stem (``uint64``)."""
-        from .fingerprint import word_hashes
-
-        return word_hashes(self.stems)
+        ids = self.term_ids  # first: it may add terms to the lexicon
+        hashes: np.ndarray = self._lexicon.hashes[ids]
+        return hashes
 
     @cached_property
     def stopword_mask(self) -> np.ndarray:
         """True where a token is a function word (the, of, which ...)."""
-        stops = stop_stems(self.language)
-        return np.fromiter((s in stops for s in self.stems), dtype=bool, count=len(self))
+        ids = self.term_ids  # first: it may add terms to the lexicon
+        mask: np.ndarray = self._lexicon.is_stop[ids]
+        return mask
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -276,6 +291,15 @@ class Lexicon:
             self._stop_array[term] = stemmed in stop_stems(self.language)
         return term
 
+    @property
+    def spellings(self) -> int:
+        """Distinct spellings seen so far."""
+        return len(self._by_spelling)
+
+    def ids_of(self, words: list[str]) -> np.ndarray:
+        """Term id of each of ``words``."""
+        return np.fromiter(map(self._by_spelling.__getitem__, words), dtype=np.int64, count=len(words))
+
     def term_ids(self, text: str) -> np.ndarray:
         """Term id of every word of ``text``, in order."""
         # map() over the dict's lookup runs in C; unseen spellings go through __missing__.
@@ -296,3 +320,22 @@ class Lexicon:
     def is_stop(self) -> np.ndarray:
         """Whether each term is a function word, indexed by term id."""
         return self._stop_array[: len(self.stems)]
+
+
+#: Spellings a process's shared lexicon holds before it is started afresh (junk-heavy
+#: input such as web pages must not grow it without bound).
+_SHARED_LEXICON_LIMIT = 1 << 20
+_SHARED_LEXICONS: dict[str, Lexicon] = {}
+
+
+def shared_lexicon(language: str = "english") -> Lexicon:
+    """This process's lexicon for ``language``: each spelling is normalised, stemmed
+    and hashed once per process, whichever document it first appears in.
+
+    >>> shared_lexicon() is shared_lexicon()
+    True
+    """
+    lexicon = _SHARED_LEXICONS.get(language)
+    if lexicon is None or lexicon.spellings > _SHARED_LEXICON_LIMIT:
+        lexicon = _SHARED_LEXICONS[language] = Lexicon(language)
+    return lexicon
