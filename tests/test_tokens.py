@@ -52,3 +52,15 @@ def test_token_spans_always_slice_to_the_word(text: str) -> None:
         assert text[start:end] == word
     for sentence in tokens.sentences:
         assert 0 <= sentence.start < sentence.end <= len(text)
+
+
+@given(st.text(alphabet="ab7 '’-.\n\r\t", max_size=80))
+def test_ascii_fast_spans_equal_the_regex_spans(body: str) -> None:
+    from simcheck.tokens import WORD_RE
+
+    text = body.replace("’", "'")  # ASCII only: the fast path
+    tokens = Tokens(text)
+    expected = [m.span() for m in WORD_RE.finditer(text)]
+    assert list(zip(tokens.starts.tolist(), tokens.ends.tolist())) == expected
+    assert len(tokens.term_ids) == len(expected)
+    assert tokens.stems == [Tokens(w).stems[0] for w in tokens.words]

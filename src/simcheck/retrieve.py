@@ -95,8 +95,9 @@ class Corpus:
         self._tokens: dict[int, Tokens] = {}
         self._token_owner: dict[int, int] = {}  # id(Tokens) -> document, see _vector_of
         self._by_path = {os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path}
-        lexicon = shared_lexicon(self.config.language)
-        term_ids = []
+        lexicon = self._lexicon = shared_lexicon(self.config.language)
+        term_ids: list[np.ndarray] = []
+        self._term_ids = term_ids
         for done, document in enumerate(self.documents, 1):
             term_ids.append(lexicon.term_ids(document.text))
             if progress is not None:
@@ -193,7 +194,11 @@ class Corpus:
     def tokens(self, index: int) -> Tokens:
         """Tokens of corpus document ``index`` (computed once, on demand)."""
         if index not in self._tokens:
-            tokens = Tokens(self.documents[index].text, self.config.language)
+            tokens = Tokens(
+                self.documents[index].text,
+                self.config.language,
+                known_ids=(self._lexicon, self._term_ids[index]),
+            )
             self._tokens[index] = tokens
             self._token_owner[id(tokens)] = index
         return self._tokens[index]
