@@ -28,6 +28,8 @@ HOSTILE_TEXT = (
     '<a href="javascript:window.__pwned = 3">a link</a> & "quotes". '
 )
 HOSTILE_NAME = '"><svg onload=alert(1)>.txt'
+# Markup inside a shared passage: it is highlighted, and shown again as source text.
+SHARED_HOSTILE = SHARED.replace("sides. ", "sides. " + HOSTILE_TEXT)
 
 
 class Elements(HTMLParser):
@@ -63,8 +65,9 @@ def parse(page: str) -> Elements:
 def hostile_class(folder: Path) -> Path:
     folder.mkdir()
     files = {
-        "Ada Lovelace_111_assignsubmission_file_essay.txt": "Ada writes about Asia and Africa. " + SHARED,
-        HOSTILE_NAME: HOSTILE_TEXT + SHARED + HOSTILE_TEXT,
+        "Ada Lovelace_111_assignsubmission_file_essay.txt": "Ada writes about Asia and Africa. "
+        + SHARED_HOSTILE,
+        HOSTILE_NAME: HOSTILE_TEXT + SHARED_HOSTILE + HOSTILE_TEXT,
         "Cy Young_333_assignsubmission_file_essay.txt": "Compost and soil for a vegetable garden.",
     }
     for name, text in files.items():
@@ -95,7 +98,7 @@ def test_hostile_text_and_names_are_text_never_markup(hostile_batch: tuple[objec
     assert "&#34;&gt;&lt;svg onload=alert(1)&gt;.txt" in page
     assert "<script>window" not in page
     hostile = next(v for v in submission_views(batch.result) if v.path == HOSTILE_NAME)  # type: ignore[attr-defined]
-    assert hostile.passages, "the hostile essay shares a passage, so its text is shown highlighted too"
+    assert any("<script>" in p.match.submission_text for p in hostile.passages), "markup inside a passage"
 
 
 def test_csp_allows_only_the_inline_script_and_style_by_hash(hostile_batch: tuple[object, str]) -> None:
