@@ -229,3 +229,40 @@ def test_prints_every_passage_on_a4_and_letter(browser: Any, class_report: tuple
         # Nothing wider than the printable width of the paper (96 px an inch, 12 mm margins).
         page.set_viewport_size({"width": int((width_mm - 24) / 25.4 * 96), "height": 1000})
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+CONTRAST = """(root) => {
+    // WCAG relative luminance and contrast of each element's own text on the background
+    // it is drawn on (the nearest ancestor with an opaque background).
+    const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map((v) => {
+        v /= 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const background = (el) => {
+        for (; el; el = el.parentElement) {
+            const c = rgb(getComputedStyle(el).backgroundColor);
+            if (c.length < 4 || c[3] > 0.9) return c;
+        }
+        return [255, 255, 255];
+    };
+    const low = [];
+    for (const el of root.querySelectorAll("*")) {
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (!own || el.closest("svg") || el.disabled || el.offsetParent === null) continue;
+        const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < 4.5) low.push(el.tagName + "." + el.className + " " + ratio.toFixed(2));
+    }
+    return low;
+}"""
+
+
+def test_text_contrast_is_at_least_4_5(browser: Any, class_report: tuple[Any, Path]) -> None:
+    batch, report = class_report
+    page = Watched(browser, report.as_uri()).page
+    assert page.evaluate(CONTRAST, page.locator("body").element_handle()) == []
+    number = 1 + next(i for i, d in enumerate(batch.result.documents) if d.path.startswith("Cy Young"))
+    page.evaluate(f"location.hash = '#s-{number}'")
+    page.locator("#view .essay .tag").first.click()
+    assert page.evaluate(CONTRAST, page.locator("body").element_handle()) == []

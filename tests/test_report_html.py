@@ -216,3 +216,21 @@ def test_check_html_goes_to_stdout_too(tmp_path: Path) -> None:
     assert result.output.startswith("<!DOCTYPE html>")
     assert 'id="s-1-p-1"' in result.output
     assert render(check(str(essay), COLDWAR), "html").count('class="passage ') >= 1
+
+
+def test_a_source_in_an_index_is_shown_in_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from simcheck.index import Index
+
+    monkeypatch.chdir(tmp_path)
+    text = (COLDWAR / "the-berlin-blockade-and-airlift.txt").read_text(encoding="utf-8")
+    (tmp_path / "airlift.txt").write_text(text, encoding="utf-8")
+    Index.build(tmp_path / "a.simcheck", [tmp_path / "airlift.txt"])[0].close()
+    start = text.index("\n\n") + 2
+    passage = text[start : text.index(".", start + 500) + 1]
+    with Index(tmp_path / "a.simcheck") as index:
+        result = check("An essay that copies. " + passage, index)
+    assert result.texts["airlift.txt"] == text
+    assert result.inputs["corpus"] == f"index {tmp_path / 'a.simcheck'} (1 document)"
+    view = submission_views(result)[0]
+    after = view.passages[0].source_after
+    assert after and text[result.matches[0].source_end :].startswith(after.removesuffix(" …"))

@@ -135,14 +135,16 @@ def describe_inputs(given: Any, opened: Any, templates: Sequence[Document]) -> d
     (of the file's bytes when it came from a file, so ``sha256sum`` can confirm it)."""
     from .index import Index
 
+    count = 0 if opened is None else len(opened)
+    documents = f"{count} document{'' if count == 1 else 's'}"
     if opened is None:
         corpus = "none (classmates only)"
     elif isinstance(opened, Index):
-        corpus = f"index {opened.path} ({len(opened)} documents)"
+        corpus = f"index {opened.path} ({documents})"
     elif isinstance(given, (str, os.PathLike)):
-        corpus = f"folder {os.fspath(given)} ({len(opened)} documents)"
+        corpus = f"folder {os.fspath(given)} ({documents})"
     else:
-        corpus = f"{len(opened)} documents given directly"
+        corpus = f"{documents} given directly"
     listed = []
     for template in templates:
         data = template.text.encode("utf-8")
