@@ -266,3 +266,12 @@ def test_text_contrast_is_at_least_4_5(browser: Any, class_report: tuple[Any, Pa
     page.evaluate(f"location.hash = '#s-{number}'")
     page.locator("#view .essay .tag").first.click()
     assert page.evaluate(CONTRAST, page.locator("body").element_handle()) == []
+
+
+def test_escape_returns_to_the_overview(browser: Any, class_report: tuple[Any, Path]) -> None:
+    _, report = class_report
+    page = Watched(browser, report.as_uri() + "#s-2").page
+    page.locator("#view article").wait_for()
+    page.keyboard.press("Escape")
+    page.locator("#overview").wait_for(state="visible")
+    assert page.locator("#view").is_hidden()

@@ -143,6 +143,13 @@
     }
   });
 
+  // Escape leaves a submission for the class overview.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && overview && !view.hidden) {
+      location.hash = "#overview";
+    }
+  });
+
   window.addEventListener("hashchange", route);
   route();
 })();
