@@ -300,7 +300,8 @@ def histogram(values: Sequence[float]) -> list[dict[str, Any]]:
 
 
 def _group_graphs(pairs: Sequence[Mapping[str, Any]], groups: Mapping[str, int]) -> list[dict[str, Any]]:
-    """Per group, its students on a circle and the pairs between them as lines (SVG units)."""
+    """Per group, its students on a circle and the pairs between them as lines (SVG units),
+    the group with the most similar pair first."""
     members: dict[int, list[str]] = {}
     for student, number in groups.items():
         members.setdefault(number, []).append(student)
@@ -309,13 +310,17 @@ def _group_graphs(pairs: Sequence[Mapping[str, Any]], groups: Mapping[str, int])
         names = sorted(members[number])
         count = len(names)
         radius = 0.0 if count == 1 else max(28.0, 10.0 * count)
-        # Room beside the circle for names written left and right of their node.
-        width, height = 2 * radius + 290, 2 * radius + 46
+        # Room beside the circle for names written left and right of their node (about
+        # 7 units a character at the label's size).
+        room = min(150.0, 16 + 7 * max(len(name) for name in names))
+        width = max(2 * radius + 2 * room, 120.0)
+        height = 46 if count <= 2 else 2 * radius + 46
         cx, cy = width / 2, height / 2
         places = {}
         nodes = []
         for i, name in enumerate(names):
-            angle = 2 * math.pi * i / count - math.pi / 2
+            # A pair lies side by side; larger groups start from the top.
+            angle = 2 * math.pi * i / count + (math.pi if count == 2 else -math.pi / 2)
             x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
             places[name] = (round(x, 1), round(y, 1))
             anchor = "middle" if abs(x - cx) < 1 else "start" if x > cx else "end"
@@ -349,10 +354,19 @@ def _group_graphs(pairs: Sequence[Mapping[str, Any]], groups: Mapping[str, int])
                         "similarity_b": pair["similarity_b"],
                     }
                 )
+        strongest = max((max(float(e["similarity_a"]), float(e["similarity_b"])) for e in edges), default=0.0)
         graphs.append(
-            {"number": number, "width": round(width), "height": round(height), "nodes": nodes, "edges": edges}
+            {
+                "number": number,
+                "width": round(width),
+                "height": round(height),
+                "nodes": nodes,
+                "edges": edges,
+                "strongest": strongest,
+            }
         )
-    return graphs
+    # The groups a teacher should look at first: the highest similarity in them.
+    return sorted(graphs, key=lambda g: (-g["strongest"], g["number"]))
 
 
 def _exclusions(result: CheckResult) -> list[dict[str, Any]]:
