@@ -275,3 +275,77 @@ def test_escape_returns_to_the_overview(browser: Any, class_report: tuple[Any, P
     page.keyboard.press("Escape")
     page.locator("#overview").wait_for(state="visible")
     assert page.locator("#view").is_hidden()
+
+
+def large_class(count: int = 1000, words: int = 900) -> Any:
+    """A BatchResult of ``count`` essays, every tenth copying a passage of the next, made
+    directly (no alignment) so the test measures the page alone."""
+    import random
+
+    import pandas as pd
+
+    from simcheck import CheckConfig, CheckResult, DocumentSummary, Match, SourceResult
+    from simcheck.batch import PAIR_COLUMNS, BatchResult
+
+    rng = random.Random(0)
+    vocabulary = [f"{a}{b}" for a in ("ka", "lo", "mi", "ne", "su", "ta", "ve", "zo") for b in "aeioubdgkl"]
+    texts = {}
+    for i in range(count):
+        sentences = [" ".join(rng.choices(vocabulary, k=15)).capitalize() + "." for _ in range(words // 15)]
+        texts[f"s{i:04d}/essay.txt"] = "\n\n".join(
+            " ".join(sentences[j : j + 5]) for j in range(0, len(sentences), 5)
+        )
+    paths = sorted(texts)
+    matches, sources, pairs = [], [], []
+    for i in range(0, count - 1, 10):
+        a, b = paths[i], paths[i + 1]
+        start, end = 200, 900
+        texts[a] = texts[a][:start] + texts[b][start:end] + texts[a][end:]
+        matches.append(
+            Match(
+                a, b, start, end, start, end, texts[a][start:end], texts[b][start:end], 100, 1.0, "verbatim"
+            )
+        )
+        sources.append(SourceResult(a, b, 11.0, 100, 1, 0.5, 0.1))
+        pairs.append(
+            {
+                "student_a": a[:5],
+                "student_b": b[:5],
+                "similarity_a": 11.0,
+                "similarity_b": 0.0,
+                "words": 100,
+                "passages": 1,
+            }
+        )
+    flagged = {m.submission for m in matches}
+    result = CheckResult(
+        documents=tuple(DocumentSummary(p, words, 11.0 if p in flagged else 0.0) for p in paths),
+        matches=tuple(matches),
+        sources=tuple(sources),
+        settings=CheckConfig().to_dict(),
+        version="test",
+        texts=texts,
+    )
+    students = {p: p[:5] for p in paths}
+    groups = {s: n for n, pair in enumerate(pairs, 1) for s in (pair["student_a"], pair["student_b"])}
+    return BatchResult(result, students, pd.DataFrame(pairs, columns=list(PAIR_COLUMNS)), groups)
+
+
+def test_a_1000_submission_report_opens_in_under_3_seconds(browser: Any, tmp_path: Path) -> None:
+    batch = large_class()
+    batch.write(tmp_path)
+    url = (tmp_path / "report.html").as_uri()
+    times = []
+    for _ in range(3):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        # Navigation start to a layout of the whole overview, in the browser's clock.
+        times.append(
+            page.evaluate(
+                "document.querySelector('#submissions').getBoundingClientRect() && performance.now()"
+            )
+        )
+        assert page.locator("#submissions tbody tr").count() == 1000
+        context.close()
+    assert sorted(times)[1] < 3000, times
