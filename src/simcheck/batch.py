@@ -23,7 +23,7 @@ from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .load import MAX_FILE_BYTES, is_supported, load_bytes, load_folder
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
-from .pipeline import check_document
+from .pipeline import check_document, describe_inputs, source_texts
 from .retrieve import Corpus, ProgressCallback, open_corpus
 from .score import similarity_percent
 from .tokens import Tokens
@@ -141,7 +141,9 @@ class BatchResult:
         return pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
 
     def write(self, folder: str | os.PathLike[str]) -> list[Path]:
-        """report.json, documents.csv, pairs.csv, matches.csv and common.csv in ``folder``."""
+        """report.json, documents.csv, pairs.csv, matches.csv, common.csv and report.html in ``folder``."""
+        from .report.html import render_batch_html
+
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         files = {
@@ -150,6 +152,7 @@ class BatchResult:
             "pairs.csv": self.pairs.to_csv(index=False, lineterminator="\n"),
             "matches.csv": self.result.to_frame().to_csv(index=False, lineterminator="\n"),
             "common.csv": _common_table(self.result).to_csv(index=False, lineterminator="\n"),
+            "report.html": render_batch_html(self),
         }
         written = []
         for name, content in files.items():
@@ -221,6 +224,9 @@ def compare_batch(
                 progress(done, len(documents))
     matches.sort(key=lambda m: (m.submission, m.submission_start, m.submission_end, m.source, m.source_start))
     sources.sort(key=lambda s: (s.submission, -s.similarity, s.source))
+    texts = {d.doc_id: d.text for d in documents}
+    if external is not None:
+        texts.update(source_texts(external, (m.source for m in matches if m.source not in students)))
     result = CheckResult(
         documents=tuple(summaries),
         matches=tuple(matches),
@@ -229,6 +235,8 @@ def compare_batch(
         version=__version__,
         skipped=tuple(str(e) for e in errors),
         stats={"submissions": len(documents), "passages": len(matches)},
+        texts=texts,
+        inputs=describe_inputs(corpus, external, templates),
     )
     pairs = _pairs(result, students)
     return BatchResult(result, students, pairs, _groups(pairs), tuple(str(e) for e in errors))

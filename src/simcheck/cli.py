@@ -191,7 +191,7 @@ def check(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("reports"),
     show_default=True,
-    help="Folder for report.json, documents.csv, pairs.csv and matches.csv.",
+    help="Folder for report.html, report.json, documents.csv, pairs.csv, matches.csv and common.csv.",
 )
 @_fail_above_option("any submission's similarity exceeds PERCENT")
 @_template_option

@@ -554,6 +554,11 @@ class Index:
             meta={"index": str(self.path)},
         )
 
+    def text_of(self, doc_id: str) -> str | None:
+        """The text of the document stored as ``doc_id`` (its path), or None."""
+        row = self._db.execute("SELECT text FROM documents WHERE path = ?", (doc_id,)).fetchone()
+        return None if row is None else decompress_text(row[0])
+
     def tokens(self, doc: int) -> Tokens:
         if doc not in self._tokens:
             self._tokens[doc] = Tokens(self.document(doc).text, self.config.language)

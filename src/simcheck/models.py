@@ -215,6 +215,12 @@ class CheckResult:
         One-line reasons for corpus files that could not be read.
     stats : dict
         Counts per stage (corpus documents, fingerprints, candidates, passages).
+    texts : Mapping
+        The text of each submission and of each source it shares a passage with, by
+        ``doc_id``: the context an HTML report shows. Not part of the JSON.
+    inputs : Mapping
+        Provenance for reports: ``corpus`` (what was checked against) and ``templates``
+        (``[name, sha256]`` pairs). Not part of the JSON.
     """
 
     documents: tuple[DocumentSummary, ...]
@@ -224,6 +230,8 @@ class CheckResult:
     version: str
     skipped: tuple[str, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    inputs: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def similarity(self) -> float:

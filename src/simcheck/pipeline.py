@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import __version__
@@ -91,7 +92,8 @@ def check(
     config = index.config
     tokens = Tokens(document.text, config.language)
     own = index.index_of_path(document.path)
-    template_tokens = [Tokens(as_document(t).text, config.language) for t in templates]
+    template_documents = [as_document(t) for t in templates]
+    template_tokens = [Tokens(t.text, config.language) for t in template_documents]
     matches, sources, candidates = _check_against(
         document, tokens, index, config, exclude=[own] if own is not None else [], templates=template_tokens
     )
@@ -113,7 +115,44 @@ def check(
             "sources": len(sources),
             "passages": len(matches),
         },
+        texts={document.doc_id: document.text, **source_texts(index, (m.source for m in matches))},
+        inputs=describe_inputs(corpus, index, template_documents),
     )
+
+
+def source_texts(index: Any, doc_ids: Iterable[str]) -> dict[str, str]:
+    """The text of each named document of a corpus or index (for reports in context)."""
+    texts = {}
+    for doc_id in sorted(set(doc_ids)):
+        text = index.text_of(doc_id)
+        if text is not None:
+            texts[doc_id] = text
+    return texts
+
+
+def describe_inputs(given: Any, opened: Any, templates: Sequence[Document]) -> dict[str, Any]:
+    """Provenance of a check: what the corpus was, and each template with its sha256
+    (of the file's bytes when it came from a file, so ``sha256sum`` can confirm it)."""
+    from .index import Index
+
+    count = 0 if opened is None else len(opened)
+    documents = f"{count} document{'' if count == 1 else 's'}"
+    if opened is None:
+        corpus = "none (classmates only)"
+    elif isinstance(opened, Index):
+        corpus = f"index {opened.path} ({documents})"
+    elif isinstance(given, (str, os.PathLike)):
+        corpus = f"folder {os.fspath(given)} ({documents})"
+    else:
+        corpus = f"{documents} given directly"
+    listed = []
+    for template in templates:
+        data = template.text.encode("utf-8")
+        if template.path and os.path.isfile(template.path):
+            with open(template.path, "rb") as handle:
+                data = handle.read()
+        listed.append([template.doc_id, hashlib.sha256(data).hexdigest()])
+    return {"corpus": corpus, "templates": listed}
 
 
 def check_document(

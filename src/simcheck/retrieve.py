@@ -94,6 +94,7 @@ class Corpus:
             raise CorpusError("corpus document ids must be unique")
         self._tokens: dict[int, Tokens] = {}
         self._token_owner: dict[int, int] = {}  # id(Tokens) -> document, see _vector_of
+        self._by_id = {doc_id: i for i, doc_id in enumerate(ids)}
         self._by_path = {os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path}
         lexicon = self._lexicon = shared_lexicon(self.config.language)
         term_ids: list[np.ndarray] = []
@@ -190,6 +191,11 @@ class Corpus:
     def document(self, index: int) -> Document:
         """Corpus document ``index``."""
         return self.documents[index]
+
+    def text_of(self, doc_id: str) -> str | None:
+        """The text of the document named ``doc_id``, or None."""
+        found = self._by_id.get(doc_id)
+        return None if found is None else self.documents[found].text
 
     def tokens(self, index: int) -> Tokens:
         """Tokens of corpus document ``index`` (computed once, on demand)."""

@@ -1,4 +1,4 @@
-"""Render a :class:`~simcheck.models.CheckResult` as text, JSON or CSV.
+"""Render a :class:`~simcheck.models.CheckResult` as text, JSON, CSV or HTML.
 
 JSON and CSV are byte-identical for the same inputs and settings: stable ordering, fixed
 float rounding, and the CSV built from ``to_frame()`` so it never disagrees with pandas.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..models import CheckResult
 from .text import render_text
 
-FORMATS = ("text", "json", "csv")
+FORMATS = ("text", "json", "csv", "html")
 
 
 def to_csv(result: CheckResult) -> str:
@@ -18,11 +18,15 @@ def to_csv(result: CheckResult) -> str:
 
 
 def render(result: CheckResult, fmt: str, *, width: int = 100) -> str:
-    """The report in ``fmt`` (``text``, ``json`` or ``csv``) as a string."""
+    """The report in ``fmt`` (``text``, ``json``, ``csv`` or ``html``) as a string."""
     if fmt == "json":
         return result.to_json()
     if fmt == "csv":
         return to_csv(result)
+    if fmt == "html":
+        from .html import render_check_html
+
+        return render_check_html(result)
     if fmt == "text":
         return render_text(result, width=width, color=False)
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
