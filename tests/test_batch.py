@@ -93,6 +93,21 @@ def test_cli_batch_exit_codes(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "neither a folder nor a zip archive" in bad.output
 
 
+def test_cli_batch_lists_the_top_submissions_and_every_unreadable_one(tmp_path: Path) -> None:
+    folder = write_class(tmp_path / "class")
+    (folder / "broken.docx").write_bytes(b"not a docx")
+    submissions = len(pd.read_csv(_batch_documents(folder, tmp_path / "all")))
+    shown = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out"), "--show", "1"])
+    assert shown.exit_code == 0, shown.output
+    assert "unreadable" in shown.output
+    assert f"and {submissions - 2} more submissions" in shown.output
+
+
+def _batch_documents(folder: Path, out: Path) -> Path:
+    compare_batch(folder).write(out)
+    return out / "documents.csv"
+
+
 @pytest.mark.parametrize("count", [1])
 def test_single_submission_has_no_pairs(tmp_path: Path, count: int) -> None:
     folder = tmp_path / "one"

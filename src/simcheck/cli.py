@@ -193,6 +193,14 @@ def check(
     show_default=True,
     help="Folder for report.html, report.json, documents.csv, pairs.csv, matches.csv and common.csv.",
 )
+@click.option(
+    "--show",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    help="Submissions listed in the terminal, highest similarity first, besides any that could "
+    "not be read (0: all). Every submission is in documents.csv and report.html.",
+)
 @_fail_above_option("any submission's similarity exceeds PERCENT")
 @_template_option
 @_jobs_option
@@ -201,6 +209,7 @@ def batch(
     submissions: Path,
     corpus: Path | None,
     output: Path,
+    show: int,
     fail_above: float | None,
     templates: tuple[Path, ...],
     jobs: int,
@@ -236,8 +245,13 @@ def batch(
     table = Table(show_edge=False)
     for column in ("student", "file", "words", "similarity", "top source", "group", "status"):
         table.add_column(column, overflow="fold", no_wrap=column in ("words", "similarity", "group"))
-    ordered = frame.sort_values(["similarity", "files"], ascending=[False, True])
-    for row in ordered.to_dict("records"):
+    ordered = frame.sort_values(["similarity", "files"], ascending=[False, True]).reset_index(drop=True)
+    listed = ordered
+    if show:
+        # A class of hundreds: the top of the ranking, and every file that needs attention.
+        unread = ~ordered["status"].isin(["flagged", "clean"])
+        listed = ordered[(ordered.index < show) | unread]
+    for row in listed.to_dict("records"):
         # A classmate is named by student; the file names platforms give are long.
         top = str(row["top_source"])
         file = str(row["files"]).split("_assignsubmission_file_")[-1]
@@ -251,6 +265,8 @@ def batch(
             str(row["status"]),
         )
     Console(highlight=False).print(table)
+    if len(listed) < len(ordered):
+        click.echo(f"... and {len(ordered) - len(listed)} more submissions (all in documents.csv, report.html)")
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
     if fail_above is not None and any(d.similarity > fail_above for d in result.result.documents):
         sys.exit(EXIT_FAIL_ABOVE)
