@@ -266,7 +266,8 @@ def batch(
         )
     Console(highlight=False).print(table)
     if len(listed) < len(ordered):
-        click.echo(f"... and {len(ordered) - len(listed)} more submissions (all in documents.csv, report.html)")
+        more = len(ordered) - len(listed)
+        click.echo(f"... and {more} more submissions (all in documents.csv, report.html)")
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
     if fail_above is not None and any(d.similarity > fail_above for d in result.result.documents):
         sys.exit(EXIT_FAIL_ABOVE)
