@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import os
 import stat
 import warnings
@@ -313,6 +314,11 @@ def _read_docx(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
 def _read_pdf(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
     from pypdf import PdfReader
 
+    # pypdf logs the defects it repairs ("EOF marker not found"); with no handler set up,
+    # Python would print them to stderr, and a library never prints. A caller's own
+    # logging configuration still receives them.
+    logging.getLogger("pypdf").addHandler(_QUIET)
+
     try:
         # pypdf warns about the small defects it repairs; a report has no use for them.
         with warnings.catch_warnings():
@@ -337,6 +343,9 @@ def _read_pdf(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
             "has no text layer; OCR is not supported: submit the original document or a PDF made from it",
         )
     return text, "pdf"
+
+
+_QUIET = logging.NullHandler()
 
 
 def _opens_without_password(reader: object) -> bool:
