@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -483,6 +484,10 @@ def _running(label: str | None = None) -> Iterator[Callable[[int, int], None] | 
         raise click.ClickException(str(exc)) from None
     except MemoryError:
         raise click.ClickException("out of memory; check fewer or smaller files at once") from None
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(
+            f"the index is damaged or unreadable ({exc}); run `simcheck index verify` or rebuild it"
+        ) from None
     except Exception as exc:
         # A bug or an unforeseen input: one line, not a traceback, unless asked for.
         if os.environ.get("SIMCHECK_DEBUG"):

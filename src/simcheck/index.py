@@ -82,6 +82,8 @@ _TEXT_DICTIONARY = (
 )
 #: SQLite page size of a new index, in bytes.
 _PAGE_SIZE = 65536
+#: How long a writer waits for another process's change to finish, in seconds.
+_BUSY_SECONDS = 60.0
 #: Longest title kept from a document's first line.
 _MAX_TITLE = 120
 
@@ -261,12 +263,20 @@ class Index:
         self.path = Path(path)
         if not self.path.is_file():
             raise CorpusError(f"{path}: index does not exist; create it with `simcheck index build`")
+        if not is_index_file(self.path):
+            raise CorpusError(f"{path}: not a simcheck index (not an SQLite database); rebuild it")
+        truncated = _truncation(self.path)
+        if truncated:
+            raise CorpusError(f"{path}: {truncated}; run `simcheck index verify` or rebuild it")
         self._db = _connect(self.path)
         try:
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.DatabaseError:
+            self._documents = self._count_rows()
+        except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise CorpusError(f"{path}: not a simcheck index (unreadable as one); rebuild it") from None
+            raise CorpusError(
+                f"{path}: damaged or not a simcheck index ({exc}); run `simcheck index verify` or rebuild it"
+            ) from None
         if meta.get("format") != str(FORMAT_VERSION):
             self._db.close()
             raise CorpusError(
@@ -284,7 +294,6 @@ class Index:
                     )
         self.config = config or stored
         self.skipped: tuple[str, ...] = ()
-        self._documents = self._count_rows()
         self._tokens: dict[int, Tokens] = {}
         self._last_vector: tuple[Tokens, Fingerprinted, np.ndarray] | None = None
 
@@ -325,22 +334,24 @@ class Index:
     ) -> tuple[Index, AddResult]:
         """Create an index of every supported file in ``sources`` (files or folders).
 
-        The index is written to a temporary file beside ``path`` and renamed into place
-        at the end, so ``path`` never holds half an index.
+        The index is written to a temporary file beside ``path`` (one per process) and
+        linked into place at the end, so ``path`` never holds half an index, and a build
+        never replaces an index another process made meanwhile.
         """
         target = Path(path)
         if target.exists():
             raise CorpusError(
                 f"{path}: already exists; add to it with `simcheck index add` or remove it first"
             )
-        partial = target.with_name(f".{target.name}.partial")
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-            leftover.unlink(missing_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        _remove_leftovers(target)
         index = cls.create(partial, config)
-        result = index.add(sources, jobs=jobs, progress=progress)
-        index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        index.close()
-        os.replace(partial, target)
+        try:
+            result = index.add(sources, jobs=jobs, progress=progress)
+            index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            index.close()
+        _publish(partial, target)
         return cls(target, config), result
 
     def add(
@@ -357,7 +368,7 @@ class Index:
         tasks = [(file, doc_id, self.config) for file, doc_id in _sources(sources)]
         result = AddResult()
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
             pending: list[Prepared] = []
@@ -398,6 +409,18 @@ class Index:
             raise
         self._tokens.clear()
         return result
+
+    def _begin(self) -> None:
+        """Start a write transaction, waiting up to ``_BUSY_SECONDS`` for another writer."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise CorpusError(
+                f"{self.path}: another process has been changing this index for over "
+                f"{_BUSY_SECONDS:.0f} s; try again when it has finished"
+            ) from None
 
     def _insert_fingerprints(self, prints: np.ndarray, owners: np.ndarray) -> None:
         keys = _print_keys(prints)
@@ -463,7 +486,7 @@ class Index:
         transaction. Returns the paths removed; an unknown item is an error and
         nothing is removed."""
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             removed = []
             for item in items:
@@ -726,13 +749,20 @@ class Index:
     def verify(self) -> list[str]:
         """Problems found (an empty list means the index is sound): SQLite's integrity
         check, and every document's text, fingerprints and bands against each other."""
+        try:
+            return self._problems()
+        except sqlite3.DatabaseError as exc:
+            return [f"{self.path}: the database is damaged ({exc})"]
+
+    def _problems(self) -> list[str]:
         db = self._db
         problems = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
-        orphans = db.execute(
-            "SELECT count(*) FROM fingerprints f LEFT JOIN documents d ON d.id = f.doc WHERE d.id IS NULL"
-        ).fetchone()[0]
-        if orphans:
-            problems.append(f"{orphans} fingerprints belong to no document")
+        for table in ("fingerprints", "bands", "topics"):
+            orphans = db.execute(
+                f"SELECT count(*) FROM {table} t LEFT JOIN documents d ON d.id = t.doc WHERE d.id IS NULL"
+            ).fetchone()[0]
+            if orphans:
+                problems.append(f"{orphans} rows of {table} belong to no document")
         for doc, path, sha, blob in db.execute("SELECT id, path, sha256, text FROM documents"):
             try:
                 text = decompress_text(blob)
@@ -750,15 +780,74 @@ class Index:
 
 
 def _connect(path: Path, *, new: bool = False) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    db = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
     if new:
         # Large pages hold several compressed texts each; with the default 4 KB pages
         # a 3 KB text leaves most of a page empty.
         db.execute(f"PRAGMA page_size={_PAGE_SIZE}")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA busy_timeout=60000")
+    db.execute(f"PRAGMA busy_timeout={int(_BUSY_SECONDS * 1000)}")
     return db
+
+
+def _truncation(path: Path) -> str:
+    """Why an index file is shorter than its own header says, or an empty string.
+
+    With a write-ahead log beside it SQLite rebuilds the file from the log, so only a
+    file without one is judged.
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return ""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100:
+        return f"truncated ({len(header)} bytes, shorter than a database header)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is only kept up to date when these two counters agree.
+    if header[24:28] != header[92:96] or not pages:
+        return ""
+    expected, actual = pages * page_size, path.stat().st_size
+    if actual < expected:
+        return f"truncated ({actual:,} of {expected:,} bytes)"
+    return ""
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete partial files of builds of ``target`` whose process is gone (killed)."""
+    for partial in target.parent.glob(f".{target.name}.*.partial"):
+        pid = partial.name[len(target.name) + 2 : -len(".partial")]
+        if pid.isdigit() and not _alive(int(pid)):
+            for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+                leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def _publish(partial: Path, target: Path) -> None:
+    """Move a finished index into place unless ``target`` appeared meanwhile."""
+    try:
+        os.link(partial, target)  # fails, unlike a rename, when target exists
+    except FileExistsError:
+        partial.unlink()
+        raise CorpusError(
+            f"{target}: was created by another process during this build; this build is discarded"
+        ) from None
+    except OSError:  # a file system without hard links
+        os.replace(partial, target)
+        return
+    partial.unlink()
 
 
 def _map(function: Callable[[Any], Any], tasks: Sequence[Any], jobs: int) -> Iterator[Any]:
