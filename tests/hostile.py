@@ -213,11 +213,15 @@ def folder_cases() -> list[tuple[Case, str | bytes, Callable[[Path], None]]]:
             "scan.pdf",
             _bytes(make_pdf("")),
         ),
-        (Case("file name not valid UTF-8", "caf\\xe9.txt", ""), b"caf\xe9.txt", _bytes(GOOD.encode())),
+        (
+            Case("file name not valid UTF-8", "caf\\xe9.txt", ""),
+            b"caf\xe9.txt",
+            _bytes(GOOD.encode() + b"Named in Latin-1."),
+        ),
         (
             Case("file name with a line break and a bidi override", "a\\x0ab\\u202etxt.md", ""),
             "a\nb\u202etxt.md",
-            _bytes(GOOD.encode()),
+            _bytes(GOOD.encode() + b"Named with a line break."),
         ),
         (
             Case("symbolic link out of the folder", "link-out.txt", "symbolic link to a file outside"),

@@ -156,3 +156,24 @@ def test_batch_on_a_damaged_zip_is_a_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(archive), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+
+
+def test_index_build_on_the_hostile_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from simcheck.index import Index
+
+    cases = write_folder(tmp_path / "class")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["index", "build", "c.simcheck", "class", "--max-bytes", str(MAX_BYTES)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    bad = [c for c in cases if c.expect]
+    assert f"unreadable {len(bad)}" in result.output
+    for case in bad:
+        assert f"skipped class/{case.name}: " in result.output, case.kind
+    with Index(tmp_path / "c.simcheck") as index:
+        assert index.verify() == []
+        stored = index.doc_ids()
+        assert "class/caf\\xe9.txt" in stored
+        assert all("SECRET" not in index.document(i).text for i in range(1, len(index) + 1))

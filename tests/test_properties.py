@@ -18,7 +18,11 @@ from simcheck.tokens import Tokens
 
 # Fixed examples, no shrinking database: the same cases on every machine and in CI.
 settings.register_profile(
-    "simcheck", derandomize=True, deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
+    "simcheck",
+    derandomize=True,
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("simcheck")
 

@@ -73,7 +73,8 @@ def load_submissions(
     path = Path(source)
     if path.is_dir():
         return load_folder(path, max_bytes=max_bytes)
-    if not zipfile.is_zipfile(path):
+    # A pipe or device would block is_zipfile's read: only a regular file is tried.
+    if not path.is_file() or not zipfile.is_zipfile(path):
         raise CorpusError(f"{source}: neither a folder nor a zip archive; give the class's folder or export")
     return load_zip(path, max_bytes=max_bytes)
 
@@ -175,7 +176,8 @@ def compare_batch(
     else:
         documents = list(submissions)
     if not documents:
-        raise CorpusError(f"{submissions}: no readable submissions")
+        detail = f" ({len(errors)} unreadable; the first: {errors[0]})" if errors else ""
+        raise CorpusError(f"{submissions}: no readable submissions{detail}")
     students = {d.doc_id: student_of(d.doc_id) for d in documents}
     classmates = Corpus(documents, config)
     external = open_corpus(corpus, config) if corpus is not None else None

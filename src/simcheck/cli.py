@@ -307,8 +307,11 @@ def _report_add(result: Any) -> None:
 @click.argument("index_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_jobs_option
+@_max_bytes_option
 @config_options
-def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **options: Any) -> None:
+def index_build(
+    index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int, **options: Any
+) -> None:
     """Create INDEX_FILE from the files and folders SOURCES.
 
     The index is written beside INDEX_FILE and moved into place when complete.
@@ -317,7 +320,9 @@ def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **option
 
     config = _config_from(options)
     with _running("indexing") as advance:
-        built, result = Index.build(index_file, sources, config, jobs=jobs, progress=advance)
+        built, result = Index.build(
+            index_file, sources, config, jobs=jobs, max_bytes=max_bytes, progress=advance
+        )
         built.close()
     _report_add(result)
 
@@ -326,7 +331,8 @@ def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **option
 @click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_jobs_option
-def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int) -> None:
+@_max_bytes_option
+def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int) -> None:
     """Add files and folders to INDEX_FILE in one transaction.
 
     Files whose text is already indexed are skipped; a changed file replaces its old
@@ -335,7 +341,7 @@ def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int) -> None:
     from .index import Index
 
     with _running("indexing") as advance, Index(index_file) as opened:
-        result = opened.add(sources, jobs=jobs, progress=advance)
+        result = opened.add(sources, jobs=jobs, max_bytes=max_bytes, progress=advance)
     _report_add(result)
 
 

@@ -40,7 +40,7 @@ from . import __version__
 from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .fingerprint import Fingerprinted, band_keys, fingerprint_words, minhash, shingle_hashes
-from .load import iter_files, load_document
+from .load import MAX_FILE_BYTES, display_name, iter_files, load_document
 from .models import Document
 from .retrieve import Candidate, ProgressCallback, query_prints
 from .tokens import Lexicon, Tokens
@@ -210,23 +210,24 @@ def prepare(document: Document, config: CheckConfig) -> Prepared:
     )
 
 
-def _prepare_file(task: tuple[str, str, CheckConfig]) -> Prepared | InputError:
-    path, doc_id, config = task
+def _prepare_file(task: tuple[str, str, str | None, CheckConfig, int]) -> Prepared | InputError:
+    path, doc_id, root, config, max_bytes = task
     try:
-        return prepare(load_document(path, doc_id=doc_id), config)
+        return prepare(load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root), config)
     except InputError as exc:
         return exc
 
 
-def _sources(items: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str]]:
-    """(file, document id) for every supported file named or found under a folder."""
+def _sources(items: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str, str | None]]:
+    """(file, document id, folder it was found in) for every supported file named or
+    found under a folder."""
     for item in items:
         path = Path(item)
         if path.is_dir():
             for file in iter_files(path):
-                yield str(file), _doc_id(file)
+                yield str(file), _doc_id(file), str(path)
         else:
-            yield str(path), _doc_id(path)
+            yield str(path), _doc_id(path), None
 
 
 def _doc_id(path: str | os.PathLike[str]) -> str:
@@ -239,7 +240,8 @@ def _doc_id(path: str | os.PathLike[str]) -> str:
     here = os.getcwd()
     if absolute.startswith(here + os.sep):
         absolute = absolute[len(here) + 1 :]
-    return absolute.replace(os.sep, "/")
+    # A name that is not UTF-8 could not be stored as SQLite text; it is kept escaped.
+    return display_name(absolute.replace(os.sep, "/"))
 
 
 class Index:
@@ -330,6 +332,7 @@ class Index:
         config: CheckConfig | None = None,
         *,
         jobs: int = 1,
+        max_bytes: int = MAX_FILE_BYTES,
         progress: ProgressCallback | None = None,
     ) -> tuple[Index, AddResult]:
         """Create an index of every supported file in ``sources`` (files or folders).
@@ -347,7 +350,7 @@ class Index:
         _remove_leftovers(target)
         index = cls.create(partial, config)
         try:
-            result = index.add(sources, jobs=jobs, progress=progress)
+            result = index.add(sources, jobs=jobs, max_bytes=max_bytes, progress=progress)
             index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             index.close()
@@ -359,13 +362,15 @@ class Index:
         sources: Iterable[str | os.PathLike[str]],
         *,
         jobs: int = 1,
+        max_bytes: int = MAX_FILE_BYTES,
         progress: ProgressCallback | None = None,
     ) -> AddResult:
         """Add files and folders; unchanged files are skipped, changed ones replaced.
 
-        All of it is one transaction: a crash leaves the index as it was.
+        All of it is one transaction: a crash leaves the index as it was. Files over
+        ``max_bytes`` are listed in ``errors``, like other unreadable files.
         """
-        tasks = [(file, doc_id, self.config) for file, doc_id in _sources(sources)]
+        tasks = [(file, doc_id, root, self.config, max_bytes) for file, doc_id, root in _sources(sources)]
         result = AddResult()
         db = self._db
         self._begin()

@@ -454,7 +454,11 @@ def _too_large(size: str, max_bytes: int) -> str:
 
 
 def load_document(
-    path: str | os.PathLike[str], *, doc_id: str | None = None, max_bytes: int = MAX_FILE_BYTES
+    path: str | os.PathLike[str],
+    *,
+    doc_id: str | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    root: str | os.PathLike[str] | None = None,
 ) -> Document:
     """Load one file.
 
@@ -466,6 +470,8 @@ def load_document(
         Name to use in reports; defaults to ``path`` as given (see :func:`display_name`).
     max_bytes : int, default=MAX_FILE_BYTES
         Largest file read; a larger one is an error that names the limit.
+    root : str or path-like, optional
+        The folder the file was found in: a symbolic link leading out of it is refused.
 
     Raises
     ------
@@ -474,6 +480,10 @@ def load_document(
     """
     name = os.fspath(path)
     shown = display_name(name)
+    if root is not None and os.path.islink(name):
+        inside = os.path.realpath(root)
+        if os.path.commonpath([inside, os.path.realpath(name)]) != inside:
+            raise InputError(shown, "is a symbolic link to a file outside the folder; not followed")
     data = _read_file(name, shown, max_bytes)
     document = load_bytes(data, shown, doc_id=doc_id if doc_id is not None else shown, max_bytes=max_bytes)
     return Document(document.doc_id, document.text, name, document.meta)
@@ -579,15 +589,12 @@ def load_folder(
     A symbolic link is read only when it leads to a file inside ``folder``.
     """
     root = Path(folder)
-    inside = os.path.realpath(root)
     documents: list[Document] = []
     errors: list[InputError] = []
     for path in iter_files(root):
         doc_id = display_name(path.relative_to(root).as_posix())
         try:
-            if path.is_symlink() and os.path.commonpath([inside, os.path.realpath(path)]) != inside:
-                raise InputError(doc_id, "is a symbolic link to a file outside the folder; not followed")
-            document = load_document(path, doc_id=doc_id, max_bytes=max_bytes)
+            document = load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root)
         except InputError as exc:
             errors.append(InputError(doc_id, exc.reason))
             continue
