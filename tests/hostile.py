@@ -224,6 +224,16 @@ def folder_cases() -> list[tuple[Case, str | bytes, Callable[[Path], None]]]:
             _bytes(GOOD.encode() + b"Named with a line break."),
         ),
         (
+            Case("legacy Word .doc (a type simcheck does not read)", "old.doc", "legacy Word .doc"),
+            "old.doc",
+            _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)),
+        ),
+        (
+            Case("spreadsheet in the class folder", "marks.xlsx", "unsupported file type '.xlsx'"),
+            "marks.xlsx",
+            _bytes(b"PK\x03\x04 a spreadsheet"),
+        ),
+        (
             Case("symbolic link out of the folder", "link-out.txt", "symbolic link to a file outside"),
             "link-out.txt",
             lambda path: path.symlink_to(path.parent.parent / "outside.txt"),
@@ -298,6 +308,7 @@ def write_zip(path: Path) -> list[Case]:
         ),
         Case("zip nested three deep", "deep.zip/middle.zip", "levels deep"),
         Case("damaged nested zip", "broken.zip", "not a readable zip"),
+        Case("legacy Word .doc in the zip", "old.doc", "legacy Word .doc"),
     ]
     damaged = GOOD.encode() * 2
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
@@ -321,6 +332,8 @@ def write_zip(path: Path) -> list[Case]:
         inner = _zip([("inner.zip", _zip([("essay.txt", GOOD.encode())]))])
         archive.writestr(_member("deep.zip"), _zip([("middle.zip", inner)]))
         archive.writestr(_member("broken.zip"), b"PK\x03\x04 not a zip at all")
+        archive.writestr(_member("old.doc"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+        archive.writestr(_member("__MACOSX/._good-1.txt"), b"resource fork")  # skipped, not an error
     # Flip the stored bytes of damaged.txt in place: its checksum no longer matches.
     data = bytearray(path.read_bytes())
     at = data.index(damaged)

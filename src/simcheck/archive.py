@@ -12,6 +12,9 @@ members are still read:
   :func:`~simcheck.load.bomb_ratio`), or more than ``max_unpacked`` bytes in all;
 - a zip inside a zip deeper than ``max_depth`` (one inside the export is read, its
   members named ``outer.zip/inner.txt``).
+
+Members of a type simcheck does not read are listed as errors too, so that no
+submitted file goes unmentioned.
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .errors import CorpusError, InputError
-from .load import MAX_FILE_BYTES, bomb_ratio, display_name, is_supported, load_bytes, read_member
+from .load import (
+    MAX_FILE_BYTES,
+    bomb_ratio,
+    display_name,
+    is_supported,
+    load_bytes,
+    read_member,
+    unsupported_reason,
+)
 from .models import Document
 
 #: Most bytes unpacked from one archive, the zips inside it included.
@@ -103,9 +114,13 @@ def _read_archive(archive: zipfile.ZipFile, prefix: str, depth: int, walk: _Walk
         name = safe_member(info.filename)
         hidden = any(part.startswith((".", "__MACOSX")) for part in name.split("/"))
         nested = name.lower().endswith(".zip")
-        if info.is_dir() or not name or hidden or not (nested or is_supported(name)):
+        if info.is_dir() or not name or hidden:
             continue
         shown = display_name(prefix + name)
+        if not (nested or is_supported(name)):
+            # Listed, not skipped: a student's .doc must not vanish from the report.
+            walk.errors.append(InputError(shown, unsupported_reason(name)))
+            continue
         problem = _refusal(info, shown, nested, depth, walk)
         if problem:
             walk.errors.append(InputError(shown, problem))

@@ -22,7 +22,7 @@ from . import __version__
 from .archive import load_zip
 from .config import CheckConfig
 from .errors import CorpusError, InputError
-from .load import MAX_FILE_BYTES, load_folder
+from .load import MAX_FILE_BYTES, display_name, iter_files, load_folder, unsupported_reason
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .pipeline import check_document
 from .retrieve import Corpus, ProgressCallback, open_corpus
@@ -72,7 +72,13 @@ def load_submissions(
     """
     path = Path(source)
     if path.is_dir():
-        return load_folder(path, max_bytes=max_bytes)
+        documents, errors = load_folder(path, max_bytes=max_bytes)
+        # Files of other types are listed, not skipped: a student's .doc must not vanish.
+        others = [
+            InputError(display_name(p.relative_to(path).as_posix()), unsupported_reason(p.name))
+            for p in iter_files(path, supported=False)
+        ]
+        return documents, sorted(errors + others, key=lambda e: e.path)
     # A pipe or device would block is_zipfile's read: only a regular file is tried.
     if not path.is_file() or not zipfile.is_zipfile(path):
         raise CorpusError(f"{source}: neither a folder nor a zip archive; give the class's folder or export")

@@ -429,9 +429,7 @@ def load_bytes(
     suffix = Path(name).suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
-        raise InputError(
-            name, f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
-        )
+        raise InputError(name, unsupported_reason(name))
     if not data:
         raise InputError(name, "is empty (0 bytes); submit the file with its text")
     if len(data) > max_bytes:
@@ -566,15 +564,28 @@ def display_name(name: str) -> str:
     )
 
 
-def iter_files(folder: str | os.PathLike[str]) -> Iterator[Path]:
-    """Supported files under ``folder``, recursively, sorted by relative path; hidden
-    files and folders skipped, links to folders not followed."""
+def unsupported_reason(name: str) -> str:
+    """The reason a file of an unsupported type is not read, with what to do.
+
+    >>> unsupported_reason("essay.doc")
+    'is a legacy Word .doc file, which simcheck does not read; save it as .docx'
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix == ".doc":
+        return "is a legacy Word .doc file, which simcheck does not read; save it as .docx"
+    return f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+
+
+def iter_files(folder: str | os.PathLike[str], *, supported: bool = True) -> Iterator[Path]:
+    """Supported files under ``folder`` (or, with ``supported=False``, the others),
+    recursively, sorted by relative path; hidden files and folders skipped, links to
+    folders not followed."""
     root = Path(folder)
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for filename in filenames:
-            if not filename.startswith(".") and is_supported(filename):
+            if not filename.startswith(".") and is_supported(filename) == supported:
                 found.append(Path(dirpath) / filename)
     yield from sorted(found, key=lambda path: path.relative_to(root).as_posix())
 
