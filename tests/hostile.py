@@ -75,11 +75,11 @@ def make_odt(paragraphs: list[str]) -> bytes:
     return out.getvalue()
 
 
-def encrypted_pdf(user_password: str, owner_password: str) -> bytes:
+def encrypted_pdf(user_password: str, owner_password: str, algorithm: str = "RC4-128") -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf("The Marshall Plan rebuilt Europe"))))
-    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="RC4-128")
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -207,6 +207,16 @@ def folder_cases() -> list[tuple[Case, str | bytes, Callable[[Path], None]]]:
             Case("pdf locked only against editing", "owner-only.pdf", ""),
             "owner-only.pdf",
             _bytes(encrypted_pdf("", "owner")),
+        ),
+        (
+            Case("pdf locked against editing, AES-256", "owner-only-aes.pdf", ""),
+            "owner-only-aes.pdf",
+            _bytes(encrypted_pdf("", "owner", "AES-256")),
+        ),
+        (
+            Case("password-protected pdf, AES-256", "locked-aes.pdf", "password-protected PDF"),
+            "locked-aes.pdf",
+            _bytes(encrypted_pdf("secret", "owner", "AES-256")),
         ),
         (
             Case("image-only pdf", "scan.pdf", "no text layer; OCR is not supported"),
