@@ -4,6 +4,7 @@ listed in the batch report, and the rest of the class is still checked."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -179,3 +180,44 @@ def test_index_build_on_the_hostile_folder(tmp_path: Path, monkeypatch: pytest.M
         stored = index.doc_ids()
         assert "class/caf\\xe9.txt" in stored
         assert all("SECRET" not in index.document(i).text for i in range(1, len(index) + 1))
+
+
+def test_stdin_that_is_not_utf8_is_decoded_like_a_file() -> None:
+    from conftest import CORPUS
+
+    text = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
+    data = text.replace("—", "-").encode("cp1252", errors="replace") + b" \x93quoted\x94 \xff"
+    result = CliRunner().invoke(main, ["check", "-", "-c", str(CORPUS), "-f", "json"], input=data)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["documents"][0]["similarity"] > 90
+    assert report["matches"][0]["source"] == "berlin-airlift.txt"
+
+
+def test_unexpected_failure_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import simcheck.cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(simcheck.cli, "run_check", broken)
+    essay = tmp_path / "essay.txt"
+    essay.write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(essay), "-c", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: unexpected RuntimeError: something nobody foresaw; "
+        "rerun with SIMCHECK_DEBUG=1 and report it\n"
+    )
+
+
+def test_reports_that_cannot_be_written_are_one_line(tmp_path: Path) -> None:
+    cases = tmp_path / "class"
+    cases.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (cases / name).write_text(GOOD, encoding="utf-8")
+    blocked = tmp_path / "taken"
+    blocked.write_text("a file where the report folder should go", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(cases), "-o", str(blocked / "out")])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {blocked / 'out'}: cannot write the reports (")
