@@ -31,12 +31,12 @@ GOOD = (
 )
 
 
-def make_pdf(text: str) -> bytes:
-    """A one-page PDF with a real text layer, written by hand."""
+def make_pdf(text: str, *, pages: bytes = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>") -> bytes:
+    """A one-page PDF with a real text layer, written by hand (``pages``: its page tree)."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        pages,
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
         b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
@@ -217,6 +217,20 @@ def folder_cases() -> list[tuple[Case, str | bytes, Callable[[Path], None]]]:
             Case("password-protected pdf, AES-256", "locked-aes.pdf", "password-protected PDF"),
             "locked-aes.pdf",
             _bytes(encrypted_pdf("secret", "owner", "AES-256")),
+        ),
+        (
+            Case("pdf whose page tree contains itself", "cyclic.pdf", "not a readable PDF"),
+            "cyclic.pdf",
+            _bytes(make_pdf("Loop", pages=b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>")),
+        ),
+        (
+            Case("pdf with objects nested 100,000 deep", "nested.pdf", "not a readable PDF"),
+            "nested.pdf",
+            _bytes(
+                make_pdf(
+                    "Deep", pages=b"<< /Type /Pages /Kids [3 0 R] /Count 1 /X " + b"[" * 100_000 + b"] >>"
+                )
+            ),
         ),
         (
             Case("image-only pdf", "scan.pdf", "no text layer; OCR is not supported"),
