@@ -117,3 +117,20 @@ def test_killed_build_leaves_no_index_and_its_leftovers_are_cleared(tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".b.simcheck")] == []
     with pytest.raises(CorpusError, match="already exists"):
         Index.build(target, [tmp_path / "essays"])
+
+
+def test_verify_names_each_kind_of_damage(built: Path) -> None:
+    db = sqlite3.connect(built)
+    db.execute("DELETE FROM bands WHERE doc = 3 AND band = 0")
+    db.execute("INSERT INTO fingerprints(hash, doc) VALUES (12345, 4)")  # a stray row
+    db.execute("INSERT INTO topics(term, doc, weight) VALUES (1, 999, 0.5)")  # an orphan
+    db.commit()
+    paths = dict(db.execute("SELECT id, path FROM documents"))
+    db.close()
+    with Index(built) as index:
+        problems = index.verify()
+    assert problems == [
+        "1 rows of topics belong to no document",
+        f"{paths[3]}: LSH bands do not match its text",
+        "1 fingerprints are not given by any document's text",
+    ]
