@@ -268,6 +268,11 @@ def folder_cases() -> list[tuple[Case, str | bytes, Callable[[Path], None]]]:
             lambda path: path.symlink_to(path.parent / "mixed.txt"),
         ),
         (
+            Case("symbolic link to a folder outside", "linked-dir", "symbolic link to a folder"),
+            "linked-dir",
+            lambda path: path.symlink_to(path.parent.parent, target_is_directory=True),
+        ),
+        (
             Case("broken symbolic link", "dangling.txt", "broken symbolic link"),
             "dangling.txt",
             lambda path: path.symlink_to(path.parent / "no-such-file.txt"),

@@ -221,3 +221,24 @@ def test_reports_that_cannot_be_written_are_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(cases), "-o", str(blocked / "out")])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {blocked / 'out'}: cannot write the reports (")
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "Ada").mkdir()
+    (tmp_path / "Ada" / "essay.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "Bob").mkdir()
+    (tmp_path / "Bob" / "essay.txt").write_text(GOOD + " Bob's own ending.", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def refuse(path: str | os.PathLike[str] = ".") -> object:
+        if Path(path).name == "Bob":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    # Tests may run as root, who lists any folder: the refusal is simulated.
+    monkeypatch.setattr(os, "scandir", refuse)
+    documents, errors = load_submissions(tmp_path)
+    assert [d.doc_id for d in documents] == ["Ada/essay.txt"]
+    assert [str(e) for e in errors] == [
+        "Bob: is a folder that cannot be read (Permission denied); its files are not checked"
+    ]

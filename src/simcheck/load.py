@@ -579,7 +579,7 @@ def unsupported_reason(name: str) -> str:
 def iter_files(folder: str | os.PathLike[str], *, supported: bool = True) -> Iterator[Path]:
     """Supported files under ``folder`` (or, with ``supported=False``, the others),
     recursively, sorted by relative path; hidden files and folders skipped, links to
-    folders not followed."""
+    folders not followed (see :func:`folder_problems`)."""
     root = Path(folder)
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -588,6 +588,29 @@ def iter_files(folder: str | os.PathLike[str], *, supported: bool = True) -> Ite
             if not filename.startswith(".") and is_supported(filename) == supported:
                 found.append(Path(dirpath) / filename)
     yield from sorted(found, key=lambda path: path.relative_to(root).as_posix())
+
+
+def folder_problems(folder: str | os.PathLike[str]) -> list[InputError]:
+    """Folders under ``folder`` whose files are not read: links to folders (never
+    followed, so a link cannot lead out of the input) and folders that cannot be listed.
+    """
+    root = Path(folder)
+    problems = []
+
+    def unlistable(error: OSError) -> None:
+        where = Path(error.filename or root).relative_to(root).as_posix()
+        name = display_name(str(root) if where == "." else where)
+        problems.append(
+            InputError(name, f"is a folder that cannot be read ({error.strerror}); its files are not checked")
+        )
+
+    for dirpath, dirnames, _ in os.walk(root, onerror=unlistable):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for dirname in dirnames:
+            if os.path.islink(os.path.join(dirpath, dirname)):
+                name = display_name((Path(dirpath) / dirname).relative_to(root).as_posix())
+                problems.append(InputError(name, "is a symbolic link to a folder; not followed"))
+    return sorted(problems, key=lambda e: e.path)
 
 
 def load_folder(
@@ -601,7 +624,7 @@ def load_folder(
     """
     root = Path(folder)
     documents: list[Document] = []
-    errors: list[InputError] = []
+    errors: list[InputError] = folder_problems(root)
     for path in iter_files(root):
         doc_id = display_name(path.relative_to(root).as_posix())
         try:
@@ -610,4 +633,4 @@ def load_folder(
             errors.append(InputError(doc_id, exc.reason))
             continue
         documents.append(document)
-    return documents, errors
+    return documents, sorted(errors, key=lambda e: e.path)
