@@ -87,7 +87,8 @@ def load_submissions(
 
 @dataclass(frozen=True)
 class BatchResult:
-    """The class compared: every submission's result, the pairs and the groups."""
+    """The class compared: every submission's result, the pairs and the groups, and an
+    :class:`~simcheck.errors.InputError` for each file that could not be read."""
 
     result: CheckResult
     students: dict[str, str]
