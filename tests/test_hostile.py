@@ -17,7 +17,7 @@ from simcheck.archive import load_zip
 from simcheck.batch import load_submissions
 from simcheck.cli import main
 from simcheck.errors import CorpusError, InputError
-from simcheck.load import is_supported, load_document, load_folder
+from simcheck.load import display_name, is_supported, load_document, load_folder
 
 
 def _check_outcomes(cases: list[Case], documents: list[object], errors: list[InputError]) -> None:
@@ -242,3 +242,26 @@ def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch:
     assert [str(e) for e in errors] == [
         "Bob: is a folder that cannot be read (Permission denied); its files are not checked"
     ]
+
+
+def test_check_on_each_bad_file_is_one_line(tmp_path: Path) -> None:
+    from conftest import CORPUS
+
+    folder = tmp_path / "class"
+    cases = write_folder(folder)
+    on_disk = {display_name(name): name for name in os.listdir(folder)}
+    for case in cases:
+        path = folder / on_disk[case.name]
+        result = CliRunner().invoke(
+            main, ["check", str(path), "-c", str(CORPUS), "-f", "json", "--max-bytes", str(MAX_BYTES)]
+        )
+        if result.exit_code == 0:
+            # Named on the command line, a link is the user's choice and is followed.
+            assert not case.expect or "symbolic link to a file outside" in case.expect, case.kind
+            continue
+        assert result.exit_code == 1, (case.kind, result.output)
+        assert "unexpected" not in result.output and result.output.count("\n") == 1, (
+            case.kind,
+            result.output,
+        )
+        assert result.output.startswith(f"Error: {display_name(str(path))}: "), (case.kind, result.output)

@@ -499,10 +499,12 @@ def _read_file(name: str, shown: str, max_bytes: int) -> bytes:
         raise InputError(shown, "is a folder, not a file") from None
     except OSError as exc:
         raise InputError(shown, f"cannot be read ({exc.strerror}); check its permissions") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+        raise InputError(shown, f"is {kind}, not a regular file; not read")
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            kind = "a folder" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "a pipe, socket or device"
-            raise InputError(shown, f"is {kind}, not a regular file; not read")
         try:
             return handle.read(max_bytes + 1)
         except OSError as exc:
