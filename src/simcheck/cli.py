@@ -100,13 +100,15 @@ def _config_from(options: dict[str, Any]) -> CheckConfig:
         raise click.BadParameter(str(exc)) from None
 
 
-_max_bytes_option = click.option(
-    "--max-bytes",
-    type=click.IntRange(1),
-    default=MAX_FILE_BYTES,
-    show_default=True,
-    help="Largest file read, in bytes (and most characters of text taken from one file).",
-)
+def _max_bytes_option(what: str) -> Callable[[F], F]:
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(1),
+        default=MAX_FILE_BYTES,
+        show_default=True,
+        help=f"Largest {what} read, in bytes; also the most characters of text taken from one file.",
+    )
+
 
 _jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
@@ -166,7 +168,7 @@ def main() -> None:
 )
 @_fail_above_option("the similarity exceeds PERCENT")
 @_template_option
-@_max_bytes_option
+@_max_bytes_option("essay or template file")
 @config_options
 def check(
     essay: str,
@@ -217,7 +219,7 @@ def check(
 @_fail_above_option("any submission's similarity exceeds PERCENT")
 @_template_option
 @_jobs_option
-@_max_bytes_option
+@_max_bytes_option("submission or template file")
 @config_options
 def batch(
     submissions: Path,
@@ -307,7 +309,7 @@ def _report_add(result: Any) -> None:
 @click.argument("index_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_jobs_option
-@_max_bytes_option
+@_max_bytes_option("file indexed")
 @config_options
 def index_build(
     index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int, **options: Any
@@ -331,7 +333,7 @@ def index_build(
 @click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_jobs_option
-@_max_bytes_option
+@_max_bytes_option("file indexed")
 def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int) -> None:
     """Add files and folders to INDEX_FILE in one transaction.
 
