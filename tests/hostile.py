@@ -338,6 +338,11 @@ def write_zip(path: Path) -> list[Case]:
         Case("zip nested three deep", "deep.zip/middle.zip", "levels deep"),
         Case("damaged nested zip", "broken.zip", "not a readable zip"),
         Case("legacy Word .doc in the zip", "old.doc", "legacy Word .doc"),
+        Case(
+            "zip bomb whose header understates its size (50 MB as 1,000 bytes)",
+            "liar.txt",
+            "cannot be unpacked",
+        ),
     ]
     damaged = GOOD.encode() * 2
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
@@ -362,12 +367,14 @@ def write_zip(path: Path) -> list[Case]:
         archive.writestr(_member("deep.zip"), _zip([("middle.zip", inner)]))
         archive.writestr(_member("broken.zip"), b"PK\x03\x04 not a zip at all")
         archive.writestr(_member("old.doc"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+        archive.writestr(_member("liar.txt"), bytes(50_000_000))
         archive.writestr(_member("__MACOSX/._good-1.txt"), b"resource fork")  # skipped, not an error
     # Flip the stored bytes of damaged.txt in place: its checksum no longer matches.
     data = bytearray(path.read_bytes())
     at = data.index(damaged)
     data[at : at + 8] = b"XXXXXXXX"
     _mark_encrypted(data, b"secret.txt")
+    _understate_size(data, b"liar.txt", 1000)
     path.write_bytes(bytes(data))
     return cases
 
@@ -383,3 +390,15 @@ def _mark_encrypted(data: bytearray, name: bytes) -> None:
     while data[central + 46 : central + 46 + len(name)] != name:
         central = data.index(b"PK\x01\x02", central + 4)
     data[central + 8] |= 0x1
+
+
+def _understate_size(data: bytearray, name: bytes, size: int) -> None:
+    """Write a false unpacked size into a member's local and central headers."""
+    local = data.index(b"PK\x03\x04")
+    while data[local + 30 : local + 30 + len(name)] != name:
+        local = data.index(b"PK\x03\x04", local + 4)
+    data[local + 22 : local + 26] = size.to_bytes(4, "little")
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.index(b"PK\x01\x02", central + 4)
+    data[central + 24 : central + 28] = size.to_bytes(4, "little")

@@ -56,10 +56,17 @@ def test_awkward_text_is_read_exactly(tmp_path: Path) -> None:
 
 
 def test_zip_every_bad_member_named_and_nothing_written(tmp_path: Path) -> None:
+    import tracemalloc
+
     archive = tmp_path / "export.zip"
     cases = write_zip(archive)
     before = sorted(p for p in tmp_path.parent.rglob("*") if tmp_path.parent in p.parents)
+    tracemalloc.start()
     documents, errors = load_zip(archive, max_bytes=MAX_BYTES)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # The 50 MB member that claims 1,000 bytes is never inflated whole.
+    assert peak < 20_000_000
     _check_outcomes(cases, documents, errors)
     assert sorted(p for p in tmp_path.parent.rglob("*") if tmp_path.parent in p.parents) == before
     assert [e.path for e in errors].count("twice.txt") == 1
