@@ -490,6 +490,8 @@ def _running(label: str | None = None) -> Iterator[Callable[[int, int], None] | 
         yield advance
     except SimcheckError as exc:
         raise click.ClickException(str(exc)) from None
+    except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+        raise  # click's own ways out, already one line
     except MemoryError:
         raise click.ClickException("out of memory; check fewer or smaller files at once") from None
     except sqlite3.DatabaseError as exc:
