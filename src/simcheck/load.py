@@ -12,6 +12,7 @@ import codecs
 import io
 import logging
 import os
+import re
 import stat
 import warnings
 import zipfile
@@ -90,11 +91,17 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    mixed = data.decode("utf-8", errors=_CP1252_FALLBACK)
     single = data.decode("latin-1").translate(_CP1252_TABLE)
+    if not _UTF8_PAIR.search(data):
+        return single, "cp1252"  # no UTF-8 anywhere: skip the byte-by-byte decoding below
+    mixed = data.decode("utf-8", errors=_CP1252_FALLBACK)
     # The two differ only where valid multi-byte UTF-8 was read as such: then the file
     # is UTF-8 with pasted Windows-1252 bytes, else plain Windows-1252.
     return (mixed, "utf-8+cp1252") if mixed != single else (single, "cp1252")
+
+
+# The start of a multi-byte UTF-8 character: a lead byte and a continuation byte.
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 # Windows-1252 leaves five bytes undefined; like web browsers (WHATWG), they are read as
