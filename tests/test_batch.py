@@ -139,3 +139,19 @@ def test_jobs_with_an_index(tmp_path: Path) -> None:
     parallel = compare_batch(folder, str(tmp_path / "c.simcheck"), jobs=2)
     assert serial.result.to_json() == parallel.result.to_json()
     assert any(s.source.endswith("khrushchev-and-the-thaw.txt") for s in parallel.result.sources)
+
+
+@pytest.mark.parametrize(
+    "doc_id, student",
+    [
+        ("Ada Lovelace_111_assignsubmission_file_/essay.docx", "Ada Lovelace"),  # Moodle, in folders
+        ("Ada Lovelace_111_assignsubmission_file_work.zip/essay.txt", "Ada Lovelace"),  # a zip handed in
+        ("lovelaceada_12345_67890_work.zip/essay.txt", "lovelaceada"),  # Canvas
+        ("Ada Lovelace/drafts/one.txt", "Ada Lovelace"),
+        ("essay-ada.txt", "essay-ada"),
+    ],
+)
+def test_student_of_folders_and_zips_handed_in(doc_id: str, student: str) -> None:
+    from simcheck.batch import student_of
+
+    assert student_of(doc_id) == student

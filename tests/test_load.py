@@ -1,63 +1,17 @@
 from __future__ import annotations
 
 import codecs
-import io
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
-from odf import text as odf_text
-from odf.opendocument import OpenDocumentText
 
+from hostile import make_odt, make_pdf
 from simcheck.errors import InputError
 from simcheck.load import decode_bytes, load_bytes, load_document, load_folder
 
 ESSAY = "The Thaw began in 1953.\r\nKhrushchev spoke “secretly” in 1956 — café Zürich."
-
-
-def make_pdf(text: str) -> bytes:
-    """A one-page PDF with a real text layer, written by hand."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
-def make_docx(paragraphs: list[str]) -> bytes:
-    document = docx.Document()
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def make_odt(paragraphs: list[str]) -> bytes:
-    document = OpenDocumentText()
-    document.text.addElement(odf_text.H(outlinelevel=1, text=paragraphs[0]))
-    for paragraph in paragraphs[1:]:
-        document.text.addElement(odf_text.P(text=paragraph))
-    out = io.BytesIO()
-    document.write(out)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize(

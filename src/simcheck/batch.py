@@ -19,9 +19,10 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .archive import load_zip
 from .config import CheckConfig
 from .errors import CorpusError, InputError
-from .load import MAX_FILE_BYTES, is_supported, load_bytes, load_folder
+from .load import MAX_FILE_BYTES, display_name, iter_files, load_folder, unsupported_reason
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .pipeline import check_document, describe_inputs, source_texts
 from .retrieve import Corpus, ProgressCallback, open_corpus
@@ -51,63 +52,49 @@ def student_of(doc_id: str) -> str:
     ('Ada Lovelace', 'essay-ada')
     """
     path = PurePosixPath(doc_id)
-    if len(path.parts) > 1:
-        return path.parts[0]
+    # A platform's name for a student's file also names their folder ("Download
+    # submissions in folders") and a zip they handed in ("..._file_work.zip/essay.txt").
+    first = path.parts[0] if path.parts else doc_id
     for pattern in (_MOODLE, _CANVAS):
-        found = pattern.match(path.name)
+        found = pattern.match(first)
         if found:
             return found.group("name")
-    return path.stem
+    return first if len(path.parts) > 1 else path.stem
 
 
-def _safe_member(name: str) -> str:
-    """A zip member's name as a plain relative path (no root, no ``..``): a name is
-    data, never a place to write."""
-    parts = [p for p in PurePosixPath(name.replace("\\", "/")).parts if p not in ("/", "..", ".")]
-    return "/".join(parts)
+def load_submissions(
+    source: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[list[Document], list[InputError]]:
+    """Every readable submission in a folder or a zip, and an error for each other file.
 
-
-def load_submissions(source: str | os.PathLike[str]) -> tuple[list[Document], list[InputError]]:
-    """Every readable submission in a folder or a zip, and an error for each other file."""
+    See :mod:`simcheck.archive` for what is refused in a zip, and
+    :func:`~simcheck.load.load_folder` for a folder.
+    """
     path = Path(source)
     if path.is_dir():
-        return load_folder(path)
-    if not zipfile.is_zipfile(path):
+        documents, errors = load_folder(path, max_bytes=max_bytes)
+        # Files of other types are listed, not skipped: a student's .doc must not vanish.
+        others = [
+            InputError(display_name(p.relative_to(path).as_posix()), unsupported_reason(p.name))
+            for p in iter_files(path, supported=False)
+        ]
+        return documents, sorted(errors + others, key=lambda e: e.path)
+    # A pipe or device would block is_zipfile's read: only a regular file is tried.
+    if not path.is_file() or not zipfile.is_zipfile(path):
         raise CorpusError(f"{source}: neither a folder nor a zip archive; give the class's folder or export")
-    documents: list[Document] = []
-    errors: list[InputError] = []
-    seen: set[str] = set()
-    with zipfile.ZipFile(path) as archive:
-        for info in sorted(archive.infolist(), key=lambda i: (_safe_member(i.filename), i.filename)):
-            name = _safe_member(info.filename)
-            hidden = any(part.startswith((".", "__MACOSX")) for part in name.split("/"))
-            if info.is_dir() or not name or hidden or not is_supported(name):
-                continue
-            if name in seen:
-                errors.append(InputError(name, "appears twice in the zip; only the first copy is checked"))
-                continue
-            seen.add(name)
-            if info.file_size > MAX_FILE_BYTES:
-                errors.append(InputError(name, f"is too large ({info.file_size:,} bytes unpacked); split it"))
-                continue
-            try:
-                documents.append(load_bytes(archive.read(info), name, doc_id=name))
-            except InputError as exc:
-                errors.append(exc)
-            except (zipfile.BadZipFile, OSError, RuntimeError):
-                errors.append(InputError(name, "cannot be unpacked from the zip (damaged or encrypted)"))
-    return documents, errors
+    return load_zip(path, max_bytes=max_bytes)
 
 
 @dataclass(frozen=True)
 class BatchResult:
-    """The class compared: every submission's result, the pairs and the groups."""
+    """The class compared: every submission's result, the pairs and the groups, and an
+    :class:`~simcheck.errors.InputError` for each file that could not be read."""
 
     result: CheckResult
     students: dict[str, str]
     pairs: pd.DataFrame
     groups: dict[str, int]
-    errors: tuple[str, ...] = field(default_factory=tuple)
+    errors: tuple[InputError, ...] = field(default_factory=tuple)
 
     def documents_frame(self) -> pd.DataFrame:
         """One row per submitted file: student, words, similarity %, top source, group."""
@@ -127,15 +114,17 @@ class BatchResult:
                 }
             )
         for error in self.errors:
+            # A file that could not be read is listed with its student and the reason,
+            # so nobody's submission silently disappears from the table.
             rows.append(
                 {
-                    "student": "",
-                    "files": error,
+                    "student": student_of(error.path),
+                    "files": error.path,
                     "words": 0,
                     "similarity": 0.0,
                     "top_source": "",
                     "group": 0,
-                    "status": "unreadable",
+                    "status": f"unreadable: {error.reason}",
                 }
             )
         return pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
@@ -169,6 +158,7 @@ def compare_batch(
     config: CheckConfig | None = None,
     templates: Sequence[Document] = (),
     jobs: int = 1,
+    max_bytes: int = MAX_FILE_BYTES,
     progress: ProgressCallback | None = None,
 ) -> BatchResult:
     """Compare every submission with every other student's and with ``corpus``.
@@ -184,17 +174,20 @@ def compare_batch(
         The assignment prompt or other given text, not counted where students repeat it.
     jobs : int, default=1
         Worker processes; the result is the same whatever their number.
+    max_bytes : int, default=MAX_FILE_BYTES
+        Largest submission file read; larger ones are listed as unreadable.
     """
     from .index import Index
 
     config = config or CheckConfig()
     errors: list[InputError] = []
     if isinstance(submissions, (str, os.PathLike)):
-        documents, errors = load_submissions(submissions)
+        documents, errors = load_submissions(submissions, max_bytes=max_bytes)
     else:
         documents = list(submissions)
     if not documents:
-        raise CorpusError(f"{submissions}: no readable submissions")
+        detail = f" ({len(errors)} unreadable; the first: {errors[0]})" if errors else ""
+        raise CorpusError(f"{submissions}: no readable submissions{detail}")
     students = {d.doc_id: student_of(d.doc_id) for d in documents}
     classmates = Corpus(documents, config)
     external = open_corpus(corpus, config) if corpus is not None else None
@@ -239,7 +232,7 @@ def compare_batch(
         inputs=describe_inputs(corpus, external, templates),
     )
     pairs = _pairs(result, students)
-    return BatchResult(result, students, pairs, _groups(pairs), tuple(str(e) for e in errors))
+    return BatchResult(result, students, pairs, _groups(pairs), tuple(errors))
 
 
 @dataclass

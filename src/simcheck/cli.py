@@ -7,6 +7,8 @@ Exit codes: 0 done, 1 error (``Error: ...`` on one line), 2 usage error, 3 when
 from __future__ import annotations
 
 import dataclasses
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,8 +20,8 @@ from rich.console import Console
 
 from . import __version__
 from .config import CheckConfig
-from .errors import SimcheckError
-from .load import load_document, load_text
+from .errors import InputError, SimcheckError
+from .load import MAX_FILE_BYTES, decode_bytes, load_document, load_text
 from .models import CheckResult, Document
 from .pipeline import check as run_check
 from .report import FORMATS, render
@@ -64,9 +66,18 @@ def config_options(func: F) -> F:
     return func
 
 
-def _submission(essay: str) -> Document | Path:
-    """The ESSAY argument: a file, or standard input for ``-``."""
-    return load_text(sys.stdin.read(), "<stdin>") if essay == "-" else Path(essay)
+def _submission(essay: str, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """The ESSAY argument: a file, or standard input for ``-``.
+
+    Standard input is read as bytes and decoded like a file, so text that is not UTF-8
+    never reaches a report as undecodable characters.
+    """
+    if essay != "-":
+        return load_document(essay, max_bytes=max_bytes)
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError("<stdin>", f"is over the --max-bytes limit of {max_bytes:,}; raise the limit")
+    return load_text(decode_bytes(data, "<stdin>")[0], "<stdin>")
 
 
 def _open_corpus(corpus: Path, options: dict[str, Any]) -> Any:
@@ -87,6 +98,16 @@ def _config_from(options: dict[str, Any]) -> CheckConfig:
         return CheckConfig(**changes)
     except SimcheckError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def _max_bytes_option(what: str) -> Callable[[F], F]:
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(1),
+        default=MAX_FILE_BYTES,
+        show_default=True,
+        help=f"Largest {what} read, in bytes; also the most characters of text taken from one file.",
+    )
 
 
 _jobs_option = click.option(
@@ -147,6 +168,7 @@ def main() -> None:
 )
 @_fail_above_option("the similarity exceeds PERCENT")
 @_template_option
+@_max_bytes_option("essay or template file")
 @config_options
 def check(
     essay: str,
@@ -155,6 +177,7 @@ def check(
     output: Path | None,
     fail_above: float | None,
     templates: tuple[Path, ...],
+    max_bytes: int,
     **options: Any,
 ) -> None:
     """Check ESSAY against a corpus and show the overlapping passages.
@@ -169,8 +192,8 @@ def check(
     """
     config = _config_from(options)
     with _running():
-        submission = _submission(essay)
-        given = [load_document(t) for t in templates]
+        submission = _submission(essay, max_bytes)
+        given = [load_document(t, max_bytes=max_bytes) for t in templates]
         result = run_check(submission, _open_corpus(corpus, options), config=config, templates=given)
     _emit(result, fmt, output)
     if fail_above is not None and result.similarity > fail_above:
@@ -204,6 +227,7 @@ def check(
 @_fail_above_option("any submission's similarity exceeds PERCENT")
 @_template_option
 @_jobs_option
+@_max_bytes_option("submission or template file")
 @config_options
 def batch(
     submissions: Path,
@@ -213,6 +237,7 @@ def batch(
     fail_above: float | None,
     templates: tuple[Path, ...],
     jobs: int,
+    max_bytes: int,
     **options: Any,
 ) -> None:
     """Compare a whole class: every submission with every other student's and with a corpus.
@@ -236,11 +261,15 @@ def batch(
             submissions,
             _open_corpus(corpus, options) if corpus is not None else None,
             config=config,
-            templates=[load_document(t) for t in templates],
+            templates=[load_document(t, max_bytes=max_bytes) for t in templates],
             jobs=jobs,
+            max_bytes=max_bytes,
             progress=advance,
         )
-    written = result.write(output)
+    try:
+        written = result.write(output)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write the reports ({exc.strerror})") from None
     frame = result.documents_frame()
     table = Table(show_edge=False)
     for column in ("student", "file", "words", "similarity", "top source", "group", "status"):
@@ -297,8 +326,11 @@ def _report_add(result: Any) -> None:
 @click.argument("index_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_jobs_option
+@_max_bytes_option("file indexed")
 @config_options
-def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **options: Any) -> None:
+def index_build(
+    index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int, **options: Any
+) -> None:
     """Create INDEX_FILE from the files and folders SOURCES.
 
     The index is written beside INDEX_FILE and moved into place when complete.
@@ -307,7 +339,9 @@ def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **option
 
     config = _config_from(options)
     with _running("indexing") as advance:
-        built, result = Index.build(index_file, sources, config, jobs=jobs, progress=advance)
+        built, result = Index.build(
+            index_file, sources, config, jobs=jobs, max_bytes=max_bytes, progress=advance
+        )
         built.close()
     _report_add(result)
 
@@ -316,7 +350,8 @@ def index_build(index_file: Path, sources: tuple[Path, ...], jobs: int, **option
 @click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_jobs_option
-def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int) -> None:
+@_max_bytes_option("file indexed")
+def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int) -> None:
     """Add files and folders to INDEX_FILE in one transaction.
 
     Files whose text is already indexed are skipped; a changed file replaces its old
@@ -325,7 +360,7 @@ def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int) -> None:
     from .index import Index
 
     with _running("indexing") as advance, Index(index_file) as opened:
-        result = opened.add(sources, jobs=jobs, progress=advance)
+        result = opened.add(sources, jobs=jobs, max_bytes=max_bytes, progress=advance)
     _report_add(result)
 
 
@@ -472,6 +507,21 @@ def _running(label: str | None = None) -> Iterator[Callable[[int, int], None] | 
         yield advance
     except SimcheckError as exc:
         raise click.ClickException(str(exc)) from None
+    except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+        raise  # click's own ways out, already one line
+    except MemoryError:
+        raise click.ClickException("out of memory; check fewer or smaller files at once") from None
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(
+            f"the index is damaged or unreadable ({exc}); run `simcheck index verify` or rebuild it"
+        ) from None
+    except Exception as exc:
+        # A bug or an unforeseen input: one line, not a traceback, unless asked for.
+        if os.environ.get("SIMCHECK_DEBUG"):
+            raise
+        raise click.ClickException(
+            f"unexpected {type(exc).__name__}: {exc}; rerun with SIMCHECK_DEBUG=1 and report it"
+        ) from None
     finally:
         if bar is not None:
             bar.stop()

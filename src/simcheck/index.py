@@ -40,7 +40,7 @@ from . import __version__
 from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .fingerprint import Fingerprinted, band_keys, fingerprint_words, minhash, shingle_hashes
-from .load import iter_files, load_document
+from .load import MAX_FILE_BYTES, display_name, iter_files, load_document
 from .models import Document
 from .retrieve import Candidate, ProgressCallback, query_prints
 from .tokens import Tokens, shared_lexicon
@@ -84,6 +84,8 @@ _TEXT_DICTIONARY = (
 _TERM_LOOKUP_LIMIT = 5000
 #: SQLite page size of a new index, in bytes.
 _PAGE_SIZE = 65536
+#: How long a writer waits for another process's change to finish, in seconds.
+_BUSY_SECONDS = 60.0
 #: Longest title kept from a document's first line.
 _MAX_TITLE = 120
 
@@ -207,23 +209,24 @@ def prepare(document: Document, config: CheckConfig) -> Prepared:
     )
 
 
-def _prepare_file(task: tuple[str, str, CheckConfig]) -> Prepared | InputError:
-    path, doc_id, config = task
+def _prepare_file(task: tuple[str, str, str | None, CheckConfig, int]) -> Prepared | InputError:
+    path, doc_id, root, config, max_bytes = task
     try:
-        return prepare(load_document(path, doc_id=doc_id), config)
+        return prepare(load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root), config)
     except InputError as exc:
         return exc
 
 
-def _sources(items: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str]]:
-    """(file, document id) for every supported file named or found under a folder."""
+def _sources(items: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str, str | None]]:
+    """(file, document id, folder it was found in) for every supported file named or
+    found under a folder."""
     for item in items:
         path = Path(item)
         if path.is_dir():
             for file in iter_files(path):
-                yield str(file), _doc_id(file)
+                yield str(file), _doc_id(file), str(path)
         else:
-            yield str(path), _doc_id(path)
+            yield str(path), _doc_id(path), None
 
 
 def _doc_id(path: str | os.PathLike[str]) -> str:
@@ -236,7 +239,8 @@ def _doc_id(path: str | os.PathLike[str]) -> str:
     here = os.getcwd()
     if absolute.startswith(here + os.sep):
         absolute = absolute[len(here) + 1 :]
-    return absolute.replace(os.sep, "/")
+    # A name that is not UTF-8 could not be stored as SQLite text; it is kept escaped.
+    return display_name(absolute.replace(os.sep, "/"))
 
 
 class Index:
@@ -260,12 +264,20 @@ class Index:
         self.path = Path(path)
         if not self.path.is_file():
             raise CorpusError(f"{path}: index does not exist; create it with `simcheck index build`")
+        if not is_index_file(self.path):
+            raise CorpusError(f"{path}: not a simcheck index (not an SQLite database); rebuild it")
+        truncated = _truncation(self.path)
+        if truncated:
+            raise CorpusError(f"{path}: {truncated}; rebuild it with `simcheck index build`")
         self._db = _connect(self.path)
         try:
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.DatabaseError:
+            self._documents = self._count_rows()
+        except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise CorpusError(f"{path}: not a simcheck index (unreadable as one); rebuild it") from None
+            raise CorpusError(
+                f"{path}: damaged or not a simcheck index ({exc}); rebuild it with `simcheck index build`"
+            ) from None
         if meta.get("format") != str(FORMAT_VERSION):
             self._db.close()
             raise CorpusError(
@@ -283,7 +295,6 @@ class Index:
                     )
         self.config = config or stored
         self.skipped: tuple[str, ...] = ()
-        self._documents = self._count_rows()
         self._tokens: dict[int, Tokens] = {}
         self._last_vector: tuple[Tokens, Fingerprinted, np.ndarray] | None = None
 
@@ -320,26 +331,29 @@ class Index:
         config: CheckConfig | None = None,
         *,
         jobs: int = 1,
+        max_bytes: int = MAX_FILE_BYTES,
         progress: ProgressCallback | None = None,
     ) -> tuple[Index, AddResult]:
         """Create an index of every supported file in ``sources`` (files or folders).
 
-        The index is written to a temporary file beside ``path`` and renamed into place
-        at the end, so ``path`` never holds half an index.
+        The index is written to a temporary file beside ``path`` (one per process) and
+        linked into place at the end, so ``path`` never holds half an index, and a build
+        never replaces an index another process made meanwhile.
         """
         target = Path(path)
         if target.exists():
             raise CorpusError(
                 f"{path}: already exists; add to it with `simcheck index add` or remove it first"
             )
-        partial = target.with_name(f".{target.name}.partial")
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-            leftover.unlink(missing_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        _remove_leftovers(target)
         index = cls.create(partial, config)
-        result = index.add(sources, jobs=jobs, progress=progress)
-        index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        index.close()
-        os.replace(partial, target)
+        try:
+            result = index.add(sources, jobs=jobs, max_bytes=max_bytes, progress=progress)
+            index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            index.close()
+        _publish(partial, target)
         return cls(target, config), result
 
     def add(
@@ -347,16 +361,18 @@ class Index:
         sources: Iterable[str | os.PathLike[str]],
         *,
         jobs: int = 1,
+        max_bytes: int = MAX_FILE_BYTES,
         progress: ProgressCallback | None = None,
     ) -> AddResult:
         """Add files and folders; unchanged files are skipped, changed ones replaced.
 
-        All of it is one transaction: a crash leaves the index as it was.
+        All of it is one transaction: a crash leaves the index as it was. Files over
+        ``max_bytes`` are listed in ``errors``, like other unreadable files.
         """
-        tasks = [(file, doc_id, self.config) for file, doc_id in _sources(sources)]
+        tasks = [(file, doc_id, root, self.config, max_bytes) for file, doc_id, root in _sources(sources)]
         result = AddResult()
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
             pending: list[Prepared] = []
@@ -403,6 +419,18 @@ class Index:
             raise
         self._tokens.clear()
         return result
+
+    def _begin(self) -> None:
+        """Start a write transaction, waiting up to ``_BUSY_SECONDS`` for another writer."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise CorpusError(
+                f"{self.path}: another process has been changing this index for over "
+                f"{_BUSY_SECONDS:.0f} s; try again when it has finished"
+            ) from None
 
     def _insert_fingerprints(self, prints: np.ndarray, owners: np.ndarray) -> None:
         keys = _print_keys(prints)
@@ -473,7 +501,7 @@ class Index:
         transaction. Returns the paths removed; an unknown item is an error and
         nothing is removed."""
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             removed = []
             for item in items:
@@ -751,40 +779,149 @@ class Index:
 
     def verify(self) -> list[str]:
         """Problems found (an empty list means the index is sound): SQLite's integrity
-        check, and every document's text, fingerprints and bands against each other."""
+        check, rows that belong to no document, and every document's stored text
+        against its checksum, its fingerprints and its LSH bands.
+
+        A damaged part is reported and the check goes on, so one bad page does not hide
+        which documents are affected. Lookups go through the tables' keys: the time
+        grows with the index, not with its square.
+        """
         db = self._db
-        problems = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
-        orphans = db.execute(
-            "SELECT count(*) FROM fingerprints f LEFT JOIN documents d ON d.id = f.doc WHERE d.id IS NULL"
-        ).fetchone()[0]
-        if orphans:
-            problems.append(f"{orphans} fingerprints belong to no document")
-        for doc, path, sha, blob in db.execute("SELECT id, path, sha256, text FROM documents"):
+        problems: list[str] = []
+        try:
+            problems += [row[0] for row in db.execute("PRAGMA integrity_check(100)") if row[0] != "ok"]
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"SQLite's integrity check stopped: {exc}")
+        for table in ("fingerprints", "bands", "topics"):
             try:
-                text = decompress_text(blob)
-            except (zlib.error, UnicodeDecodeError):
-                problems.append(f"{path}: stored text is damaged")
+                orphans = db.execute(
+                    f"SELECT count(*) FROM {table} t LEFT JOIN documents d ON d.id = t.doc WHERE d.id IS NULL"
+                ).fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"the {table} table is unreadable ({exc})")
                 continue
-            if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
-                problems.append(f"{path}: stored text does not match its sha256")
-                continue
-            expected = prepare(Document(path, text), self.config)
-            stored = {h for (h,) in db.execute("SELECT hash FROM fingerprints WHERE doc = ?", (doc,))}
-            if stored != set(_print_keys(expected.prints.prints).tolist()):
-                problems.append(f"{path}: fingerprints do not match its text")
+            if orphans:
+                problems.append(f"{orphans} rows of {table} belong to no document")
+        try:
+            documents = db.execute("SELECT id, path FROM documents ORDER BY id").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [*problems, f"the documents table is unreadable ({exc})"]
+        expected = 0
+        for doc, path in documents:
+            try:
+                problem, fingerprints = self._verify_document(doc)
+            except sqlite3.DatabaseError as exc:
+                problem, fingerprints = f"unreadable ({exc})", 0
+            expected += fingerprints
+            if problem:
+                problems.append(f"{path}: {problem}")
+        try:
+            stored = int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0])
+        except sqlite3.DatabaseError:
+            stored = expected  # already reported as unreadable above
+        if stored > expected:
+            problems.append(f"{stored - expected} fingerprints are not given by any document's text")
         return problems
+
+    def _stored_fingerprints(self, doc: int) -> int:
+        # A scan of the table (keyed by hash), done only for a document whose text is
+        # damaged, so that its fingerprints are not also reported as strays.
+        return int(self._db.execute("SELECT count(*) FROM fingerprints WHERE doc = ?", (doc,)).fetchone()[0])
+
+    def _verify_document(self, doc: int) -> tuple[str, int]:
+        """What is wrong with one stored document, and how many fingerprints it has."""
+        sha, blob = self._db.execute("SELECT sha256, text FROM documents WHERE id = ?", (doc,)).fetchone()
+        try:
+            text = decompress_text(blob)
+        except (zlib.error, UnicodeDecodeError):
+            return "stored text is damaged", self._stored_fingerprints(doc)
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
+            return "stored text does not match its sha256", self._stored_fingerprints(doc)
+        item = prepare(Document(str(doc), text), self.config)
+        keys = sorted(set(_print_keys(item.prints.prints).tolist()))
+        found = self._lookup(
+            f"SELECT count(*) FROM q JOIN fingerprints f ON f.hash = q.v AND f.doc = {doc}", keys
+        )
+        if sum(row[0] for row in found) != len(keys):
+            return "fingerprints do not match its text", len(keys)
+        for band, key in enumerate(item.bands.tolist()):
+            row = self._db.execute(
+                "SELECT 1 FROM bands WHERE band = ? AND key = ? AND doc = ?", (band, key, doc)
+            ).fetchone()
+            if row is None:
+                return "LSH bands do not match its text", len(keys)
+        return "", len(keys)
 
 
 def _connect(path: Path, *, new: bool = False) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    db = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
     if new:
         # Large pages hold several compressed texts each; with the default 4 KB pages
         # a 3 KB text leaves most of a page empty.
         db.execute(f"PRAGMA page_size={_PAGE_SIZE}")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA busy_timeout=60000")
+    db.execute(f"PRAGMA busy_timeout={int(_BUSY_SECONDS * 1000)}")
     return db
+
+
+def _truncation(path: Path) -> str:
+    """Why an index file is shorter than its own header says, or an empty string.
+
+    With a write-ahead log beside it SQLite rebuilds the file from the log, so only a
+    file without one is judged.
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return ""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100:
+        return f"truncated ({len(header)} bytes, shorter than a database header)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is only kept up to date when these two counters agree.
+    if header[24:28] != header[92:96] or not pages:
+        return ""
+    expected, actual = pages * page_size, path.stat().st_size
+    if actual < expected:
+        return f"truncated ({actual:,} of {expected:,} bytes)"
+    return ""
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete partial files of builds of ``target`` whose process is gone (killed)."""
+    for partial in target.parent.glob(f".{target.name}.*.partial"):
+        pid = partial.name[len(target.name) + 2 : -len(".partial")]
+        if pid.isdigit() and not _alive(int(pid)):
+            for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+                leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def _publish(partial: Path, target: Path) -> None:
+    """Move a finished index into place unless ``target`` appeared meanwhile."""
+    try:
+        os.link(partial, target)  # fails, unlike a rename, when target exists
+    except FileExistsError:
+        partial.unlink()
+        raise CorpusError(
+            f"{target}: was created by another process during this build; this build is discarded"
+        ) from None
+    except OSError:  # a file system without hard links
+        os.replace(partial, target)
+        return
+    partial.unlink()
 
 
 def _map(function: Callable[[Any], Any], tasks: Sequence[Any], jobs: int) -> Iterator[Any]:

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import os
+import re
+import stat
+import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,8 +24,16 @@ from pathlib import Path
 from .errors import InputError
 from .models import Document
 
-#: Largest file read, in bytes: an essay is a few KB, a long PDF a few MB.
-MAX_FILE_BYTES = 50_000_000
+#: Default largest file read, in bytes (``--max-bytes``): an essay is a few KB, a long
+#: PDF with pictures a few MB. The text extracted from a file is held to the same number
+#: of characters, so a small file that unpacks to a huge text is refused as well.
+MAX_FILE_BYTES = 20_000_000
+#: A member of a docx or odt (a zip) unpacking to more than this many times its packed
+#: size, when over :data:`RATIO_FLOOR` bytes, is treated as a zip bomb. Word's XML packs
+#: about 5-15 times; a bomb packs thousands of times.
+MAX_RATIO = 100
+#: Members this small are never refused for their ratio (a page of spaces packs well).
+RATIO_FLOOR = 1_000_000
 
 _TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -35,16 +48,22 @@ _BOMS = (
 
 
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
-    """Decode a text file's bytes: BOM, then UTF-8, then cp1252.
+    r"""Decode a text file's bytes: BOM, then UTF-16 without a BOM, then UTF-8, then cp1252.
 
-    Returns the text and the encoding used. Newlines are left exactly as they are.
+    Returns the text and the encoding used. Newlines are left exactly as they are. A
+    UTF-8 file with a few Windows-1252 bytes pasted in (``mixed``) keeps its UTF-8 text
+    and reads the stray bytes as Windows-1252.
 
-    >>> decode_bytes(b"caf\\xc3\\xa9\\r\\n")
-    ('café\\r\\n', 'utf-8')
-    >>> decode_bytes(b"\\x93quoted\\x94")
+    >>> decode_bytes(b"caf\xc3\xa9\r\n")
+    ('café\r\n', 'utf-8')
+    >>> decode_bytes(b"\x93quoted\x94")
     ('“quoted”', 'cp1252')
-    >>> decode_bytes("\\ufeffhi".encode("utf-16-le"))
+    >>> decode_bytes("\ufeffhi".encode("utf-16-le"))
     ('hi', 'utf-16')
+    >>> decode_bytes("Détente in 1972".encode("utf-16-le"))
+    ('Détente in 1972', 'utf-16-le')
+    >>> decode_bytes("café ".encode() + b"\x93quoted\x94")
+    ('café “quoted”', 'utf-8+cp1252')
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -56,6 +75,12 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
                     f"starts with a {encoding} byte-order mark but is not valid "
                     f"{encoding} ({exc.reason}); re-save it as UTF-8",
                 ) from None
+    kind = _binary_kind(data)
+    if kind is not None:
+        raise InputError(name, f"is {kind}, not text; give it the right extension or save it as .txt")
+    wide = _utf16_without_bom(data)
+    if wide is not None:
+        return wide
     if _control_share(data) > _MAX_CONTROL_SHARE:
         raise InputError(
             name,
@@ -66,10 +91,74 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise InputError(name, "is neither UTF-8 nor Windows-1252 text; re-save it as UTF-8") from None
+    single = data.decode("latin-1").translate(_CP1252_TABLE)
+    if not _UTF8_PAIR.search(data):
+        return single, "cp1252"  # no UTF-8 anywhere: skip the byte-by-byte decoding below
+    mixed = data.decode("utf-8", errors=_CP1252_FALLBACK)
+    # The two differ only where valid multi-byte UTF-8 was read as such: then the file
+    # is UTF-8 with pasted Windows-1252 bytes, else plain Windows-1252.
+    return (mixed, "utf-8+cp1252") if mixed != single else (single, "cp1252")
+
+
+# The start of a multi-byte UTF-8 character: a lead byte and a continuation byte.
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+# Windows-1252 leaves five bytes undefined; like web browsers (WHATWG), they are read as
+# the Latin-1 control characters of the same number rather than refused.
+_CP1252_TABLE = {
+    byte: bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(0x80, 0x100)
+}
+_CP1252_FALLBACK = "simcheck.cp1252"
+
+
+def _read_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join(_CP1252_TABLE.get(byte, chr(byte)) for byte in bad), error.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _read_as_cp1252)
+
+# Formats that are often renamed to .txt (or saved with the wrong extension), by their
+# first bytes.
+_SIGNATURES = (
+    (b"%PDF-", "a PDF file"),
+    (b"PK\x03\x04", "a zip archive (or a .docx/.odt document)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word (.doc) or other Office file"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x7fELF", "a program"),
+)
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark (Notepad's "Unicode" on some
+    systems): mostly Latin text, so every other byte is zero."""
+    sample = data[:65536]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    low, high = sample[1::2].count(0), sample[0::2].count(0)
+    pairs = len(sample) // 2
+    for zeros, others, encoding in ((low, high, "utf-16-le"), (high, low, "utf-16-be")):
+        if zeros > 0.3 * pairs and others < 0.01 * pairs:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f\v")
+            if controls <= _MAX_CONTROL_SHARE * len(text):
+                return text, encoding
+    return None
 
 
 # Text has almost no control characters besides tab and line ends; a stray NUL in a
@@ -119,11 +208,11 @@ class _HTMLText(HTMLParser):
         return "\n".join(line for line in lines if line)
 
 
-def _read_text(data: bytes, name: str) -> tuple[str, str]:
+def _read_text(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
     return decode_bytes(data, name)
 
 
-def _read_html(data: bytes, name: str) -> tuple[str, str]:
+def _read_html(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
     markup, encoding = decode_bytes(data, name)
     parser = _HTMLText()
     parser.feed(markup)
@@ -131,64 +220,165 @@ def _read_html(data: bytes, name: str) -> tuple[str, str]:
     return parser.text(), encoding
 
 
-def _read_docx(data: bytes, name: str) -> tuple[str, str]:
-    import docx  # python-docx
-    from docx.opc.exceptions import PackageNotFoundError
+#: First bytes of an OLE compound file: what Word writes for a password-protected .docx
+#: (and for the old .doc format).
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0"
 
+
+def _repacked(data: bytes, name: str, kind: str, max_bytes: int, damaged: str) -> bytes:
+    """A zip-based document (docx, odt) unpacked under limits and packed again, so the
+    parser only ever sees parts of their stated size: a damaged zip, one that unpacks
+    to more than ``max_bytes``, or a part packed at a zip-bomb ratio is refused first."""
+    if data.startswith(_CFB_MAGIC):
+        raise InputError(name, f"is password-protected or a legacy .doc; save it as an unencrypted .{kind}")
+    out = io.BytesIO()
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        raise InputError(
-            name,
-            "is not a readable .docx file (damaged, or not a Word "
-            "document); re-save it from the word processor as .docx",
-        ) from None
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append("\t".join(cell.text for cell in row.cells))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(out, "w") as copy:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > max_bytes:
+                raise InputError(
+                    name,
+                    f"unpacks to {unpacked:,} bytes, over the --max-bytes limit of {max_bytes:,}; "
+                    "remove pictures or split it",
+                )
+            written = set()
+            for member in members:
+                ratio = bomb_ratio(member)
+                if ratio:
+                    raise InputError(name, f"has a part packed {ratio:,} to 1 (a zip bomb?); not unpacked")
+                if member.filename in written:
+                    continue  # a second part of one name: the parser reads the first
+                written.add(member.filename)
+                copy.writestr(member.filename, read_member(archive, member, max_bytes))
+    except InputError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ):
+        raise InputError(name, damaged) from None
+    except RuntimeError:  # zipfile's word for a member encrypted with a password
+        raise InputError(name, f"is password-protected; save it as an unencrypted .{kind}") from None
+    return out.getvalue()
+
+
+def bomb_ratio(member: zipfile.ZipInfo) -> int:
+    """How many times a zip member unpacks its packed size, when that marks a zip bomb
+    (over :data:`MAX_RATIO`, for members over :data:`RATIO_FLOOR` bytes); else 0."""
+    ratio = member.file_size // max(1, member.compress_size)
+    return ratio if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO else 0
+
+
+def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int) -> bytes:
+    """A zip member's bytes, inflated a block at a time.
+
+    ``ZipFile.read`` may inflate a whole member in one call whatever size its header
+    states, so a bomb with a false header costs gigabytes before any check; here
+    memory never exceeds ``limit`` plus a block.
+
+    Raises
+    ------
+    ValueError
+        The member unpacks to more than ``limit`` bytes.
+    """
+    out = bytearray()
+    with archive.open(member) as handle:
+        while block := handle.read(1 << 16):
+            out += block
+            if len(out) > limit:
+                raise ValueError(f"{member.filename} unpacks to more than {limit} bytes")
+    return bytes(out)
+
+
+_DAMAGED_DOCX = (
+    "is not a readable .docx file (damaged, or not a Word document); "
+    "re-save it from the word processor as .docx"
+)
+_DAMAGED_ODT = "is not a readable .odt file (damaged or not OpenDocument); re-save it as .odt or .docx"
+
+
+def _read_docx(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
+    import docx  # python-docx
+
+    repacked = _repacked(data, name, "docx", max_bytes, _DAMAGED_DOCX)
+    try:
+        document = docx.Document(io.BytesIO(repacked))
+        paragraphs = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                paragraphs.append("\t".join(cell.text for cell in row.cells))
+    except Exception:  # a damaged part raises zip, XML, key or value errors of many kinds
+        raise InputError(name, _DAMAGED_DOCX) from None
     return "\n".join(paragraphs), "docx"
 
 
-def _read_pdf(data: bytes, name: str) -> tuple[str, str]:
+def _read_pdf(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+
+    # pypdf logs the defects it repairs ("EOF marker not found"); with no handler set up,
+    # Python would print them to stderr, and a library never prints. A caller's own
+    # logging configuration still receives them.
+    logging.getLogger("pypdf").addHandler(_QUIET)
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise InputError(name, "is an encrypted PDF; save an unprotected copy and retry")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # pypdf warns about the small defects it repairs; a report has no use for them.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not _opens_without_password(reader):
+                raise InputError(
+                    name, "is a password-protected PDF; save a copy without a password and retry"
+                )
+            pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    except Exception:  # a damaged PDF raises read, stream, key, type or index errors
         raise InputError(
-            name, "is not a readable PDF (damaged or not a PDF); re-export it as PDF or save it as .docx"
+            name,
+            "is not a readable PDF (damaged, truncated or not a PDF); export it again or save it as .docx",
         ) from None
     text = "\n\n".join(page.strip("\n") for page in pages)
     if not text.strip():
         raise InputError(
-            name, "has no text layer (a scanned PDF?); run OCR on it or submit the original document"
+            name,
+            "has no text layer; OCR is not supported: submit the original document or a PDF made from it",
         )
     return text, "pdf"
 
 
-def _read_odt(data: bytes, name: str) -> tuple[str, str]:
+_QUIET = logging.NullHandler()
+
+
+def _opens_without_password(reader: object) -> bool:
+    """Whether a PDF locked only against editing (an empty user password) opens."""
+    try:
+        return bool(reader.decrypt(""))  # type: ignore[attr-defined]
+    except Exception:  # pypdf raises when the cipher needs a package that is absent
+        return False
+
+
+def _read_odt(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
     from odf import teletype
     from odf import text as odf_text
     from odf.opendocument import load as load_odf
 
+    repacked = _repacked(data, name, "odt", max_bytes, _DAMAGED_ODT)
     try:
-        document = load_odf(io.BytesIO(data))
+        document = load_odf(io.BytesIO(repacked))
+        blocks = document.text.getElementsByType(odf_text.P) + document.text.getElementsByType(odf_text.H)
+        # getElementsByType groups by type; restore document order for a faithful text.
+        order = {id(node): i for i, node in enumerate(_walk_odf(document.text))}
+        blocks.sort(key=lambda node: order.get(id(node), 0))
+        text = "\n".join(teletype.extractText(block) for block in blocks)
     except Exception:  # odfpy raises bare zip/xml errors of many kinds
-        raise InputError(
-            name, "is not a readable .odt file (damaged or not OpenDocument); re-save it as .odt or .docx"
-        ) from None
-    blocks = document.text.getElementsByType(odf_text.P) + document.text.getElementsByType(odf_text.H)
-    # getElementsByType groups by type; restore document order for a faithful text.
-    order = {id(node): i for i, node in enumerate(_walk_odf(document.text))}
-    blocks.sort(key=lambda node: order.get(id(node), 0))
-    return "\n".join(teletype.extractText(block) for block in blocks), "odt"
+        raise InputError(name, _DAMAGED_ODT) from None
+    return text, "odt"
 
 
 def _walk_odf(node: object) -> Iterator[object]:
@@ -197,7 +387,7 @@ def _walk_odf(node: object) -> Iterator[object]:
         yield from _walk_odf(child)
 
 
-def _read_rtf(data: bytes, name: str) -> tuple[str, str]:
+def _read_rtf(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
     from striprtf.striprtf import rtf_to_text
 
     raw, _ = decode_bytes(data, name)
@@ -206,7 +396,7 @@ def _read_rtf(data: bytes, name: str) -> tuple[str, str]:
     return str(rtf_to_text(raw, errors="ignore")), "rtf"  # type: ignore[no-untyped-call]
 
 
-_READERS: dict[str, Callable[[bytes, str], tuple[str, str]]] = {
+_READERS: dict[str, Callable[[bytes, str, int], tuple[str, str]]] = {
     **{suffix: _read_text for suffix in _TEXT_SUFFIXES},
     **{suffix: _read_html for suffix in _HTML_SUFFIXES},
     ".docx": _read_docx,
@@ -228,29 +418,34 @@ def is_supported(path: str | os.PathLike[str]) -> bool:
     return Path(path).suffix.lower() in _READERS
 
 
-def load_bytes(data: bytes, name: str, *, doc_id: str | None = None) -> Document:
+def load_bytes(
+    data: bytes, name: str, *, doc_id: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> Document:
     """Make a :class:`Document` from a file's bytes; ``name`` gives its format.
+
+    Parameters
+    ----------
+    max_bytes : int, default=MAX_FILE_BYTES
+        Largest file accepted, and the most characters of text taken from it.
 
     Raises
     ------
     InputError
-        Unsupported type, empty, binary, corrupt or undecodable content.
+        Unsupported type, empty, binary, too large, corrupt or undecodable content.
     """
     suffix = Path(name).suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
-        raise InputError(
-            name, f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
-        )
+        raise InputError(name, unsupported_reason(name))
     if not data:
         raise InputError(name, "is empty (0 bytes); submit the file with its text")
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(
-            name, f"is too large ({len(data):,} bytes, limit {MAX_FILE_BYTES:,}); split it or remove images"
-        )
-    text, encoding = reader(data, name)
+    if len(data) > max_bytes:
+        raise InputError(name, _too_large(f"{len(data):,} bytes", max_bytes))
+    text, encoding = reader(data, name, max_bytes)
+    if len(text) > max_bytes:
+        raise InputError(name, _too_large(f"{len(text):,} characters of text", max_bytes))
     if not text.strip():
-        raise InputError(name, "has no text; check that it is the right file")
+        raise InputError(name, "has no text (only spaces and line breaks); check that it is the right file")
     return Document(
         doc_id=doc_id if doc_id is not None else name,
         text=text,
@@ -259,7 +454,17 @@ def load_bytes(data: bytes, name: str, *, doc_id: str | None = None) -> Document
     )
 
 
-def load_document(path: str | os.PathLike[str], *, doc_id: str | None = None) -> Document:
+def _too_large(size: str, max_bytes: int) -> str:
+    return f"is too large ({size}, over the --max-bytes limit of {max_bytes:,}); split it or raise the limit"
+
+
+def load_document(
+    path: str | os.PathLike[str],
+    *,
+    doc_id: str | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    root: str | os.PathLike[str] | None = None,
+) -> Document:
     """Load one file.
 
     Parameters
@@ -267,62 +472,174 @@ def load_document(path: str | os.PathLike[str], *, doc_id: str | None = None) ->
     path : str or path-like
         A ``.txt .md .html .docx .pdf .odt .rtf`` file.
     doc_id : str, optional
-        Name to use in reports; defaults to ``path`` as given.
+        Name to use in reports; defaults to ``path`` as given (see :func:`display_name`).
+    max_bytes : int, default=MAX_FILE_BYTES
+        Largest file read; a larger one is an error that names the limit.
+    root : str or path-like, optional
+        The folder the file was found in: a symbolic link leading out of it is refused.
 
     Raises
     ------
     InputError
-        The file is missing, unreadable or not usable text.
+        The file is missing, unreadable, not a regular file, too large or not usable text.
     """
     name = os.fspath(path)
+    shown = display_name(name)
+    if root is not None and os.path.islink(name):
+        inside = os.path.realpath(root)
+        if os.path.commonpath([inside, os.path.realpath(name)]) != inside:
+            raise InputError(shown, "is a symbolic link to a file outside the folder; not followed")
+    data = _read_file(name, shown, max_bytes)
+    document = load_bytes(data, shown, doc_id=doc_id if doc_id is not None else shown, max_bytes=max_bytes)
+    return Document(document.doc_id, document.text, name, document.meta)
+
+
+def _read_file(name: str, shown: str, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of a regular file; a pipe or device never blocks
+    the read, because it is opened without waiting and then refused."""
     try:
-        with open(name, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise InputError(name, "does not exist; check the path") from None
+        reason = "is a broken symbolic link" if os.path.islink(name) else "does not exist; check the path"
+        raise InputError(shown, reason) from None
     except IsADirectoryError:
-        raise InputError(name, "is a folder, not a file") from None
+        raise InputError(shown, "is a folder, not a file") from None
     except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror}); check its permissions") from None
-    return load_bytes(data, name, doc_id=doc_id)
+        raise InputError(shown, f"cannot be read ({exc.strerror}); check its permissions") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+        raise InputError(shown, f"is {kind}, not a regular file; not read")
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            return handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(shown, f"cannot be read ({exc.strerror}); copy it again") from None
 
 
 def load_text(text: str, doc_id: str = "<text>") -> Document:
-    """Wrap a string as a :class:`Document`.
+    r"""Wrap a string as a :class:`Document`.
+
+    Lone surrogates (left by decoding bytes with ``surrogateescape``) become U+FFFD, one
+    character for one, so offsets are unchanged and reports can be written as UTF-8.
 
     >>> load_text("Some words.", "note").doc_id
     'note'
+    >>> load_text("bad \udcff byte").text
+    'bad � byte'
     """
-    return Document(doc_id=doc_id, text=text, path=None, meta={"format": "text"})
+    return Document(doc_id=doc_id, text=_without_surrogates(text), path=None, meta={"format": "text"})
 
 
-def iter_files(folder: str | os.PathLike[str]) -> Iterator[Path]:
-    """Supported files under ``folder``, recursively, sorted by relative path; hidden
-    files and folders skipped."""
+def _without_surrogates(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
+
+
+# Characters that would break a one-line message or reorder what is shown around them
+# (the "Trojan source" bidirectional overrides).
+_UNSAFE_IN_NAMES = frozenset(
+    [chr(c) for c in range(32)]
+    + [chr(127)]
+    + [chr(c) for c in range(0x80, 0xA0)]
+    + list("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
+def display_name(name: str) -> str:
+    r"""A file name fit for one line of a message or a report cell.
+
+    Bytes that are not UTF-8 (which Python keeps as lone surrogates) become ``\xNN``;
+    control and bidirectional-override characters become escapes too.
+
+    >>> print(display_name("essay\udcff.txt"))
+    essay\xff.txt
+    >>> print(display_name("a\nb\u202etxt.exe"))
+    a\x0ab\u202etxt.exe
+    >>> display_name("Zoë/essay.docx")
+    'Zoë/essay.docx'
+    """
+    if any("\ud800" <= c <= "\udfff" for c in name):
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if not _UNSAFE_IN_NAMES.intersection(name):
+        return name
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}") if c in _UNSAFE_IN_NAMES else c
+        for c in name
+    )
+
+
+def unsupported_reason(name: str) -> str:
+    """The reason a file of an unsupported type is not read, with what to do.
+
+    >>> unsupported_reason("essay.doc")
+    'is a legacy Word .doc file, which simcheck does not read; save it as .docx'
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix == ".doc":
+        return "is a legacy Word .doc file, which simcheck does not read; save it as .docx"
+    return f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+
+
+def iter_files(folder: str | os.PathLike[str], *, supported: bool = True) -> Iterator[Path]:
+    """Supported files under ``folder`` (or, with ``supported=False``, the others),
+    recursively, sorted by relative path; hidden files and folders skipped, links to
+    folders not followed (see :func:`folder_problems`)."""
     root = Path(folder)
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for filename in filenames:
-            if not filename.startswith(".") and is_supported(filename):
+            if not filename.startswith(".") and is_supported(filename) == supported:
                 found.append(Path(dirpath) / filename)
     yield from sorted(found, key=lambda path: path.relative_to(root).as_posix())
 
 
+def folder_problems(folder: str | os.PathLike[str]) -> list[InputError]:
+    """Folders under ``folder`` whose files are not read: links to folders (never
+    followed, so a link cannot lead out of the input) and folders that cannot be listed.
+    """
+    root = Path(folder)
+    problems = []
+
+    def unlistable(error: OSError) -> None:
+        where = Path(error.filename or root).relative_to(root).as_posix()
+        name = display_name(str(root) if where == "." else where)
+        problems.append(
+            InputError(name, f"is a folder that cannot be read ({error.strerror}); its files are not checked")
+        )
+
+    for dirpath, dirnames, _ in os.walk(root, onerror=unlistable):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for dirname in dirnames:
+            if os.path.islink(os.path.join(dirpath, dirname)):
+                name = display_name((Path(dirpath) / dirname).relative_to(root).as_posix())
+                problems.append(InputError(name, "is a symbolic link to a folder; not followed"))
+    return sorted(problems, key=lambda e: e.path)
+
+
 def load_folder(
-    folder: str | os.PathLike[str],
+    folder: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES
 ) -> tuple[list[Document], list[InputError]]:
     """Load every supported file under ``folder``.
 
     Returns the documents (``doc_id`` is the path relative to ``folder``, with ``/``)
     and an error for each file that could not be read; one bad file never stops the rest.
+    A symbolic link is read only when it leads to a file inside ``folder``.
     """
     root = Path(folder)
     documents: list[Document] = []
-    errors: list[InputError] = []
+    errors: list[InputError] = folder_problems(root)
     for path in iter_files(root):
+        doc_id = display_name(path.relative_to(root).as_posix())
         try:
-            documents.append(load_document(path, doc_id=path.relative_to(root).as_posix()))
+            document = load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root)
         except InputError as exc:
-            errors.append(exc)
-    return documents, errors
+            errors.append(InputError(doc_id, exc.reason))
+            continue
+        documents.append(document)
+    return documents, sorted(errors, key=lambda e: e.path)
