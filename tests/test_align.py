@@ -129,3 +129,28 @@ def test_reported_passages_are_exact_slices_on_both_sides(pair: tuple[str, str, 
     if len(set(planted_words)) >= 8:  # repetitive text may be (rightly) ignored as stock phrases
         covered = [Tokens(m["submission_text"]).normal for m in report["matches"]]
         assert any(all(w in c for w in planted_words) for c in covered)
+
+
+def test_shuffled_head_of_a_sentence_joins_the_passage() -> None:
+    # "crimes" and "purges" moved to the front: no n-gram reaches them, but they are the
+    # source sentence's words, so the whole sentence is the copy.
+    submission = (
+        "My essay is about Berlin. Crimes and purges of the dictator: in February 1956 he "
+        "denounced Stalin in a secret speech to the Twentieth Party Congress, listing the cult of "
+        "personality that had surrounded him. Then I go on about Cuba."
+    )
+    found = sides(submission, SOURCE)
+    assert len(found) == 1
+    assert found[0][0].startswith("Crimes and purges of the dictator: in February 1956")
+    assert found[0][1].startswith("In February 1956")
+
+
+def test_own_words_before_a_copied_sentence_stay_out() -> None:
+    submission = (
+        "My essay is about Berlin. In my own view, in February 1956 he denounced Stalin in a "
+        "secret speech to the Twentieth Party Congress, listing the crimes of the purges and the "
+        "cult of personality. Then I go on about Cuba."
+    )
+    found = sides(submission, SOURCE)
+    assert len(found) == 1
+    assert found[0][0].startswith("in February 1956")

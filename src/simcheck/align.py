@@ -51,6 +51,9 @@ _MIN_SHARED_SENTENCE_WORDS = 3
 _SNAP = 3
 # An n-gram more frequent than this on either side is a stock phrase, not evidence.
 _MAX_SEED_REPEATS = 8
+# Share of the distinct content words of a sentence (or the part of one) left out of a
+# passage that must occur in the passage's other side for it to be taken in.
+_FOUND_SHARE = 0.5
 
 
 @dataclass
@@ -310,6 +313,55 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 
     inside_b = b_last - max(b_starts[b_last - 1], b_first)
     if _both_short(tail_a, tail_b, inside_a, inside_b) and free[a_last : a_ends[a_last - 1]].all():
         a_last, b_last = int(a_ends[a_last - 1]), int(b_ends[b_last - 1])
+    return _complete_sentences(_Rect(a_first, a_last, b_first, b_last), ta, tb, free)
+
+
+def _content_stems(tokens: Tokens, first: int, last: int) -> set[str]:
+    stems, stop = tokens.stems, tokens.stopword_mask
+    return {stems[i] for i in range(first, last) if not stop[i]}
+
+
+def _mostly_found(tokens: Tokens, first: int, last: int, other: set[str]) -> bool:
+    """Whether tokens ``[first, last)`` hold content words and ``_FOUND_SHARE`` of them
+    (distinct stems) are in ``other``."""
+    words = _content_stems(tokens, first, last)
+    return bool(words) and len(words & other) >= _FOUND_SHARE * len(words)
+
+
+def _complete_sentences(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray) -> _Rect:
+    """Take in the rest of a passage's first and last sentences, side by side, where
+    that rest is made of the other side's words.
+
+    Shuffled or reworded copying leaves the words of a sentence's head or tail in place
+    but out of order, so no n-gram seed reaches them. The rest of a sentence joins the
+    passage when it is no longer than the passage and most of its content words occur
+    in the other side's sentences; an aside of the writer's own ("As we know, ...")
+    shares none and stays out.
+    """
+    a_starts, a_ends = ta.sentence_bounds
+    b_starts, b_ends = tb.sentence_bounds
+    a_first, a_last, b_first, b_last = rect.a_first, rect.a_last, rect.b_first, rect.b_last
+    sentence_a0, sentence_a1 = int(a_starts[a_first]), int(a_ends[a_last - 1])
+    sentence_b0, sentence_b1 = int(b_starts[b_first]), int(b_ends[b_last - 1])
+    words_a = _content_stems(ta, sentence_a0, sentence_a1)
+    words_b = _content_stems(tb, sentence_b0, sentence_b1)
+    size_a, size_b = a_last - a_first, b_last - b_first
+    if (
+        a_first - sentence_a0 <= max(_SNAP, size_a)
+        and free[sentence_a0:a_first].all()
+        and _mostly_found(ta, sentence_a0, a_first, words_b)
+    ):
+        a_first = sentence_a0
+    if (
+        sentence_a1 - a_last <= max(_SNAP, size_a)
+        and free[a_last:sentence_a1].all()
+        and _mostly_found(ta, a_last, sentence_a1, words_b)
+    ):
+        a_last = sentence_a1
+    if b_first - sentence_b0 <= max(_SNAP, size_b) and _mostly_found(tb, sentence_b0, b_first, words_a):
+        b_first = sentence_b0
+    if sentence_b1 - b_last <= max(_SNAP, size_b) and _mostly_found(tb, b_last, sentence_b1, words_a):
+        b_last = sentence_b1
     return _Rect(a_first, a_last, b_first, b_last)
 
 
