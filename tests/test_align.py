@@ -154,3 +154,28 @@ def test_own_words_before_a_copied_sentence_stay_out() -> None:
     found = sides(submission, SOURCE)
     assert len(found) == 1
     assert found[0][0].startswith("in February 1956")
+
+
+BLOCKADE = (
+    "The Soviet Union cut every road, rail and canal link to West Berlin in June 1948. The blockade "
+    "ended in May 1949. Stalin lifted it after the airlift had carried more than two million tons of "
+    "supplies into the western sectors of the city, and the Western powers had shown that they would "
+    "not leave. Germany was divided into two states that same year."
+)
+LIFTED = (
+    "Stalin lifted it after the airlift had carried more than two million tons of supplies into the "
+    "western sectors of the city, and the Western powers had shown that they would not leave."
+)
+
+
+def test_neighbouring_sentences_made_of_each_others_words_join_the_passage() -> None:
+    # Too short for a sentence seed (two shared words), and no shared n-gram.
+    submission = f"My essay is about Cuba. Blockade ended. {LIFTED} Then I go on about Korea."
+    assert sides(submission, BLOCKADE) == [
+        (f"Blockade ended. {LIFTED}", f"The blockade ended in May 1949. {LIFTED}", "edited")
+    ]
+
+
+def test_a_neighbouring_sentence_of_other_words_stays_out() -> None:
+    submission = f"My essay is about Cuba. Berlin was hard. {LIFTED} Then I go on about Korea."
+    assert sides(submission, BLOCKADE) == [(LIFTED, LIFTED, "verbatim")]

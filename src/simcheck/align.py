@@ -313,7 +313,8 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 
     inside_b = b_last - max(b_starts[b_last - 1], b_first)
     if _both_short(tail_a, tail_b, inside_a, inside_b) and free[a_last : a_ends[a_last - 1]].all():
         a_last, b_last = int(a_ends[a_last - 1]), int(b_ends[b_last - 1])
-    return _complete_sentences(_Rect(a_first, a_last, b_first, b_last), ta, tb, free)
+    rect = _complete_sentences(_Rect(a_first, a_last, b_first, b_last), ta, tb, free)
+    return _adjacent_sentences(rect, ta, tb, free)
 
 
 def _content_stems(tokens: Tokens, first: int, last: int) -> set[str]:
@@ -362,6 +363,45 @@ def _complete_sentences(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray) -
         b_first = sentence_b0
     if sentence_b1 - b_last <= max(_SNAP, size_b) and _mostly_found(tb, b_last, sentence_b1, words_a):
         b_last = sentence_b1
+    return _Rect(a_first, a_last, b_first, b_last)
+
+
+def _adjacent_sentences(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray) -> _Rect:
+    """Take in the sentences just before and just after a passage, as a pair.
+
+    When a passage starts at sentence starts on both sides, the two sentences before
+    it join when each is no longer than the passage and most of the content words of
+    each occur in the other side (the passage and its new sentence); the same after
+    it, repeatedly. Both sentences must qualify: one side's neighbour alone is the
+    surrounding topic, not copying.
+    """
+    a_starts, a_ends = ta.sentence_bounds
+    b_starts, b_ends = tb.sentence_bounds
+    a_first, a_last, b_first, b_last = rect.a_first, rect.a_last, rect.b_first, rect.b_last
+    grown = True
+    while grown:
+        grown = False
+        if 0 < a_first == a_starts[a_first] and 0 < b_first == b_starts[b_first]:
+            before_a, before_b = int(a_starts[a_first - 1]), int(b_starts[b_first - 1])
+            if (
+                a_first - before_a <= a_last - a_first
+                and b_first - before_b <= b_last - b_first
+                and free[before_a:a_first].all()
+                and _mostly_found(ta, before_a, a_first, _content_stems(tb, before_b, b_last))
+                and _mostly_found(tb, before_b, b_first, _content_stems(ta, before_a, a_last))
+            ):
+                a_first, b_first, grown = before_a, before_b, True
+        ends_a = a_last < len(ta) and a_last == a_ends[a_last - 1]
+        if ends_a and b_last < len(tb) and b_last == b_ends[b_last - 1]:
+            after_a, after_b = int(a_ends[a_last]), int(b_ends[b_last])
+            if (
+                after_a - a_last <= a_last - a_first
+                and after_b - b_last <= b_last - b_first
+                and free[a_last:after_a].all()
+                and _mostly_found(ta, a_last, after_a, _content_stems(tb, b_first, after_b))
+                and _mostly_found(tb, b_last, after_b, _content_stems(ta, a_first, after_a))
+            ):
+                a_last, b_last, grown = after_a, after_b, True
     return _Rect(a_first, a_last, b_first, b_last)
 
 
