@@ -179,3 +179,18 @@ def test_neighbouring_sentences_made_of_each_others_words_join_the_passage() -> 
 def test_a_neighbouring_sentence_of_other_words_stays_out() -> None:
     submission = f"My essay is about Cuba. Berlin was hard. {LIFTED} Then I go on about Korea."
     assert sides(submission, BLOCKADE) == [(LIFTED, LIFTED, "verbatim")]
+
+
+def test_a_shared_name_and_one_word_are_not_a_paraphrase() -> None:
+    # The sentences share "European Recovery Program" and "use": a topic, not a rewording.
+    source = (
+        "The Marshall Plan was an American initiative to aid Western Europe after the Second World "
+        "War. Its first use was in the European Recovery Program of the year 1948. Congress approved "
+        "more than twelve billion dollars in economic assistance."
+    )
+    submission = (
+        "My essay is about the post-war years of France and Italy. Workers in the south were happy "
+        "that the European Recovery Program was used to rebuild their towns. Then I go on about the "
+        "coal strikes and the elections of that decade."
+    )
+    assert sides(submission, source) == []

@@ -16,6 +16,7 @@ so any worker can call it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -243,22 +244,50 @@ def _bounding(members: list[_Rect]) -> _Rect:
     )
 
 
-def _unexplained(sentence_seeds: list[_Rect], word_seeds: list[_Rect], len_a: int, len_b: int) -> list[_Rect]:
+def _unexplained(sentence_seeds: list[_Rect], word_seeds: list[_Rect], ta: Tokens, tb: Tokens) -> list[_Rect]:
     """Sentence seeds for sentences that shared n-grams do not already explain.
 
     Where n-grams cover most of a sentence, they say exactly where it came from: a
     sentence seed there either agrees (and would only widen the boundaries to words
     that were not copied) or points somewhere else on topic alone. Sentence seeds are
-    for the sentences that n-grams cannot see: paraphrase.
+    for the sentences that n-grams cannot see: paraphrase. A shared phrase inside the
+    two sentences counts as one shared word: "information retrieval system" and "use"
+    are a term and a word in common, the topic, not three words of a paraphrase.
     """
-    covered_a = _coverage(len_a, word_seeds, "a")
-    covered_b = _coverage(len_b, word_seeds, "b")
-    return [
+    covered_a = _coverage(len(ta), word_seeds, "a")
+    covered_b = _coverage(len(tb), word_seeds, "b")
+    candidates = [
         s
         for s in sentence_seeds
         if covered_a[s.a_first : s.a_last].mean() < _EDITED_DENSITY
         and covered_b[s.b_first : s.b_last].mean() < _EDITED_DENSITY
     ]
+    if not candidates or not word_seeds:
+        return candidates
+    by_a = sorted(word_seeds, key=lambda r: r.a_first)
+    firsts = [r.a_first for r in by_a]
+    kept = []
+    for s in candidates:
+        shared = _content_stems(ta, s.a_first, s.a_last) & _content_stems(tb, s.b_first, s.b_last)
+        inside = [
+            r
+            for r in by_a[bisect_left(firsts, s.a_first) : bisect_left(firsts, s.a_last)]
+            if r.a_last <= s.a_last and s.b_first <= r.b_first and r.b_last <= s.b_last
+        ]
+        # Overlapping seeds make one phrase; its shared content words count once.
+        phrases: list[set[str]] = []
+        run_last = -1
+        for r in inside:
+            words = _content_stems(ta, r.a_first, r.a_last) & shared
+            if r.a_first < run_last and phrases:
+                phrases[-1] |= words
+            else:
+                phrases.append(words)
+            run_last = max(run_last, r.a_last)
+        in_phrases: set[str] = set().union(*phrases)
+        if len(shared - in_phrases) + sum(1 for p in phrases if p) >= _MIN_SHARED_SENTENCE_WORDS:
+            kept.append(s)
+    return kept
 
 
 def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 3) -> _Rect:
@@ -491,7 +520,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     """Align two tokenised texts; see :func:`align_passages`."""
     config = config or CheckConfig()
     word_seeds = _ngram_seeds(ta, tb, config.seed_size)
-    sentence_seeds = _unexplained(_sentence_seeds(ta, tb, config), word_seeds, len(ta), len(tb))
+    sentence_seeds = _unexplained(_sentence_seeds(ta, tb, config), word_seeds, ta, tb)
     if not word_seeds and not sentence_seeds:
         return []
     evidence_a = _coverage(len(ta), word_seeds + sentence_seeds, "a")
