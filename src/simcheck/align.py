@@ -532,10 +532,6 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     min_content = (piece_words + 1) // 2
 
     def supported(rect: _Rect) -> bool:
-        # Both sides must be passages: a long sentence matched to a four-word heading
-        # is not a copy of it.
-        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) < piece_words:
-            return False
         if float(evidence_a[rect.a_first : rect.a_last].mean()) < _MIN_DENSITY:
             return False
         # Shared function words and one shared noun ("in the north") are chance, not
@@ -565,6 +561,11 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         if rect is None or not supported(rect):
             continue
         rect = _extend(rect, ta, tb, free)
+        # Both sides must be passages: a long sentence matched to a four-word heading
+        # is not a copy of it. Judged once the evidence is extended to its sentences,
+        # so that a few seeds in a reworded sentence can still make a passage.
+        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) < piece_words:
+            continue
         free[rect.a_first : rect.a_last] = False
         rects.append(rect)
     passages = [
