@@ -6,7 +6,9 @@ Seed, extend, filter, in the manner of the PAN text-alignment systems:
    pairs whose TF-IDF cosine and stem Dice are both high (paraphrase).
 2. **Extension.** Seeds close to each other on *both* sides (within ``max_gap`` words)
    are merged into rectangles ``[a_first, a_last) x [b_first, b_last)`` of tokens,
-   repeatedly, until nothing more merges.
+   repeatedly, until nothing more merges. A passage then grows over equal words at its
+   ends, to the rest of its first and last sentences where that rest is mostly the
+   other side's words, and by neighbouring sentence pairs made of each other's words.
 3. **Filtering.** Passages shorter than ``min_words`` or too thin in evidence are
    dropped; passages overlapping in ``a`` keep only the better supported one.
 
