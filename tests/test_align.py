@@ -129,3 +129,68 @@ def test_reported_passages_are_exact_slices_on_both_sides(pair: tuple[str, str, 
     if len(set(planted_words)) >= 8:  # repetitive text may be (rightly) ignored as stock phrases
         covered = [Tokens(m["submission_text"]).normal for m in report["matches"]]
         assert any(all(w in c for w in planted_words) for c in covered)
+
+
+def test_shuffled_head_of_a_sentence_joins_the_passage() -> None:
+    # "crimes" and "purges" moved to the front: no n-gram reaches them, but they are the
+    # source sentence's words, so the whole sentence is the copy.
+    submission = (
+        "My essay is about Berlin. Crimes and purges of the dictator: in February 1956 he "
+        "denounced Stalin in a secret speech to the Twentieth Party Congress, listing the cult of "
+        "personality that had surrounded him. Then I go on about Cuba."
+    )
+    found = sides(submission, SOURCE)
+    assert len(found) == 1
+    assert found[0][0].startswith("Crimes and purges of the dictator: in February 1956")
+    assert found[0][1].startswith("In February 1956")
+
+
+def test_own_words_before_a_copied_sentence_stay_out() -> None:
+    submission = (
+        "My essay is about Berlin. In my own view, in February 1956 he denounced Stalin in a "
+        "secret speech to the Twentieth Party Congress, listing the crimes of the purges and the "
+        "cult of personality. Then I go on about Cuba."
+    )
+    found = sides(submission, SOURCE)
+    assert len(found) == 1
+    assert found[0][0].startswith("in February 1956")
+
+
+BLOCKADE = (
+    "The Soviet Union cut every road, rail and canal link to West Berlin in June 1948. The blockade "
+    "ended in May 1949. Stalin lifted it after the airlift had carried more than two million tons of "
+    "supplies into the western sectors of the city, and the Western powers had shown that they would "
+    "not leave. Germany was divided into two states that same year."
+)
+LIFTED = (
+    "Stalin lifted it after the airlift had carried more than two million tons of supplies into the "
+    "western sectors of the city, and the Western powers had shown that they would not leave."
+)
+
+
+def test_neighbouring_sentences_made_of_each_others_words_join_the_passage() -> None:
+    # Too short for a sentence seed (two shared words), and no shared n-gram.
+    submission = f"My essay is about Cuba. Blockade ended. {LIFTED} Then I go on about Korea."
+    assert sides(submission, BLOCKADE) == [
+        (f"Blockade ended. {LIFTED}", f"The blockade ended in May 1949. {LIFTED}", "edited")
+    ]
+
+
+def test_a_neighbouring_sentence_of_other_words_stays_out() -> None:
+    submission = f"My essay is about Cuba. Berlin was hard. {LIFTED} Then I go on about Korea."
+    assert sides(submission, BLOCKADE) == [(LIFTED, LIFTED, "verbatim")]
+
+
+def test_a_shared_name_and_one_word_are_not_a_paraphrase() -> None:
+    # The sentences share "European Recovery Program" and "use": a topic, not a rewording.
+    source = (
+        "The Marshall Plan was an American initiative to aid Western Europe after the Second World "
+        "War. Its first use was in the European Recovery Program of the year 1948. Congress approved "
+        "more than twelve billion dollars in economic assistance."
+    )
+    submission = (
+        "My essay is about the post-war years of France and Italy. Workers in the south were happy "
+        "that the European Recovery Program was used to rebuild their towns. Then I go on about the "
+        "coal strikes and the elections of that decade."
+    )
+    assert sides(submission, source) == []

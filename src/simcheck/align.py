@@ -6,7 +6,9 @@ Seed, extend, filter, in the manner of the PAN text-alignment systems:
    pairs whose TF-IDF cosine and stem Dice are both high (paraphrase).
 2. **Extension.** Seeds close to each other on *both* sides (within ``max_gap`` words)
    are merged into rectangles ``[a_first, a_last) x [b_first, b_last)`` of tokens,
-   repeatedly, until nothing more merges.
+   repeatedly, until nothing more merges. A passage then grows over equal words at its
+   ends, to the rest of its first and last sentences where that rest is mostly the
+   other side's words, and by neighbouring sentence pairs made of each other's words.
 3. **Filtering.** Passages shorter than ``min_words`` or too thin in evidence are
    dropped; passages overlapping in ``a`` keep only the better supported one.
 
@@ -16,6 +18,7 @@ so any worker can call it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -51,6 +54,9 @@ _MIN_SHARED_SENTENCE_WORDS = 3
 _SNAP = 3
 # An n-gram more frequent than this on either side is a stock phrase, not evidence.
 _MAX_SEED_REPEATS = 8
+# Share of the distinct content words of a sentence (or the part of one) left out of a
+# passage that must occur in the passage's other side for it to be taken in.
+_FOUND_SHARE = 0.5
 
 
 @dataclass
@@ -240,22 +246,50 @@ def _bounding(members: list[_Rect]) -> _Rect:
     )
 
 
-def _unexplained(sentence_seeds: list[_Rect], word_seeds: list[_Rect], len_a: int, len_b: int) -> list[_Rect]:
+def _unexplained(sentence_seeds: list[_Rect], word_seeds: list[_Rect], ta: Tokens, tb: Tokens) -> list[_Rect]:
     """Sentence seeds for sentences that shared n-grams do not already explain.
 
     Where n-grams cover most of a sentence, they say exactly where it came from: a
     sentence seed there either agrees (and would only widen the boundaries to words
     that were not copied) or points somewhere else on topic alone. Sentence seeds are
-    for the sentences that n-grams cannot see: paraphrase.
+    for the sentences that n-grams cannot see: paraphrase. A shared phrase inside the
+    two sentences counts as one shared word: "information retrieval system" and "use"
+    are a term and a word in common, the topic, not three words of a paraphrase.
     """
-    covered_a = _coverage(len_a, word_seeds, "a")
-    covered_b = _coverage(len_b, word_seeds, "b")
-    return [
+    covered_a = _coverage(len(ta), word_seeds, "a")
+    covered_b = _coverage(len(tb), word_seeds, "b")
+    candidates = [
         s
         for s in sentence_seeds
         if covered_a[s.a_first : s.a_last].mean() < _EDITED_DENSITY
         and covered_b[s.b_first : s.b_last].mean() < _EDITED_DENSITY
     ]
+    if not candidates or not word_seeds:
+        return candidates
+    by_a = sorted(word_seeds, key=lambda r: r.a_first)
+    firsts = [r.a_first for r in by_a]
+    kept = []
+    for s in candidates:
+        shared = _content_stems(ta, s.a_first, s.a_last) & _content_stems(tb, s.b_first, s.b_last)
+        inside = [
+            r
+            for r in by_a[bisect_left(firsts, s.a_first) : bisect_left(firsts, s.a_last)]
+            if r.a_last <= s.a_last and s.b_first <= r.b_first and r.b_last <= s.b_last
+        ]
+        # Overlapping seeds make one phrase; its shared content words count once.
+        phrases: list[set[str]] = []
+        run_last = -1
+        for r in inside:
+            words = _content_stems(ta, r.a_first, r.a_last) & shared
+            if r.a_first < run_last and phrases:
+                phrases[-1] |= words
+            else:
+                phrases.append(words)
+            run_last = max(run_last, r.a_last)
+        in_phrases: set[str] = set().union(*phrases)
+        if len(shared - in_phrases) + sum(1 for p in phrases if p) >= _MIN_SHARED_SENTENCE_WORDS:
+            kept.append(s)
+    return kept
 
 
 def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 3) -> _Rect:
@@ -310,6 +344,95 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 
     inside_b = b_last - max(b_starts[b_last - 1], b_first)
     if _both_short(tail_a, tail_b, inside_a, inside_b) and free[a_last : a_ends[a_last - 1]].all():
         a_last, b_last = int(a_ends[a_last - 1]), int(b_ends[b_last - 1])
+    rect = _complete_sentences(_Rect(a_first, a_last, b_first, b_last), ta, tb, free)
+    return _adjacent_sentences(rect, ta, tb, free)
+
+
+def _content_stems(tokens: Tokens, first: int, last: int) -> set[str]:
+    stems, stop = tokens.stems, tokens.stopword_mask
+    return {stems[i] for i in range(first, last) if not stop[i]}
+
+
+def _mostly_found(tokens: Tokens, first: int, last: int, other: set[str]) -> bool:
+    """Whether tokens ``[first, last)`` hold content words and ``_FOUND_SHARE`` of them
+    (distinct stems) are in ``other``."""
+    words = _content_stems(tokens, first, last)
+    return bool(words) and len(words & other) >= _FOUND_SHARE * len(words)
+
+
+def _complete_sentences(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray) -> _Rect:
+    """Take in the rest of a passage's first and last sentences, side by side, where
+    that rest is made of the other side's words.
+
+    Shuffled or reworded copying leaves the words of a sentence's head or tail in place
+    but out of order, so no n-gram seed reaches them. The rest of a sentence joins the
+    passage when it is no longer than the passage and most of its content words occur
+    in the other side's sentences; an aside of the writer's own ("As we know, ...")
+    shares none and stays out.
+    """
+    a_starts, a_ends = ta.sentence_bounds
+    b_starts, b_ends = tb.sentence_bounds
+    a_first, a_last, b_first, b_last = rect.a_first, rect.a_last, rect.b_first, rect.b_last
+    sentence_a0, sentence_a1 = int(a_starts[a_first]), int(a_ends[a_last - 1])
+    sentence_b0, sentence_b1 = int(b_starts[b_first]), int(b_ends[b_last - 1])
+    words_a = _content_stems(ta, sentence_a0, sentence_a1)
+    words_b = _content_stems(tb, sentence_b0, sentence_b1)
+    size_a, size_b = a_last - a_first, b_last - b_first
+    if (
+        a_first - sentence_a0 <= max(_SNAP, size_a)
+        and free[sentence_a0:a_first].all()
+        and _mostly_found(ta, sentence_a0, a_first, words_b)
+    ):
+        a_first = sentence_a0
+    if (
+        sentence_a1 - a_last <= max(_SNAP, size_a)
+        and free[a_last:sentence_a1].all()
+        and _mostly_found(ta, a_last, sentence_a1, words_b)
+    ):
+        a_last = sentence_a1
+    if b_first - sentence_b0 <= max(_SNAP, size_b) and _mostly_found(tb, sentence_b0, b_first, words_a):
+        b_first = sentence_b0
+    if sentence_b1 - b_last <= max(_SNAP, size_b) and _mostly_found(tb, b_last, sentence_b1, words_a):
+        b_last = sentence_b1
+    return _Rect(a_first, a_last, b_first, b_last)
+
+
+def _adjacent_sentences(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray) -> _Rect:
+    """Take in the sentences just before and just after a passage, as a pair.
+
+    When a passage starts at sentence starts on both sides, the two sentences before
+    it join when each is no longer than the passage and most of the content words of
+    each occur in the other side (the passage and its new sentence); the same after
+    it, repeatedly. Both sentences must qualify: one side's neighbour alone is the
+    surrounding topic, not copying.
+    """
+    a_starts, a_ends = ta.sentence_bounds
+    b_starts, b_ends = tb.sentence_bounds
+    a_first, a_last, b_first, b_last = rect.a_first, rect.a_last, rect.b_first, rect.b_last
+    grown = True
+    while grown:
+        grown = False
+        if 0 < a_first == a_starts[a_first] and 0 < b_first == b_starts[b_first]:
+            before_a, before_b = int(a_starts[a_first - 1]), int(b_starts[b_first - 1])
+            if (
+                a_first - before_a <= a_last - a_first
+                and b_first - before_b <= b_last - b_first
+                and free[before_a:a_first].all()
+                and _mostly_found(ta, before_a, a_first, _content_stems(tb, before_b, b_last))
+                and _mostly_found(tb, before_b, b_first, _content_stems(ta, before_a, a_last))
+            ):
+                a_first, b_first, grown = before_a, before_b, True
+        ends_a = a_last < len(ta) and a_last == a_ends[a_last - 1]
+        if ends_a and b_last < len(tb) and b_last == b_ends[b_last - 1]:
+            after_a, after_b = int(a_ends[a_last]), int(b_ends[b_last])
+            if (
+                after_a - a_last <= a_last - a_first
+                and after_b - b_last <= b_last - b_first
+                and free[a_last:after_a].all()
+                and _mostly_found(ta, a_last, after_a, _content_stems(tb, b_first, after_b))
+                and _mostly_found(tb, b_last, after_b, _content_stems(ta, a_first, after_a))
+            ):
+                a_last, b_last, grown = after_a, after_b, True
     return _Rect(a_first, a_last, b_first, b_last)
 
 
@@ -399,7 +522,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     """Align two tokenised texts; see :func:`align_passages`."""
     config = config or CheckConfig()
     word_seeds = _ngram_seeds(ta, tb, config.seed_size)
-    sentence_seeds = _unexplained(_sentence_seeds(ta, tb, config), word_seeds, len(ta), len(tb))
+    sentence_seeds = _unexplained(_sentence_seeds(ta, tb, config), word_seeds, ta, tb)
     if not word_seeds and not sentence_seeds:
         return []
     evidence_a = _coverage(len(ta), word_seeds + sentence_seeds, "a")
@@ -411,10 +534,6 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     min_content = (piece_words + 1) // 2
 
     def supported(rect: _Rect) -> bool:
-        # Both sides must be passages: a long sentence matched to a four-word heading
-        # is not a copy of it.
-        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) < piece_words:
-            return False
         if float(evidence_a[rect.a_first : rect.a_last].mean()) < _MIN_DENSITY:
             return False
         # Shared function words and one shared noun ("in the north") are chance, not
@@ -444,6 +563,11 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         if rect is None or not supported(rect):
             continue
         rect = _extend(rect, ta, tb, free)
+        # Both sides must be passages: a long sentence matched to a four-word heading
+        # is not a copy of it. Judged once the evidence is extended to its sentences,
+        # so that a few seeds in a reworded sentence can still make a passage.
+        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) < piece_words:
+            continue
         free[rect.a_first : rect.a_last] = False
         rects.append(rect)
     passages = [
