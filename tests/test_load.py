@@ -124,3 +124,18 @@ def test_folder_is_recursive_sorted_and_survives_bad_files(tmp_path: Path) -> No
     documents, errors = load_folder(tmp_path)
     assert [d.doc_id for d in documents] == ["b/two.txt", "one.md"]
     assert sorted(Path(e.path).name for e in errors) == ["bad.docx", "three.docx"]
+
+
+def test_a_reader_that_never_returns_is_given_up_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import simcheck.load as load
+
+    def endless(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
+        while True:  # a parser caught in a cycle of a hostile file
+            pass
+
+    monkeypatch.setitem(load._READERS, ".pdf", endless)
+    monkeypatch.setattr(load, "MAX_READ_SECONDS", 0.2)
+    with pytest.raises(InputError, match=r"hang\.pdf: took over 0\.2 s to read"):
+        load_bytes(b"%PDF-1.7 looping", "hang.pdf")
+    # The timer is gone afterwards: nothing interrupts the next file.
+    assert load_bytes(b"An essay about the Thaw.", "next.txt").text == "An essay about the Thaw."

@@ -13,11 +13,14 @@ import io
 import logging
 import os
 import re
+import signal
 import stat
+import threading
 import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -34,6 +37,9 @@ MAX_FILE_BYTES = 20_000_000
 MAX_RATIO = 100
 #: Members this small are never refused for their ratio (a page of spaces packs well).
 RATIO_FLOOR = 1_000_000
+#: Seconds one file may take to read before it is given up: a long PDF reads in a few
+#: seconds, a damaged or hostile one can send a parser into a loop that never ends.
+MAX_READ_SECONDS = 60.0
 
 _TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -441,7 +447,15 @@ def load_bytes(
         raise InputError(name, "is empty (0 bytes); submit the file with its text")
     if len(data) > max_bytes:
         raise InputError(name, _too_large(f"{len(data):,} bytes", max_bytes))
-    text, encoding = reader(data, name, max_bytes)
+    try:
+        with _time_limit(MAX_READ_SECONDS):
+            text, encoding = reader(data, name, max_bytes)
+    except _ReadTimeout:
+        raise InputError(
+            name,
+            f"took over {MAX_READ_SECONDS:g} s to read (damaged, or made to hang a reader); "
+            "re-save it from the program that made it",
+        ) from None
     if len(text) > max_bytes:
         raise InputError(name, _too_large(f"{len(text):,} characters of text", max_bytes))
     if not text.strip():
@@ -452,6 +466,38 @@ def load_bytes(
         path=name,
         meta={"format": suffix.lstrip("."), "encoding": encoding},
     )
+
+
+class _ReadTimeout(Exception):
+    """A reader ran out of time (raised by the alarm signal inside it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` with :class:`_ReadTimeout`.
+
+    A timer signal reaches pure-Python parsers (pypdf, python-docx's XML walk) wherever
+    they loop. Only a POSIX process's main thread receives signals: elsewhere (a thread
+    of a host application) the block runs without a limit rather than failing.
+    """
+    if (
+        seconds <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _ReadTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _too_large(size: str, max_bytes: int) -> str:
