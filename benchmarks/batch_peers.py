@@ -22,10 +22,12 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,6 +77,20 @@ def timed(command: list[str], **kwargs: object) -> tuple[float, subprocess.Compl
     return time.perf_counter() - started, done
 
 
+def median_timed(
+    command: list[str], runs: int, before: Callable[[], object] = lambda: None, **kwargs: object
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """The median time of ``runs`` runs of ``command`` (the last run's output); ``before``
+    runs untimed ahead of each."""
+    times, done = [], None
+    for _ in range(runs):
+        before()
+        seconds, done = timed(command, **kwargs)
+        times.append(seconds)
+    assert done is not None
+    return statistics.median(times), done
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -86,6 +102,9 @@ def main() -> None:
     parser.add_argument("--essays", type=int, default=1000)
     parser.add_argument("--pairs", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs of simcheck and compare50 (median); copydetect runs once"
+    )
     args = parser.parse_args()
     python = ensure_peers()
     folder = WORKDIR / f"class-{args.essays}"
@@ -98,16 +117,16 @@ def main() -> None:
     rows = []
 
     out = WORKDIR / "simcheck-out"
-    seconds, _ = timed(
-        [sys.executable, "-m", "simcheck", "batch", str(folder), "--jobs", str(args.jobs), "-o", str(out)]
+    seconds, _ = median_timed(
+        [sys.executable, "-m", "simcheck", "batch", str(folder), "--jobs", str(args.jobs), "-o", str(out)],
+        args.runs,
     )
     lines = (out / "pairs.csv").read_text(encoding="utf-8").splitlines()[1:]
     found = {tuple(sorted(line.split(",")[:2])) for line in lines}
     rows.append((f"simcheck batch --jobs {args.jobs}", seconds, peak_mb(), found))
 
     out50 = WORKDIR / "compare50-out"
-    shutil.rmtree(out50, ignore_errors=True)  # compare50 refuses to overwrite
-    seconds, _ = timed(
+    seconds, _ = median_timed(
         [
             str(VENV / "bin" / "compare50"),
             *[str(folder / s) for s in students],
@@ -118,6 +137,8 @@ def main() -> None:
             "-n",
             str(len(planted)),
         ],
+        args.runs,
+        before=lambda: shutil.rmtree(out50, ignore_errors=True),  # compare50 refuses to overwrite
         env={"PATH": f"{VENV / 'bin'}:/usr/bin:/bin"},
     )
     index = (out50 / "index.html").read_text(encoding="utf-8", errors="replace")
@@ -163,6 +184,8 @@ def main() -> None:
             f"{name:28s} {seconds:7.1f} s  recall {recall:.3f}  pairs reported {len(hits):5d}  "
             f"(peak child memory so far {memory:.0f} MB)"
         )
+    ours = rows[0][1]
+    print(f"simcheck is {rows[1][1] / ours:.1f}x as fast as compare50, {rows[2][1] / ours:.1f}x copydetect")
 
 
 if __name__ == "__main__":
