@@ -143,10 +143,15 @@ class BatchResult:
             "common.csv": _common_table(self.result).to_csv(index=False, lineterminator="\n"),
             "report.html": render_batch_html(self),
         }
+        # Everything is encoded before anything is written, and each file is renamed into
+        # place whole: a failure leaves the previous reports, never a mix or a torn file.
+        encoded = {name: content.encode("utf-8") for name, content in files.items()}
         written = []
-        for name, content in files.items():
+        for name, data in encoded.items():
             target = out / name
-            target.write_text(content, encoding="utf-8", newline="")
+            partial = out / f".{name}.partial"
+            partial.write_bytes(data)
+            os.replace(partial, target)
             written.append(target)
         return written
 

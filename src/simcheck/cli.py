@@ -195,7 +195,7 @@ def check(
         submission = _submission(essay, max_bytes)
         given = [load_document(t, max_bytes=max_bytes) for t in templates]
         result = run_check(submission, _open_corpus(corpus, options), config=config, templates=given)
-    _emit(result, fmt, output)
+        _emit(result, fmt, output)
     if fail_above is not None and result.similarity > fail_above:
         sys.exit(EXIT_FAIL_ABOVE)
 
@@ -266,10 +266,11 @@ def batch(
             max_bytes=max_bytes,
             progress=advance,
         )
-    try:
-        written = result.write(output)
-    except OSError as exc:
-        raise click.ClickException(f"{output}: cannot write the reports ({exc.strerror})") from None
+    with _running():
+        try:
+            written = result.write(output)
+        except OSError as exc:
+            raise click.ClickException(f"{output}: cannot write the reports ({exc.strerror})") from None
     frame = result.documents_frame()
     table = Table(show_edge=False)
     for column in ("student", "file", "words", "similarity", "top source", "group", "status"):
@@ -291,7 +292,7 @@ def batch(
             f"{float(row['similarity']):.1f}%",
             Text(result.students.get(top, top)),
             str(row["group"] or ""),
-            str(row["status"]),
+            Text(str(row["status"])),  # it quotes file names: data, never markup
         )
     Console(highlight=False).print(table)
     if len(listed) < len(ordered):

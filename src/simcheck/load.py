@@ -456,6 +456,7 @@ def load_bytes(
             f"took over {MAX_READ_SECONDS:g} s to read (damaged, or made to hang a reader); "
             "re-save it from the program that made it",
         ) from None
+    text = _whole_characters(text)
     if len(text) > max_bytes:
         raise InputError(name, _too_large(f"{len(text):,} characters of text", max_bytes))
     if not text.strip():
@@ -468,8 +469,9 @@ def load_bytes(
     )
 
 
-class _ReadTimeout(Exception):
-    """A reader ran out of time (raised by the alarm signal inside it)."""
+class _ReadTimeout(BaseException):
+    """A reader ran out of time (raised by the alarm signal inside it). Not an
+    Exception, so the ``except Exception`` inside parsers cannot swallow it."""
 
 
 @contextmanager
@@ -478,12 +480,16 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
     A timer signal reaches pure-Python parsers (pypdf, python-docx's XML walk) wherever
     they loop. Only a POSIX process's main thread receives signals: elsewhere (a thread
-    of a host application) the block runs without a limit rather than failing.
+    of a host application) the block runs without a limit rather than failing, and so it
+    does when the host application has a timer or an alarm handler of its own, which is
+    left alone.
     """
     if (
         seconds <= 0
         or not hasattr(signal, "setitimer")
         or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None)
+        or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0)
     ):
         yield
         return
@@ -578,6 +584,21 @@ def load_text(text: str, doc_id: str = "<text>") -> Document:
     return Document(doc_id=doc_id, text=_without_surrogates(text), path=None, meta={"format": "text"})
 
 
+def _whole_characters(text: str) -> str:
+    r"""Text a parser returned, with UTF-16 surrogate pairs joined into the characters they
+    stand for (RTF writes an emoji as two Unicode escapes) and lone surrogates replaced:
+    a document's text must be writable as UTF-8.
+
+    >>> _whole_characters("Smile \ud83d\ude00, lone \ud800.")
+    'Smile 😀, lone �.'
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def _without_surrogates(text: str) -> str:
     try:
         text.encode("utf-8")
@@ -593,6 +614,7 @@ _UNSAFE_IN_NAMES = frozenset(
     + [chr(127)]
     + [chr(c) for c in range(0x80, 0xA0)]
     + list("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    + list("\u2028\u2029\\")
 )
 
 
@@ -600,23 +622,31 @@ def display_name(name: str) -> str:
     r"""A file name fit for one line of a message or a report cell.
 
     Bytes that are not UTF-8 (which Python keeps as lone surrogates) become ``\xNN``;
-    control and bidirectional-override characters become escapes too.
+    control, line-separator and bidirectional-override characters become escapes too,
+    and so does a backslash, so two different names never look the same.
 
     >>> print(display_name("essay\udcff.txt"))
     essay\xff.txt
     >>> print(display_name("a\nb\u202etxt.exe"))
     a\x0ab\u202etxt.exe
+    >>> print(display_name("caf\\xe9.txt"))
+    caf\x5cxe9.txt
     >>> display_name("Zoë/essay.docx")
     'Zoë/essay.docx'
     """
-    if any("\ud800" <= c <= "\udfff" for c in name):
-        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    if not _UNSAFE_IN_NAMES.intersection(name):
+    if not _UNSAFE_IN_NAMES.intersection(name) and not any("\ud800" <= c <= "\udfff" for c in name):
         return name
-    return "".join(
-        (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}") if c in _UNSAFE_IN_NAMES else c
-        for c in name
-    )
+    return "".join(_shown_character(c) for c in name)
+
+
+def _shown_character(c: str) -> str:
+    if "\udc80" <= c <= "\udcff":  # a byte that was not UTF-8, kept by surrogateescape
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    if "\ud800" <= c <= "\udfff" or (c in _UNSAFE_IN_NAMES and ord(c) >= 256):
+        return f"\\u{ord(c):04x}"
+    if c in _UNSAFE_IN_NAMES:
+        return f"\\x{ord(c):02x}"
+    return c
 
 
 def unsupported_reason(name: str) -> str:

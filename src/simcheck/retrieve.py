@@ -118,6 +118,13 @@ class Corpus:
         else:
             self._tfidf = sparse.csr_matrix((0, 0))
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Another process gets the tables, not this process's lexicon, term ids and token
+        # cache: it has a lexicon of its own and makes tokens on demand.
+        state = self.__dict__.copy()
+        state.update(_lexicon=None, _term_ids=None, _tokens={}, _token_owner={})
+        return state
+
     def _term_row(self, prepared: Fingerprinted) -> sparse.csr_matrix:
         """Content-word counts as one row over the corpus vocabulary (unknown words dropped)."""
         columns = np.searchsorted(self._vocabulary, prepared.terms)
@@ -200,11 +207,8 @@ class Corpus:
     def tokens(self, index: int) -> Tokens:
         """Tokens of corpus document ``index`` (computed once, on demand)."""
         if index not in self._tokens:
-            tokens = Tokens(
-                self.documents[index].text,
-                self.config.language,
-                known_ids=(self._lexicon, self._term_ids[index]),
-            )
+            known = (self._lexicon, self._term_ids[index]) if self._lexicon is not None else None
+            tokens = Tokens(self.documents[index].text, self.config.language, known_ids=known)
             self._tokens[index] = tokens
             self._token_owner[id(tokens)] = index
         return self._tokens[index]

@@ -7,6 +7,7 @@ strings, and every token keeps the ``(start, end)`` span it came from.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -295,10 +296,9 @@ class Lexicon:
         self._by_spelling: _Spellings[str] = _Spellings(self._add)
         # ASCII texts are split as bytes (faster still); their spellings resolve through
         # the str table on first sight.
-        self._by_ascii: _Spellings[bytes] = _Spellings(
-            lambda spelling: self._by_spelling[spelling.decode("ascii")]
-        )
+        self._by_ascii: _Spellings[bytes] = _Spellings(self._ascii_term)
         self._by_stem: dict[str, int] = {}
+        self._lock = threading.Lock()
         # Grown by doubling, so reading them after each document costs nothing.
         self._hash_array = np.zeros(1024, dtype=np.uint64)
         self._stop_array = np.zeros(1024, dtype=bool)
@@ -311,17 +311,32 @@ class Lexicon:
 
         normal = normalise(spelling)
         stemmed = stem(normal, self.language)
-        term = self._by_stem.get(stemmed)
-        if term is None:
-            term = len(self.stems)
-            self._by_stem[stemmed] = term
-            self.stems.append(stemmed)
-            if term == self._hash_array.shape[0]:
-                self._hash_array = np.concatenate([self._hash_array, np.zeros_like(self._hash_array)])
-                self._stop_array = np.concatenate([self._stop_array, np.zeros_like(self._stop_array)])
-            self._hash_array[term] = word_hash(stemmed)
-            self._stop_array[term] = stemmed in stop_stems(self.language)
+        # Threads checking at once share the process's lexicon: a new term gets its
+        # hash and flag first, and its id becomes visible last.
+        with self._lock:
+            term = self._by_stem.get(stemmed)
+            if term is None:
+                term = len(self.stems)
+                if term == self._hash_array.shape[0]:
+                    self._hash_array = np.concatenate([self._hash_array, np.zeros_like(self._hash_array)])
+                    self._stop_array = np.concatenate([self._stop_array, np.zeros_like(self._stop_array)])
+                self._hash_array[term] = word_hash(stemmed)
+                self._stop_array[term] = stemmed in stop_stems(self.language)
+                self.stems.append(stemmed)
+                self._by_stem[stemmed] = term
         return term
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def _ascii_term(self, spelling: bytes) -> int:
+        return self._by_spelling[spelling.decode("ascii")]
 
     @property
     def spellings(self) -> int:
