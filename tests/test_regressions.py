@@ -95,3 +95,14 @@ def test_file_names_in_the_terminal_summary_are_not_markup(tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "[bold]" in result.output.replace("\n", "").replace(" ", "").replace("│", "")
+
+
+def test_index_build_lists_files_it_does_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "essay.txt").write_text(ESSAY * 2, encoding="utf-8")
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 legacy word")
+    result = CliRunner().invoke(main, ["index", "build", str(tmp_path / "a.simcheck"), str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "added 1" in result.output and "unreadable 1" in result.output
+    assert "old.doc: is a legacy Word .doc file" in result.output

@@ -40,7 +40,7 @@ from . import __version__
 from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .fingerprint import Fingerprinted, band_keys, fingerprint_words, minhash, shingle_hashes
-from .load import MAX_FILE_BYTES, display_name, iter_files, load_document
+from .load import MAX_FILE_BYTES, display_name, iter_files, load_document, unsupported_reason
 from .models import Document
 from .retrieve import Candidate, ProgressCallback, query_prints
 from .tokens import Tokens, shared_lexicon
@@ -376,8 +376,17 @@ class Index:
         All of it is one transaction: a crash leaves the index as it was. Files over
         ``max_bytes`` are listed in ``errors``, like other unreadable files.
         """
+        sources = list(sources)
         tasks = [(file, doc_id, root, self.config, max_bytes) for file, doc_id, root in _sources(sources)]
         result = AddResult()
+        # Files of a type simcheck does not read (a student's .doc) are listed, not
+        # passed over in silence.
+        result.errors.extend(
+            InputError(display_name(str(file)), unsupported_reason(file.name))
+            for item in sources
+            if Path(item).is_dir()
+            for file in iter_files(item, supported=False)
+        )
         db = self._db
         self._begin()
         try:
