@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import CheckConfig
 from .fingerprint import shingle_hashes
@@ -156,6 +155,8 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
         shape=(len(sa) + len(sb), vocabulary.shape[0]),
     )
     # IDF over the sentences of both texts (tf-isf): words common in the pair weigh less.
+    from sklearn.feature_extraction.text import TfidfTransformer  # a second to import: when needed
+
     matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
     cosine = (matrix[: len(sa)] @ matrix[len(sa) :].T).tocoo()
     if cosine.nnz == 0:

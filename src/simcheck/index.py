@@ -30,6 +30,7 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,14 @@ from . import __version__
 from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .fingerprint import Fingerprinted, band_keys, fingerprint_words, minhash, shingle_hashes
-from .load import MAX_FILE_BYTES, display_name, iter_files, load_document, unsupported_reason
+from .load import (
+    MAX_FILE_BYTES,
+    display_name,
+    folder_problems,
+    iter_files,
+    load_document,
+    unsupported_reason,
+)
 from .models import Document
 from .retrieve import Candidate, ProgressCallback, query_prints
 from .tokens import Tokens, shared_lexicon
@@ -182,8 +190,13 @@ def compress_text(text: str) -> bytes:
     >>> decompress_text(compress_text("The Thaw began in 1953.")) == "The Thaw began in 1953."
     True
     """
+    return compress_bytes(text.encode("utf-8"))
+
+
+def compress_bytes(raw: bytes) -> bytes:
+    """:func:`compress_text` of text already encoded as UTF-8."""
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _TEXT_DICTIONARY)
-    return packer.compress(text.encode("utf-8")) + packer.flush()
+    return packer.compress(raw) + packer.flush()
 
 
 def decompress_text(blob: bytes) -> str:
@@ -191,28 +204,58 @@ def decompress_text(blob: bytes) -> str:
     return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
 
 
-def prepare(document: Document, config: CheckConfig) -> Prepared:
-    """Fingerprint, sign and compress one document (a pure function, run in workers)."""
+@dataclass(frozen=True)
+class Scanned:
+    """A document after the first pass: what decides whether and where it is stored,
+    and its fingerprints and word counts. The rest (:func:`finish`) waits for the write."""
+
+    path: str
+    sha256: str
+    title: str
+    raw: bytes  # the text in UTF-8
+    prints: Fingerprinted
+
+    @property
+    def words(self) -> int:
+        return self.prints.words
+
+
+def scan(document: Document, config: CheckConfig) -> Scanned:
+    """Fingerprint one document (a pure function, run in workers)."""
     lexicon = shared_lexicon(config.language)
     ids = lexicon.term_ids(document.text)
     prints = fingerprint_words(
         lexicon.hashes[ids], lexicon.is_stop[ids], config.shingle_size, config.winnow_window
     )
-    signature = minhash(prints.prints, num_perm=config.num_perm, seed=config.seed)
-    return Prepared(
+    raw = document.text.encode("utf-8")
+    return Scanned(
         path=document.doc_id,
-        sha256=hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
+        sha256=hashlib.sha256(raw).hexdigest(),
         title=_title(document.text, document.doc_id),
-        text=compress_text(document.text),
+        raw=raw,
         prints=prints,
-        bands=band_keys(signature, config.lsh_bands),
     )
 
 
-def _prepare_file(task: tuple[str, str, str | None, CheckConfig, int]) -> Prepared | InputError:
+def finish(task: tuple[bytes, np.ndarray, CheckConfig]) -> tuple[bytes, np.ndarray]:
+    """A scanned document's compressed text and LSH band keys: work only its final
+    write needs, so a build runs it in the workers beside the fingerprint insert."""
+    raw, prints, config = task
+    signature = minhash(prints, num_perm=config.num_perm, seed=config.seed)
+    return compress_bytes(raw), band_keys(signature, config.lsh_bands)
+
+
+def prepare(document: Document, config: CheckConfig) -> Prepared:
+    """Fingerprint, sign and compress one document (a pure function)."""
+    scanned = scan(document, config)
+    text, bands = finish((scanned.raw, scanned.prints.prints, config))
+    return Prepared(scanned.path, scanned.sha256, scanned.title, text, scanned.prints, bands)
+
+
+def _scan_file(task: tuple[str, str, str | None, CheckConfig, int]) -> Scanned | InputError:
     path, doc_id, root, config, max_bytes = task
     try:
-        return prepare(load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root), config)
+        return scan(load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root), config)
     except InputError as exc:
         return exc
 
@@ -379,54 +422,20 @@ class Index:
         sources = list(sources)
         tasks = [(file, doc_id, root, self.config, max_bytes) for file, doc_id, root in _sources(sources)]
         result = AddResult()
-        # Files of a type simcheck does not read (a student's .doc) are listed, not
-        # passed over in silence.
-        result.errors.extend(
-            InputError(display_name(str(file)), unsupported_reason(file.name))
-            for item in sources
-            if Path(item).is_dir()
-            for file in iter_files(item, supported=False)
-        )
+        # Files of a type simcheck does not read (a student's .doc) and links or folders
+        # it does not follow are listed, not passed over in silence.
+        for item in sources:
+            if Path(item).is_dir():
+                result.errors.extend(folder_problems(item, name_of=_doc_id))
+                result.errors.extend(
+                    InputError(display_name(str(file)), unsupported_reason(file.name))
+                    for file in iter_files(item, supported=False)
+                )
         db = self._db
         self._begin()
         try:
-            known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
-            pending: list[Prepared] = []
-            # Fingerprints and bands of the whole add go in at the end, sorted by key:
-            # the tables' pages then fill up instead of splitting half-empty, and each
-            # insert appends instead of searching a random page.
-            prints: list[np.ndarray] = []
-            owners: list[np.ndarray] = []
-            bands: list[np.ndarray] = []
-            band_owners: list[np.ndarray] = []
-            for done, outcome in enumerate(_map(_prepare_file, tasks, jobs), 1):
-                if isinstance(outcome, InputError):
-                    result.errors.append(outcome)
-                elif outcome.sha256 in known:
-                    result.unchanged.append(outcome.path)
-                else:
-                    known.add(outcome.sha256)
-                    row = db.execute("SELECT id FROM documents WHERE path = ?", (outcome.path,)).fetchone()
-                    if row is not None:
-                        self._delete(row[0])
-                        result.replaced.append(outcome.path)
-                    else:
-                        result.added.append(outcome.path)
-                    pending.append(outcome)
-                if len(pending) >= _BATCH or (done == len(tasks) and pending):
-                    ids = self._insert(pending)
-                    prints.extend(item.prints.prints for item in pending)
-                    owners.extend(
-                        np.full(item.prints.prints.shape[0], doc) for doc, item in zip(ids, pending)
-                    )
-                    bands.append(np.stack([item.bands for item in pending]))
-                    band_owners.append(np.asarray(ids, dtype=np.int64))
-                    pending = []
-                if progress is not None:
-                    progress(done, len(tasks))
-            if prints:
-                self._insert_fingerprints(np.concatenate(prints), np.concatenate(owners))
-                self._insert_bands(np.concatenate(bands), np.concatenate(band_owners))
+            with _pool(jobs, len(tasks)) as pool:
+                self._add_scanned(tasks, _runner(pool, jobs), result, progress)
             db.execute("COMMIT")
             self._documents = self._count_rows()
         except BaseException:
@@ -435,6 +444,69 @@ class Index:
             raise
         self._tokens.clear()
         return result
+
+    def _add_scanned(
+        self,
+        tasks: Sequence[tuple[str, str, str | None, CheckConfig, int]],
+        run: Callable[[Callable[[Any], Any], Sequence[Any]], Iterator[Any]],
+        result: AddResult,
+        progress: ProgressCallback | None,
+    ) -> None:
+        """The body of :meth:`add`, inside its transaction.
+
+        Two passes. The first scans every file (fingerprints, word counts) and writes
+        the word statistics batch by batch. Fingerprints and LSH bands go in at the end,
+        sorted by key, so the tables' pages fill up instead of splitting half-empty; that
+        insert takes the writer a while, and the workers meanwhile compress the texts
+        and sign the fingerprint sets (:func:`finish`), which only the final write needs.
+        """
+        db = self._db
+        known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
+        next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
+        pending: list[Scanned] = []
+        # Scanned, not yet written: (id, path, sha256, words, title, text, fingerprints),
+        # without the word counts, which the batches have used up.
+        deferred: list[tuple[int, str, str, int, str, bytes, np.ndarray]] = []
+        for done, outcome in enumerate(run(_scan_file, tasks), 1):
+            if isinstance(outcome, InputError):
+                result.errors.append(outcome)
+            elif outcome.sha256 in known:
+                result.unchanged.append(outcome.path)
+            else:
+                known.add(outcome.sha256)
+                row = db.execute("SELECT id FROM documents WHERE path = ?", (outcome.path,)).fetchone()
+                if row is not None:
+                    self._delete(row[0])
+                    result.replaced.append(outcome.path)
+                else:
+                    result.added.append(outcome.path)
+                pending.append(outcome)
+            if len(pending) >= _BATCH or (done == len(tasks) and pending):
+                ids = list(range(next_id, next_id + len(pending)))
+                next_id += len(pending)
+                deferred.extend(
+                    (doc, s.path, s.sha256, s.words, s.title, s.raw, s.prints.prints)
+                    for doc, s in zip(ids, pending)
+                )
+                self._insert_terms(ids, pending, documents=self._count_rows() + len(deferred))
+                pending = []
+            if progress is not None:
+                progress(done, len(tasks))
+        if not deferred:
+            return
+        finished = run(finish, [(row[5], row[6], self.config) for row in deferred])
+        ids_array = np.array([row[0] for row in deferred], dtype=np.int64)
+        owners = np.repeat(ids_array, [row[6].shape[0] for row in deferred])
+        self._insert_fingerprints(np.concatenate([row[6] for row in deferred]), owners)
+        bands = []
+        documents = []
+        for row, (text, keys) in zip(deferred, finished):
+            documents.append((*row[:5], text))
+            bands.append(keys)
+        db.executemany(
+            "INSERT INTO documents(id, path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?, ?)", documents
+        )
+        self._insert_bands(np.stack(bands), ids_array)
 
     def _begin(self) -> None:
         """Start a write transaction, waiting up to ``_BUSY_SECONDS`` for another writer."""
@@ -467,37 +539,32 @@ class Index:
             zip(band[order].tolist(), flat[order].tolist(), doc[order].tolist()),
         )
 
-    def _insert(self, batch: Sequence[Prepared]) -> list[int]:
-        """Insert documents with their terms and topics (not their fingerprints and bands)."""
-        db = self._db
-        first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
-        ids = list(range(first, first + len(batch)))
-        db.executemany(
-            "INSERT INTO documents(id, path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (doc, item.path, item.sha256, item.words, item.title, item.text)
-                for doc, item in zip(ids, batch)
-            ),
-        )
-        terms, increments = np.unique(
-            np.concatenate([item.prints.terms for item in batch]), return_counts=True
-        )
-        db.executemany(
+    def _insert_terms(self, ids: Sequence[int], batch: Sequence[Scanned], *, documents: int) -> None:
+        """Add a batch's document frequencies, and each document's characteristic words
+        (weighted with ``documents`` in the index, these included)."""
+        all_terms = np.concatenate([item.prints.terms for item in batch])
+        terms, where, increments = np.unique(all_terms, return_inverse=True, return_counts=True)
+        self._db.executemany(
             "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
             zip(_signed(terms), increments.tolist()),
         )
-        self._insert_topics(ids, batch, terms)
-        return ids
+        self._insert_topics(ids, batch, all_terms, self._df(terms)[where], documents)
 
-    def _insert_topics(self, ids: Sequence[int], batch: Sequence[Prepared], terms: np.ndarray) -> None:
+    def _insert_topics(
+        self,
+        ids: Sequence[int],
+        batch: Sequence[Scanned],
+        all_terms: np.ndarray,
+        df: np.ndarray,
+        documents: int,
+    ) -> None:
         """Each document's most characteristic words, for the whole batch at once: the
-        same weights as :meth:`_tfidf`, computed on concatenated arrays."""
+        same weights as :meth:`_tfidf`, computed on concatenated arrays (``all_terms``
+        are the batch's documents' terms one after the other, ``df`` their frequencies)."""
         sizes = np.array([item.prints.terms.shape[0] for item in batch])
         owners = np.repeat(np.asarray(ids, dtype=np.int64), sizes)
-        all_terms = np.concatenate([item.prints.terms for item in batch])
         counts = np.concatenate([item.prints.counts for item in batch])
-        df = self._df(terms)[np.searchsorted(terms, all_terms)]
-        weights = (1 + np.log(counts)) * (np.log((1 + self._count_rows()) / (1 + df)) + 1)
+        weights = (1 + np.log(counts)) * (np.log((1 + documents) / (1 + df)) + 1)
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         group = np.repeat(np.arange(len(batch)), sizes)
         norms = np.sqrt(np.bincount(group, weights=weights**2, minlength=len(batch)))
@@ -940,12 +1007,27 @@ def _publish(partial: Path, target: Path) -> None:
     partial.unlink()
 
 
-def _map(function: Callable[[Any], Any], tasks: Sequence[Any], jobs: int) -> Iterator[Any]:
-    if jobs <= 1 or len(tasks) < 2 * jobs:
-        yield from map(function, tasks)
+@contextmanager
+def _pool(jobs: int, tasks: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for ``tasks`` files, or None where one process does better."""
+    if jobs <= 1 or tasks < 2 * jobs:
+        yield None
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(function, tasks, chunksize=max(1, min(256, len(tasks) // (8 * jobs))))
+        yield pool
+
+
+def _runner(
+    pool: ProcessPoolExecutor | None, jobs: int
+) -> Callable[[Callable[[Any], Any], Sequence[Any]], Iterator[Any]]:
+    """``map`` over the pool in chunks (all tasks submitted at once), or in this process."""
+    if pool is None:
+        return map
+
+    def run(function: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Any]:
+        return pool.map(function, tasks, chunksize=max(1, min(256, len(tasks) // (8 * jobs))))
+
+    return run
 
 
 def is_index_file(path: str | os.PathLike[str]) -> bool:

@@ -675,16 +675,24 @@ def iter_files(folder: str | os.PathLike[str], *, supported: bool = True) -> Ite
     yield from sorted(found, key=lambda path: path.relative_to(root).as_posix())
 
 
-def folder_problems(folder: str | os.PathLike[str]) -> list[InputError]:
+def folder_problems(
+    folder: str | os.PathLike[str], name_of: Callable[[Path], str] | None = None
+) -> list[InputError]:
     """Folders under ``folder`` whose files are not read: links to folders (never
     followed, so a link cannot lead out of the input) and folders that cannot be listed.
+
+    Each is named by ``name_of(path)``, by default its path relative to ``folder``.
     """
     root = Path(folder)
     problems = []
+    if name_of is None:
+
+        def name_of(path: Path) -> str:
+            where = path.relative_to(root).as_posix()
+            return str(root) if where == "." else where
 
     def unlistable(error: OSError) -> None:
-        where = Path(error.filename or root).relative_to(root).as_posix()
-        name = display_name(str(root) if where == "." else where)
+        name = display_name(name_of(Path(error.filename or root)))
         problems.append(
             InputError(name, f"is a folder that cannot be read ({error.strerror}); its files are not checked")
         )
@@ -693,7 +701,7 @@ def folder_problems(folder: str | os.PathLike[str]) -> list[InputError]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for dirname in dirnames:
             if os.path.islink(os.path.join(dirpath, dirname)):
-                name = display_name((Path(dirpath) / dirname).relative_to(root).as_posix())
+                name = display_name(name_of(Path(dirpath) / dirname))
                 problems.append(InputError(name, "is a symbolic link to a folder; not followed"))
     return sorted(problems, key=lambda e: e.path)
 

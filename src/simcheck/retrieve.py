@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import CheckConfig
 from .errors import CorpusError
@@ -111,6 +110,8 @@ class Corpus:
         ]
         self._build_fingerprint_table([p.prints for p in prepared])
         self._vocabulary = np.unique(np.concatenate([p.terms for p in prepared])) if prepared else _NO_HASHES
+        from sklearn.feature_extraction.text import TfidfTransformer  # a second to import: when needed
+
         self._tfidf_model = TfidfTransformer(sublinear_tf=True)
         if prepared:
             counts = sparse.vstack([self._term_row(p) for p in prepared])

@@ -16,7 +16,6 @@ from typing import Generic, TypeVar
 
 import numpy as np
 import snowballstemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Letters and digits, with combining marks kept inside the word (a decomposed "é" is
 # one word, not two), and inner apostrophes ("don't", "Stalin’s") kept.
@@ -67,7 +66,6 @@ def word_pattern(text: str) -> re.Pattern[str]:
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
 _SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 
 
 @lru_cache(maxsize=16)
@@ -78,7 +76,11 @@ def stop_stems(language: str = "english") -> frozenset[str]:
     >>> "the" in stop_stems() and "becaus" in stop_stems()
     True
     """
-    return frozenset(stem(normalise(w), language) for w in STOP_WORDS)
+    # scikit-learn's English list; imported here, not at the top, because importing
+    # scikit-learn takes about a second that index commands would otherwise pay.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(stem(normalise(w), language) for w in ENGLISH_STOP_WORDS)
 
 
 @lru_cache(maxsize=1 << 18)
