@@ -79,7 +79,7 @@ def make_queries(folder: Path, count: int, corpus_size: int) -> list[tuple[Path,
 def million(args: argparse.Namespace) -> None:
     """Lookup time in a fingerprint table of 1,000,000 documents (synthetic fingerprints),
     built with the index's own table definition, key width and page size."""
-    from simcheck.index import _PAGE_SIZE, _print_keys
+    from simcheck.index import _MMAP_BYTES, _PAGE_SIZE, _print_keys
 
     path = WORKDIR / "million.simcheck-fingerprints"
     per_doc = args.prints_per_doc
@@ -113,6 +113,7 @@ def million(args: argparse.Namespace) -> None:
     size = path.stat().st_size
     print(f"file size: {size / 1e9:.2f} GB, {size / 1_000_000:.0f} bytes per document")
     db = sqlite3.connect(path)
+    db.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")  # as an index's connections read it
     present = [h for (h,) in db.execute("SELECT hash FROM fingerprints ORDER BY random() LIMIT 2000")]
     times = []
     for trial in range(50):
