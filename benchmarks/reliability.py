@@ -242,6 +242,9 @@ def load() -> list[str]:
         capture_output=True,
         text=True,
     )
+    if done.returncode != 0:  # a failed run is a result too, not an empty block
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise SystemExit(f"load_class.py failed (exit {done.returncode}): {last}")
     return ["```", *done.stdout.strip().splitlines(), "```"]
 
 
