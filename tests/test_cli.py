@@ -135,7 +135,10 @@ def test_readme_documents_every_command() -> None:
 
 
 def test_installed_console_script(essay: Path) -> None:
-    exe = shutil.which("simcheck")
+    # The script installed beside this interpreter (the venv's), not whichever simcheck
+    # comes first on PATH, which may belong to another checkout.
+    beside = Path(sys.executable).parent / "simcheck"
+    exe = str(beside) if beside.is_file() else shutil.which("simcheck")
     command = [exe] if exe else [sys.executable, "-m", "simcheck"]
     done = subprocess.run(
         [*command, "check", str(essay), "--corpus", str(CORPUS), "--format", "json"],
