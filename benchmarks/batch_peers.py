@@ -71,6 +71,16 @@ def make_class(folder: Path, essays: int, pairs: int) -> set[tuple[str, str]]:
     return planted
 
 
+def cached_class(workdir: Path, essays: int, pairs: int) -> tuple[Path, set[tuple[str, ...]]]:
+    """The class of ``essays`` in ``workdir`` and its planted pairs, made on first use."""
+    folder = workdir / f"class-{essays}"
+    truth = workdir / f"class-{essays}-pairs.json"
+    if not truth.exists():
+        planted = make_class(folder, essays, pairs)
+        truth.write_text(json.dumps(sorted(planted)), encoding="utf-8")
+    return folder, {tuple(pair) for pair in json.loads(truth.read_text(encoding="utf-8"))}
+
+
 def timed(command: list[str], **kwargs: object) -> tuple[float, subprocess.CompletedProcess[str]]:
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=True, **kwargs)  # type: ignore[call-overload]
@@ -107,12 +117,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     python = ensure_peers()
-    folder = WORKDIR / f"class-{args.essays}"
-    truth_file = WORKDIR / f"class-{args.essays}-pairs.json"
-    if not truth_file.exists():
-        planted = make_class(folder, args.essays, args.pairs)
-        truth_file.write_text(json.dumps(sorted(planted)), encoding="utf-8")
-    planted = {tuple(pair) for pair in json.loads(truth_file.read_text(encoding="utf-8"))}
+    folder, planted = cached_class(WORKDIR, args.essays, args.pairs)
     students = sorted(p.name for p in folder.iterdir())
     rows = []
 

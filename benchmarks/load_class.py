@@ -13,7 +13,6 @@ Needs: pip install wordfreq psutil
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from batch_peers import make_class  # noqa: E402
+from batch_peers import cached_class  # noqa: E402
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-load-bench"
 
@@ -60,12 +59,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=250)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    folder = WORKDIR / f"class-{args.essays}"
-    truth = WORKDIR / f"class-{args.essays}-pairs.json"
-    if not truth.exists():
-        planted = make_class(folder, args.essays, args.pairs)
-        truth.write_text(json.dumps(sorted(planted)), encoding="utf-8")
-    planted = {tuple(pair) for pair in json.loads(truth.read_text(encoding="utf-8"))}
+    folder, planted = cached_class(WORKDIR, args.essays, args.pairs)
     out = WORKDIR / "out"
     command = [
         sys.executable,

@@ -137,22 +137,6 @@ def _print_keys(prints: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """A document ready to be written: everything the index stores about it."""
-
-    path: str
-    sha256: str
-    title: str
-    text: bytes
-    prints: Fingerprinted
-    bands: np.ndarray
-
-    @property
-    def words(self) -> int:
-        return self.prints.words
-
-
-@dataclass(frozen=True)
 class AddResult:
     """What one ``add`` changed."""
 
@@ -188,17 +172,12 @@ def _excerpt(text: str, title: str, length: int = 200) -> str:
     return body if len(body) <= length else body[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
-def compress_text(text: str) -> bytes:
-    """Raw deflate with the function-word dictionary.
+def compress_bytes(raw: bytes) -> bytes:
+    """Text encoded as UTF-8, raw-deflated with the function-word dictionary.
 
-    >>> decompress_text(compress_text("The Thaw began in 1953.")) == "The Thaw began in 1953."
+    >>> decompress_text(compress_bytes(b"The Thaw began in 1953.")) == "The Thaw began in 1953."
     True
     """
-    return compress_bytes(text.encode("utf-8"))
-
-
-def compress_bytes(raw: bytes) -> bytes:
-    """:func:`compress_text` of text already encoded as UTF-8."""
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _TEXT_DICTIONARY)
     return packer.compress(raw) + packer.flush()
 
@@ -245,15 +224,13 @@ def finish(task: tuple[bytes, np.ndarray, CheckConfig]) -> tuple[bytes, np.ndarr
     """A scanned document's compressed text and LSH band keys: work only its final
     write needs, so a build runs it in the workers beside the fingerprint insert."""
     raw, prints, config = task
+    return compress_bytes(raw), signature_bands(prints, config)
+
+
+def signature_bands(prints: np.ndarray, config: CheckConfig) -> np.ndarray:
+    """The LSH band keys of a document's MinHash signature over its fingerprints."""
     signature = minhash(prints, num_perm=config.num_perm, seed=config.seed)
-    return compress_bytes(raw), band_keys(signature, config.lsh_bands)
-
-
-def prepare(document: Document, config: CheckConfig) -> Prepared:
-    """Fingerprint, sign and compress one document (a pure function)."""
-    scanned = scan(document, config)
-    text, bands = finish((scanned.raw, scanned.prints.prints, config))
-    return Prepared(scanned.path, scanned.sha256, scanned.title, text, scanned.prints, bands)
+    return band_keys(signature, config.lsh_bands)
 
 
 def _scan_file(task: tuple[str, str, str | None, CheckConfig, int]) -> Scanned | InputError:
@@ -617,20 +594,21 @@ class Index:
         """
         db = self._db
         document = self.document(doc)
-        item = prepare(document, self.config)
+        prints = scan(document, self.config).prints
+        bands = signature_bands(prints.prints, self.config)
         db.executemany(
             "DELETE FROM fingerprints WHERE hash = ? AND doc = ?",
-            ((h, doc) for h in _print_keys(item.prints.prints).tolist()),
+            ((h, doc) for h in _print_keys(prints.prints).tolist()),
         )
         db.executemany(
             "DELETE FROM bands WHERE band = ? AND key = ? AND doc = ?",
-            ((band, key, doc) for band, key in enumerate(item.bands.tolist())),
+            ((band, key, doc) for band, key in enumerate(bands.tolist())),
         )
         db.executemany(
-            "DELETE FROM topics WHERE term = ? AND doc = ?", ((t, doc) for t in _signed(item.prints.terms))
+            "DELETE FROM topics WHERE term = ? AND doc = ?", ((t, doc) for t in _signed(prints.terms))
         )
         db.executemany(
-            "UPDATE terms SET df = df - 1 WHERE term = ?", ((t,) for t in _signed(item.prints.terms))
+            "UPDATE terms SET df = df - 1 WHERE term = ?", ((t,) for t in _signed(prints.terms))
         )
         db.execute("DELETE FROM terms WHERE df <= 0")
         db.execute("DELETE FROM documents WHERE id = ?", (doc,))
@@ -924,14 +902,14 @@ class Index:
             return "stored text is damaged", self._stored_fingerprints(doc)
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
             return "stored text does not match its sha256", self._stored_fingerprints(doc)
-        item = prepare(Document(str(doc), text), self.config)
-        keys = sorted(set(_print_keys(item.prints.prints).tolist()))
+        prints = scan(Document(str(doc), text), self.config).prints
+        keys = sorted(set(_print_keys(prints.prints).tolist()))
         found = self._lookup(
             f"SELECT count(*) FROM q JOIN fingerprints f ON f.hash = q.v AND f.doc = {doc}", keys
         )
         if sum(row[0] for row in found) != len(keys):
             return "fingerprints do not match its text", len(keys)
-        for band, key in enumerate(item.bands.tolist()):
+        for band, key in enumerate(signature_bands(prints.prints, self.config).tolist()):
             row = self._db.execute(
                 "SELECT 1 FROM bands WHERE band = ? AND key = ? AND doc = ?", (band, key, doc)
             ).fetchone()
@@ -1044,4 +1022,4 @@ def is_index_file(path: str | os.PathLike[str]) -> bool:
         return False
 
 
-__all__ = ["FORMAT_VERSION", "AddResult", "Index", "Prepared", "Related", "is_index_file", "prepare"]
+__all__ = ["FORMAT_VERSION", "AddResult", "Index", "Related", "Scanned", "is_index_file", "scan"]
