@@ -35,6 +35,7 @@ def main() -> None:
             f"recall {scores.recall:.3f}  F1 {scores.f1:.3f}  (threshold {scores.threshold:.1f}%)"
         )
     print(f"Spearman rho (similarity vs non<heavy<light<cut): {report.spearman:.3f}")
+    print(f"Spearman rho (identical share vs non<heavy<light<cut): {report.spearman_identical:.3f}")
     positive = (answers["category"] != "non").to_numpy()
     wrong = answers[(answers["similarity"].to_numpy() > report.fitted.threshold) != positive]
     for row in wrong.itertuples():

@@ -35,7 +35,8 @@ def test_check_finds_source_and_percentage() -> None:
 
 def test_identical_document_scores_100_and_clean_one_0(tmp_path: Path) -> None:
     (tmp_path / "copy.txt").write_text(AIRLIFT, encoding="utf-8")
-    assert check(tmp_path / "copy.txt", CORPUS).similarity == 100.0
+    copied = check(tmp_path / "copy.txt", CORPUS)
+    assert copied.similarity == 100.0 and copied.documents[0].identical == 100.0
     clean = "Photosynthesis turns light into sugar inside the chloroplasts of green plant leaves."
     result = check(clean, CORPUS)
     assert result.similarity == 0.0 and result.matches == ()
@@ -64,6 +65,7 @@ def test_json_contract_and_determinism() -> None:
         "submission_text",
         "source_text",
         "words",
+        "identical_words",
         "score",
         "kind",
         "excluded",
@@ -98,3 +100,28 @@ def test_corpus_from_documents() -> None:
     assert check(ESSAY, corpus).sources[0].source == "a"
     with pytest.raises(CorpusError, match="unique"):
         Corpus([Document("a", "x"), Document("a", "y")])
+
+
+def test_identical_share_separates_a_pasted_copy_from_a_rewritten_one() -> None:
+    source = Document(
+        "wall.txt",
+        "In August 1961 East German soldiers began building the wall that would divide Berlin "
+        "for twenty-eight years. Families on either side were cut off overnight, and many "
+        "never saw their relatives again until the border opened in November 1989.",
+    )
+    pasted = check("Everyone knows this. " + source.text, [source])
+    rewritten = check(
+        "In the summer of 1961 soldiers of East Germany started to build a wall which split "
+        "Berlin for 28 years. Families on both sides were separated in a single night, and "
+        "many did not see their relatives again until the border opened in November 1989.",
+        [source],
+    )
+    assert pasted.documents[0].identical == pytest.approx(pasted.similarity)
+    assert rewritten.similarity > 50
+    assert 0 < rewritten.documents[0].identical < rewritten.similarity / 2
+    (match,) = rewritten.matches
+    text = rewritten.texts["<text>"]
+    assert [text[s:e] for s, e in match.identical_spans] == [
+        "their relatives again until the border opened in November 1989"
+    ]
+    assert match.identical_words == 10

@@ -48,7 +48,7 @@ def test_check_csv_to_stdout(runner: CliRunner, essay: Path) -> None:
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == (
         "submission,source,submission_start,submission_end,source_start,source_end,"
-        "submission_text,source_text,words,score,kind,excluded"
+        "submission_text,source_text,words,identical_words,score,kind,excluded"
     )
 
 

@@ -15,3 +15,9 @@ def test_one_threshold_separates_plagiarised_from_independent_answers() -> None:
     assert score_threshold(similarity, positive, threshold).accuracy >= 0.95
     means = frame.groupby("category")["similarity"].mean()
     assert means["light"] > means["heavy"] > means["non"]
+    # The identical share orders the levels of rewriting: pasted above lightly revised
+    # above heavily revised.
+    identical = frame.groupby("category")["identical"].mean()
+    assert identical["cut"] > identical["light"] > identical["heavy"] > identical["non"]
+    levels = frame["category"].map({"non": 0, "heavy": 1, "light": 2, "cut": 3})
+    assert frame["identical"].corr(levels, method="spearman") >= 0.80

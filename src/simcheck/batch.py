@@ -24,9 +24,8 @@ from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .load import MAX_FILE_BYTES, display_name, iter_files, load_folder, unsupported_reason
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
-from .pipeline import check_document, describe_inputs, source_texts
+from .pipeline import check_document, describe_inputs, source_texts, summarise
 from .retrieve import Corpus, ProgressCallback, open_corpus
-from .score import similarity_percent
 from .tokens import Tokens
 
 #: Why a passage shared by many submissions does not count.
@@ -36,7 +35,7 @@ _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_")
 _CANVAS = re.compile(r"^(?:late_)?(?P<name>[a-z]+)(?:_late)?_(?P<id>\d+)_\d+_")
 
 #: Columns of documents.csv, one row per submission.
-DOCUMENT_COLUMNS = ("student", "files", "words", "similarity", "top_source", "group", "status")
+DOCUMENT_COLUMNS = ("student", "files", "words", "similarity", "identical", "top_source", "group", "status")
 #: Columns of pairs.csv, one row per pair of submissions sharing passages.
 PAIR_COLUMNS = ("student_a", "student_b", "similarity_a", "similarity_b", "words", "passages")
 
@@ -108,6 +107,7 @@ class BatchResult:
                     "files": summary.path,
                     "words": summary.words,
                     "similarity": round(summary.similarity, 2),
+                    "identical": round(summary.identical, 2),
                     "top_source": sources[0].source if sources else "",
                     "group": self.groups.get(student, 0),
                     "status": "flagged" if summary.similarity > 0 else "clean",
@@ -122,6 +122,7 @@ class BatchResult:
                     "files": error.path,
                     "words": 0,
                     "similarity": 0.0,
+                    "identical": 0.0,
                     "top_source": "",
                     "group": 0,
                     "status": f"unreadable: {error.reason}",
@@ -284,9 +285,7 @@ def _check_submission(position: int) -> tuple[DocumentSummary, list[Match], list
         found.append(check_document(document, tokens, _WORKER["external"], config, templates=templates))
     found_matches = _mark_common([m for f in found for m in f[0]], students, config.common_threshold)
     found_sources = [s for f in found for s in f[1]]
-    counted = [(m.submission_start, m.submission_end) for m in found_matches if not m.excluded]
-    summary = DocumentSummary(document.doc_id, len(tokens), similarity_percent(tokens, counted))
-    return summary, found_matches, found_sources
+    return summarise(document, tokens, found_matches), found_matches, found_sources
 
 
 def _mark_common(matches: list[Match], students: dict[str, str], threshold: int) -> list[Match]:

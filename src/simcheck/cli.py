@@ -577,8 +577,8 @@ def eval_clough(folder: Path, **options: Any) -> None:
 
     FOLDER holds file_list.csv, the 95 answers and the five orig_task?.txt sources.
     Prints accuracy, precision, recall and F1 of one threshold on the similarity %,
-    chosen leaving each task out in turn, and the Spearman correlation of similarity
-    with the level of copying (non < heavy < light < cut).
+    chosen leaving each task out in turn, and the Spearman correlation of similarity,
+    and of the identical share, with the level of copying (non < heavy < light < cut).
 
     \b
     Example:
@@ -588,8 +588,9 @@ def eval_clough(folder: Path, **options: Any) -> None:
 
     with _running():
         report = evaluate_clough(folder, _config_from(options))
+    identical = report.means("identical")
     for level, mean in report.means().items():
-        click.echo(f"mean similarity {level:6s} {mean:5.1f}%")
+        click.echo(f"mean similarity {level:6s} {mean:5.1f}%  identical {identical[level]:5.1f}%")
     held = report.cross_validated
     click.echo(
         f"threshold chosen leaving each task out: accuracy {held.accuracy:.3f}  "
@@ -601,6 +602,7 @@ def eval_clough(folder: Path, **options: Any) -> None:
         f"precision {fitted.precision:.3f}  recall {fitted.recall:.3f}  F1 {fitted.f1:.3f}"
     )
     click.echo(f"Spearman rho, similarity vs level: {report.spearman:.3f}")
+    click.echo(f"Spearman rho, identical share vs level: {report.spearman_identical:.3f}")
 
 
 def _emit(result: CheckResult, fmt: str, output: Path | None) -> None:

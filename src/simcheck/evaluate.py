@@ -49,7 +49,7 @@ def clough_similarities(folder: str | os.PathLike[str], config: CheckConfig | No
     """Check every answer of the Clough-Stevenson corpus against the five sources.
 
     Returns one row per answer: ``file``, ``task``, ``category``, ``similarity`` (%),
-    ``top_source``.
+    ``identical`` (%), ``top_source``.
     """
     root = Path(folder)
     listing = root / "file_list.csv"
@@ -67,6 +67,7 @@ def clough_similarities(folder: str | os.PathLike[str], config: CheckConfig | No
                     "task": record["Task"],
                     "category": record["Category"],
                     "similarity": result.similarity,
+                    "identical": result.documents[0].identical,
                     "top_source": result.sources[0].source if result.sources else "",
                 }
             )
@@ -81,10 +82,11 @@ class CloughReport:
     fitted: ThresholdScores
     cross_validated: ThresholdScores
     spearman: float
+    spearman_identical: float
 
-    def means(self) -> dict[str, float]:
-        """Mean similarity % per category, from ``cut`` down to ``non``."""
-        grouped = self.answers.groupby("category")["similarity"].mean()
+    def means(self, column: str = "similarity") -> dict[str, float]:
+        """Mean similarity % (or another column) per category, from ``cut`` down to ``non``."""
+        grouped = self.answers.groupby("category")[column].mean()
         return {level: float(grouped.get(level, float("nan"))) for level in reversed(CLOUGH_LEVELS)}
 
 
@@ -94,7 +96,9 @@ def evaluate_clough(folder: str | os.PathLike[str], config: CheckConfig | None =
     ``fitted`` uses the best threshold on all 95 answers; ``cross_validated`` chooses it
     on four tasks and applies it to the fifth, in turn (leave one task out), the honest
     figure for new data. ``spearman`` correlates similarity with the level
-    (non < heavy < light < cut).
+    (non < heavy < light < cut), and ``spearman_identical`` the identical share: the
+    levels differ in how much was rewritten, which similarity (how much came from the
+    source, rewritten or not) does not measure and the identical share does.
     """
     from scipy.stats import spearmanr
 
@@ -105,7 +109,8 @@ def evaluate_clough(folder: str | os.PathLike[str], config: CheckConfig | None =
     held_out = cross_validated(similarity, positive, answers["task"].to_numpy())
     levels = answers["category"].map({name: i for i, name in enumerate(CLOUGH_LEVELS)})
     rho = float(spearmanr(similarity, levels).statistic)
-    return CloughReport(answers, fitted, held_out, rho)
+    rho_identical = float(spearmanr(answers["identical"].to_numpy(), levels).statistic)
+    return CloughReport(answers, fitted, held_out, rho, rho_identical)
 
 
 def score_threshold(similarity: np.ndarray, positive: np.ndarray, threshold: float) -> ThresholdScores:

@@ -607,9 +607,7 @@ class Index:
         db.executemany(
             "DELETE FROM topics WHERE term = ? AND doc = ?", ((t, doc) for t in _signed(prints.terms))
         )
-        db.executemany(
-            "UPDATE terms SET df = df - 1 WHERE term = ?", ((t,) for t in _signed(prints.terms))
-        )
+        db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", ((t,) for t in _signed(prints.terms)))
         db.execute("DELETE FROM terms WHERE df <= 0")
         db.execute("DELETE FROM documents WHERE id = ?", (doc,))
         self._tokens.pop(doc, None)

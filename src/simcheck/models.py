@@ -24,6 +24,7 @@ MATCH_COLUMNS = (
     "submission_text",
     "source_text",
     "words",
+    "identical_words",
     "score",
     "kind",
     "excluded",
@@ -34,6 +35,7 @@ SOURCE_COLUMNS = (
     "submission",
     "source",
     "similarity",
+    "identical",
     "words",
     "passages",
     "tfidf_cosine",
@@ -100,7 +102,9 @@ class Match:
 
     ``kind`` is ``quoted`` for a passage inside a quotation with no attribution (it
     counts). ``excluded`` names why a passage does not count towards any percentage
-    (``cited quotation``, ``reference list``), or is empty.
+    (``cited quotation``, ``reference list``), or is empty. ``identical_words`` counts
+    the submission words inside runs of at least ``shingle_size`` words that the source
+    side has in the same order (``identical_spans``, not part of the JSON, says where).
     """
 
     submission: str
@@ -115,10 +119,19 @@ class Match:
     score: float
     kind: str
     excluded: str = ""
+    identical_words: int = 0
+    identical_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def from_passage(
-        cls, passage: Passage, submission: Document, source: Document, *, kind: str = "", excluded: str = ""
+        cls,
+        passage: Passage,
+        submission: Document,
+        source: Document,
+        *,
+        kind: str = "",
+        excluded: str = "",
+        identical: tuple[tuple[tuple[int, int], ...], int] = ((), 0),
     ) -> Match:
         return cls(
             submission=submission.doc_id,
@@ -133,6 +146,8 @@ class Match:
             score=passage.score,
             kind=kind or passage.kind,
             excluded=excluded,
+            identical_words=identical[1],
+            identical_spans=identical[0],
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,6 +166,10 @@ class SourceResult:
         Document ids.
     similarity : float
         Percentage of the submission's words inside passages shared with this source.
+    identical : float
+        Percentage of the submission's words left word for word in those passages (see
+        :func:`~simcheck.score.identical_runs`): near ``similarity`` for a pasted copy,
+        far below it for a rewritten one.
     words : int
         Submission words inside those passages.
     passages : int
@@ -173,10 +192,11 @@ class SourceResult:
     tfidf_cosine: float
     jaccard_estimate: float
     near_duplicate: bool = False
+    identical: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         row = {name: getattr(self, name) for name in SOURCE_COLUMNS}
-        for name in ("similarity",):
+        for name in ("similarity", "identical"):
             row[name] = round(row[name], 2)
         for name in ("tfidf_cosine", "jaccard_estimate"):
             row[name] = round(row[name], 4)
@@ -185,14 +205,21 @@ class SourceResult:
 
 @dataclass(frozen=True)
 class DocumentSummary:
-    """One checked submission: its size and headline similarity percentage."""
+    """One checked submission: its size, its headline similarity percentage, and the
+    percentage of its words left word for word (``identical``)."""
 
     path: str
     words: int
     similarity: float
+    identical: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "words": self.words, "similarity": round(self.similarity, 2)}
+        return {
+            "path": self.path,
+            "words": self.words,
+            "similarity": round(self.similarity, 2),
+            "identical": round(self.identical, 2),
+        }
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from .fingerprint import jaccard_estimate, near_duplicate_threshold
 from .load import is_supported, load_document, load_text
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .retrieve import Corpus, ProgressCallback, open_corpus, query_prints
-from .score import similarity_percent
+from .score import identical_runs, similarity_percent
 from .tokens import Tokens
 from .zones import QUOTATION, classify, exclusion_zones, template_zones
 
@@ -99,11 +99,8 @@ def check(
     )
     matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
     sources.sort(key=lambda s: (-s.similarity, s.source))
-    overall = similarity_percent(
-        tokens, [(m.submission_start, m.submission_end) for m in matches if not m.excluded]
-    )
     return CheckResult(
-        documents=(DocumentSummary(document.doc_id, len(tokens), overall),),
+        documents=(summarise(document, tokens, matches),),
         matches=tuple(matches),
         sources=tuple(sources),
         settings=config.to_dict(),
@@ -117,6 +114,18 @@ def check(
         },
         texts={document.doc_id: document.text, **source_texts(index, (m.source for m in matches))},
         inputs=describe_inputs(corpus, index, template_documents),
+    )
+
+
+def summarise(document: Document, tokens: Tokens, matches: Iterable[Match]) -> DocumentSummary:
+    """A submission's percentages from the passages that count (the union over sources:
+    words matched in two sources count once)."""
+    counted = [m for m in matches if not m.excluded]
+    return DocumentSummary(
+        document.doc_id,
+        len(tokens),
+        similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted]),
+        similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
     )
 
 
@@ -202,6 +211,9 @@ def _check_against(
                 source,
                 kind="quoted" if reason == QUOTATION else "",
                 excluded="" if reason in ("", QUOTATION) else reason,
+                identical=identical_runs(
+                    tokens, source_tokens, (p.a_start, p.a_end), (p.b_start, p.b_end), config.shingle_size
+                ),
             )
             for p, reason in zip(passages, reasons)
         ]
@@ -218,6 +230,7 @@ def _check_against(
                 submission=document.doc_id,
                 source=source.doc_id,
                 similarity=percent,
+                identical=similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
                 words=round(percent * len(tokens) / 100),
                 passages=len(counted),
                 tfidf_cosine=index.tfidf_cosine(tokens, candidate.index),

@@ -36,3 +36,39 @@ def similarity_percent(tokens: Tokens, spans: Iterable[tuple[int, int]]) -> floa
     if len(tokens) == 0:
         return 0.0
     return 100.0 * float(covered_mask(tokens, spans).sum()) / len(tokens)
+
+
+def identical_runs(
+    submission: Tokens, source: Tokens, a_span: tuple[int, int], b_span: tuple[int, int], run: int
+) -> tuple[tuple[tuple[int, int], ...], int]:
+    """Where a passage is word for word: the character spans of ``submission`` inside
+    ``a_span`` covered by a run of ``run`` or more words that also occurs, in the same
+    order, inside ``b_span`` of ``source`` (case and accents aside), and their word count.
+
+    Similarity says how much of a text came from elsewhere; this says how much of it was
+    left unchanged, which is what separates a pasted copy from a rewritten one.
+
+    >>> a = Tokens("So the Berlin Wall fell in November 1989, to general surprise.")
+    >>> b = Tokens("The Berlin Wall fell in November 1989 after weeks of protest.")
+    >>> spans, words = identical_runs(a, b, (0, len(a.text)), (0, len(b.text)), 5)
+    >>> [a.text[s:e] for s, e in spans], words
+    (['the Berlin Wall fell in November 1989'], 7)
+    """
+    a_first, a_last = np.searchsorted(submission.starts, a_span, side="left").tolist()
+    b_first, b_last = np.searchsorted(source.starts, b_span, side="left").tolist()
+    words_a = submission.normal[a_first:a_last]
+    words_b = source.normal[b_first:b_last]
+    in_source = {tuple(words_b[i : i + run]) for i in range(len(words_b) - run + 1)}
+    covered = np.zeros(len(words_a) + 1, dtype=np.int64)
+    for i in range(len(words_a) - run + 1):
+        if tuple(words_a[i : i + run]) in in_source:
+            covered[i] += 1
+            covered[i + run] -= 1
+    inside = np.cumsum(covered[:-1]) > 0
+    # Runs of covered words, as [first, last) token ranges.
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inside.astype(np.int8), [0]))))
+    spans = tuple(
+        (int(submission.starts[a_first + first]), int(submission.ends[a_first + last - 1]))
+        for first, last in zip(edges[::2].tolist(), edges[1::2].tolist())
+    )
+    return spans, int(inside.sum())

@@ -67,7 +67,6 @@ _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
 _SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
 
 
-
 @lru_cache(maxsize=16)
 def stop_stems(language: str = "english") -> frozenset[str]:
     """Stems of the function words: a word is a function word when its stem is one, so

@@ -81,6 +81,7 @@ class SourceView:
     doc_id: str
     label: str
     similarity: float
+    identical: float
     words: int
     passages: int
     excluded: int
@@ -97,6 +98,7 @@ class SubmissionView:
     student: str
     words: int
     similarity: float
+    identical: float
     group: int
     segments: list[Segment] = field(default_factory=list)
     sources: list[SourceView] = field(default_factory=list)
@@ -242,6 +244,7 @@ def submission_views(
             student=student,
             words=summary.words,
             similarity=summary.similarity,
+            identical=summary.identical,
             group=groups.get(student, 0),
         )
         by_source = {s.source: s for s in ranked}
@@ -253,6 +256,7 @@ def submission_views(
                     doc_id=source,
                     label=_label(source, students),
                     similarity=found.similarity if found else 0.0,
+                    identical=found.identical if found else 0.0,
                     words=found.words if found else 0,
                     passages=found.passages if found else 0,
                     excluded=sum(1 for m in matches if m.source == source and m.excluded),
@@ -429,6 +433,7 @@ def _provenance(result: CheckResult, created: str | None) -> dict[str, Any]:
         "corpus": result.inputs.get("corpus", ""),
         "templates": list(result.inputs.get("templates", [])),
         "settings": sorted(result.settings.items()),
+        "identical_run": result.settings.get("shingle_size", ""),
         "skipped": list(result.skipped),
     }
 

@@ -22,12 +22,12 @@ def _sources_table(result: CheckResult, submission: str) -> Table:
     rows = [s for s in result.sources if s.submission == submission]
     table = Table(expand=False, show_edge=False, pad_edge=False)
     widest = max((len(s.source) for s in rows), default=10)
-    table.add_column("source", overflow="fold", min_width=min(40, widest))
+    table.add_column("source", overflow="fold", min_width=min(24, widest))
     table.add_column("similarity", justify="right", no_wrap=True)
+    table.add_column("identical", justify="right", no_wrap=True)
     table.add_column("words", justify="right", no_wrap=True)
     table.add_column("passages", justify="right", no_wrap=True)
     table.add_column("tfidf", justify="right", no_wrap=True)
-    table.add_column("jaccard", justify="right", no_wrap=True)
     for source in rows:
         name = Text(source.source)
         if source.near_duplicate:
@@ -35,10 +35,10 @@ def _sources_table(result: CheckResult, submission: str) -> Table:
         table.add_row(
             name,
             Text(f"{source.similarity:.1f}%", style=_percent_style(source.similarity)),
+            f"{source.identical:.1f}%",
             str(source.words),
             str(source.passages),
             f"{source.tfidf_cosine:.2f}",
-            f"{source.jaccard_estimate:.2f}",
         )
     return table
 
@@ -47,7 +47,7 @@ def _passage_table(match: Match, number: int) -> Table:
     title = Text.assemble(
         (f"#{number} ", "bold"),
         (match.kind, _KIND_STYLE.get(match.kind, "")),
-        f"  {match.words} words  score {match.score:.2f}",
+        f"  {match.words} words, {match.identical_words} identical  score {match.score:.2f}",
     )
     if match.excluded:
         title.append(f"  not counted: {match.excluded}", style="dim")
@@ -70,6 +70,7 @@ def render_to(console: Console, result: CheckResult) -> None:
             (document.path, "bold"),
             f"  {document.words} words  similarity ",
             (f"{document.similarity:.1f}%", _percent_style(document.similarity)),
+            f"  identical {document.identical:.1f}%",
         )
         matches = [m for m in result.matches if m.submission == document.path]
         console.print(header)
