@@ -234,3 +234,15 @@ def test_a_source_in_an_index_is_shown_in_context(tmp_path: Path, monkeypatch: p
     view = submission_views(result)[0]
     after = view.passages[0].source_after
     assert after and text[result.matches[0].source_end :].startswith(after.removesuffix(" …"))
+
+
+def test_each_view_shows_the_identical_share_beside_similarity(hostile_batch: tuple[object, str]) -> None:
+    batch, page = hostile_batch
+    documents = batch.result.documents  # type: ignore[attr-defined]
+    assert any(summary.identical > 0 for summary in documents)
+    for summary in documents:
+        assert (
+            f'<dd title="words left word for word, in runs of 5 or more">{summary.identical:.1f}%</dd>'
+            in page
+        )
+    assert "<dt>Identical</dt>" in page and "runs of 5 or more" in page
