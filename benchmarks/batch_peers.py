@@ -191,6 +191,17 @@ def main() -> None:
         )
     ours = rows[0][1]
     print(f"simcheck is {rows[1][1] / ours:.1f}x as fast as compare50, {rows[2][1] / ours:.1f}x copydetect")
+    # What any run pays before reading a file: the interpreter and the libraries a
+    # batch uses (scikit-learn for TF-IDF, datasketch, pandas for the CSV reports).
+    floor, _ = median_timed(
+        [sys.executable, "-c", "import simcheck.cli, simcheck.batch, sklearn.feature_extraction.text"],
+        max(args.runs, 5),
+    )
+    print(
+        f"starting Python and importing simcheck's libraries: {floor:.2f} s; the whole run "
+        f"would have to take {rows[1][1] / 10:.2f} s to be 10x compare50, {rows[2][1] / 50:.2f} s "
+        "to be 50x copydetect"
+    )
 
 
 if __name__ == "__main__":
