@@ -49,6 +49,10 @@ _SUMMARY_GAPS = 3
 _MIN_SENTENCE_SEEDS = 2
 # Content words two sentences must share to seed a paraphrase passage.
 _MIN_SHARED_SENTENCE_WORDS = 3
+# Sentence seeds this similar (Sanchez-Perez, Sidorov and Gelbukh, PAN 2014) that are
+# each other's best match join a passage that stronger evidence makes, never make one.
+_WEAK_COSINE = 0.33
+_WEAK_DICE = 0.33
 # Words between a passage's end and its sentence's end that are taken into the passage.
 _SNAP = 3
 # An n-gram more frequent than this on either side is a stock phrase, not evidence.
@@ -68,6 +72,7 @@ class _Rect:
     b_last: int
     sentence: bool = False
     repeated: bool = False
+    weak: bool = False
 
     def absorb(self, other: _Rect) -> None:
         self.a_first = min(self.a_first, other.a_first)
@@ -166,7 +171,13 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
     # one source sentence paired with four similar ones would swell a passage.
     best_for_b = np.zeros(len(sb))
     np.maximum.at(best_for_b, cosine.col, cosine.data)
-    keep = (cosine.data >= config.sentence_cosine) & (cosine.data >= best_for_b[cosine.col])
+    best_for_a = np.zeros(len(sa))
+    np.maximum.at(best_for_a, cosine.row, cosine.data)
+    strong = cosine.data >= config.sentence_cosine
+    mutual = cosine.data >= best_for_a[cosine.row]
+    weak_cosine = min(_WEAK_COSINE, config.sentence_cosine)
+    keep = ((cosine.data >= weak_cosine) & mutual | strong) & (cosine.data >= best_for_b[cosine.col])
+    strong = strong[keep]
     pick_a, pick_b = cosine.row[keep], cosine.col[keep]
     if pick_a.shape[0] == 0:
         return []
@@ -177,10 +188,11 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
     dice = 2 * shared / (sizes[pick_a] + sizes[pick_b + len(sa)])
     # Two shared words ("The U.S.", "Whale Watching") are a topic, not a paraphrase,
     # however high the cosine of such short sentences.
-    good = (shared >= _MIN_SHARED_SENTENCE_WORDS) & (dice >= config.sentence_dice)
+    strong &= dice >= config.sentence_dice
+    good = (shared >= _MIN_SHARED_SENTENCE_WORDS) & (strong | (dice >= min(_WEAK_DICE, config.sentence_dice)))
     return [
-        _Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last, sentence=True)
-        for i, j in zip(pick_a[good].tolist(), pick_b[good].tolist())
+        _Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last, sentence=True, weak=not firm)
+        for i, j, firm in zip(pick_a[good].tolist(), pick_b[good].tolist(), strong[good].tolist())
     ]
 
 
@@ -293,13 +305,15 @@ def _unexplained(sentence_seeds: list[_Rect], word_seeds: list[_Rect], ta: Token
     return kept
 
 
-def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 3) -> _Rect:
+def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, window: int, reach: int = 3) -> _Rect:
     """Grow a passage outwards over equal words that lie just beyond its ends.
 
     An edit right at a passage's edge ("Nikita Khrushchev, *one* member of ...") leaves
     a few matching words outside every n-gram seed; they belong to the passage. A step
     may skip up to ``reach - 1`` words on either side to reach the next equal content
-    word, or take an adjacent equal function word.
+    word, or take an adjacent equal function word. With ``window`` > 0 the passage then
+    grows over stretches of that many words that share most of their words
+    (:func:`_grow`).
     """
     stems_a, stems_b, stop_a = ta.stems, tb.stems, ta.stopword_mask
     a_first, a_last, b_first, b_last = rect.a_first, rect.a_last, rect.b_first, rect.b_last
@@ -330,6 +344,9 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 
             break
         _, i, j = min(steps)
         a_last, b_last = i + 1, j + 1
+    if window:
+        grown = _grow(_Rect(a_first, a_last, b_first, b_last), ta, tb, free, window)
+        a_first, a_last, b_first, b_last = grown.a_first, grown.a_last, grown.b_first, grown.b_last
     # Copying is done sentence by sentence: when both sides stop a few words short of
     # their sentences' ends (the last words edited on both sides), take the whole
     # sentences. Words on one side only ("As we know, ...") are the writer's own.
@@ -347,6 +364,93 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, reach: int = 
         a_last, b_last = int(a_ends[a_last - 1]), int(b_ends[b_last - 1])
     rect = _complete_sentences(_Rect(a_first, a_last, b_first, b_last), ta, tb, free)
     return _adjacent_sentences(rect, ta, tb, free)
+
+
+def _grow(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, window: int) -> _Rect:
+    """Grow a passage over the words beyond one of its ends while most of their content
+    words lie within ``window`` words of the passage on the other side.
+
+    Shuffled copying with words replaced leaves too few phrases intact for n-gram seeds,
+    and may move a clause from one sentence to the next, but keeps most words near
+    their place. The ``window`` words just beyond a passage on one side then share most
+    of their content words with the ``window`` words just before and after it on the
+    other side; not with the passage itself, whose words a writer's own comment on the
+    copy reuses. The passage takes the longest start of such a stretch that ends on a
+    shared word and is mostly shared words, and on the other side the nearest place of
+    each shared word. ``window`` is the gap that merging bridges.
+    """
+    a_first, a_last, b_first, b_last = rect.a_first, rect.a_last, rect.b_first, rect.b_last
+    while True:
+        a_side = (ta, a_first, a_last, True)
+        b_side = (tb, b_first, b_last, False)
+        for one, other, a_grows in ((a_side, b_side, True), (b_side, a_side, False)):
+            hit = _shared_stretch(*one, *other, free, window)
+            if hit is not None:
+                (first, last), (other_first, other_last) = hit
+                if a_grows:
+                    a_first, a_last = min(a_first, first), max(a_last, last)
+                    b_first, b_last = min(b_first, other_first), max(b_last, other_last)
+                else:
+                    b_first, b_last = min(b_first, first), max(b_last, last)
+                    a_first, a_last = min(a_first, other_first), max(a_last, other_last)
+                break
+        else:
+            return _Rect(a_first, a_last, b_first, b_last)
+
+
+def _shared_stretch(
+    tokens: Tokens,
+    first: int,
+    last: int,
+    is_a: bool,
+    other: Tokens,
+    other_first: int,
+    other_last: int,
+    other_is_a: bool,
+    free: np.ndarray,
+    window: int,
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first stretch beyond ``[first, last)`` of ``tokens`` (after it, else before it)
+    that :func:`_grow` takes in: its token range and the range of the other side's
+    passage grown to the shared words. Claimed words of ``a`` (``free`` false) stop a
+    stretch and are no part of the other side's zone."""
+    zone: dict[str, list[int]] = {}
+    stems, stop = other.stems, other.stopword_mask
+    before = range(other_first - 1, max(-1, other_first - 1 - window), -1)
+    after = range(other_last, min(len(other), other_last + window))
+    for span in (before, after):
+        for j in span:
+            if other_is_a and not free[j]:
+                break
+            if not stop[j]:
+                zone.setdefault(stems[j], []).append(j)
+
+    def nearest(places: list[int]) -> int:
+        return min(places, key=lambda j: max(other_first - j, j - other_last + 1))
+
+    stems, stop = tokens.stems, tokens.stopword_mask
+    for stretch in (
+        range(last, min(len(tokens), last + window)),
+        range(first - 1, max(-1, first - 1 - window), -1),
+    ):
+        seen: set[str] = set()
+        common: set[str] = set()
+        reached, taken = -1, set()
+        for i in stretch:
+            if is_a and not free[i]:
+                break
+            if stop[i]:
+                continue
+            seen.add(stems[i])
+            if stems[i] in zone:
+                common.add(stems[i])
+                if len(common) >= _MIN_SHARED_SENTENCE_WORDS and len(common) >= _FOUND_SHARE * len(seen):
+                    reached, taken = i, set(common)
+        if taken:
+            places = [nearest(zone[w]) for w in taken]
+            grown = (min(first, reached), max(last, reached + 1))
+            return grown, (min(other_first, *places), max(other_last, max(places) + 1))
+    return None
 
 
 def _content_stems(tokens: Tokens, first: int, last: int) -> set[str]:
@@ -471,7 +575,8 @@ def _core(group: _Group, gap: int) -> _Group:
 def _corroborated(group: _Group) -> bool:
     """One similar sentence pair may be the topic speaking; a paraphrase is a run of
     them, or rewritten sentences beside shared phrases."""
-    return not all(m.sentence for m in group.members) or len(group.members) >= _MIN_SENTENCE_SEEDS
+    members = [m for m in group.members if not m.weak]
+    return not all(m.sentence for m in members) or len(members) >= _MIN_SENTENCE_SEEDS
 
 
 def _trim(group: _Group, free: np.ndarray) -> _Rect | None:
@@ -528,30 +633,52 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         return []
     evidence_a = _coverage(len(ta), word_seeds + sentence_seeds, "a")
     word_evidence_a = _coverage(len(ta), word_seeds, "a")
-    content_evidence_a = evidence_a & ~ta.stopword_mask
     # Pieces as short as _PIECE_WORDS are kept until summaries are joined; min_words
     # applies to the passages finally reported.
     piece_words = min(config.min_words, _PIECE_WORDS)
     min_content = (piece_words + 1) // 2
 
-    def supported(rect: _Rect) -> bool:
-        if float(evidence_a[rect.a_first : rect.a_last].mean()) < _MIN_DENSITY:
+    firm_a = _coverage(len(ta), word_seeds + [s for s in sentence_seeds if not s.weak], "a")
+
+    def supported(rect: _Rect, weak: bool = True) -> bool:
+        evidence = evidence_a if weak else firm_a
+        if float(evidence[rect.a_first : rect.a_last].mean()) < _MIN_DENSITY:
             return False
         # Shared function words and one shared noun ("in the north") are chance, not
         # copying: ask for several shared content words.
         # Distinct words: "the Nile Basin Initiative" repeated on both sides is one
         # phrase, however many times it pairs up.
-        offsets = np.flatnonzero(content_evidence_a[rect.a_first : rect.a_last]) + rect.a_first
+        content = evidence[rect.a_first : rect.a_last] & ~ta.stopword_mask[rect.a_first : rect.a_last]
+        offsets = np.flatnonzero(content) + rect.a_first
         stems = ta.stems
         return len({stems[i] for i in offsets.tolist()}) >= min_content
 
-    groups = [
-        g
-        for g in (
-            _core(g, config.max_gap) for g in _merge(word_seeds + sentence_seeds, config.max_gap, evidence_a)
+    def anchored(group: _Group) -> bool:
+        # Weak sentence seeds only extend a passage that the other evidence makes alone.
+        if not any(m.weak for m in group.members):
+            return True
+        firm = [m for m in group.members if not m.weak]
+        core = _bounding(firm)
+        return (
+            _corroborated(_Group(core, firm))
+            and supported(core, weak=False)
+            and min(core.a_last - core.a_first, core.b_last - core.b_first) >= config.min_words
         )
-        if _corroborated(g) and supported(g.rect)
-    ]
+
+    def passages_of(seeds: list[_Rect], weak: bool) -> list[_Group]:
+        evidence = evidence_a if weak else firm_a
+        return [
+            g
+            for g in (_core(g, config.max_gap) for g in _merge(seeds, config.max_gap, evidence))
+            if _corroborated(g) and supported(g.rect, weak)
+        ]
+
+    groups = []
+    for group in passages_of(word_seeds + sentence_seeds, weak=True):
+        if anchored(group):
+            groups.append(group)
+        else:  # the passages its other evidence makes, without the weak seeds
+            groups.extend(passages_of([m for m in group.members if not m.weak], weak=False))
     # Where passages overlap in a (one text matching two places of b), the better
     # supported one keeps the shared words and the other keeps the rest.
     groups.sort(
@@ -563,7 +690,13 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         rect = _trim(group, free)
         if rect is None or not supported(rect):
             continue
-        rect = _extend(rect, ta, tb, free)
+        # Growth by shared words (_grow) is weaker evidence than seeds: it extends a
+        # passage long enough to report without it, and never makes one long enough.
+        plain = _extend(rect, ta, tb, free, 0)
+        if min(plain.a_last - plain.a_first, plain.b_last - plain.b_first) >= config.min_words:
+            rect = _extend(rect, ta, tb, free, config.max_gap)
+        else:
+            rect = plain
         # Both sides must be passages: a long sentence matched to a four-word heading
         # is not a copy of it. Judged once the evidence is extended to its sentences,
         # so that a few seeds in a reworded sentence can still make a passage.
