@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from simcheck.batch import compare_batch, load_submissions
 from simcheck.cli import main
+from simcheck.config import CheckConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
@@ -155,3 +156,21 @@ def test_student_of_folders_and_zips_handed_in(doc_id: str, student: str) -> Non
     from simcheck.batch import student_of
 
     assert student_of(doc_id) == student
+
+
+def test_common_text_counts_towards_no_source_or_pair(tmp_path: Path) -> None:
+    shared = (
+        "The Marshall Plan sent more than thirteen billion dollars of American aid to "
+        "rebuild the economies of Western Europe after the Second World War."
+    )
+    topics = ["volcanoes", "tides", "bees", "glaciers", "comets"]
+    folder = tmp_path / "class"
+    for number, topic in enumerate(topics):
+        own = " ".join(f"{topic} note {number} item {i} differs." for i in range(12))
+        (folder / f"student{number}").mkdir(parents=True)
+        (folder / f"student{number}" / "essay.txt").write_text(f"{own} {shared}", encoding="utf-8")
+    batch = compare_batch(folder, None, config=CheckConfig(common_threshold=2))
+    assert all(m.excluded == "common text" for m in batch.result.matches)
+    assert batch.result.matches
+    assert all(s.similarity == 0 and s.identical == 0 and s.passages == 0 for s in batch.result.sources)
+    assert batch.pairs.empty

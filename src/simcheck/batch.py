@@ -24,7 +24,7 @@ from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .load import MAX_FILE_BYTES, display_name, iter_files, load_folder, unsupported_reason
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
-from .pipeline import check_document, describe_inputs, source_texts, summarise
+from .pipeline import check_document, counted_in, describe_inputs, source_texts, summarise
 from .retrieve import Corpus, ProgressCallback, open_corpus
 from .tokens import Tokens
 
@@ -284,7 +284,15 @@ def _check_submission(position: int) -> tuple[DocumentSummary, list[Match], list
     if _WORKER["external"] is not None:
         found.append(check_document(document, tokens, _WORKER["external"], config, templates=templates))
     found_matches = _mark_common([m for f in found for m in f[0]], students, config.common_threshold)
-    found_sources = [s for f in found for s in f[1]]
+    # Text that many classmates share no longer counts towards any source either. Each
+    # source is recounted from its own check's matches (classmates' and the corpus's
+    # documents may share a name); _mark_common keeps their order.
+    found_sources: list[SourceResult] = []
+    start = 0
+    for check_matches, check_sources in found:
+        marked = found_matches[start : start + len(check_matches)]
+        start += len(check_matches)
+        found_sources.extend(counted_in(s, tokens, marked) for s in check_sources)
     return summarise(document, tokens, found_matches), found_matches, found_sources
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from . import __version__
@@ -129,6 +130,20 @@ def summarise(document: Document, tokens: Tokens, matches: Iterable[Match]) -> D
     )
 
 
+def counted_in(source: SourceResult, tokens: Tokens, matches: Iterable[Match]) -> SourceResult:
+    """``source`` with its percentages, words and passages from those of ``matches``
+    that come from it and count (a batch recounts once it has marked common text)."""
+    counted = [m for m in matches if m.source == source.source and not m.excluded]
+    percent = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted])
+    return replace(
+        source,
+        similarity=percent,
+        identical=similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
+        words=round(percent * len(tokens) / 100),
+        passages=len(counted),
+    )
+
+
 def source_texts(index: Any, doc_ids: Iterable[str]) -> dict[str, str]:
     """The text of each named document of a corpus or index (for reports in context)."""
     texts = {}
@@ -217,26 +232,22 @@ def _check_against(
             )
             for p, reason in zip(passages, reasons)
         ]
-        counted = [m for m in found if not m.excluded]
-        percent = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted])
         jaccard = jaccard_estimate(
             query_fingerprints,
             query_prints(source_tokens, config).prints,
             num_perm=config.num_perm,
             seed=config.seed,
         )
-        sources.append(
-            SourceResult(
-                submission=document.doc_id,
-                source=source.doc_id,
-                similarity=percent,
-                identical=similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
-                words=round(percent * len(tokens) / 100),
-                passages=len(counted),
-                tfidf_cosine=index.tfidf_cosine(tokens, candidate.index),
-                jaccard_estimate=jaccard,
-                near_duplicate=jaccard >= duplicate_at,
-            )
+        unscored = SourceResult(
+            submission=document.doc_id,
+            source=source.doc_id,
+            similarity=0.0,
+            words=0,
+            passages=0,
+            tfidf_cosine=index.tfidf_cosine(tokens, candidate.index),
+            jaccard_estimate=jaccard,
+            near_duplicate=jaccard >= duplicate_at,
         )
+        sources.append(counted_in(unscored, tokens, found))
         matches.extend(found)
     return matches, sources, len(candidates)
