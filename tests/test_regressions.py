@@ -106,3 +106,39 @@ def test_index_build_lists_files_it_does_not_read(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "added 1" in result.output and "unreadable 1" in result.output
     assert "old.doc: is a legacy Word .doc file" in result.output
+
+
+def test_a_weak_sentence_seed_left_over_from_a_trim_makes_no_passage() -> None:
+    # The copied paragraph P appears twice in the source; the better copy claims the
+    # essay's P, and the other group keeps only a loosely similar sentence pair (a weak
+    # seed), which once made a "summary" spanning the whole source.
+    from simcheck import align_passages
+
+    story = (
+        "Quentin Tarantino directed several violent crime films during the nineties, including "
+        "Pulp Fiction and Jackie Brown, which critics praised for their dialogue and nonlinear structure. "
+    )
+    copied = (
+        "The Berlin airlift supplied the western sectors of the city by air for almost eleven months "
+        "after the Soviet blockade closed every road and railway. "
+    )
+    filler = (
+        "Glaciers carve deep valleys into mountain ranges over thousands of years, leaving "
+        "moraines and lakes behind them when the climate warms again. "
+    )
+    essay = (
+        story + copied + "Farmers across the valley planted barley, wheat and oats during a dry spring "
+        "season. Nothing else here relates at all to anything in the other text whatsoever."
+    )
+    source = (
+        story
+        + copied
+        + "Octopuses can change colour in milliseconds using specialised pigment cells in their skin. "
+        + filler * 4
+        + copied
+        + "During that spring the farmers sowed oats and barley in fields near the river. "
+        + "Completely unrelated closing words about chess openings."
+    )
+    passages = align_passages(essay, source)
+    assert [(p.kind, p.a_start, p.b_start) for p in passages] == [("verbatim", 0, 0)]
+    assert passages[0].b_end == len(story + copied) - 1

@@ -176,8 +176,9 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
     strong = cosine.data >= config.sentence_cosine
     mutual = cosine.data >= best_for_a[cosine.row]
     weak_cosine = min(_WEAK_COSINE, config.sentence_cosine)
-    keep = ((cosine.data >= weak_cosine) & mutual | strong) & (cosine.data >= best_for_b[cosine.col])
-    strong = strong[keep]
+    weak = (cosine.data >= weak_cosine) & mutual
+    keep = (weak | strong) & (cosine.data >= best_for_b[cosine.col])
+    strong, weak = strong[keep], weak[keep]
     pick_a, pick_b = cosine.row[keep], cosine.col[keep]
     if pick_a.shape[0] == 0:
         return []
@@ -189,7 +190,10 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
     # Two shared words ("The U.S.", "Whale Watching") are a topic, not a paraphrase,
     # however high the cosine of such short sentences.
     strong &= dice >= config.sentence_dice
-    good = (shared >= _MIN_SHARED_SENTENCE_WORDS) & (strong | (dice >= min(_WEAK_DICE, config.sentence_dice)))
+    # A weak seed is always a mutual best match, also when its cosine was strong but
+    # its Dice was not.
+    weak &= dice >= min(_WEAK_DICE, config.sentence_dice)
+    good = (shared >= _MIN_SHARED_SENTENCE_WORDS) & (strong | weak)
     return [
         _Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last, sentence=True, weak=not firm)
         for i, j, firm in zip(pick_a[good].tolist(), pick_b[good].tolist(), strong[good].tolist())
@@ -579,12 +583,12 @@ def _corroborated(group: _Group) -> bool:
     return not all(m.sentence for m in members) or len(members) >= _MIN_SENTENCE_SEEDS
 
 
-def _trim(group: _Group, free: np.ndarray) -> _Rect | None:
+def _trim(group: _Group, free: np.ndarray) -> _Group | None:
     """The group's longest stretch of ``a`` not yet claimed by a better passage, with the
-    ``b`` range of the seeds inside that stretch."""
+    seeds inside that stretch (and their ``b`` range)."""
     window = free[group.rect.a_first : group.rect.a_last]
     if window.all():
-        return group.rect
+        return group
     best_first, best_len, run_first = 0, 0, None
     for offset, is_free in enumerate(np.append(window, False).tolist()):
         if is_free and run_first is None:
@@ -596,7 +600,7 @@ def _trim(group: _Group, free: np.ndarray) -> _Rect | None:
     a_first = group.rect.a_first + best_first
     a_last = a_first + best_len
     inside = [m for m in group.members if m.a_first >= a_first and m.a_last <= a_last]
-    return _bounding(inside) if inside else None
+    return _Group(_bounding(inside), inside) if inside else None
 
 
 def _coverage(length: int, rects: list[_Rect], side: str) -> np.ndarray:
@@ -658,6 +662,8 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         if not any(m.weak for m in group.members):
             return True
         firm = [m for m in group.members if not m.weak]
+        if not firm:
+            return False
         core = _bounding(firm)
         return (
             _corroborated(_Group(core, firm))
@@ -687,9 +693,15 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     free = np.ones(len(ta), dtype=bool)
     rects: list[_Rect] = []
     for group in groups:
-        rect = _trim(group, free)
-        if rect is None or not supported(rect):
+        trimmed = _trim(group, free)
+        if trimmed is not None and not anchored(trimmed):
+            # What is left once a better passage took its share stands on its own
+            # evidence, as an untrimmed group does: weak seeds never make a passage.
+            firm = [m for m in trimmed.members if not m.weak]
+            trimmed = _Group(_bounding(firm), firm) if firm else None
+        if trimmed is None or not supported(trimmed.rect):
             continue
+        rect = trimmed.rect
         # Growth by shared words (_grow) is weaker evidence than seeds: it extends a
         # passage long enough to report without it, and never makes one long enough.
         plain = _extend(rect, ta, tb, free, 0)

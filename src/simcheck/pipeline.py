@@ -15,7 +15,7 @@ from .fingerprint import jaccard_estimate, near_duplicate_threshold
 from .load import is_supported, load_document, load_text
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .retrieve import Corpus, ProgressCallback, open_corpus, query_prints
-from .score import identical_runs, similarity_percent
+from .score import WordRuns, identical_runs, similarity_percent
 from .tokens import Tokens
 from .zones import QUOTATION, classify, exclusion_zones, template_zones
 
@@ -219,6 +219,7 @@ def _check_against(
         if not passages:
             continue
         reasons = [classify(p.a_start, p.a_end, zones) for p in passages]
+        source_runs = WordRuns(source_tokens, config.shingle_size)
         found = [
             Match.from_passage(
                 p,
@@ -226,9 +227,7 @@ def _check_against(
                 source,
                 kind="quoted" if reason == QUOTATION else "",
                 excluded="" if reason in ("", QUOTATION) else reason,
-                identical=identical_runs(
-                    tokens, source_tokens, (p.a_start, p.a_end), (p.b_start, p.b_end), config.shingle_size
-                ),
+                identical=identical_runs(tokens, (p.a_start, p.a_end), source_runs, (p.b_start, p.b_end)),
             )
             for p, reason in zip(passages, reasons)
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import numpy as np
@@ -38,30 +39,56 @@ def similarity_percent(tokens: Tokens, spans: Iterable[tuple[int, int]]) -> floa
     return 100.0 * float(covered_mask(tokens, spans).sum()) / len(tokens)
 
 
+class WordRuns:
+    """Where each run of ``run`` consecutive words (case and accents aside) occurs in a
+    text: built once per source, asked about each of its passages.
+
+    >>> runs = WordRuns(Tokens("The Wall fell. The Wall stood."), 2)
+    >>> runs.occurs(("the", "wall"), 0, 6), runs.occurs(("wall", "fell"), 3, 6)
+    (True, False)
+    """
+
+    def __init__(self, tokens: Tokens, run: int) -> None:
+        self.tokens = tokens
+        self.run = run
+        words = tokens.normal
+        self._places: dict[tuple[str, ...], list[int]] = {}
+        for i in range(len(words) - run + 1):
+            self._places.setdefault(tuple(words[i : i + run]), []).append(i)
+
+    def occurs(self, gram: tuple[str, ...], first: int, last: int) -> bool:
+        """Whether ``gram`` lies wholly inside tokens ``[first, last)``."""
+        places = self._places.get(gram)
+        if not places:
+            return False
+        i = bisect_left(places, first)
+        return i < len(places) and places[i] + self.run <= last
+
+
 def identical_runs(
-    submission: Tokens, source: Tokens, a_span: tuple[int, int], b_span: tuple[int, int], run: int
+    submission: Tokens, a_span: tuple[int, int], source: WordRuns, b_span: tuple[int, int]
 ) -> tuple[tuple[tuple[int, int], ...], int]:
     """Where a passage is word for word: the character spans of ``submission`` inside
-    ``a_span`` covered by a run of ``run`` or more words that also occurs, in the same
-    order, inside ``b_span`` of ``source`` (case and accents aside), and their word count.
+    ``a_span`` covered by a run of ``source.run`` or more words that also occurs, in the
+    same order, inside ``b_span`` of the source (case and accents aside), and their
+    word count.
 
     Similarity says how much of a text came from elsewhere; this says how much of it was
     left unchanged, which is what separates a pasted copy from a rewritten one.
 
     >>> a = Tokens("So the Berlin Wall fell in November 1989, to general surprise.")
     >>> b = Tokens("The Berlin Wall fell in November 1989 after weeks of protest.")
-    >>> spans, words = identical_runs(a, b, (0, len(a.text)), (0, len(b.text)), 5)
+    >>> spans, words = identical_runs(a, (0, len(a.text)), WordRuns(b, 5), (0, len(b.text)))
     >>> [a.text[s:e] for s, e in spans], words
     (['the Berlin Wall fell in November 1989'], 7)
     """
+    run = source.run
     a_first, a_last = np.searchsorted(submission.starts, a_span, side="left").tolist()
-    b_first, b_last = np.searchsorted(source.starts, b_span, side="left").tolist()
+    b_first, b_last = np.searchsorted(source.tokens.starts, b_span, side="left").tolist()
     words_a = submission.normal[a_first:a_last]
-    words_b = source.normal[b_first:b_last]
-    in_source = {tuple(words_b[i : i + run]) for i in range(len(words_b) - run + 1)}
     covered = np.zeros(len(words_a) + 1, dtype=np.int64)
     for i in range(len(words_a) - run + 1):
-        if tuple(words_a[i : i + run]) in in_source:
+        if source.occurs(tuple(words_a[i : i + run]), b_first, b_last):
             covered[i] += 1
             covered[i + run] -= 1
     inside = np.cumsum(covered[:-1]) > 0
