@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from simcheck import CheckConfig, CorpusError, check
 from simcheck.cli import main
 from simcheck.index import Index
+from simcheck.load import load_document
 from simcheck.tokens import Tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,9 +178,11 @@ def test_near_duplicate_is_reported_as_such(built: Path) -> None:
 
 
 def test_related_lists_titles_excerpts_and_lengths(built: Path) -> None:
-    query = Tokens((COLDWAR / "the-berlin-wall.txt").read_text(encoding="utf-8"))
+    document = load_document(COLDWAR / "the-berlin-wall.txt")
+    query = Tokens(document.text)
     with Index(built) as index:
-        own = index.index_of_path(str(COLDWAR / "the-berlin-wall.txt"))
+        own = index.own_copy(document)
+        assert own is not None
         found = index.related(query, 3, exclude=[own] if own is not None else [])
     assert len(found) == 3
     assert all(not r.doc_id.endswith("the-berlin-wall.txt") for r in found)
@@ -268,3 +271,41 @@ def test_readers_keep_working_while_a_writer_adds(tmp_path: Path) -> None:
     assert writer.returncode == 0, errors
     assert checks >= 2
     assert _documents(path) == ESSAYS + 300
+
+
+def test_a_file_is_not_matched_with_its_own_copy_from_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Built from tmp_path: the stored ids are "class/<student>/essay.txt".
+    rng = random.Random(7)
+    for student in ("ann", "bob"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        (tmp_path / "class" / student / "essay.txt").write_text(essay(rng), encoding="utf-8")
+    Index.build(tmp_path / "archive.simcheck", [tmp_path / "class"])[0].close()
+    monkeypatch.chdir(tmp_path / "class")
+    own = check("ann/essay.txt", tmp_path / "archive.simcheck")
+    assert own.similarity == 0 and own.sources == ()
+    # The same name with other text ("essay.txt" of someone else) is no copy of it.
+    (tmp_path / "other" / "ann").mkdir(parents=True)
+    (tmp_path / "other" / "ann" / "essay.txt").write_text(
+        (tmp_path / "class" / "bob" / "essay.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path / "other")
+    copied = check("ann/essay.txt", tmp_path / "archive.simcheck")
+    assert copied.similarity == 100 and copied.sources[0].source == "class/bob/essay.txt"
+
+
+def test_batch_against_an_archive_holding_the_class_skips_each_own_file(tmp_path: Path) -> None:
+    from simcheck.batch import compare_batch
+
+    rng = random.Random(8)
+    for student in ("ann", "bob", "cy"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        (tmp_path / "class" / student / "essay.txt").write_text(essay(rng), encoding="utf-8")
+    Index.build(tmp_path / "archive.simcheck", [tmp_path / "class"])[0].close()
+    alone = compare_batch(tmp_path / "class", None)
+    batch = compare_batch(tmp_path / "class", tmp_path / "archive.simcheck")
+    # Classmates' archived copies match as the classmates do; nobody's own file does.
+    assert all(f"class/{s.submission}" != s.source for s in batch.result.sources)
+    assert [d.similarity for d in batch.result.documents] == [d.similarity for d in alone.result.documents]
+    assert any(s.source == "class/bob/essay.txt" for s in batch.result.sources)

@@ -281,8 +281,12 @@ def _check_submission(position: int) -> tuple[DocumentSummary, list[Match], list
     students, config, templates = state.students, state.config, _WORKER["templates"]
     own = _WORKER["files_of"][students[document.doc_id]]
     found = [check_document(document, tokens, state.classmates, config, exclude=own, templates=templates)]
-    if _WORKER["external"] is not None:
-        found.append(check_document(document, tokens, _WORKER["external"], config, templates=templates))
+    external = _WORKER["external"]
+    if external is not None:
+        # A class already added to the archive is not matched with its own files there.
+        copy = external.own_copy(document)
+        outside = [] if copy is None else [copy]
+        found.append(check_document(document, tokens, external, config, exclude=outside, templates=templates))
     found_matches = _mark_common([m for f in found for m in f[0]], students, config.common_threshold)
     # Text that many classmates share no longer counts towards any source either. Each
     # source is recounted from its own check's matches (classmates' and the corpus's

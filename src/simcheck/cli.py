@@ -450,7 +450,7 @@ def related(essay: str, corpus: Path, count: int, fmt: str) -> None:
     with _running():
         document = as_document(_submission(essay))
         with Index(corpus) as opened:
-            own = opened.index_of_path(document.path)
+            own = opened.own_copy(document)
             found = opened.related(
                 Tokens(document.text, opened.config.language), count, exclude=[own] if own is not None else []
             )

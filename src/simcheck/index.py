@@ -655,12 +655,32 @@ class Index:
             self._tokens[doc] = Tokens(self.document(doc).text, self.config.language)
         return self._tokens[doc]
 
-    def index_of_path(self, path: str | None) -> int | None:
-        """Id of the document added from ``path``, if any (so a file is not matched
-        with its own copy in the index)."""
-        if not path:
+    def own_copy(self, document: Document) -> int | None:
+        """Id of ``document``'s own copy in the index, if it was added (so a file is not
+        matched with itself).
+
+        Stored ids are paths relative to the folder the index was built from, so the
+        same file checked from elsewhere has a longer path: a stored id that ends its
+        path counts as its copy when the stored text is the same too. A shorter
+        name alone ("essay.txt", every student's file) says nothing.
+        """
+        if not document.path:
             return None
-        row = self._db.execute("SELECT id FROM documents WHERE path = ?", (_doc_id(path),)).fetchone()
+        name = _doc_id(document.path)
+        row = self._db.execute("SELECT id FROM documents WHERE path = ?", (name,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        absolute = display_name(os.path.abspath(document.path).replace(os.sep, "/"))
+        parts = absolute.lstrip("/").split("/")
+        suffixes = ["/".join(parts[i:]) for i in range(len(parts))]
+        if not suffixes:
+            return None
+        sha = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        marks = ", ".join("?" * len(suffixes))
+        row = self._db.execute(
+            f"SELECT id FROM documents WHERE sha256 = ? AND path IN ({marks}) ORDER BY length(path) DESC",
+            (sha, *suffixes),
+        ).fetchone()
         return None if row is None else int(row[0])
 
     def doc_ids(self) -> list[str]:

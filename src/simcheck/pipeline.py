@@ -92,7 +92,7 @@ def check(
     # A saved index brings the settings it was built with.
     config = index.config
     tokens = Tokens(document.text, config.language)
-    own = index.index_of_path(document.path)
+    own = index.own_copy(document)
     template_documents = [as_document(t) for t in templates]
     template_tokens = [Tokens(t.text, config.language) for t in template_documents]
     matches, sources, candidates = _check_against(

@@ -214,11 +214,12 @@ class Corpus:
             self._token_owner[id(tokens)] = index
         return self._tokens[index]
 
-    def index_of_path(self, path: str | None) -> int | None:
-        """Position of the corpus document loaded from ``path``, if any."""
-        if not path:
+    def own_copy(self, document: Document) -> int | None:
+        """Position of the corpus document loaded from ``document``'s file, if any (so a
+        file is not matched with itself)."""
+        if not document.path:
             return None
-        return self._by_path.get(os.path.realpath(path))
+        return self._by_path.get(os.path.realpath(document.path))
 
     def candidates(self, query: Tokens, *, exclude: Iterable[int] = ()) -> list[Candidate]:
         """Corpus documents worth aligning with ``query``, best evidence first."""
