@@ -174,3 +174,26 @@ def test_common_text_counts_towards_no_source_or_pair(tmp_path: Path) -> None:
     assert batch.result.matches
     assert all(s.similarity == 0 and s.identical == 0 and s.passages == 0 for s in batch.result.sources)
     assert batch.pairs.empty
+
+
+def test_common_table_counts_the_students_holding_the_text_not_the_corpus(tmp_path: Path) -> None:
+    from simcheck.batch import _common_table
+
+    handout = (
+        "Containment meant that the United States would resist Soviet expansion wherever it "
+        "appeared, using economic aid, alliances and, when necessary, military force."
+    )
+    topics = ["volcanoes", "tides", "bees", "glaciers"]
+    folder = tmp_path / "class"
+    for number, topic in enumerate(topics):
+        own = " ".join(f"{topic} note {number} item {i} differs." for i in range(12))
+        (folder / f"student{number}").mkdir(parents=True)
+        (folder / f"student{number}" / "essay.txt").write_text(f"{own} {handout}", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "source.txt").write_text("An older essay. " + handout + " It ends here.", encoding="utf-8")
+    batch = compare_batch(folder, corpus, config=CheckConfig(common_threshold=2))
+    table = _common_table(batch.result, batch.students)
+    assert not table.empty
+    assert table["submissions"].tolist() == [4] * len(table)
+    assert handout in table["text"].iloc[0]

@@ -141,7 +141,7 @@ class BatchResult:
             "documents.csv": self.documents_frame().to_csv(index=False, lineterminator="\n"),
             "pairs.csv": self.pairs.to_csv(index=False, lineterminator="\n"),
             "matches.csv": self.result.to_frame().to_csv(index=False, lineterminator="\n"),
-            "common.csv": _common_table(self.result).to_csv(index=False, lineterminator="\n"),
+            "common.csv": _common_table(self.result, self.students).to_csv(index=False, lineterminator="\n"),
             "report.html": render_batch_html(self),
         }
         # Everything is encoded before anything is written, and each file is renamed into
@@ -306,32 +306,44 @@ def _mark_common(matches: list[Match], students: dict[str, str], threshold: int)
     class_matches = [m for m in matches if m.source in students and not m.excluded]
     marked = []
     for match in matches:
-        sharers = {
-            students[other.source]
-            for other in class_matches
-            if 2
-            * (
-                min(match.submission_end, other.submission_end)
-                - max(match.submission_start, other.submission_start)
-            )
-            >= match.submission_end - match.submission_start
-        }
-        if not match.excluded and len(sharers) >= threshold:
+        if not match.excluded and len(_sharers(match, class_matches, students)) >= threshold:
             match = replace(match, excluded=COMMON_TEXT)
         marked.append(match)
     return marked
 
 
-def _common_table(result: CheckResult) -> pd.DataFrame:
-    """Each common passage once (by its opening words), with how many submissions hold it."""
+def _sharers(match: Match, class_matches: Sequence[Match], students: dict[str, str]) -> set[str]:
+    """The other students whose submissions share ``match``'s text: those with a passage
+    of the same submission covering at least half of it."""
+    return {
+        students[other.source]
+        for other in class_matches
+        if other.submission == match.submission
+        and 2
+        * (
+            min(match.submission_end, other.submission_end)
+            - max(match.submission_start, other.submission_start)
+        )
+        >= match.submission_end - match.submission_start
+    }
+
+
+def _common_table(result: CheckResult, students: dict[str, str]) -> pd.DataFrame:
+    """Each common passage once (by its opening words, with its longest wording), and how
+    many students' submissions hold it, counted as when it was marked."""
+    class_matches = [m for m in result.matches if m.source in students and m.excluded in ("", COMMON_TEXT)]
     holders: dict[str, set[str]] = {}
+    wording: dict[str, str] = {}
     for match in result.matches:
         if match.excluded == COMMON_TEXT:
             key = " ".join(match.submission_text.split()[:12])
-            holders.setdefault(key, set()).update((match.submission, match.source))
-    rows = sorted(((len(who), text) for text, who in holders.items()), key=lambda r: (-r[0], r[1]))
+            sharing = _sharers(match, class_matches, students) | {students[match.submission]}
+            holders.setdefault(key, set()).update(sharing)
+            if len(match.submission_text) > len(wording.get(key, "")):
+                wording[key] = match.submission_text
+    rows = sorted(((len(who), key) for key, who in holders.items()), key=lambda r: (-r[0], r[1]))
     return pd.DataFrame(
-        [{"text": text, "submissions": count} for count, text in rows], columns=["text", "submissions"]
+        [{"text": wording[key], "submissions": count} for count, key in rows], columns=["text", "submissions"]
     )
 
 

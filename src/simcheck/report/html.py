@@ -497,7 +497,7 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
             "pairs": pairs,
             "graphs": _group_graphs(pairs, batch.groups),
             "exclusions": _exclusions(result),
-            "common": _common_table(result).to_dict("records"),
+            "common": _common_table(result, batch.students).to_dict("records"),
             "common_reason": COMMON_TEXT,
             "common_threshold": result.settings.get("common_threshold", ""),
             "student_numbers": student_numbers,
