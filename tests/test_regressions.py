@@ -142,3 +142,19 @@ def test_a_weak_sentence_seed_left_over_from_a_trim_makes_no_passage() -> None:
     passages = align_passages(essay, source)
     assert [(p.kind, p.a_start, p.b_start) for p in passages] == [("verbatim", 0, 0)]
     assert passages[0].b_end == len(story + copied) - 1
+
+
+def test_a_pasted_paragraph_stops_at_its_end_when_both_next_ones_open_with_the() -> None:
+    from simcheck import align_passages
+
+    paragraph = (
+        "Khrushchev decided to place medium-range missiles in Cuba in the spring of 1962. "
+        "The weapons would protect the island and close the gap in long-range forces at the same "
+        "time. The secret operation to ship them across the Atlantic was code-named Anadyr."
+    )
+    source = "Background first.\n\n" + paragraph + "\n\nThe secret did not last. Photographs showed it."
+    essay = "My essay opens here.\n\n" + paragraph + "\n\nThe crisis lasted thirteen days in October."
+    (passage,) = align_passages(essay, source)
+    assert passage.kind == "verbatim"
+    assert essay[passage.a_start : passage.a_end] == paragraph
+    assert source[passage.b_start : passage.b_end] == paragraph

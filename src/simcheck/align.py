@@ -351,6 +351,8 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, window: int, 
     if window:
         grown = _grow(_Rect(a_first, a_last, b_first, b_last), ta, tb, free, window)
         a_first, a_last, b_first, b_last = grown.a_first, grown.a_last, grown.b_first, grown.b_last
+    a_first, a_last = _without_stray_words(ta, a_first, a_last)
+    b_first, b_last = _without_stray_words(tb, b_first, b_last)
     # Copying is done sentence by sentence: when both sides stop a few words short of
     # their sentences' ends (the last words edited on both sides), take the whole
     # sentences. Words on one side only ("As we know, ...") are the writer's own.
@@ -368,6 +370,21 @@ def _extend(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, window: int, 
         a_last, b_last = int(a_ends[a_last - 1]), int(b_ends[b_last - 1])
     rect = _complete_sentences(_Rect(a_first, a_last, b_first, b_last), ta, tb, free)
     return _adjacent_sentences(rect, ta, tb, free)
+
+
+def _without_stray_words(tokens: Tokens, first: int, last: int) -> tuple[int, int]:
+    """``[first, last)`` without function words alone across a sentence break at either
+    end: a seed that runs on into "The" opening the next sentence on both sides is
+    chance, and would draw the rest of that sentence in."""
+    starts, ends = tokens.sentence_bounds
+    stop = tokens.stopword_mask
+    tail = int(starts[last - 1])
+    if first < tail and stop[tail:last].all():
+        last = tail
+    head = int(ends[first])
+    if head < last and stop[first:head].all():
+        first = head
+    return first, last
 
 
 def _grow(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray, window: int) -> _Rect:
