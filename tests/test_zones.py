@@ -38,10 +38,19 @@ def test_unattributed_quotation_counts_and_is_marked_quoted() -> None:
     assert result.similarity > 20
 
 
+REFERENCES = (
+    "Gaddis, J. L. (2005). The Cold War: A new history. New York: Penguin Press.\n"
+    "Kennan, G. F. (1947). The sources of Soviet conduct. Foreign Affairs, 25(4), 566-582.\n"
+    "Taubman, W. (2003). Khrushchev: The man and his era. New York: W. W. Norton.\n"
+)
+
+
 def test_reference_list_is_not_counted() -> None:
-    body = OWN * 4
-    essay = body + "\n\nReferences\n\n" + SOURCE.text + "\n"
-    result = check(essay, [SOURCE])
+    # Another student citing the same books: the shared entries are not copying. (Prose under
+    # a "References" heading does count: see test_zones_review.py.)
+    other = Document("other.txt", SOURCE.text + "\n\nReferences\n\n" + REFERENCES)
+    essay = OWN * 4 + "\n\nReferences\n\n" + REFERENCES
+    result = check(essay, [other])
     assert result.matches and all(m.excluded == REFERENCE_LIST for m in result.matches)
     assert result.similarity == 0.0
 

@@ -21,27 +21,6 @@ QUOTATION = "quotation"
 #: Text of the assignment prompt or another template the user gave.
 TEMPLATE = "template"
 
-_HEADING = re.compile(
-    r"^[ \t]*(?:references|reference list|bibliography|works cited|works consulted|sources|sources cited)"
-    r"[ \t]*:?[ \t]*\r?$",
-    re.IGNORECASE | re.MULTILINE,
-)
-# A quotation may wrap over lines (a PDF's layout) but not span a paragraph break.
-_QUOTE = re.compile(r"\"((?:[^\"\n]|\n(?![ \t]*\n)){1,1500})\"|“((?:[^”\n]|\n(?![ \t]*\n)){1,1500})”")
-_BLOCK = re.compile(r"^(?:[ \t]{4,}|\t|> ?)(\S[^\n]*(?:\n(?:[ \t]{4,}|\t|> ?)\S[^\n]*)*)", re.MULTILINE)
-# After a quotation: (Author 1999), (Author, 1999, p. 4), (p. 12), [3], a superscript.
-_CITATION_AFTER = re.compile(
-    r"^[\s,.;:]{0,3}(?:\((?:[^()]{0,80}?\b(?:1[5-9]|20)\d\d[a-z]?|n\.d\.)[^()]{0,30}\)"
-    r"|\((?:p|pp)\.?\s*\d+[^()]{0,10}\)|\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
-)
-# Before a quotation: "as Kennedy said", "Truman declared", "according to Gaddis".
-_ATTRIBUTION_BEFORE = re.compile(
-    r"\b(?:said|says|wrote|writes|declared|declares|stated|states|noted|notes|argued|argues|"
-    r"observed|remarked|proclaimed|announced|warned|insisted|put it|according to|in the words of)\b"
-    r"[^.!?\"“”]{0,40}$",
-    re.IGNORECASE,
-)
-
 
 @dataclass(frozen=True)
 class Zone:
@@ -52,52 +31,350 @@ class Zone:
     reason: str
 
 
-def reference_list(text: str) -> Zone | None:
-    """The reference list: from its heading to the end, when the heading is in the
-    second half of the text.
+_HEADING = re.compile(
+    r"^[ \t]*(?:references|reference list|bibliography|works cited|works consulted|sources|sources cited)"
+    r"[ \t]*:?[ \t]*\r?$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
-    >>> text = "Essay body.\\nMore body text here.\\n\\nWorks Cited\\nGaddis, J. (2005)."
-    >>> zone = reference_list(text)
-    >>> text[zone.start:zone.end].splitlines()[0], zone.reason
-    ('Works Cited', 'reference list')
+# --- Reference lists --------------------------------------------------------------------------
+# A heading alone proves nothing: anything pasted under "Sources" would vanish. So each entry
+# under it must look like a reference, and prose there counts as prose.
+_YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
+# Something only a reference has; any one of them, in a short entry, makes it an entry.
+_ENTRY_MARK = re.compile(
+    rf"\({_YEAR}\b[^()]{{0,25}}\)|\(n\.d\.\)"  # APA (2005), (2012, October 16), (n.d.)
+    r"|https?://|\bwww\.|\bdoi\b|\b[\w-]+\.(?:com|org|edu|gov|net|int)\b"  # URLs and DOIs
+    r"|\bpp?\.\s*\d|\b(?:vol|no|ed|eds|trans|edn|rev)\.|\bet al\.|\b\d+\s*\(\d+\)"  # volume, pages
+    r"|(?i:\b(?:retrieved|accessed|available at)\b)"  # web sources
+    r"|\b(?:University|Press|Books|Publishers?|Publishing|Penguin|Routledge|Norton|Knopf|Vintage"
+    r"|Verso|Macmillan|HarperCollins|Wiley|Sage|Springer|Clarendon|Polity)\b"
+    rf"|,\s*(?:\d{{1,2}}\s+\w+\.?\s+)?{_YEAR}\.?\s*$"  # MLA and Chicago end on ", 2005."
+)
+# "Gaddis, J. L." / "Gaddis, John Lewis." / "[1] J. L. Gaddis," / "1. Dobbs, Michael." at the start:
+# a reference when a year is somewhere in it too, since "However, Kennedy." alone proves little.
+_AUTHOR_START = re.compile(
+    r"^\s*(?:\[\d{1,3}\]\s*|\d{1,3}\.\s+|[-*•–]\s+)?"
+    r"(?:[^\W\d_][\w'’-]+,\s+(?:[A-Z]\.|[^\W\d_][\w'’-]+(?:\s+[A-Z]\.)*[.,])|(?:[A-Z]\.\s*){1,3}[^\W\d_])"
+)
+_LIST_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.|[-*•–])\s")
+_ANY_YEAR = re.compile(rf"\b{_YEAR}\b|\bn\.d\.")
+# Entries are short; a longer block is prose however it starts (APA entries with many authors
+# stay well under this).
+_MAX_ENTRY_WORDS = 60
+# Reference entries are not made of sentences: two long ones are prose with a marker on it.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_LONG_SENTENCE_WORDS = 12
+_ENDS_ENTRY = re.compile(r"[.!?][\"”’')\]]*\s*$")
+
+
+def _looks_like_entry(unit: str) -> bool:
+    """Whether one reference-list unit (an entry with its wrapped lines) reads as a reference.
+
+    >>> _looks_like_entry("Gaddis, J. L. (2005). The Cold War: A New History. Penguin Press.")
+    True
+    >>> _looks_like_entry("The options were not good, and the Joint Chiefs favoured air strikes.")
+    False
     """
-    for heading in reversed(list(_HEADING.finditer(text))):
-        if heading.start() >= len(text) // 2:
-            return Zone(heading.start(), len(text), REFERENCE_LIST)
-    return None
+    words = unit.split()
+    if len(words) > _MAX_ENTRY_WORDS:
+        return False
+    if sum(len(s.split()) >= _LONG_SENTENCE_WORDS for s in _SENTENCE.split(unit)) >= 2:
+        return False
+    if _ENTRY_MARK.search(unit):
+        return True
+    return bool(_AUTHOR_START.match(unit) and _ANY_YEAR.search(unit))
+
+
+def _starts_entry(line: str) -> bool:
+    # A line that opens an entry of its own is never the wrapped tail of the one before.
+    return bool(
+        _LIST_START.match(line) or _AUTHOR_START.match(line) or re.search(rf"^.{{0,60}}\({_YEAR}", line)
+    )
+
+
+def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the entries (or paragraphs) in ``text[start:end]``: a line joins the one above
+    when it is indented under it (a hanging indent) or the line above stopped mid-entry (a PDF
+    wrapped it), unless it opens an entry itself."""
+    units: list[list[int]] = []
+    indent = 0
+    blank = True
+    for match in re.finditer(r"[^\n]*", text[start:end]):
+        line = match.group()
+        if not line.strip():
+            blank = True
+            continue
+        first, last = start + match.start(), start + match.end()
+        lead = len(line) - len(line.lstrip())
+        previous = text[units[-1][0] : units[-1][1]] if units else ""
+        joins = not blank and units and not _starts_entry(line)
+        if joins and (lead > indent or not _ENDS_ENTRY.search(previous)):
+            units[-1][1] = last
+        else:
+            units.append([first, last])
+            indent = lead
+        blank = False
+    return [(a, b) for a, b in units]
+
+
+def reference_lists(text: str) -> list[Zone]:
+    """The reference list: its heading and the entries under it that look like references.
+    Prose under the heading is not part of it and breaks it. The heading may be anywhere:
+    since only entries are excluded, an early "Sources" line can hide no prose.
+
+    >>> text = "Essay body.\\nMore body text here.\\n\\nWorks Cited\\nGaddis, J. (2005). The Cold War."
+    >>> [(text[z.start:z.end].splitlines()[0], z.reason) for z in reference_lists(text)]
+    [('Works Cited', 'reference list')]
+    >>> reference_lists("Essay body, long enough to matter.\\n\\nSources\\nI copied this paragraph.")
+    [Zone(start=36, end=43, reason='reference list')]
+    """
+    headings = list(_HEADING.finditer(text))
+    zones: list[Zone] = []
+    for number, heading in enumerate(headings):
+        section_end = headings[number + 1].start() if number + 1 < len(headings) else len(text)
+        run: list[int] = [heading.start(), heading.end()]
+        for a, b in _units(text, heading.end(), section_end):
+            if _looks_like_entry(text[a:b]):
+                run = [run[0] if run else a, b]
+            elif run:
+                zones.append(Zone(run[0], run[1], REFERENCE_LIST))
+                run = []
+        if run:
+            zones.append(Zone(run[0], run[1], REFERENCE_LIST))
+    return zones
+
+
+# --- Quotations -----------------------------------------------------------------------------
+# A quotation may wrap over lines (a PDF's layout) but not span a paragraph break.
+_QUOTE = re.compile(r"\"((?:[^\"\n]|\n(?![ \t]*\n)){1,1500})\"|“((?:[^”\n]|\n(?![ \t]*\n)){1,1500})”")
+_BLOCK = re.compile(r"^(?:[ \t]{4,}|\t|> ?)(\S[^\n]*(?:\n(?:[ \t]{4,}|\t|> ?)\S[^\n]*)*)", re.MULTILINE)
+_MAX_QUOTE = 1500
+# British single quotes share their character with the apostrophe, so an opening one must
+# follow a space, bracket, dash or double quote and precede a letter ("don't", "Stalin's" and
+# "'60s" never open one), and a few words that start with an apostrophe are left alone.
+_SINGLE_OPEN = re.compile(
+    r"(?<![^\s(\[{—–\"“])(['‘])(?!(?:tis|twas|em|til|cause|cos|n|round|bout)\b)(?=[^\W\d_]|[\"“])",
+    re.IGNORECASE,
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+_WORD = r"[^\W\d_][\w'’.-]*"
+# Words that can stand where a source's name does but name nobody ("As I said", "It is said",
+# "one historian wrote", "(October 1962)"): an attribution must point to a findable source.
+_NOT_A_SOURCE = frozenset(
+    "i me my we us our you your he him his she her it its they them their one someone somebody "
+    "anyone anybody everyone everybody nobody people person others another some many most all both "
+    "few several this that these those who what which there here the a an as and but so yet then "
+    "also thus indeed however often once later and or if when while in on at by of to for from with "
+    "historian historians critics scholars experts writers authors commentators observers sources "
+    "source reports report studies research researchers teachers textbook textbooks book books "
+    "article articles website websites internet web online somewhere everywhere "
+    "january february march april may june july august september october november december "
+    "spring summer autumn fall winter emphasis translation italics sic original added mine".split()
+)
+
+
+def _names_source(word: str) -> bool:
+    """Whether ``word`` can be a source's name: capitalised and not a pronoun or a vague noun.
+
+    >>> _names_source("Gaddis"), _names_source("Gaddis's"), _names_source("I"), _names_source("historian")
+    (True, True, False, False)
+    """
+    word = re.sub(r"['’]s?$", "", word.strip(".,;:()"))
+    return bool(word) and word[0].isupper() and word.lower() not in _NOT_A_SOURCE
+
+
+def _inflections(verb: str) -> list[str]:
+    """Forms of a reporting verb, so "puts it", "argued" and "has noted" all count.
+
+    >>> _inflections("argue"), _inflections("point out")[:2]
+    (['argue', 'argued', 'argues', 'arguing'], ['point out', 'pointed out'])
+    """
+    head, _, tail = verb.partition(" ")
+    if head.endswith("e"):
+        forms = {head, head + "s", head + "d", head[:-1] + "ing"}
+    elif head.endswith("y") and head[-2] not in "aeiou":
+        forms = {head, head[:-1] + "ies", head[:-1] + "ied", head + "ing"}
+    elif head.endswith(("s", "sh", "ch", "x", "z")):
+        forms = {head, head + "es", head + "ed", head + "ing"}
+    else:
+        forms = {head, head + "s", head + "ed", head + "ing"}
+    forms |= set(_IRREGULAR.get(head, ()))
+    return sorted(f"{form} {tail}".strip() for form in forms)
+
+
+_IRREGULAR = {
+    "say": ("said",),
+    "write": ("wrote", "written"),
+    "put": ("put", "putting"),
+    "tell": ("told",),
+    "admit": ("admitted", "admitting"),
+    "sum": ("summed", "summing"),
+    "go": ("went", "gone"),
+}
+# Verbs that introduce someone's words; every inflection is accepted.
+_REPORTING_VERBS = (
+    "say write argue note put observe claim explain state declare remark proclaim announce warn insist "
+    "suggest contend maintain assert conclude describe add recall admit acknowledge emphasise emphasize "
+    "stress comment report tell reply respond answer reflect summarise summarize sum point recount "
+    "record predict concede caution urge mention complain confess exclaim define characterise "
+    "characterize quote cite ask observe go".split()
+)
+_VERB = "(?:" + "|".join(sorted({f for v in _REPORTING_VERBS for f in _inflections(v)}, key=len)[::-1]) + ")"
+# Between a name and its verb: "Gaddis has rightly noted", "Gaddis (2005, p. 31) puts it".
+_AUX = r"(?:has|have|had|once|also|later|then|even|further|again|famously|\w+ly)"
+_PAREN = r"(?:\s*\([^()]{0,40}\))?"
+_TO_QUOTE = r"[^.!?\"“”‘]{0,50}$"  # the rest of the clause, up to the quotation
+# "As Gaddis (2005) puts it, ", "Gaddis's history notes that ", "Gaddis explains it plainly: ". A
+# possessive must own a work, not people: "Kennedy's critics said" names nobody.
+_WORK = (
+    r"(?:book|history|account|study|article|essay|speech|address|letter|telegram|memoir|memoirs|diary"
+    r"|biography|report|analysis|argument|chapter|paper|introduction|text|words)"
+)
+_NAME_VERB = re.compile(
+    rf"(?P<name>{_WORD})(?:['’]s\s+(?:[\w-]+\s+)?{_WORK})?{_PAREN},?\s+(?:{_AUX}\s+){{0,2}}{_VERB}\b{_TO_QUOTE}"
+)
+# "writes Gaddis, ", "said President Kennedy: ", "writes the historian John Gaddis, "
+_VERB_NAME = re.compile(
+    rf"\b{_VERB}\s+(?:the\s+[\w-]+\s+)?(?P<name>(?:{_WORD}\s+){{0,2}}{_WORD}){_PAREN}\s*[,:;—–-]?\s*$"
+)
+# "according to Smith (2019), ", "in the words of John Lewis Gaddis, "
+_ACCORDING_TO = re.compile(
+    r"\b(?:according\s+to|in\s+the\s+words\s+of|as\s+quoted\s+by|to\s+quote|quoting)\s+"
+    r"(?P<rest>[^.!?\"“”‘]{1,80})$",
+    re.IGNORECASE,
+)
+# "In Gaddis's words, "
+_IN_WORDS = re.compile(rf"\b[Ii]n\s+(?P<name>{_WORD})['’]s?\s+(?:own\s+)?words\W{{0,3}}$")
+# After a quotation ending in a comma: '"...," Gaddis writes' or '"...," writes Gaddis'.
+_SPEAKER_AFTER = re.compile(
+    rf"^[\s,]*(?:(?P<name>{_WORD}){_PAREN}\s+(?:{_AUX}\s+){{0,2}}{_VERB}\b"
+    rf"|{_VERB}\s+(?:the\s+[\w-]+\s+)?(?P<after>{_WORD}))"
+)
+# A citation right after a quotation: (Gaddis 31), (Gaddis, 2005, p. 31), (p. 12), [3], ¹, [^1].
+_PARENTHETICAL_AFTER = re.compile(r"^[\s,.;:]{0,3}\(([^()]{1,100})\)")
+_MARKER_AFTER = re.compile(
+    r"^[\s,.;:]{0,3}(?:\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]|\[\^\w{1,10}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)|^[.,;:]?\d{1,3}(?=\s|$)"
+)
+# A citation closing a block quote (or inside the quotation marks): '... missiles. (Gaddis, 2005, p. 31)'.
+_PARENTHETICAL_END = re.compile(r"\(([^()]{1,100})\)[\s.,;:\"”’']*$")
+_PAGE = re.compile(r"\b(?:pp?|pages?|paras?|ch|chap|chapter|vol|loc)\.?\s*\d", re.IGNORECASE)
+
+
+def _cites(content: str) -> bool:
+    """Whether a parenthetical names a source: a page (the author named in the sentence), or
+    an author with a year or page, not a bare date.
+
+    >>> [_cites(c) for c in ["Gaddis 31", "Gaddis, 2005, p. 31", "p. 12", "1962", "October 1962", "n.d."]]
+    [True, True, True, False, False, False]
+    """
+    if _PAGE.search(content) or re.match(r"\s*ibid\b", content, re.IGNORECASE):
+        return True
+    words = re.findall(_WORD, re.sub(r"^\s*(?:see|cf\.|qtd\.?\s+in|quoted\s+in)\s+", "", content, flags=re.I))
+    if not words or not _names_source(words[0]):
+        return False
+    # "(Gaddis 31)", "(Gaddis, 2005)", "(Gaddis et al. 2005)", or a name alone, "(Kennan)".
+    return bool(re.search(r"\d|\bn\.d\.", content)) or len(words) <= 3
+
+
+def _attributed_before(before: str) -> bool:
+    for pattern in (_NAME_VERB, _VERB_NAME, _IN_WORDS):
+        # Every place the pattern fits, not just the first: in "As I said, Gaddis writes" the
+        # first fit names nobody and the second names Gaddis.
+        match = pattern.search(before)
+        while match is not None:
+            if all(_names_source(word) for word in match.group("name").split()):
+                return True
+            match = pattern.search(before, match.start() + 1)
+    match = _ACCORDING_TO.search(before)
+    # "according to Smith (2019)" names a source; "according to many people" does not.
+    return match is not None and any(
+        _names_source(w) for w in re.findall(_WORD, re.split(r"[,(:;]", match.group("rest"))[0])
+    )
+
+
+def _attributed_after(text: str, start: int, end: int) -> bool:
+    after = text[end : end + 120]
+    parenthetical = _PARENTHETICAL_AFTER.match(after) or _PARENTHETICAL_END.search(text[start:end])
+    if parenthetical and _cites(parenthetical.group(1)):
+        return True
+    if _MARKER_AFTER.match(after):
+        return True
+    # A speaker named after the quotation only in dialogue form, '"...," Gaddis writes': after a
+    # full stop, "Kennedy said ..." starts a new sentence about something else.
+    if re.search(r"[,?!—–-][\"”’']?$", text[start:end]) or after.lstrip().startswith(","):
+        match = _SPEAKER_AFTER.match(after)
+        if match and _names_source(match.group("name") or match.group("after")):
+            return True
+    return False
+
+
+def _single_quotes(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of quotations in single quotes, ‘curly’ or 'straight', outside ``taken`` spans.
+
+    >>> text = "Kennan's 'long telegram' and the students' essays; ‘Stalin’s heirs’ don't agree."
+    >>> [text[a:b] for a, b in _single_quotes(text, [])]
+    ["'long telegram'", '‘Stalin’s heirs’']
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in _SINGLE_OPEN.finditer(text):
+        start = match.start()
+        if start < position or any(a <= start < b for a, b in taken):
+            continue
+        close = "'" if match.group(1) == "'" else "’"
+        paragraph_end = _PARAGRAPH_BREAK.search(text, start)
+        limit = min(paragraph_end.start() if paragraph_end else len(text), start + _MAX_QUOTE)
+        end = _closing(text, start + 1, limit, close)
+        if end is not None:
+            spans.append((start, end))
+            position = end
+    return spans
+
+
+def _closing(text: str, start: int, limit: int, close: str) -> int | None:
+    # A closing quote follows a non-space and precedes a non-letter ("don't" is not one). "The
+    # students' essays" is most likely a possessive, so it closes only when nothing later does.
+    possessive = None
+    index = text.find(close, start + 1, limit)
+    while index != -1:
+        following = text[index + 1 : index + 3]
+        if not text[index - 1].isspace() and not following[:1].isalnum():
+            if text[index - 1] in "sS" and re.match(r" [a-z]", following):
+                possessive = possessive or index + 1
+            else:
+                return index + 1
+        index = text.find(close, index + 1, limit)
+    return possessive
 
 
 def quotations(text: str) -> list[Zone]:
-    """Quotations in double or curly quotes and block quotes, each cited or not.
+    """Quotations in double, curly or single quotes and block quotes, each cited or not.
 
     >>> text = 'Kennedy said "Ich bin ein Berliner" in 1963. It was "a great speech" (Smith 2001).'
     >>> [(text[z.start:z.end], z.reason) for z in quotations(text)]
     [('"Ich bin ein Berliner"', 'cited quotation'), ('"a great speech"', 'cited quotation')]
-    >>> [z.reason for z in quotations('The "iron curtain" fell.')]
-    ['quotation']
+    >>> [z.reason for z in quotations('The "iron curtain" fell. It is often said that "war is hell".')]
+    ['quotation', 'quotation']
     """
-    zones = []
-    for match in _QUOTE.finditer(text):
-        zones.append(_zone(text, match.start(), match.end()))
-    for match in _BLOCK.finditer(text):
-        zones.append(_zone(text, match.start(1), match.end()))
-    return sorted(zones, key=lambda z: (z.start, z.end))
+    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    spans += _single_quotes(text, spans)
+    spans += [(m.start(1), m.end()) for m in _BLOCK.finditer(text)]
+    return sorted((_zone(text, a, b) for a, b in spans), key=lambda z: (z.start, z.end))
 
 
 def _zone(text: str, start: int, end: int) -> Zone:
-    cited = bool(_CITATION_AFTER.match(text[end : end + 120])) or bool(
-        _ATTRIBUTION_BEFORE.search(text[max(0, start - 80) : start])
-    )
+    cited = _attributed_after(text, start, end) or _attributed_before(text[max(0, start - 200) : start])
     return Zone(start, end, CITED_QUOTATION if cited else QUOTATION)
 
 
 def exclusion_zones(text: str) -> list[Zone]:
-    """Reference list and quotations of ``text``, in order."""
-    zones = quotations(text)
-    references = reference_list(text)
-    if references is not None:
-        zones = [z for z in zones if z.end <= references.start] + [references]
-    return zones
+    """Reference lists and quotations of ``text``, in order; a quotation inside a reference
+    entry (an article's title) is part of the entry."""
+    references = reference_lists(text)
+    zones = [q for q in quotations(text) if not any(r.start < q.end and q.start < r.end for r in references)]
+    return sorted(zones + references, key=lambda z: (z.start, z.end))
 
 
 def template_zones(tokens: Any, templates: Sequence[Any], config: Any) -> list[Zone]:
