@@ -150,3 +150,11 @@ def test_installed_console_script(essay: Path) -> None:
     assert json.loads(done.stdout)["matches"]
     module = subprocess.run([sys.executable, "-m", "simcheck", "--version"], capture_output=True, text=True)
     assert module.stdout.startswith("simcheck, version")
+
+
+def test_too_large_names_the_file_size_not_the_bytes_read(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("word " * 524, encoding="utf-8")  # 2,620 bytes
+    result = runner.invoke(main, ["check", str(path), "-c", str(CORPUS), "--max-bytes", "1000"])
+    assert result.exit_code == 1
+    assert "is too large (2,620 bytes, over the --max-bytes limit of 1,000)" in result.output
