@@ -181,6 +181,11 @@ def test_unreadable_files_keep_the_class_table_readable(browser: Any, class_with
     page.get_by_label("Status").select_option("unreadable")
     assert page.locator("#submissions tbody tr:not([hidden])").count() == 2
     assert page.locator("#shown").inner_text() == "2 of 5 shown"
+    # Printed on A4, the table fits the page rather than being cut at its edge.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": int((210 - 24) / 25.4 * 96), "height": 1000})
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert table.bounding_box()["width"] <= int((210 - 24) / 25.4 * 96)
 
 
 def test_selecting_a_passage_shows_its_source_beside_it(browser: Any, class_report: tuple[Any, Path]) -> None:
