@@ -122,10 +122,14 @@ def test_every_config_field_is_an_option(runner: CliRunner) -> None:
     import dataclasses
 
     from simcheck import CheckConfig
+    from simcheck.cli import BATCH_ONLY
 
-    text = runner.invoke(main, ["check", "--help"], terminal_width=200).output
+    batch = runner.invoke(main, ["batch", "--help"], terminal_width=200).output
+    check = runner.invoke(main, ["check", "--help"], terminal_width=200).output
     for field in dataclasses.fields(CheckConfig):
-        assert f"--{field.name.replace('_', '-')}" in text
+        option = f"--{field.name.replace('_', '-')}"
+        assert option in batch
+        assert (option in check) == (field.name not in BATCH_ONLY)
 
 
 def test_readme_documents_every_command() -> None:
@@ -150,3 +154,83 @@ def test_installed_console_script(essay: Path) -> None:
     assert json.loads(done.stdout)["matches"]
     module = subprocess.run([sys.executable, "-m", "simcheck", "--version"], capture_output=True, text=True)
     assert module.stdout.startswith("simcheck, version")
+
+
+def test_too_large_names_the_file_size_not_the_bytes_read(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("word " * 524, encoding="utf-8")  # 2,620 bytes
+    result = runner.invoke(main, ["check", str(path), "-c", str(CORPUS), "--max-bytes", "1000"])
+    assert result.exit_code == 1
+    assert "is too large (2,620 bytes, over the --max-bytes limit of 1,000)" in result.output
+
+
+@pytest.mark.parametrize(
+    "name, given, first",
+    [
+        ("out.json", [], "{"),
+        ("out.CSV", [], "submission,source,"),
+        ("out.htm", [], "<!DOCTYPE html>"),
+        ("out.txt", [], "ESSAY"),
+        ("out.html", ["-f", "json"], "{"),  # --format wins over the extension
+    ],
+)
+def test_output_format_follows_the_extension_unless_given(
+    runner: CliRunner, essay: Path, tmp_path: Path, name: str, given: list[str], first: str
+) -> None:
+    out = tmp_path / name
+    result = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "-o", str(out), *given])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith(first.replace("ESSAY", str(essay)))
+
+
+@pytest.mark.parametrize("limit", ["20", "20%", " 20 %"])
+def test_fail_above_names_the_submission_on_stderr(runner: CliRunner, essay: Path, limit: str) -> None:
+    result = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "--fail-above", limit])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"simcheck: 1 submission above 20%: {essay} ")
+    assert (
+        runner.invoke(main, ["check", str(essay), "-c", str(CORPUS), "--fail-above", "101%"]).exit_code == 2
+    )
+
+
+def test_batch_only_settings_are_not_offered_by_check(runner: CliRunner) -> None:
+    assert "--common-threshold" not in runner.invoke(main, ["check", "--help"]).output
+    assert "--common-threshold" in runner.invoke(main, ["batch", "--help"]).output
+
+
+def test_a_folder_given_to_check_points_to_batch(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["check", str(tmp_path), "-c", str(CORPUS)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {tmp_path}: is a folder")
+    assert result.output.endswith("; to check a whole class, use simcheck batch\n")
+
+
+def test_batch_table_fits_80_columns_with_reasons_below(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    shared = AIRLIFT[AIRLIFT.index("In June 1948") : AIRLIFT.index("\n\nAt its peak")]
+    files = {
+        "Ada Lovelace_111_assignsubmission_file_/essay2.txt": "My own words on Berlin. " + shared,
+        "Bob Smith_222_assignsubmission_file_/essay2.txt": "Korea came first for me. " + shared,
+        "Hana Ito_555_assignsubmission_file_/essay2.docx": "not a word document",
+    }
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    result = runner.invoke(
+        main,
+        ["batch", str(folder), "-o", str(tmp_path / "out"), "--fail-above", "50%"],
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 3, result.output
+    table, _, below = result.stdout.partition("could not be read:")
+    assert all(len(line) <= 80 for line in table.splitlines())
+    hana = next(line for line in table.splitlines() if line.startswith("Hana Ito"))
+    assert "│ essay2.docx " in hana and hana.rstrip().endswith("unreadable")
+    assert "/essay2" not in table
+    # No cell runs over many lines: at most a long top source's name takes two.
+    assert len(table.splitlines()) <= 2 + 2 * len(files) + 1
+    assert below.strip() == (
+        "Hana Ito_555_assignsubmission_file_/essay2.docx: is not a readable .docx file (damaged, "
+        "or not a Word document); re-save it from the word processor as .docx"
+    )
+    assert "\nsimcheck: 2 submissions above 50%: Ada Lovelace (essay2.txt) 91.4%, Bob Smith" in result.stderr

@@ -75,7 +75,7 @@ def class_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     thaw = (COLDWAR / "khrushchev-and-the-thaw.txt").read_text(encoding="utf-8")
     files = {
         "Ada Lovelace_111_assignsubmission_file_essay.txt": "Ada on Asia and Africa. " + SHARED_HOSTILE,
-        "Bob Smith_222_assignsubmission_file_essay.txt": "Korea in 1950 is where my essay starts. " + SHARED,
+        "Bob Smith_222_assignsubmission_file_essay.txt": "Korea in 1950 is where I start. " + SHARED,
         "Cy Young_333_assignsubmission_file_essay.txt": "Intro sentence here. " + thaw[200:900],
         "Di Prince_444_assignsubmission_file_essay.txt": "Compost, watering and soil for a vegetable garden.",
         HOSTILE_NAME: HOSTILE + SHARED_HOSTILE + HOSTILE,
@@ -138,6 +138,54 @@ def test_sorting_and_filtering(browser: Any, class_report: tuple[Any, Path]) -> 
     page.get_by_label("Filter").fill("")
     page.get_by_label("Status").select_option("clean")
     assert column(1)[0] and page.locator("#submissions tbody tr:not([hidden])").count() == 1
+
+
+@pytest.fixture(scope="module")
+def class_with_unreadable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Moodle export in folders with an empty file and a damaged .docx among the essays."""
+    folder = tmp_path_factory.mktemp("unreadable") / "class"
+    thaw = (COLDWAR / "khrushchev-and-the-thaw.txt").read_text(encoding="utf-8")
+    files = {
+        "Ada Lovelace_111_assignsubmission_file_/essay2.txt": "Ada on Asia and Africa. " + SHARED,
+        "Bob Smith_222_assignsubmission_file_/essay2.txt": "Korea in 1950 is where I start. " + SHARED,
+        "Cy Young_333_assignsubmission_file_/essay2.txt": "Intro sentence here. " + thaw[200:900],
+        "Gus Hall_444_assignsubmission_file_/essay2.txt": "",
+        "Hana Ito_555_assignsubmission_file_/essay2.docx": "not a word document",
+    }
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    out = folder.parent / "report"
+    compare_batch(folder, COLDWAR).write(out)
+    return out / "report.html"
+
+
+def test_unreadable_files_keep_the_class_table_readable(browser: Any, class_with_unreadable: Path) -> None:
+    page = Watched(browser, class_with_unreadable.as_uri()).page
+    table = page.locator("#submissions")
+    # Nothing wider than the window: the long reasons wrap beneath a short label.
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert table.bounding_box()["width"] <= 1280
+    for name in ("Student", "File", "Top source"):
+        header = table.locator("th", has=page.get_by_role("button", name=name))
+        assert header.bounding_box()["width"] >= 100, name
+    row = table.locator("tbody tr", has_text="Hana Ito")
+    assert row.locator("td").first.inner_text() == "Hana Ito"  # named, though nothing to open
+    assert row.locator("td").nth(1).inner_text() == "essay2.docx"
+    assert row.locator(".status").inner_text() == "unreadable"
+    assert "re-save it from the word processor" in row.locator(".reason").inner_text()
+    assert row.bounding_box()["height"] < 120  # a few lines, not a letter a line
+    # One count of files everywhere: the summary, the table and its filter.
+    assert "5 submitted files: 3 read, 2 unreadable" in page.locator(".summary").inner_text()
+    assert page.locator("#shown").inner_text() == "5 of 5 shown"
+    page.get_by_label("Status").select_option("unreadable")
+    assert page.locator("#submissions tbody tr:not([hidden])").count() == 2
+    assert page.locator("#shown").inner_text() == "2 of 5 shown"
+    # Printed on A4, the table fits the page rather than being cut at its edge.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": int((210 - 24) / 25.4 * 96), "height": 1000})
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert table.bounding_box()["width"] <= int((210 - 24) / 25.4 * 96)
 
 
 def test_selecting_a_passage_shows_its_source_beside_it(browser: Any, class_report: tuple[Any, Path]) -> None:

@@ -246,3 +246,25 @@ def test_each_view_shows_the_identical_share_beside_similarity(hostile_batch: tu
             in page
         )
     assert "<dt>Identical</dt>" in page and "runs of 5 or more" in page
+
+
+def test_unreadable_submissions_are_counted_and_named_as_submissions(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "Ada Lovelace_111_assignsubmission_file_essay.txt").write_text(
+        "Ada. " + SHARED, encoding="utf-8"
+    )
+    (folder / "Bob Smith_222_assignsubmission_file_essay.txt").write_text("Bob. " + SHARED, encoding="utf-8")
+    (folder / "Gus Hall_333_assignsubmission_file_essay.docx").write_bytes(b"not a docx")
+    page = render_batch_html(compare_batch(folder, COLDWAR))
+    assert "3 submitted files: 2 read, 1 unreadable;" in page
+    assert "<title>simcheck class report: 3 submitted files</title>" in page
+    assert "Submitted files not read" in page
+    assert "Corpus files skipped" not in page  # the class's own files are not corpus files
+    row = re.search(r'<tr data-status="unreadable">(.*?)</tr>', page, re.S)
+    assert row is not None
+    assert '<td class="name">Gus Hall</td>' in row.group(1)
+    assert (
+        '<span class="status unreadable">unreadable</span> <span class="reason">is not a readable'
+        in row.group(1)
+    )

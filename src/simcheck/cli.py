@@ -24,7 +24,7 @@ from .errors import InputError, SimcheckError
 from .load import MAX_FILE_BYTES, decode_bytes, load_document, load_text
 from .models import CheckResult, Document
 from .pipeline import check as run_check
-from .report import FORMATS, render
+from .report import FORMATS, render, short_name
 from .report.text import render_to
 
 EXIT_FAIL_ABOVE = 3
@@ -46,14 +46,30 @@ _CONFIG_HELP = {
     "tfidf_neighbours": "Nearest documents by TF-IDF cosine also aligned.",
     "min_tfidf_cosine": "Lowest TF-IDF cosine of a neighbour that is aligned.",
     "max_fingerprint_df": "Share of corpus documents above which a fingerprint is ignored.",
-    "common_threshold": "Batch: passages in more submissions than this are common text.",
+    "common_threshold": "Passages in more submissions than this are common text.",
     "language": "Stemmer language.",
 }
 
 
+#: Settings that only a whole class uses: offered by ``batch`` alone.
+BATCH_ONLY = frozenset({"common_threshold"})
+
+
 def config_options(func: F) -> F:
-    """Add one ``--option`` per :class:`CheckConfig` field, same name with dashes."""
+    """Add one ``--option`` per :class:`CheckConfig` field, same name with dashes,
+    except the settings in :data:`BATCH_ONLY`."""
+    return _config_options(func, exclude=BATCH_ONLY)
+
+
+def batch_config_options(func: F) -> F:
+    """Add one ``--option`` per :class:`CheckConfig` field, batch-only settings included."""
+    return _config_options(func, exclude=frozenset())
+
+
+def _config_options(func: F, *, exclude: frozenset[str]) -> F:
     for field in reversed(dataclasses.fields(CheckConfig)):
+        if field.name in exclude:
+            continue
         kind = {"int": int, "float": float, "str": str}[str(field.type)]
         func = click.option(
             f"--{field.name.replace('_', '-')}",
@@ -73,7 +89,14 @@ def _submission(essay: str, max_bytes: int = MAX_FILE_BYTES) -> Document:
     never reaches a report as undecodable characters.
     """
     if essay != "-":
-        return load_document(essay, max_bytes=max_bytes)
+        try:
+            return load_document(essay, max_bytes=max_bytes)
+        except InputError as exc:
+            if os.path.isdir(essay):
+                raise InputError(
+                    exc.path, f"{exc.reason}; to check a whole class, use simcheck batch"
+                ) from None
+            raise
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputError("<stdin>", f"is over the --max-bytes limit of {max_bytes:,}; raise the limit")
@@ -124,13 +147,43 @@ _template_option = click.option(
 )
 
 
+def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A percentage from 0 to 100, written ``20`` or ``20%``."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip().removesuffix("%"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a percentage such as 20 or 20%") from None
+    if not 0 <= number <= 100:
+        raise click.BadParameter(f"{value} is not between 0 and 100")
+    return number
+
+
 def _fail_above_option(when: str) -> Callable[[F], F]:
     return click.option(
         "--fail-above",
-        type=click.FloatRange(0, 100),
+        callback=_percent,
         metavar="PERCENT",
-        help=f"Exit with code 3 when {when}.",
+        help=f"Exit with code 3 when {when} (20 or 20%), naming it on stderr.",
     )
+
+
+def _fail_above(fail_above: float | None, similarities: dict[str, float]) -> None:
+    """Exit 3, saying on stderr which submissions exceed ``fail_above`` (largest first)."""
+    if fail_above is None:
+        return
+    over = sorted(
+        ((value, name) for name, value in similarities.items() if value > fail_above),
+        key=lambda v: (-v[0], v[1]),
+    )
+    if not over:
+        return
+    listed = ", ".join(f"{name} {round(value, 2):.1f}%" for value, name in over[:5])
+    more = f" and {len(over) - 5} more" if len(over) > 5 else ""
+    noun = "submission" if len(over) == 1 else "submissions"
+    click.echo(f"simcheck: {len(over)} {noun} above {fail_above:g}%: {listed}{more}", err=True)
+    sys.exit(EXIT_FAIL_ABOVE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,9 +209,8 @@ def main() -> None:
     "-f",
     "fmt",
     type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Report format.",
+    help="Report format. Default: from the --output extension (.json, .csv, .html or .htm; "
+    "text otherwise), and text on the terminal. Given, it wins over the extension.",
 )
 @click.option(
     "--output",
@@ -173,7 +225,7 @@ def main() -> None:
 def check(
     essay: str,
     corpus: Path,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     fail_above: float | None,
     templates: tuple[Path, ...],
@@ -188,16 +240,16 @@ def check(
     \b
     Example:
       simcheck check my-essay.docx --corpus corpora/coldwar
-      simcheck check essay.txt -c corpora/coldwar --format json -o report.json
+      simcheck check essay.txt -c corpora/coldwar -o report.json
     """
     config = _config_from(options)
+    fmt = fmt or format_for(output)
     with _running():
         submission = _submission(essay, max_bytes)
         given = [load_document(t, max_bytes=max_bytes) for t in templates]
         result = run_check(submission, _open_corpus(corpus, options), config=config, templates=given)
         _emit(result, fmt, output)
-    if fail_above is not None and result.similarity > fail_above:
-        sys.exit(EXIT_FAIL_ABOVE)
+    _fail_above(fail_above, {d.path: d.similarity for d in result.documents})
 
 
 @main.command()
@@ -228,7 +280,7 @@ def check(
 @_template_option
 @_jobs_option
 @_max_bytes_option("submission or template file")
-@config_options
+@batch_config_options
 def batch(
     submissions: Path,
     corpus: Path | None,
@@ -272,35 +324,53 @@ def batch(
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write the reports ({exc.strerror})") from None
     frame = result.documents_frame()
-    table = Table(show_edge=False)
+    # At 80 columns every cell stays short: the student has a column of their own, the
+    # file loses the prefix platforms add, and an unreadable file's reason is printed on a
+    # line of its own below the table rather than wrapped into a column.
+    table = Table(show_edge=False, pad_edge=False)
     for column in ("student", "file", "words", "similarity", "top source", "group", "status"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("words", "similarity", "group"))
+        table.add_column(
+            column,
+            overflow="fold",
+            min_width=8 if column in ("student", "file", "top source") else None,
+            no_wrap=column in ("words", "similarity", "group", "status"),
+            justify="right" if column in ("words", "similarity", "group") else "left",
+        )
     ordered = frame.sort_values(["similarity", "files"], ascending=[False, True]).reset_index(drop=True)
     listed = ordered
+    unread = ~ordered["status"].isin(["flagged", "clean"])
     if show:
         # A class of hundreds: the top of the ranking, and every file that needs attention.
-        unread = ~ordered["status"].isin(["flagged", "clean"])
         listed = ordered[(ordered.index < show) | unread]
+    reasons = []
     for row in listed.to_dict("records"):
         # A classmate is named by student; the file names platforms give are long.
         top = str(row["top_source"])
-        file = str(row["files"]).split("_assignsubmission_file_")[-1]
+        state, _, reason = str(row["status"]).partition(": ")
+        if reason:
+            reasons.append(f"{row['files']}: {reason}")
         table.add_row(
-            Text(str(row["student"])),
-            Text(file),
+            Text(str(row["student"])),  # names are data, never markup
+            Text(short_name(str(row["files"]))),
             str(row["words"]),
             f"{float(row['similarity']):.1f}%",
             Text(result.students.get(top, top)),
             str(row["group"] or ""),
-            Text(str(row["status"])),  # it quotes file names: data, never markup
+            Text(state),
         )
     Console(highlight=False).print(table)
     if len(listed) < len(ordered):
         more = len(ordered) - len(listed)
         click.echo(f"... and {more} more submissions (all in documents.csv, report.html)")
+    if reasons:
+        click.echo(f"{len(reasons)} file{'' if len(reasons) == 1 else 's'} could not be read:")
+        for line in reasons:
+            click.echo(f"  {line}")
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
-    if fail_above is not None and any(d.similarity > fail_above for d in result.result.documents):
-        sys.exit(EXIT_FAIL_ABOVE)
+    _fail_above(
+        fail_above,
+        {_who(result.students[d.path], d.path): d.similarity for d in result.result.documents},
+    )
 
 
 @main.group()
@@ -603,6 +673,24 @@ def eval_clough(folder: Path, **options: Any) -> None:
     )
     click.echo(f"Spearman rho, similarity vs level: {report.spearman:.3f}")
     click.echo(f"Spearman rho, identical share vs level: {report.spearman_identical:.3f}")
+
+
+def _who(student: str, path: str) -> str:
+    """A submission named for a person: its student and its short file name."""
+    name = short_name(path)
+    return f"{student} ({name})" if student and student != name else name
+
+
+_EXTENSIONS = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html"}
+
+
+def format_for(output: Path | None) -> str:
+    """The report format an output file's extension asks for; text for any other.
+
+    >>> format_for(Path("out.JSON")), format_for(Path("r.htm")), format_for(Path("r.txt")), format_for(None)
+    ('json', 'html', 'text', 'text')
+    """
+    return _EXTENSIONS.get(output.suffix.lower(), "text") if output is not None else "text"
 
 
 def _emit(result: CheckResult, fmt: str, output: Path | None) -> None:

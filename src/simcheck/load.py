@@ -446,7 +446,9 @@ def load_bytes(
     if not data:
         raise InputError(name, "is empty (0 bytes); submit the file with its text")
     if len(data) > max_bytes:
-        raise InputError(name, _too_large(f"{len(data):,} bytes", max_bytes))
+        # A caller reads at most max_bytes + 1 bytes: that length says "larger", not the size.
+        size = f"more than {max_bytes:,} bytes" if len(data) == max_bytes + 1 else f"{len(data):,} bytes"
+        raise InputError(name, _too_large(size, max_bytes))
     try:
         with _time_limit(MAX_READ_SECONDS):
             text, encoding = reader(data, name, max_bytes)
@@ -542,6 +544,13 @@ def load_document(
         if os.path.commonpath([inside, os.path.realpath(name)]) != inside:
             raise InputError(shown, "is a symbolic link to a file outside the folder; not followed")
     data = _read_file(name, shown, max_bytes)
+    if len(data) > max_bytes and Path(name).suffix.lower() in _READERS:
+        # Only max_bytes + 1 bytes were read: the file's own size is the one to report.
+        try:
+            size = f"{os.stat(name).st_size:,} bytes"
+        except OSError:
+            size = f"more than {max_bytes:,} bytes"
+        raise InputError(shown, _too_large(size, max_bytes))
     document = load_bytes(data, shown, doc_id=doc_id if doc_id is not None else shown, max_bytes=max_bytes)
     return Document(document.doc_id, document.text, name, document.meta)
 

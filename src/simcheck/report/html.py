@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ..models import CheckResult, Match
+from . import short_name
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
@@ -474,13 +475,17 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
     rows = []
     for row in batch.documents_frame().to_dict("records"):
         top = str(row["top_source"])
+        # "unreadable: <reason>" is shown as a short label with the reason beneath it.
+        state, _, reason = str(row["status"]).partition(": ")
         rows.append(
             {
                 **row,
                 "number": number_of.get(str(row["files"]), 0),
                 "top_label": batch.students.get(top, top),
                 # The names platforms give files are long: the student is in its own column.
-                "short": PurePosixPath(str(row["files"])).name.split("_assignsubmission_file_")[-1],
+                "short": short_name(str(row["files"])),
+                "state": state,
+                "reason": reason,
             }
         )
     pairs = [{str(k): v for k, v in row.items()} for row in batch.pairs.to_dict("records")]
@@ -489,7 +494,7 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
         student_numbers.setdefault(view.student, view.number)
     return _page(
         {
-            "title": f"simcheck class report: {len(result.documents)} submissions",
+            "title": f"simcheck class report: {len(rows)} submitted files",
             "batch": True,
             "rows": rows,
             "submissions": views,
@@ -503,6 +508,10 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
             "student_numbers": student_numbers,
             "max_graphs": 12,
             "errors": list(batch.errors),
-            "provenance": _provenance(result, created),
+            "provenance": {
+                **_provenance(result, created),
+                # The class's unreadable files are listed in the overview; only corpus files here.
+                "skipped": [s for s in result.skipped if s not in {str(e) for e in batch.errors}],
+            },
         }
     )
