@@ -197,3 +197,17 @@ def test_common_table_counts_the_students_holding_the_text_not_the_corpus(tmp_pa
     assert not table.empty
     assert table["submissions"].tolist() == [4] * len(table)
     assert handout in table["text"].iloc[0]
+
+
+def test_unreadable_corpus_files_are_reported_by_a_batch_too(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("The Berlin Wall fell in November 1989 after weeks of protest.", "utf-8")
+    (corpus / "broken.docx").write_bytes(b"not a docx")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a.txt").write_text("An essay about tides and the moon, written by one student.", "utf-8")
+    (folder / "b.docx").write_bytes(b"not a docx either")
+    skipped = compare_batch(folder, corpus).result.skipped
+    assert len(skipped) == 2
+    assert "broken.docx" in skipped[0] and "b.docx" in skipped[1]

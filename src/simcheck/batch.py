@@ -232,7 +232,9 @@ def compare_batch(
         sources=tuple(sources),
         settings=config.to_dict(),
         version=__version__,
-        skipped=tuple(str(e) for e in errors),
+        # Every file that could not be read: the corpus's, then the class's (which
+        # documents.csv also lists, each with its student).
+        skipped=tuple(getattr(external, "skipped", ())) + tuple(str(e) for e in errors),
         stats={"submissions": len(documents), "passages": len(matches)},
         texts=texts,
         inputs=describe_inputs(corpus, external, templates),
