@@ -211,3 +211,31 @@ def test_unreadable_corpus_files_are_reported_by_a_batch_too(tmp_path: Path) -> 
     skipped = compare_batch(folder, corpus).result.skipped
     assert len(skipped) == 2
     assert "broken.docx" in skipped[0] and "b.docx" in skipped[1]
+
+
+def test_report_json_carries_the_class_tables(tmp_path: Path) -> None:
+    import json
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    text = "The Berlin airlift supplied the western sectors of the city by air for almost eleven months."
+    (folder / "Ann Lee_1_assignsubmission_file_essay.txt").write_text(text, "utf-8")
+    (folder / "Bo Chan_2_assignsubmission_file_essay.txt").write_text(text, "utf-8")
+    (folder / "Cy Doe_3_assignsubmission_file_essay.docx").write_bytes(b"not a docx")
+    batch = compare_batch(folder, None, config=CheckConfig(min_words=5))
+    batch.write(tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    rows = {row["student"]: row for row in report["submissions"]}
+    assert rows["Ann Lee"]["status"] == "flagged" and rows["Ann Lee"]["group"] == 1
+    assert rows["Cy Doe"]["status"].startswith("unreadable")
+    assert report["pairs"] == [
+        {
+            "student_a": "Ann Lee",
+            "student_b": "Bo Chan",
+            "similarity_a": 100.0,
+            "similarity_b": 100.0,
+            "words": 16,
+            "passages": 1,
+        }
+    ]
+    assert report["documents"] and report["matches"] and "common" in report

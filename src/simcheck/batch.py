@@ -7,6 +7,7 @@ shared passages form groups.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import zipfile
@@ -130,6 +131,19 @@ class BatchResult:
             )
         return pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
 
+    def to_json(self) -> str:
+        """The JSON report: ``check``'s contract for every submission, and the class
+        tables beside it (``submissions`` as in documents.csv, ``pairs``, ``common``),
+        so a script needs no CSV. Byte-identical for the same inputs."""
+        report = self.result.to_dict()
+        for key, frame in (
+            ("submissions", self.documents_frame()),
+            ("pairs", self.pairs),
+            ("common", _common_table(self.result, self.students)),
+        ):
+            report[key] = json.loads(frame.to_json(orient="records", force_ascii=False))
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
     def write(self, folder: str | os.PathLike[str]) -> list[Path]:
         """report.json, documents.csv, pairs.csv, matches.csv, common.csv and report.html in ``folder``."""
         from .report.html import render_batch_html
@@ -137,7 +151,7 @@ class BatchResult:
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         files = {
-            "report.json": self.result.to_json(),
+            "report.json": self.to_json(),
             "documents.csv": self.documents_frame().to_csv(index=False, lineterminator="\n"),
             "pairs.csv": self.pairs.to_csv(index=False, lineterminator="\n"),
             "matches.csv": self.result.to_frame().to_csv(index=False, lineterminator="\n"),
