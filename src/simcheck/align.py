@@ -735,7 +735,9 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         rects.append(rect)
     passages = [
         _make_passage(ta, tb, rect, word_evidence_a, summary)
-        for rect, summary in _join_summaries(rects, ta, tb, _SUMMARY_GAPS * config.max_gap)
+        for rect, summary in _join_summaries(
+            _join_neighbours(rects, config.max_gap), ta, tb, _SUMMARY_GAPS * config.max_gap
+        )
         if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) >= config.min_words
     ]
     passages.sort(key=lambda p: (p.a_start, p.b_start))
@@ -744,6 +746,24 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
 
 def _is_verbatim(ta: Tokens, tb: Tokens, rect: _Rect) -> bool:
     return ta.normal[rect.a_first : rect.a_last] == tb.normal[rect.b_first : rect.b_last]
+
+
+def _join_neighbours(rects: list[_Rect], gap: int) -> list[_Rect]:
+    """Join passages that, once extended, follow each other within ``gap`` words on both
+    sides and in the same order: merging joins such evidence, and extension can bring
+    two passages that merging kept apart that close."""
+    joined: list[_Rect] = []
+    for rect in sorted(rects, key=lambda r: (r.a_first, r.b_first)):
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and 0 <= rect.a_first - last.a_last <= gap
+            and 0 <= rect.b_first - last.b_last <= gap
+        ):
+            joined[-1] = _Rect(last.a_first, rect.a_last, last.b_first, rect.b_last)
+        else:
+            joined.append(rect)
+    return joined
 
 
 def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> list[tuple[_Rect, bool]]:
