@@ -785,8 +785,8 @@ def _join_summaries(
 
     def flush() -> None:
         in_order = all(one.b_first <= two.b_first for one, two in zip(run, run[1:]))
-        reportable = all(min(r.a_last - r.a_first, r.b_last - r.b_first) >= min_words for r in run)
-        if len(run) >= 2 and (in_order or not reportable):
+        whole = all(min(r.a_last - r.a_first, r.b_last - r.b_first) >= min_words for r in run)
+        if len(run) >= 2 and (in_order or not whole):
             a_span = run[-1].a_last - run[0].a_first
             whole = _Rect(
                 run[0].a_first, run[-1].a_last, min(r.b_first for r in run), max(r.b_last for r in run)
