@@ -203,23 +203,3 @@ def test_a_shared_name_and_one_word_are_not_a_paraphrase() -> None:
         "coal strikes and the elections of that decade."
     )
     assert sides(submission, source) == []
-
-
-def test_two_pasted_passages_out_of_order_are_two_copies_not_a_summary() -> None:
-    first = (
-        "The Berlin airlift supplied the western sectors of the city by air for almost eleven "
-        "months after the Soviet blockade closed every road, railway and canal into the city."
-    )
-    middle = " ".join(
-        f"Paragraph {n} of the source discusses an unrelated matter of agriculture and weather in detail."
-        for n in range(12)
-    )
-    last = (
-        "Khrushchev decided to place medium-range missiles in Cuba in the spring of 1962, "
-        "hoping to protect the island and to close the gap in long-range forces at once."
-    )
-    source = f"{first}\n\n{middle}\n\n{last}"
-    essay = f"{last} {first}"
-    passages = align_passages(essay, source)
-    assert [p.kind for p in passages] == ["verbatim", "verbatim"]
-    assert [source[p.b_start : p.b_end] for p in passages] == [last, first]

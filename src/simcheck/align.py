@@ -736,7 +736,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
     passages = [
         _make_passage(ta, tb, rect, word_evidence_a, summary)
         for rect, summary in _join_summaries(
-            _join_neighbours(rects, config.max_gap), ta, tb, _SUMMARY_GAPS * config.max_gap, config.min_words
+            _join_neighbours(rects, config.max_gap), ta, tb, _SUMMARY_GAPS * config.max_gap
         )
         if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) >= config.min_words
     ]
@@ -766,27 +766,20 @@ def _join_neighbours(rects: list[_Rect], gap: int) -> list[_Rect]:
     return joined
 
 
-def _join_summaries(
-    rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int, min_words: int
-) -> list[tuple[_Rect, bool]]:
+def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> list[tuple[_Rect, bool]]:
     """Join consecutive rewritten passages that condense a much longer stretch of b.
 
     A summary takes its sentences from all over the source: in ``a`` the passages sit
     side by side, in ``b`` they are scattered over a stretch several times longer.
     Such a run is one summarised passage, not several copies; summaries lift whole
-    sentences too, so verbatim pieces join the run like rewritten ones. Passages that
-    are each long enough to report and come from the source in another order are
-    separate copies put side by side, not a summary (which may reorder its short
-    pieces, but not paste whole passages out of order).
+    sentences too, so verbatim pieces join the run like rewritten ones.
     """
     rects = sorted(rects, key=lambda r: r.a_first)
     joined: list[tuple[_Rect, bool]] = []
     run: list[_Rect] = []
 
     def flush() -> None:
-        in_order = all(one.b_first <= two.b_first for one, two in zip(run, run[1:]))
-        whole = all(min(r.a_last - r.a_first, r.b_last - r.b_first) >= min_words for r in run)
-        if len(run) >= 2 and (in_order or not whole):
+        if len(run) >= 2:
             a_span = run[-1].a_last - run[0].a_first
             whole = _Rect(
                 run[0].a_first, run[-1].a_last, min(r.b_first for r in run), max(r.b_last for r in run)
