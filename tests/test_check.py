@@ -9,6 +9,7 @@ import pytest
 
 from conftest import CORPUS
 from simcheck import CheckConfig, Corpus, CorpusError, Document, InputError, check
+from simcheck.models import Match
 from simcheck.report import to_csv
 
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
@@ -125,3 +126,17 @@ def test_identical_share_separates_a_pasted_copy_from_a_rewritten_one() -> None:
         "their relatives again until the border opened in November 1989"
     ]
     assert match.identical_words == 10
+
+
+def test_a_loose_match_inside_a_copy_from_another_source_is_not_listed() -> None:
+    from simcheck.pipeline import explained
+
+    def match(source: str, start: int, end: int, kind: str) -> Match:
+        return Match("essay", source, start, end, 0, end - start, "", "", 10, 0.5, kind)
+
+    copy = match("a.txt", 0, 500, "verbatim")
+    inside = match("b.txt", 100, 200, "paraphrase")
+    beyond = match("b.txt", 400, 600, "paraphrase")
+    same_source = match("a.txt", 100, 200, "paraphrase")
+    matches = [copy, inside, beyond, same_source]
+    assert [explained(m, matches) for m in matches] == [False, True, False, False]

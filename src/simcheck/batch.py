@@ -25,7 +25,7 @@ from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .load import MAX_FILE_BYTES, display_name, iter_files, load_folder, unsupported_reason
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
-from .pipeline import check_document, counted_in, describe_inputs, source_texts, summarise
+from .pipeline import check_document, counted_in, describe_inputs, explained, source_texts, summarise
 from .retrieve import Corpus, ProgressCallback, open_corpus
 from .tokens import Tokens
 
@@ -303,6 +303,8 @@ def _check_submission(position: int) -> tuple[DocumentSummary, list[Match], list
         copy = external.own_copy(document)
         outside = [] if copy is None else [copy]
         found.append(check_document(document, tokens, external, config, exclude=outside, templates=templates))
+    everything = [m for f in found for m in f[0]]
+    found = [([m for m in ms if not explained(m, everything)], ss) for ms, ss in found]
     found_matches = _mark_common([m for f in found for m in f[0]], students, config.common_threshold)
     # Text that many classmates share no longer counts towards any source either. Each
     # source is recounted from its own check's matches (classmates' and the corpus's
@@ -312,7 +314,9 @@ def _check_submission(position: int) -> tuple[DocumentSummary, list[Match], list
     for check_matches, check_sources in found:
         marked = found_matches[start : start + len(check_matches)]
         start += len(check_matches)
-        found_sources.extend(counted_in(s, tokens, marked) for s in check_sources)
+        found_sources.extend(
+            counted_in(s, tokens, marked) for s in check_sources if any(m.source == s.source for m in marked)
+        )
     return summarise(document, tokens, found_matches), found_matches, found_sources
 
 

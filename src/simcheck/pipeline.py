@@ -98,6 +98,8 @@ def check(
     matches, sources, candidates = _check_against(
         document, tokens, index, config, exclude=[own] if own is not None else [], templates=template_tokens
     )
+    matches = [m for m in matches if not explained(m, matches)]
+    sources = [counted_in(s, tokens, matches) for s in sources if any(m.source == s.source for m in matches)]
     matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
     sources.sort(key=lambda s: (-s.similarity, s.source))
     return CheckResult(
@@ -127,6 +129,23 @@ def summarise(document: Document, tokens: Tokens, matches: Iterable[Match]) -> D
         len(tokens),
         similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted]),
         similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
+    )
+
+
+def explained(match: Match, matches: Sequence[Match]) -> bool:
+    """Whether a loose match (a paraphrase or summary) lies wholly inside a copy of the
+    same words from another source: the copy explains that text, and the loose match
+    would only list a second, weaker source for it."""
+    if match.kind not in ("paraphrase", "summary"):
+        return False
+    return any(
+        other.source != match.source
+        and other.submission == match.submission
+        and other.kind in ("verbatim", "edited")
+        and other.excluded == match.excluded
+        and other.submission_start <= match.submission_start
+        and match.submission_end <= other.submission_end
+        for other in matches
     )
 
 
