@@ -264,3 +264,11 @@ def test_attribution_without_a_named_source_counts(before: str) -> None:
 @pytest.mark.parametrize("after", [" (1962).", " (October 1962).", " (n.d.)."])
 def test_a_bare_date_after_a_quotation_names_no_source(after: str) -> None:
     assert _reasons(f'{OWN}The photographs changed everything: "{QUOTED}"{after} I agree.') == [QUOTATION]
+
+
+def test_a_quotation_quoting_in_turn_is_one_cited_quotation() -> None:
+    nested = QUOTED.replace("spy plane", '"spy plane"').replace("launch sites", '"launch sites"')
+    essay = OWN + f'As Allison (1971, p. 12) puts it, "{nested}." That is the core of it.'
+    result = check(Document("nested.txt", essay), [CRISIS])
+    assert result.matches and all(m.excluded == CITED_QUOTATION for m in result.matches)
+    assert result.similarity == 0

@@ -147,7 +147,7 @@ def reference_lists(text: str) -> list[Zone]:
 
 # --- Quotations -----------------------------------------------------------------------------
 # A quotation may wrap over lines (a PDF's layout) but not span a paragraph break.
-_QUOTE = re.compile(r"\"((?:[^\"\n]|\n(?![ \t]*\n)){1,1500})\"|“((?:[^”\n]|\n(?![ \t]*\n)){1,1500})”")
+_DOUBLE_QUOTE = re.compile(r"[\"“”]|\n[ \t]*\n")
 _BLOCK = re.compile(r"^(?:[ \t]{4,}|\t|> ?)(\S[^\n]*(?:\n(?:[ \t]{4,}|\t|> ?)\S[^\n]*)*)", re.MULTILINE)
 _MAX_QUOTE = 1500
 # British single quotes share their character with the apostrophe, so an opening one must
@@ -310,6 +310,48 @@ def _attributed_after(text: str, start: int, end: int) -> bool:
     return False
 
 
+def _double_quotes(text: str) -> list[tuple[int, int]]:
+    """Spans of the outermost quotations in double quotes, straight or curly.
+
+    Quotations nest: a quoted historian quotes a title in turn. A straight quote opens
+    after a space or an opening bracket and before a non-space, and closes otherwise;
+    the quotation runs from an opening quote to the closing one that leaves no quote
+    open. A paragraph break closes nothing and forgets what was open, as does a
+    quotation longer than ``_MAX_QUOTE``.
+
+    >>> text = 'As Gaddis puts it, "he wrote as "X." and called it "containment." Later." Done.'
+    >>> [text[a:b] for a, b in _double_quotes(text)]
+    ['"he wrote as "X." and called it "containment." Later."']
+    >>> text = 'The “iron curtain” and the "Cold War" began.'
+    >>> [text[a:b] for a, b in _double_quotes(text)]
+    ['“iron curtain”', '"Cold War"']
+    """
+    spans: list[tuple[int, int]] = []
+    open_at: list[int] = []
+    for mark in _DOUBLE_QUOTE.finditer(text):
+        at = mark.start()
+        quote = mark.group()
+        if quote.startswith("\n"):
+            open_at.clear()
+            continue
+        open_at = [start for start in open_at if at - start < _MAX_QUOTE]
+        before = text[at - 1] if at > 0 else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if quote == "“":
+            opening = True
+        elif quote == "”":
+            opening = False
+        else:
+            opening = (before.isspace() or before in "([{—–-/") and not after.isspace()
+        if opening:
+            open_at.append(at)
+        elif open_at:
+            start = open_at.pop()
+            if not open_at:
+                spans.append((start, at + 1))
+    return spans
+
+
 def _single_quotes(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of quotations in single quotes, ‘curly’ or 'straight', outside ``taken`` spans.
 
@@ -358,7 +400,7 @@ def quotations(text: str) -> list[Zone]:
     >>> [z.reason for z in quotations('The "iron curtain" fell. It is often said that "war is hell".')]
     ['quotation', 'quotation']
     """
-    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    spans = _double_quotes(text)
     spans += _single_quotes(text, spans)
     spans += [(m.start(1), m.end()) for m in _BLOCK.finditer(text)]
     return sorted((_zone(text, a, b) for a, b in spans), key=lambda z: (z.start, z.end))
