@@ -238,7 +238,8 @@ def _check_against(
         if not passages:
             continue
         reasons = [classify(p.a_start, p.a_end, zones) for p in passages]
-        source_runs = WordRuns(source_tokens, config.shingle_size)
+        covered = (min(p.b_start for p in passages), max(p.b_end for p in passages))
+        source_runs = WordRuns(source_tokens, config.shingle_size, within=covered)
         found = [
             Match.from_passage(
                 p,

@@ -41,19 +41,21 @@ def similarity_percent(tokens: Tokens, spans: Iterable[tuple[int, int]]) -> floa
 
 class WordRuns:
     """Where each run of ``run`` consecutive words (case and accents aside) occurs in a
-    text: built once per source, asked about each of its passages.
+    text, or in its characters ``within`` (the stretch a source's passages cover): built
+    once per source, asked about each of its passages.
 
     >>> runs = WordRuns(Tokens("The Wall fell. The Wall stood."), 2)
     >>> runs.occurs(("the", "wall"), 0, 6), runs.occurs(("wall", "fell"), 3, 6)
     (True, False)
     """
 
-    def __init__(self, tokens: Tokens, run: int) -> None:
+    def __init__(self, tokens: Tokens, run: int, within: tuple[int, int] | None = None) -> None:
         self.tokens = tokens
         self.run = run
+        first, last = (0, len(tokens)) if within is None else np.searchsorted(tokens.starts, within).tolist()
         words = tokens.normal
         self._places: dict[tuple[str, ...], list[int]] = {}
-        for i in range(len(words) - run + 1):
+        for i in range(first, last - run + 1):
             self._places.setdefault(tuple(words[i : i + run]), []).append(i)
 
     def occurs(self, gram: tuple[str, ...], first: int, last: int) -> bool:
