@@ -27,20 +27,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from batch_peers import make_class  # noqa: E402
 
+from headless import launch_chromium  # noqa: E402
 from simcheck.batch import compare_batch  # noqa: E402
 from simcheck.report.html import render_batch_html  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def main() -> None:
@@ -68,7 +60,7 @@ def main() -> None:
     )
     opened, walled, painted, viewed, sorted_ms = [], [], [], [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(playwright)
         for _ in range(args.runs):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()

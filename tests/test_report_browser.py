@@ -10,19 +10,11 @@ from typing import Any
 
 import pytest
 
+from headless import CHROMIUM, launch_chromium
 from simcheck import check
 from simcheck.batch import compare_batch
 from simcheck.report.html import render_check_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
 SHARED = (
@@ -44,7 +36,7 @@ def browser() -> Iterator[Any]:
         pytest.skip("headless Chromium not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 
