@@ -535,29 +535,30 @@ def _adjacent_sentences(rect: _Rect, ta: Tokens, tb: Tokens, free: np.ndarray) -
     a_starts, a_ends = ta.sentence_bounds
     b_starts, b_ends = tb.sentence_bounds
     a_first, a_last, b_first, b_last = rect.a_first, rect.a_last, rect.b_first, rect.b_last
+
+    def pair_joins(new_a: tuple[int, int], new_b: tuple[int, int], grown: _Rect) -> bool:
+        # new_a, new_b: the two sentences; grown: the passage with them taken in.
+        return (
+            new_a[1] - new_a[0] <= a_last - a_first
+            and new_b[1] - new_b[0] <= b_last - b_first
+            and bool(free[new_a[0] : new_a[1]].all())
+            and _mostly_found(ta, *new_a, _content_stems(tb, grown.b_first, grown.b_last))
+            and _mostly_found(tb, *new_b, _content_stems(ta, grown.a_first, grown.a_last))
+        )
+
     grown = True
     while grown:
         grown = False
         if 0 < a_first == a_starts[a_first] and 0 < b_first == b_starts[b_first]:
             before_a, before_b = int(a_starts[a_first - 1]), int(b_starts[b_first - 1])
-            if (
-                a_first - before_a <= a_last - a_first
-                and b_first - before_b <= b_last - b_first
-                and free[before_a:a_first].all()
-                and _mostly_found(ta, before_a, a_first, _content_stems(tb, before_b, b_last))
-                and _mostly_found(tb, before_b, b_first, _content_stems(ta, before_a, a_last))
+            if pair_joins(
+                (before_a, a_first), (before_b, b_first), _Rect(before_a, a_last, before_b, b_last)
             ):
                 a_first, b_first, grown = before_a, before_b, True
         ends_a = a_last < len(ta) and a_last == a_ends[a_last - 1]
         if ends_a and b_last < len(tb) and b_last == b_ends[b_last - 1]:
             after_a, after_b = int(a_ends[a_last]), int(b_ends[b_last])
-            if (
-                after_a - a_last <= a_last - a_first
-                and after_b - b_last <= b_last - b_first
-                and free[a_last:after_a].all()
-                and _mostly_found(ta, a_last, after_a, _content_stems(tb, b_first, after_b))
-                and _mostly_found(tb, b_last, after_b, _content_stems(ta, a_first, after_a))
-            ):
+            if pair_joins((a_last, after_a), (b_last, after_b), _Rect(a_first, after_a, b_first, after_b)):
                 a_last, b_last, grown = after_a, after_b, True
     return _Rect(a_first, a_last, b_first, b_last)
 
