@@ -60,6 +60,18 @@ class Watched:
         return [r for r in self.requests if r.split("#")[0] != self.url.split("#")[0]]
 
 
+def reported_class(folder: Path, files: dict[str, str]) -> tuple[Any, Path]:
+    """The class of ``files`` (name -> text) in ``folder``, checked against the Cold War
+    corpus, with its report written beside the folder."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    batch = compare_batch(folder, COLDWAR)
+    out = folder.parent / "report"
+    batch.write(out)
+    return batch, out / "report.html"
+
+
 @pytest.fixture(scope="module")
 def class_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     folder = tmp_path_factory.mktemp("browser") / "class"
@@ -72,12 +84,7 @@ def class_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
         "Di Prince_444_assignsubmission_file_essay.txt": "Compost, watering and soil for a vegetable garden.",
         HOSTILE_NAME: HOSTILE + SHARED_HOSTILE + HOSTILE,
     }
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    batch = compare_batch(folder, COLDWAR)
-    out = folder.parent / "report"
-    batch.write(out)
-    return batch, out / "report.html"
+    return reported_class(folder, files)
 
 
 def test_loads_without_errors_or_network(browser: Any, class_report: tuple[Any, Path]) -> None:
@@ -144,12 +151,7 @@ def class_with_unreadable(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Gus Hall_444_assignsubmission_file_/essay2.txt": "",
         "Hana Ito_555_assignsubmission_file_/essay2.docx": "not a word document",
     }
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    out = folder.parent / "report"
-    compare_batch(folder, COLDWAR).write(out)
-    return out / "report.html"
+    return reported_class(folder, files)[1]
 
 
 def test_unreadable_files_keep_the_class_table_readable(browser: Any, class_with_unreadable: Path) -> None:
