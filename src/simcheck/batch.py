@@ -32,7 +32,7 @@ from .tokens import Tokens
 #: Why a passage shared by many submissions does not count.
 COMMON_TEXT = "common text"
 
-_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_")
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:[a-z]+_)?")
 _CANVAS = re.compile(r"^(?:late_)?(?P<name>[a-z]+)(?:_late)?_(?P<id>\d+)_\d+_")
 
 #: Columns of documents.csv, one row per submission.
@@ -60,6 +60,31 @@ def student_of(doc_id: str) -> str:
         if found:
             return found.group("name")
     return first if len(path.parts) > 1 else path.stem
+
+
+def short_name(path: str) -> str:
+    """A submitted file as a class table shows it beside its student: without the
+    student's folder or the prefix a learning platform adds to the name.
+
+    >>> short_name("Ada Lovelace_111_assignsubmission_file_/essay2.docx")
+    'essay2.docx'
+    >>> short_name("Ada Lovelace_111_assignsubmission_file_work.zip/essay.txt")
+    'work.zip/essay.txt'
+    >>> short_name("lovelaceada_late_7000_90000_essay2.docx"), short_name("Ada/draft.txt")
+    ('essay2.docx', 'draft.txt')
+    >>> short_name("essay-ada.txt")
+    'essay-ada.txt'
+    """
+    parts = PurePosixPath(path).parts
+    if not parts:
+        return path
+    first = parts[0]
+    for pattern in (_MOODLE, _CANVAS):
+        first = pattern.sub("", first, count=1)
+        if first != parts[0]:
+            rest = [first, *parts[1:]] if first else list(parts[1:])
+            return "/".join(rest) or path
+    return "/".join(parts[1:]) or parts[0]
 
 
 def load_submissions(

@@ -24,7 +24,7 @@ from .errors import InputError, SimcheckError
 from .load import MAX_FILE_BYTES, decode_bytes, load_document, load_text
 from .models import CheckResult, Document
 from .pipeline import check as run_check
-from .report import FORMATS, render, short_name
+from .report import FORMATS, render
 from .report.text import render_to
 
 EXIT_FAIL_ABOVE = 3
@@ -305,7 +305,7 @@ def batch(
     from rich.table import Table
     from rich.text import Text
 
-    from .batch import compare_batch
+    from .batch import compare_batch, short_name
 
     config = _config_from(options)
     with _running("comparing") as advance:
@@ -677,6 +677,8 @@ def eval_clough(folder: Path, **options: Any) -> None:
 
 def _who(student: str, path: str) -> str:
     """A submission named for a person: its student and its short file name."""
+    from .batch import short_name
+
     name = short_name(path)
     return f"{student} ({name})" if student and student != name else name
 

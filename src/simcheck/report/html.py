@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ..models import CheckResult, Match
-from . import short_name
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
@@ -467,7 +466,7 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
     histogram of similarity, the groups of students sharing passages, what was not
     counted and why, and the settings. Each submission's view is built when opened.
     """
-    from ..batch import COMMON_TEXT, _common_table
+    from ..batch import COMMON_TEXT, _common_table, short_name
 
     result = batch.result
     views = submission_views(result, batch.students, batch.groups)
