@@ -25,7 +25,7 @@ from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .load import MAX_FILE_BYTES, display_name, iter_files, load_folder, unsupported_reason
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
-from .pipeline import check_document, counted_in, describe_inputs, explained, source_texts, summarise
+from .pipeline import check_document, describe_inputs, explained, recounted, source_texts, summarise
 from .retrieve import Corpus, ProgressCallback, open_corpus
 from .tokens import Tokens
 
@@ -339,9 +339,7 @@ def _check_submission(position: int) -> tuple[DocumentSummary, list[Match], list
     for check_matches, check_sources in found:
         marked = found_matches[start : start + len(check_matches)]
         start += len(check_matches)
-        found_sources.extend(
-            counted_in(s, tokens, marked) for s in check_sources if any(m.source == s.source for m in marked)
-        )
+        found_sources.extend(recounted(check_sources, tokens, marked))
     return summarise(document, tokens, found_matches), found_matches, found_sources
 
 

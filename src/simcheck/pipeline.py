@@ -99,7 +99,7 @@ def check(
         document, tokens, index, config, exclude=[own] if own is not None else [], templates=template_tokens
     )
     matches = [m for m in matches if not explained(m, matches)]
-    sources = [counted_in(s, tokens, matches) for s in sources if any(m.source == s.source for m in matches)]
+    sources = recounted(sources, tokens, matches)
     matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
     sources.sort(key=lambda s: (-s.similarity, s.source))
     return CheckResult(
@@ -123,10 +123,13 @@ def check(
 def summarise(document: Document, tokens: Tokens, matches: Iterable[Match]) -> DocumentSummary:
     """A submission's percentages from the passages that count (the union over sources:
     words matched in two sources count once)."""
-    counted = [m for m in matches if not m.excluded]
-    return DocumentSummary(
-        document.doc_id,
-        len(tokens),
+    similarity, identical = _percentages(tokens, [m for m in matches if not m.excluded])
+    return DocumentSummary(document.doc_id, len(tokens), similarity, identical)
+
+
+def _percentages(tokens: Tokens, counted: Sequence[Match]) -> tuple[float, float]:
+    """Similarity and identical share of ``tokens`` in the ``counted`` passages."""
+    return (
         similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted]),
         similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
     )
@@ -149,18 +152,29 @@ def explained(match: Match, matches: Sequence[Match]) -> bool:
     )
 
 
-def counted_in(source: SourceResult, tokens: Tokens, matches: Iterable[Match]) -> SourceResult:
-    """``source`` with its percentages, words and passages from those of ``matches``
-    that come from it and count (a batch recounts once it has marked common text)."""
-    counted = [m for m in matches if m.source == source.source and not m.excluded]
-    percent = similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted])
-    return replace(
-        source,
-        similarity=percent,
-        identical=similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
-        words=round(percent * len(tokens) / 100),
-        passages=len(counted),
-    )
+def recounted(
+    sources: Iterable[SourceResult], tokens: Tokens, matches: Sequence[Match]
+) -> list[SourceResult]:
+    """The ``sources`` that still have one of ``matches``, each with its percentages,
+    words and passages from its matches that count (recounted once explained matches
+    are dropped and a batch has marked common text)."""
+    found = []
+    for source in sources:
+        own = [m for m in matches if m.source == source.source]
+        if not own:
+            continue
+        counted = [m for m in own if not m.excluded]
+        similarity, identical = _percentages(tokens, counted)
+        found.append(
+            replace(
+                source,
+                similarity=similarity,
+                identical=identical,
+                words=round(similarity * len(tokens) / 100),
+                passages=len(counted),
+            )
+        )
+    return found
 
 
 def source_texts(index: Any, doc_ids: Iterable[str]) -> dict[str, str]:
@@ -267,6 +281,6 @@ def _check_against(
             jaccard_estimate=jaccard,
             near_duplicate=jaccard >= duplicate_at,
         )
-        sources.append(counted_in(unscored, tokens, found))
+        sources.extend(recounted([unscored], tokens, found))
         matches.extend(found)
     return matches, sources, len(candidates)
