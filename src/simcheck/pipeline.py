@@ -17,7 +17,7 @@ from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .retrieve import Corpus, ProgressCallback, open_corpus, query_prints
 from .score import WordRuns, identical_runs, similarity_percent
 from .tokens import Tokens
-from .zones import QUOTATION, classify, exclusion_zones, template_zones
+from .zones import QUOTATION, Zone, classify, exclusion_zones, template_zones
 
 SubmissionLike = Document | str | os.PathLike[str]
 
@@ -242,7 +242,7 @@ def _check_against(
     candidates = index.candidates(tokens, exclude=exclude)
     matches: list[Match] = []
     sources: list[SourceResult] = []
-    zones = exclusion_zones(document.text) + template_zones(tokens, templates, config)
+    zones: list[Zone] | None = None  # found when a first passage needs them: most essays have none
     query_fingerprints = query_prints(tokens, config).prints
     duplicate_at = near_duplicate_threshold(config)
     for candidate in candidates:
@@ -251,6 +251,8 @@ def _check_against(
         passages = align_tokens(tokens, source_tokens, config)
         if not passages:
             continue
+        if zones is None:
+            zones = exclusion_zones(document.text) + template_zones(tokens, templates, config)
         reasons = [classify(p.a_start, p.a_end, zones) for p in passages]
         covered = (min(p.b_start for p in passages), max(p.b_end for p in passages))
         source_runs = WordRuns(source_tokens, config.shingle_size, within=covered)

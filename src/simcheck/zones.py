@@ -9,6 +9,7 @@ and are marked as quoted. Zones are character spans of the text, which is never 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -361,13 +362,17 @@ def _single_quotes(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, i
     """
     spans: list[tuple[int, int]] = []
     position = 0
+    # Looked up, not searched for again from each quote: a long text holds many apostrophes.
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text)]
+    taken = sorted(taken)
+    taken_starts = [a for a, _ in taken]
     for match in _SINGLE_OPEN.finditer(text):
         start = match.start()
-        if start < position or any(a <= start < b for a, b in taken):
+        inside = bisect_right(taken_starts, start) - 1
+        if start < position or (inside >= 0 and start < taken[inside][1]):
             continue
         close = "'" if match.group(1) == "'" else "’"
-        paragraph_end = _PARAGRAPH_BREAK.search(text, start)
-        limit = min(paragraph_end.start() if paragraph_end else len(text), start + _MAX_QUOTE)
+        limit = min(breaks[bisect_left(breaks, start)], start + _MAX_QUOTE)
         end = _closing(text, start + 1, limit, close)
         if end is not None:
             spans.append((start, end))
