@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simcheck import CheckConfig, Document, align_passages, check
+from simcheck.align import _join_neighbours, _Rect
 from simcheck.tokens import Tokens
 
 SOURCE = (
@@ -76,6 +77,17 @@ def test_min_words_filters_passages() -> None:
     submission = f"In 1953 {copied}, or so we are told by writers of textbooks."
     assert sides(submission, SOURCE, min_words=10)
     assert sides(submission, SOURCE, min_words=20) == []
+
+
+def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:
+    # Shuffled copying leaves two pieces side by side in the submission whose source
+    # sides overlap or come in the other order; they are one copied passage.
+    overlapping = [_Rect(0, 70, 100, 210), _Rect(72, 140, 130, 230)]
+    swapped = [_Rect(0, 40, 150, 190), _Rect(45, 90, 100, 146)]
+    apart_in_source = [_Rect(0, 40, 150, 190), _Rect(45, 90, 10, 55)]
+    assert _join_neighbours(overlapping, gap=16) == [_Rect(0, 140, 100, 230)]
+    assert _join_neighbours(swapped, gap=16) == [_Rect(0, 90, 100, 190)]
+    assert _join_neighbours(apart_in_source, gap=16) == apart_in_source
 
 
 def test_symmetric_enough_and_scores_in_range() -> None:

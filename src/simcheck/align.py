@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -750,18 +750,16 @@ def _is_verbatim(ta: Tokens, tb: Tokens, rect: _Rect) -> bool:
 
 
 def _join_neighbours(rects: list[_Rect], gap: int) -> list[_Rect]:
-    """Join passages that, once extended, follow each other within ``gap`` words on both
-    sides and in the same order: merging joins such evidence, and extension can bring
-    two passages that merging kept apart that close."""
+    """Join passages that, once extended, follow each other in ``a`` and lie within
+    ``gap`` words of each other on both sides: merging joins such evidence, and
+    extension can bring two passages that merging kept apart that close. Their ``b``
+    sides may overlap or come in the other order: shuffled copying moves phrases
+    across the point where two pieces of one copied passage meet."""
     joined: list[_Rect] = []
     for rect in sorted(rects, key=lambda r: (r.a_first, r.b_first)):
-        last = joined[-1] if joined else None
-        if (
-            last is not None
-            and 0 <= rect.a_first - last.a_last <= gap
-            and 0 <= rect.b_first - last.b_last <= gap
-        ):
-            joined[-1] = _Rect(last.a_first, rect.a_last, last.b_first, rect.b_last)
+        if joined and rect.a_first >= joined[-1].a_last and joined[-1].distance(rect) <= gap:
+            joined[-1] = replace(joined[-1])
+            joined[-1].absorb(rect)
         else:
             joined.append(rect)
     return joined
