@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -77,6 +78,25 @@ def test_min_words_filters_passages() -> None:
     submission = f"In 1953 {copied}, or so we are told by writers of textbooks."
     assert sides(submission, SOURCE, min_words=10)
     assert sides(submission, SOURCE, min_words=20) == []
+
+
+def test_raising_min_words_only_drops_shorter_passages() -> None:
+    # A 57-word reworded passage that seeds alone make only 30-odd words long: growth
+    # and weak seeds, judged by a threshold that rose with min_words, used to drop it.
+    submissions = Path(__file__).resolve().parents[1] / "corpora" / "demo-class" / "submissions"
+    submission = (submissions / "Quentin Dubois_418366_assignsubmission_file_essay3.txt").read_text()
+    source = (submissions.parents[1] / "coldwar" / "khrushchev-and-the-thaw.txt").read_text()
+    at_default = align_passages(submission, source)
+    assert max(p.words for p in at_default) >= 40
+    for min_words in (15, 25, 40):
+        raised = align_passages(submission, source, config=CheckConfig(min_words=min_words))
+        long_enough = [
+            p
+            for p in at_default
+            if min(len(Tokens(submission[p.a_start : p.a_end])), len(Tokens(source[p.b_start : p.b_end])))
+            >= min_words
+        ]
+        assert raised == long_enough
 
 
 def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:

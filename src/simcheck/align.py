@@ -655,8 +655,9 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         return []
     evidence_a = _coverage(len(ta), word_seeds + sentence_seeds, "a")
     word_evidence_a = _coverage(len(ta), word_seeds, "a")
-    # Pieces as short as _PIECE_WORDS are kept until summaries are joined; min_words
-    # applies to the passages finally reported.
+    # Evidence is judged in pieces of _PIECE_WORDS, whatever the reporting threshold:
+    # min_words only filters the passages finally reported, so raising it never hides
+    # a long passage that a lower setting reports.
     piece_words = min(config.min_words, _PIECE_WORDS)
     min_content = (piece_words + 1) // 2
 
@@ -676,7 +677,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         return len({stems[i] for i in offsets.tolist()}) >= min_content
 
     def anchored(group: _Group) -> bool:
-        # Weak sentence seeds only extend a passage that the other evidence makes alone.
+        # Weak sentence seeds only extend a piece that the other evidence makes alone.
         if not any(m.weak for m in group.members):
             return True
         firm = [m for m in group.members if not m.weak]
@@ -686,7 +687,7 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
         return (
             _corroborated(_Group(core, firm))
             and supported(core, weak=False)
-            and min(core.a_last - core.a_first, core.b_last - core.b_first) >= config.min_words
+            and min(core.a_last - core.a_first, core.b_last - core.b_first) >= piece_words
         )
 
     def passages_of(seeds: list[_Rect], weak: bool) -> list[_Group]:
@@ -721,9 +722,9 @@ def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> l
             continue
         rect = trimmed.rect
         # Growth by shared words (_grow) is weaker evidence than seeds: it extends a
-        # passage long enough to report without it, and never makes one long enough.
+        # passage that is a piece without it, and never makes a piece.
         plain = _extend(rect, ta, tb, free, 0)
-        if min(plain.a_last - plain.a_first, plain.b_last - plain.b_first) >= config.min_words:
+        if min(plain.a_last - plain.a_first, plain.b_last - plain.b_first) >= piece_words:
             rect = _extend(rect, ta, tb, free, config.max_gap)
         else:
             rect = plain
