@@ -62,6 +62,22 @@ def student_of(doc_id: str) -> str:
     return first if len(path.parts) > 1 else path.stem
 
 
+def unreadable_status(reason: str) -> str:
+    """The status documents.csv gives a file that could not be read."""
+    return f"unreadable: {reason}"
+
+
+def status_parts(status: str) -> tuple[str, str]:
+    """A documents.csv status as its short label and the reason an unreadable file
+    gives, for tables that show the reason apart.
+
+    >>> status_parts(unreadable_status("not a zip")), status_parts("flagged")
+    (('unreadable', 'not a zip'), ('flagged', ''))
+    """
+    state, _, reason = status.partition(": ")
+    return state, reason
+
+
 def short_name(path: str) -> str:
     """A submitted file as a class table shows it beside its student: without the
     student's folder or the prefix a learning platform adds to the name.
@@ -151,7 +167,7 @@ class BatchResult:
                     "identical": 0.0,
                     "top_source": "",
                     "group": 0,
-                    "status": f"unreadable: {error.reason}",
+                    "status": unreadable_status(error.reason),
                 }
             )
         return pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))

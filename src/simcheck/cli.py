@@ -305,7 +305,7 @@ def batch(
     from rich.table import Table
     from rich.text import Text
 
-    from .batch import compare_batch, short_name
+    from .batch import compare_batch, short_name, status_parts
 
     config = _config_from(options)
     with _running("comparing") as advance:
@@ -346,7 +346,7 @@ def batch(
     for row in listed.to_dict("records"):
         # A classmate is named by student; the file names platforms give are long.
         top = str(row["top_source"])
-        state, _, reason = str(row["status"]).partition(": ")
+        state, reason = status_parts(str(row["status"]))
         if reason:
             reasons.append(f"{row['files']}: {reason}")
         table.add_row(

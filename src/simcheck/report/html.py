@@ -466,7 +466,7 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
     histogram of similarity, the groups of students sharing passages, what was not
     counted and why, and the settings. Each submission's view is built when opened.
     """
-    from ..batch import COMMON_TEXT, _common_table, short_name
+    from ..batch import COMMON_TEXT, _common_table, short_name, status_parts
 
     result = batch.result
     views = submission_views(result, batch.students, batch.groups)
@@ -474,8 +474,8 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
     rows = []
     for row in batch.documents_frame().to_dict("records"):
         top = str(row["top_source"])
-        # "unreadable: <reason>" is shown as a short label with the reason beneath it.
-        state, _, reason = str(row["status"]).partition(": ")
+        # An unreadable file's status is shown as a short label with the reason beneath it.
+        state, reason = status_parts(str(row["status"]))
         rows.append(
             {
                 **row,
