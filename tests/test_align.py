@@ -99,6 +99,19 @@ def test_raising_min_words_only_drops_shorter_passages() -> None:
         assert raised == long_enough
 
 
+def test_a_phrase_repeated_just_after_the_copy_stays_out_of_its_source_side() -> None:
+    # "what came next" ends the copied paragraph and opens the next one: the copy's
+    # phrase pairs with both places, and only the nearer one is where it was copied from.
+    copied = (
+        "Stalin's death in March 1953 left a committee in charge of the Soviet Union. Malenkov, "
+        "Beria and Khrushchev distrusted one another, and the purges of the last years were "
+        "still fresh. Reform and fear were tangled together, and nobody quite knew what came next."
+    )
+    source = f"Moscow, 1953\n\n{copied}\n\nWhat came next was a struggle for power that lasted two years."
+    submission = f"My essay begins with a few words of my own. {copied}\n\nThat is my view of it all."
+    assert sides(submission, source) == [(copied, copied, "verbatim")]
+
+
 def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:
     # Shuffled copying leaves two pieces side by side in the submission whose source
     # sides overlap or come in the other order; they are one copied passage.

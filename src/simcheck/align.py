@@ -576,7 +576,9 @@ def _core(group: _Group, gap: int) -> _Group:
     with every occurrence on the other. Seeds that pair up uniquely show where ``a``
     lines up with ``b``; a repeated seed is kept when its ``b`` position is within
     ``gap`` words of where the nearest unique seed's offset puts it, so the other
-    pairings cannot stretch the passage to wherever the phrase recurs.
+    pairings cannot stretch the passage to wherever the phrase recurs. Of the pairings
+    of one place in ``a``, only the nearest is kept: a phrase ending a copied paragraph
+    and opening the next pairs with both, and was copied from one.
     """
     repeated = [m for m in group.members if m.repeated]
     anchors = sorted((m for m in group.members if not m.repeated and not m.sentence), key=lambda m: m.a_first)
@@ -585,12 +587,19 @@ def _core(group: _Group, gap: int) -> _Group:
     firsts = np.array([m.a_first for m in anchors])
     offsets = np.array([m.b_first - m.a_first for m in anchors])
     kept = [m for m in group.members if not m.repeated]
+    closest: dict[int, tuple[int, list[_Rect]]] = {}
     for member in repeated:
         at = int(np.searchsorted(firsts, member.a_first))
         neighbours = [k for k in (at - 1, at) if 0 <= k < len(anchors)]
         nearest = min(neighbours, key=lambda k: abs(int(firsts[k]) - member.a_first))
-        if abs(member.b_first - member.a_first - int(offsets[nearest])) <= gap:
-            kept.append(member)
+        drift = abs(member.b_first - member.a_first - int(offsets[nearest]))
+        if drift <= gap:
+            best, members = closest.get(member.a_first, (drift, []))
+            if drift < best:
+                closest[member.a_first] = (drift, [member])
+            elif drift == best:
+                closest[member.a_first] = (drift, members + [member])
+    kept += [m for _, members in closest.values() for m in members]
     return _Group(_bounding(kept), kept)
 
 
