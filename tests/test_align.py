@@ -112,6 +112,14 @@ def test_a_phrase_repeated_just_after_the_copy_stays_out_of_its_source_side() ->
     assert sides(submission, source) == [(copied, copied, "verbatim")]
 
 
+def test_a_source_holding_the_text_twice_gives_one_copy_as_the_source_side() -> None:
+    # Every phrase then pairs with two places of the source; the copy came from one.
+    twice = f"{SOURCE}\n\n{SOURCE}"
+    assert sides(SOURCE, twice) == [(SOURCE, SOURCE, "verbatim")]
+    opening = SOURCE[: SOURCE.index(" Nikita")]
+    assert sides(f"My own first words. {opening}", twice) == [(opening, opening, "verbatim")]
+
+
 def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:
     # Shuffled copying leaves two pieces side by side in the submission whose source
     # sides overlap or come in the other order; they are one copied passage.

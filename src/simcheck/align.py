@@ -18,7 +18,7 @@ so any worker can call it.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -578,12 +578,18 @@ def _core(group: _Group, gap: int) -> _Group:
     ``gap`` words of where the nearest unique seed's offset puts it, so the other
     pairings cannot stretch the passage to wherever the phrase recurs. Of the pairings
     of one place in ``a``, only the nearest is kept: a phrase ending a copied paragraph
-    and opening the next pairs with both, and was copied from one.
+    and opening the next pairs with both, and was copied from one. Where every phrase
+    recurs, the longest chain of seeds in order on both sides stands in for the unique
+    ones.
     """
     repeated = [m for m in group.members if m.repeated]
     anchors = sorted((m for m in group.members if not m.repeated and not m.sentence), key=lambda m: m.a_first)
-    if not repeated or not anchors:
+    if not repeated:
         return group
+    if not anchors:
+        # A source holding the same text twice: without the chain, the passage's
+        # source side would span both copies.
+        anchors = _colinear(repeated)
     firsts = np.array([m.a_first for m in anchors])
     offsets = np.array([m.b_first - m.a_first for m in anchors])
     kept = [m for m in group.members if not m.repeated]
@@ -601,6 +607,30 @@ def _core(group: _Group, gap: int) -> _Group:
                 closest[member.a_first] = (drift, members + [member])
     kept += [m for _, members in closest.values() for m in members]
     return _Group(_bounding(kept), kept)
+
+
+def _colinear(seeds: list[_Rect]) -> list[_Rect]:
+    """The longest chain of ``seeds`` that runs forwards on both sides (``a`` strictly,
+    ``b`` never backwards), found as a longest non-decreasing subsequence."""
+    # By a, and at one place of a by b descending, so a chain takes one seed per place.
+    ordered = sorted(seeds, key=lambda s: (s.a_first, -s.b_first))
+    tails: list[int] = []  # tails[k]: b of the smallest end of a chain of k + 1 seeds
+    ends: list[int] = []  # ends[k]: index in ordered of that seed
+    before = [-1] * len(ordered)
+    for index, seed in enumerate(ordered):
+        length = bisect_right(tails, seed.b_first)
+        before[index] = ends[length - 1] if length else -1
+        if length == len(tails):
+            tails.append(seed.b_first)
+            ends.append(index)
+        else:
+            tails[length], ends[length] = seed.b_first, index
+    chain = []
+    at = ends[-1] if ends else -1
+    while at >= 0:
+        chain.append(ordered[at])
+        at = before[at]
+    return chain[::-1]
 
 
 def _corroborated(group: _Group) -> bool:
