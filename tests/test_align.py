@@ -120,6 +120,19 @@ def test_a_source_holding_the_text_twice_gives_one_copy_as_the_source_side() -> 
     assert sides(f"My own first words. {opening}", twice) == [(opening, opening, "verbatim")]
 
 
+def test_pasted_paragraphs_that_the_source_has_apart_are_two_verbatim_passages() -> None:
+    # Side by side in the essay, apart in the source (in either order, one paragraph or
+    # five between them): two copies, not one "edited" passage or "summary" whose
+    # source side takes in the paragraphs between them.
+    corpus = Path(__file__).resolve().parents[1] / "corpora" / "coldwar"
+    source = (corpus / "the-korean-war.txt").read_text()
+    paragraphs = [p for p in source.split("\n\n") if len(p.split()) >= 40]
+    for first, second in ((1, 3), (3, 1), (0, 6)):
+        one, two = paragraphs[first], paragraphs[second]
+        submission = f"My essay opens with a few words of my own.\n\n{one}\n\n{two}\n\nThat is my view of it."
+        assert sides(submission, source) == [(one, one, "verbatim"), (two, two, "verbatim")]
+
+
 def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:
     # Shuffled copying leaves two pieces side by side in the submission whose source
     # sides overlap or come in the other order; they are one copied passage.

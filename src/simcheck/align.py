@@ -57,6 +57,9 @@ _WEAK_DICE = 0.33
 _SNAP = 3
 # An n-gram more frequent than this on either side is a stock phrase, not evidence.
 _MAX_SEED_REPEATS = 8
+# An exact copy this many words long (about two sentences) is a block copied whole, such
+# as a pasted paragraph, not a phrase moved by rewording: it is a passage of its own.
+_BLOCK_WORDS = 32
 # Share of the distinct content words of a sentence (or the part of one) left out of a
 # passage that must occur in the passage's other side for it to be taken in.
 _FOUND_SHARE = 0.5
@@ -88,11 +91,15 @@ class _Rect:
         """The gap this rectangle bridges: ``gap``, or more for a large passage."""
         return max(gap, int(_GAP_RATIO * self.size))
 
-    def distance(self, other: _Rect) -> int:
-        """Words between the two rectangles on the side where they are further apart."""
+    def gaps(self, other: _Rect) -> tuple[int, int]:
+        """Words between the two rectangles in a and in b (0 where they overlap)."""
         a_gap = max(other.a_first - self.a_last, self.a_first - other.a_last, 0)
         b_gap = max(other.b_first - self.b_last, self.b_first - other.b_last, 0)
-        return max(a_gap, b_gap)
+        return a_gap, b_gap
+
+    def distance(self, other: _Rect) -> int:
+        """Words between the two rectangles on the side where they are further apart."""
+        return max(self.gaps(other))
 
 
 def _ngram_seeds(ta: Tokens, tb: Tokens, n: int) -> list[_Rect]:
@@ -215,17 +222,25 @@ def _merge(rects: list[_Rect], gap: int, evidence_a: np.ndarray) -> list[_Group]
     sides. Large blocks may lie further apart, up to ``_GAP_RATIO`` times the smaller
     one (an obfuscated sentence between two copied ones), but only while the merged
     passage stays mostly evidence: two copied paragraphs with the writer's own text
-    between them stay two passages.
+    between them stay two passages. Nor do two exact copies of ``_BLOCK_WORDS`` or more
+    join across a gap on one side only: two pasted paragraphs that the source has
+    apart are two passages.
     """
     prefix = np.concatenate([[0], np.cumsum(evidence_a, dtype=np.int64)])
 
-    def joinable(one: _Rect, two: _Rect) -> bool:
-        distance = one.distance(two)
+    def joinable(one: _Group, two: _Group) -> bool:
+        a_gap, b_gap = one.rect.gaps(two.rect)
+        distance = max(a_gap, b_gap)
         if distance <= gap:
             return True
-        if distance > min(one.reach(gap), two.reach(gap)):
+        if distance > min(one.rect.reach(gap), two.rect.reach(gap)):
             return False
-        first, last = min(one.a_first, two.a_first), max(one.a_last, two.a_last)
+        # An obfuscated sentence leaves a gap on both sides; skipped or added text, on one.
+        one_sided = distance - min(a_gap, b_gap) > max(gap, min(a_gap, b_gap))
+        blocks = min(one.rect.size, two.rect.size) >= _BLOCK_WORDS and _exact(one) and _exact(two)
+        if one_sided and blocks:
+            return False
+        first, last = min(one.rect.a_first, two.rect.a_first), max(one.rect.a_last, two.rect.a_last)
         return bool(prefix[last] - prefix[first] >= _JOIN_DENSITY * (last - first))
 
     groups = [_Group(_Rect(r.a_first, r.a_last, r.b_first, r.b_last), [r]) for r in rects]
@@ -239,7 +254,7 @@ def _merge(rects: list[_Rect], gap: int, evidence_a: np.ndarray) -> list[_Group]
             target: _Group | None = None
             best = 0
             for other in active:
-                if joinable(other.rect, rect):
+                if joinable(other, group):
                     distance = abs(rect.b_first - other.rect.b_last)
                     if target is None or distance < best:
                         target, best = other, distance
@@ -252,6 +267,13 @@ def _merge(rects: list[_Rect], gap: int, evidence_a: np.ndarray) -> list[_Group]
         if len(merged) == len(groups):
             return merged
         groups = merged
+
+
+def _exact(group: _Group) -> bool:
+    """Whether the phrases the group shares only once all lie on one diagonal, as an
+    unedited copy's do (an edit shifts the diagonal)."""
+    offsets = {m.b_first - m.a_first for m in group.members if not m.repeated and not m.sentence}
+    return len(offsets) == 1 and sum(1 for m in group.members if not m.repeated and not m.sentence) >= 2
 
 
 def _bounding(members: list[_Rect]) -> _Rect:
@@ -829,7 +851,12 @@ def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> lis
         joined.extend((r, False) for r in run)
 
     for rect in rects:
-        if run and rect.a_first - run[-1].a_last > gap:
+        if rect.size >= _BLOCK_WORDS and _is_verbatim(ta, tb, rect):
+            # A pasted block is reported as such, not folded into a summary.
+            flush()
+            run = []
+            joined.append((rect, False))
+        elif run and rect.a_first - run[-1].a_last > gap:
             flush()
             run = [rect]
         else:
