@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -131,6 +133,17 @@ def test_pasted_paragraphs_that_the_source_has_apart_are_two_verbatim_passages()
         one, two = paragraphs[first], paragraphs[second]
         submission = f"My essay opens with a few words of my own.\n\n{one}\n\n{two}\n\nThat is my view of it."
         assert sides(submission, source) == [(one, one, "verbatim"), (two, two, "verbatim")]
+
+
+def test_an_essay_of_shuffled_source_sentences_is_no_summary() -> None:
+    # Pasted blocks between the sentences must not leave the sentences in short runs
+    # whose scattered source places look like a summary.
+    corpus = Path(__file__).resolve().parents[1] / "corpora" / "coldwar"
+    source = (corpus / "cold-war-propaganda-and-culture.txt").read_text()
+    sentences = re.split(r"(?<=[.!?])\s+", source.replace("\n", " ").strip())
+    random.Random(2).shuffle(sentences)
+    passages = align_passages(" ".join(sentences), source)
+    assert passages and all(p.kind != "summary" for p in passages)
 
 
 def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:

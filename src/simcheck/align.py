@@ -833,35 +833,47 @@ def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> lis
     A summary takes its sentences from all over the source: in ``a`` the passages sit
     side by side, in ``b`` they are scattered over a stretch several times longer.
     Such a run is one summarised passage, not several copies; summaries lift whole
-    sentences too, so verbatim pieces join the run like rewritten ones.
+    sentences too, so verbatim pieces join the run like rewritten ones. A verbatim
+    block of ``_BLOCK_WORDS`` or more (a pasted paragraph) stays a passage of its own
+    and parts the summary around it.
     """
     rects = sorted(rects, key=lambda r: r.a_first)
     joined: list[tuple[_Rect, bool]] = []
+
+    def summary(pieces: list[_Rect]) -> _Rect:
+        return _Rect(
+            pieces[0].a_first,
+            pieces[-1].a_last,
+            min(r.b_first for r in pieces),
+            max(r.b_last for r in pieces),
+        )
+
+    def flush(run: list[_Rect]) -> None:
+        whole = summary(run)
+        if len(run) < 2 or whole.b_last - whole.b_first < _SUMMARY_RATIO * whole.size:
+            joined.extend((r, False) for r in run)
+            return
+        part: list[_Rect] = []
+        for rect in run + [_Rect(0, 0, 0, 0)]:  # the empty rect ends the last part
+            if rect.size and not (rect.size >= _BLOCK_WORDS and _is_verbatim(ta, tb, rect)):
+                part.append(rect)
+                continue
+            if len(part) >= 2:
+                joined.append((_whole_paragraphs(summary(part), tb), True))
+            else:
+                joined.extend((r, False) for r in part)
+            part = []
+            if rect.size:
+                joined.append((rect, False))
+
     run: list[_Rect] = []
-
-    def flush() -> None:
-        if len(run) >= 2:
-            a_span = run[-1].a_last - run[0].a_first
-            whole = _Rect(
-                run[0].a_first, run[-1].a_last, min(r.b_first for r in run), max(r.b_last for r in run)
-            )
-            if whole.b_last - whole.b_first >= _SUMMARY_RATIO * a_span:
-                joined.append((_whole_paragraphs(whole, tb), True))
-                return
-        joined.extend((r, False) for r in run)
-
     for rect in rects:
-        if rect.size >= _BLOCK_WORDS and _is_verbatim(ta, tb, rect):
-            # A pasted block is reported as such, not folded into a summary.
-            flush()
+        if run and rect.a_first - run[-1].a_last > gap:
+            flush(run)
             run = []
-            joined.append((rect, False))
-        elif run and rect.a_first - run[-1].a_last > gap:
-            flush()
-            run = [rect]
-        else:
-            run.append(rect)
-    flush()
+        run.append(rect)
+    if run:
+        flush(run)
     return joined
 
 
