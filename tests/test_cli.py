@@ -235,3 +235,8 @@ def test_batch_table_fits_80_columns_with_reasons_below(runner: CliRunner, tmp_p
         "or not a Word document); re-save it from the word processor as .docx"
     )
     assert "\nsimcheck: 2 submissions above 50%: Ada Lovelace (essay2.txt) 91.4%, Bob Smith" in result.stderr
+    # A narrower terminal narrows the text columns; no column and no status is lost.
+    narrow = runner.invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out")], env={"COLUMNS": "60"})
+    table = narrow.stdout.partition("could not be read:")[0]
+    assert all(len(line) <= 60 for line in table.splitlines())
+    assert all(name in table for name in ("status", "group", "words", "unreadable", "91.4%"))

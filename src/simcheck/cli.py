@@ -329,14 +329,12 @@ def batch(
     # is in documents.csv and report.html), and an unreadable file's reason is printed on
     # a line of its own below the table rather than wrapped into a column.
     table = Table(show_edge=False, pad_edge=False, collapse_padding=True)
-    widths = {"student": (12, None), "file": (11, None), "top source": (8, 16)}
     for column in ("student", "file", "words", "similarity", "top source", "group", "status"):
         table.add_column(
             column,
             overflow="ellipsis" if column == "top source" else "fold",
-            min_width=widths.get(column, (None, None))[0],
-            max_width=widths.get(column, (None, None))[1],
-            no_wrap=column in ("words", "similarity", "top source", "group", "status"),
+            max_width=16 if column == "top source" else None,
+            no_wrap=column in ("words", "similarity", "group", "status"),
             justify="right" if column in ("words", "similarity", "group") else "left",
         )
     ordered = frame.sort_values(["similarity", "files"], ascending=[False, True]).reset_index(drop=True)
