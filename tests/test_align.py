@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simcheck import CheckConfig, Document, align_passages, check
-from simcheck.align import _join_neighbours, _Rect
+from simcheck.align import _join_neighbours, _Rect, _sentence_seeds
 from simcheck.tokens import Tokens
 
 SOURCE = (
@@ -144,6 +144,14 @@ def test_an_essay_of_shuffled_source_sentences_is_no_summary() -> None:
     random.Random(2).shuffle(sentences)
     passages = align_passages(" ".join(sentences), source)
     assert passages and all(p.kind != "summary" for p in passages)
+
+
+def test_a_source_sentence_pairs_with_one_sentence_of_a_repetitive_text() -> None:
+    # 400 equal sentences on each side tie 160,000 ways; each source sentence keeps the
+    # one at its own place, so a table of repeated lines stays cheap to align.
+    text = "The quick brown fox jumps over the lazy dog near the river bank. " * 400
+    seeds = _sentence_seeds(Tokens(text), Tokens(text), CheckConfig())
+    assert sorted((s.a_first, s.b_first) for s in seeds) == [(13 * k, 13 * k) for k in range(400)]
 
 
 def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:

@@ -184,7 +184,14 @@ def _sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[_Rect]:
     mutual = cosine.data >= best_for_a[cosine.row]
     weak_cosine = min(_WEAK_COSINE, config.sentence_cosine)
     weak = (cosine.data >= weak_cosine) & mutual
-    keep = (weak | strong) & (cosine.data >= best_for_b[cosine.col])
+    keep = np.flatnonzero((weak | strong) & (cosine.data >= best_for_b[cosine.col]))
+    # Equally close sentences of a (a sentence a text repeats) tie for one of b: the
+    # one nearest the same place in its text is taken, so each keeps one.
+    place = np.abs(cosine.row[keep] / len(sa) - cosine.col[keep] / len(sb))
+    order = np.lexsort((place, cosine.col[keep]))
+    first = np.ones(order.shape[0], dtype=bool)
+    first[1:] = cosine.col[keep][order][1:] != cosine.col[keep][order][:-1]
+    keep = np.sort(keep[order[first]])
     strong, weak = strong[keep], weak[keep]
     pick_a, pick_b = cosine.row[keep], cosine.col[keep]
     if pick_a.shape[0] == 0:
