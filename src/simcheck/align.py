@@ -21,6 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from itertools import groupby
 
 import numpy as np
 from scipy import sparse
@@ -244,8 +245,7 @@ def _merge(rects: list[_Rect], gap: int, evidence_a: np.ndarray) -> list[_Group]
             return False
         # An obfuscated sentence leaves a gap on both sides; skipped or added text, on one.
         one_sided = distance - min(a_gap, b_gap) > max(gap, min(a_gap, b_gap))
-        blocks = min(one.rect.size, two.rect.size) >= _BLOCK_WORDS and _exact(one) and _exact(two)
-        if one_sided and blocks:
+        if one_sided and min(one.rect.size, two.rect.size) >= _BLOCK_WORDS and _exact(one) and _exact(two):
             return False
         first, last = min(one.rect.a_first, two.rect.a_first), max(one.rect.a_last, two.rect.a_last)
         return bool(prefix[last] - prefix[first] >= _JOIN_DENSITY * (last - first))
@@ -279,8 +279,8 @@ def _merge(rects: list[_Rect], gap: int, evidence_a: np.ndarray) -> list[_Group]
 def _exact(group: _Group) -> bool:
     """Whether the phrases the group shares only once all lie on one diagonal, as an
     unedited copy's do (an edit shifts the diagonal)."""
-    offsets = {m.b_first - m.a_first for m in group.members if not m.repeated and not m.sentence}
-    return len(offsets) == 1 and sum(1 for m in group.members if not m.repeated and not m.sentence) >= 2
+    offsets = [m.b_first - m.a_first for m in group.members if not m.repeated and not m.sentence]
+    return len(offsets) >= 2 and len(set(offsets)) == 1
 
 
 def _bounding(members: list[_Rect]) -> _Rect:
@@ -847,31 +847,20 @@ def _join_summaries(rects: list[_Rect], ta: Tokens, tb: Tokens, gap: int) -> lis
     rects = sorted(rects, key=lambda r: r.a_first)
     joined: list[tuple[_Rect, bool]] = []
 
-    def summary(pieces: list[_Rect]) -> _Rect:
-        return _Rect(
-            pieces[0].a_first,
-            pieces[-1].a_last,
-            min(r.b_first for r in pieces),
-            max(r.b_last for r in pieces),
-        )
+    def block(rect: _Rect) -> bool:
+        return rect.size >= _BLOCK_WORDS and _is_verbatim(ta, tb, rect)
 
     def flush(run: list[_Rect]) -> None:
-        whole = summary(run)
+        whole = _bounding(run)
         if len(run) < 2 or whole.b_last - whole.b_first < _SUMMARY_RATIO * whole.size:
             joined.extend((r, False) for r in run)
             return
-        part: list[_Rect] = []
-        for rect in run + [_Rect(0, 0, 0, 0)]:  # the empty rect ends the last part
-            if rect.size and not (rect.size >= _BLOCK_WORDS and _is_verbatim(ta, tb, rect)):
-                part.append(rect)
-                continue
-            if len(part) >= 2:
-                joined.append((_whole_paragraphs(summary(part), tb), True))
+        for is_block, grouped in groupby(run, key=block):
+            part = list(grouped)
+            if not is_block and len(part) >= 2:
+                joined.append((_whole_paragraphs(_bounding(part), tb), True))
             else:
                 joined.extend((r, False) for r in part)
-            part = []
-            if rect.size:
-                joined.append((rect, False))
 
     run: list[_Rect] = []
     for rect in rects:
