@@ -23,7 +23,7 @@ from . import __version__
 from .archive import load_zip
 from .config import CheckConfig
 from .errors import CorpusError, InputError
-from .load import MAX_FILE_BYTES, display_name, iter_files, load_folder, unsupported_reason
+from .load import MAX_FILE_BYTES, load_folder, unsupported_files
 from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
 from .pipeline import check_document, describe_inputs, explained, recounted, source_texts, summarise
 from .retrieve import Corpus, ProgressCallback, open_corpus
@@ -114,12 +114,7 @@ def load_submissions(
     path = Path(source)
     if path.is_dir():
         documents, errors = load_folder(path, max_bytes=max_bytes)
-        # Files of other types are listed, not skipped: a student's .doc must not vanish.
-        others = [
-            InputError(display_name(p.relative_to(path).as_posix()), unsupported_reason(p.name))
-            for p in iter_files(path, supported=False)
-        ]
-        return documents, sorted(errors + others, key=lambda e: e.path)
+        return documents, sorted(errors + unsupported_files(path), key=lambda e: e.path)
     # A pipe or device would block is_zipfile's read: only a regular file is tried.
     if not path.is_file() or not zipfile.is_zipfile(path):
         raise CorpusError(f"{source}: neither a folder nor a zip archive; give the class's folder or export")
@@ -136,6 +131,12 @@ class BatchResult:
     pairs: pd.DataFrame
     groups: dict[str, int]
     errors: tuple[InputError, ...] = field(default_factory=tuple)
+
+    @property
+    def corpus_skipped(self) -> tuple[str, ...]:
+        """The corpus files that could not be read: ``result.skipped`` lists them first,
+        then the class's own unreadable files (``errors``)."""
+        return self.result.skipped[: len(self.result.skipped) - len(self.errors)]
 
     def documents_frame(self) -> pd.DataFrame:
         """One row per submitted file: student, words, similarity %, top source, group."""

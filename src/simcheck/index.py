@@ -47,7 +47,7 @@ from .load import (
     folder_problems,
     iter_files,
     load_document,
-    unsupported_reason,
+    unsupported_files,
 )
 from .models import Document
 from .retrieve import Candidate, ProgressCallback, query_prints
@@ -408,10 +408,7 @@ class Index:
         for item in sources:
             if Path(item).is_dir():
                 result.errors.extend(folder_problems(item, name_of=_doc_id))
-                result.errors.extend(
-                    InputError(display_name(str(file)), unsupported_reason(file.name))
-                    for file in iter_files(item, supported=False)
-                )
+                result.errors.extend(unsupported_files(item, name_of=str))
         db = self._db
         self._begin()
         try:
@@ -673,8 +670,6 @@ class Index:
         absolute = display_name(os.path.abspath(document.path).replace(os.sep, "/"))
         parts = absolute.lstrip("/").split("/")
         suffixes = ["/".join(parts[i:]) for i in range(len(parts))]
-        if not suffixes:
-            return None
         sha = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
         marks = ", ".join("?" * len(suffixes))
         row = self._db.execute(
@@ -747,11 +742,7 @@ class Index:
 
     def near_duplicates(self, query: Tokens) -> list[int]:
         """Documents whose MinHash signature shares an LSH band with the query's."""
-        prints = query_prints(query, self.config)
-        keys = band_keys(
-            minhash(prints.prints, num_perm=self.config.num_perm, seed=self.config.seed),
-            self.config.lsh_bands,
-        )
+        keys = signature_bands(query_prints(query, self.config).prints, self.config)
         found: set[int] = set()
         for band, key in enumerate(keys.tolist()):
             found.update(

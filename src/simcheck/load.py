@@ -684,6 +684,28 @@ def iter_files(folder: str | os.PathLike[str], *, supported: bool = True) -> Ite
     yield from sorted(found, key=lambda path: path.relative_to(root).as_posix())
 
 
+def _relative_to(root: Path) -> Callable[[Path], str]:
+    """Names paths under ``root`` by their relative path."""
+
+    def name_of(path: Path) -> str:
+        where = path.relative_to(root).as_posix()
+        return str(root) if where == "." else where
+
+    return name_of
+
+
+def unsupported_files(
+    folder: str | os.PathLike[str], name_of: Callable[[Path], str] | None = None
+) -> list[InputError]:
+    """An error for each file under ``folder`` of a type simcheck does not read, so that
+    a student's .doc is listed, not passed over; named as :func:`folder_problems` names."""
+    name_of = name_of or _relative_to(Path(folder))
+    return [
+        InputError(display_name(name_of(path)), unsupported_reason(path.name))
+        for path in iter_files(folder, supported=False)
+    ]
+
+
 def folder_problems(
     folder: str | os.PathLike[str], name_of: Callable[[Path], str] | None = None
 ) -> list[InputError]:
@@ -694,11 +716,7 @@ def folder_problems(
     """
     root = Path(folder)
     problems = []
-    if name_of is None:
-
-        def name_of(path: Path) -> str:
-            where = path.relative_to(root).as_posix()
-            return str(root) if where == "." else where
+    name_of = name_of or _relative_to(root)
 
     def unlistable(error: OSError) -> None:
         name = display_name(name_of(Path(error.filename or root)))

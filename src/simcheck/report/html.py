@@ -510,7 +510,7 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
             "provenance": {
                 **_provenance(result, created),
                 # The class's unreadable files are listed in the overview; only corpus files here.
-                "skipped": [s for s in result.skipped if s not in {str(e) for e in batch.errors}],
+                "skipped": list(batch.corpus_skipped),
             },
         }
     )
