@@ -309,3 +309,18 @@ def test_batch_against_an_archive_holding_the_class_skips_each_own_file(tmp_path
     assert all(f"class/{s.submission}" != s.source for s in batch.result.sources)
     assert [d.similarity for d in batch.result.documents] == [d.similarity for d in alone.result.documents]
     assert any(s.source == "class/bob/essay.txt" for s in batch.result.sources)
+
+
+def test_index_add_names_an_odd_folder_link_once_escaped(tmp_path: Path) -> None:
+    # A control character in a name is shown escaped (\x01), and the escape itself is
+    # not escaped again (\x5cx01) when the name has passed through the index's naming.
+    folder = tmp_path / "essays"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The Berlin Wall fell in November 1989.", encoding="utf-8")
+    (folder / "li\x01nk").symlink_to(tmp_path, target_is_directory=True)
+    (folder / "notes\x01.doc").write_bytes(b"old Word file")
+    with Index.create(tmp_path / "essays.simcheck") as index:
+        errors = [str(e) for e in index.add([folder]).errors]
+    assert any("li\\x01nk: is a symbolic link to a folder" in e for e in errors), errors
+    assert any("notes\\x01.doc" in e for e in errors), errors
+    assert not any("\\x5c" in e for e in errors), errors

@@ -408,7 +408,7 @@ class Index:
         for item in sources:
             if Path(item).is_dir():
                 result.errors.extend(folder_problems(item, name_of=_doc_id))
-                result.errors.extend(unsupported_files(item, name_of=str))
+                result.errors.extend(unsupported_files(item, name_of=lambda file: display_name(str(file))))
         db = self._db
         self._begin()
         try:

@@ -685,11 +685,11 @@ def iter_files(folder: str | os.PathLike[str], *, supported: bool = True) -> Ite
 
 
 def _relative_to(root: Path) -> Callable[[Path], str]:
-    """Names paths under ``root`` by their relative path."""
+    """Names paths under ``root`` by their relative path, ready to display."""
 
     def name_of(path: Path) -> str:
         where = path.relative_to(root).as_posix()
-        return str(root) if where == "." else where
+        return display_name(str(root) if where == "." else where)
 
     return name_of
 
@@ -701,7 +701,7 @@ def unsupported_files(
     a student's .doc is listed, not passed over; named as :func:`folder_problems` names."""
     name_of = name_of or _relative_to(Path(folder))
     return [
-        InputError(display_name(name_of(path)), unsupported_reason(path.name))
+        InputError(name_of(path), unsupported_reason(path.name))
         for path in iter_files(folder, supported=False)
     ]
 
@@ -712,14 +712,15 @@ def folder_problems(
     """Folders under ``folder`` whose files are not read: links to folders (never
     followed, so a link cannot lead out of the input) and folders that cannot be listed.
 
-    Each is named by ``name_of(path)``, by default its path relative to ``folder``.
+    Each is named by ``name_of(path)``, a name ready to display (see
+    :func:`display_name`), by default its path relative to ``folder``.
     """
     root = Path(folder)
     problems = []
     name_of = name_of or _relative_to(root)
 
     def unlistable(error: OSError) -> None:
-        name = display_name(name_of(Path(error.filename or root)))
+        name = name_of(Path(error.filename or root))
         problems.append(
             InputError(name, f"is a folder that cannot be read ({error.strerror}); its files are not checked")
         )
@@ -728,7 +729,7 @@ def folder_problems(
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for dirname in dirnames:
             if os.path.islink(os.path.join(dirpath, dirname)):
-                name = display_name(name_of(Path(dirpath) / dirname))
+                name = name_of(Path(dirpath) / dirname)
                 problems.append(InputError(name, "is a symbolic link to a folder; not followed"))
     return sorted(problems, key=lambda e: e.path)
 
