@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from simcheck import Document, check
-from simcheck.zones import CITED_QUOTATION, QUOTATION, REFERENCE_LIST, exclusion_zones, quotations
+from simcheck.zones import (
+    CITED_QUOTATION,
+    QUOTATION,
+    REFERENCE_LIST,
+    exclusion_zones,
+    quotations,
+    reference_lists,
+)
 
 SOURCE = Document(
     "speech.txt",
@@ -113,3 +120,17 @@ def test_text_report_says_what_is_not_counted() -> None:
     text = render_text(check(essay, [SOURCE]), width=120)
     assert "not counted: cited quotation" in text
     assert "similarity 0.0%" in text
+
+
+def test_a_reference_entry_wrapped_onto_a_plain_line_stays_whole() -> None:
+    # A PDF wraps an annotated entry: its second line has no mark of a reference, but
+    # the line above stopped mid-entry, so it belongs to that entry.
+    text = (
+        "My essay ends here with a conclusion of my own.\n\nWorks Cited\n"
+        "Gaddis, John Lewis. The Cold War: A New History. Penguin Press, 2005. A readable survey\n"
+        "of the whole conflict that many students use as their first book on the subject\n"
+        'Kennan, George F. "The Sources of Soviet Conduct." Foreign Affairs, vol. 25, no. 4, 1947,\n'
+        "pp. 566-582.\n"
+    )
+    zones = reference_lists(text)
+    assert [text[z.start : z.end] for z in zones] == [text[text.index("Works Cited") :].rstrip("\n")]

@@ -100,22 +100,21 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
     wrapped it), unless it opens an entry itself."""
     units: list[list[int]] = []
     indent = 0
-    blank = True
-    for match in re.finditer(r"[^\n]*", text[start:end]):
+    previous = ""  # the line above, empty after a blank line
+    for match in re.finditer(r"^[^\n]*", text[start:end], re.MULTILINE):
         line = match.group()
         if not line.strip():
-            blank = True
+            previous = ""
             continue
         first, last = start + match.start(), start + match.end()
         lead = len(line) - len(line.lstrip())
-        previous = text[units[-1][0] : units[-1][1]] if units else ""
-        joins = not blank and units and not _starts_entry(line)
+        joins = bool(previous) and not _starts_entry(line)
         if joins and (lead > indent or not _ENDS_ENTRY.search(previous)):
             units[-1][1] = last
         else:
             units.append([first, last])
             indent = lead
-        blank = False
+        previous = line
     return [(a, b) for a, b in units]
 
 
