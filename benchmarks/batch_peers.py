@@ -10,7 +10,7 @@ and measures the recall of the planted pairs:
 - copydetect: the pairs above its default display threshold (0.33).
 
 The peers are installed from PyPI into their own virtual environment.
-Usage: python benchmarks/batch_peers.py [--essays 1000] [--pairs 100] [--jobs 2]
+Usage: python -m benchmarks.batch_peers [--essays 1000] [--pairs 100] [--jobs 2]
 Needs: pip install wordfreq
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 import resource
 import shutil
@@ -30,8 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import EssayWriter  # noqa: E402
+from .workloads.synthetic import cached_class
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-peers-bench"
 VENV = Path(tempfile.gettempdir()) / "simcheck-peers"
@@ -43,42 +41,6 @@ def ensure_peers() -> Path:
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", "compare50", "copydetect"], check=True)
     return python
-
-
-def make_class(folder: Path, essays: int, pairs: int) -> set[tuple[str, str]]:
-    writer = EssayWriter(seed=21)
-    picker = random.Random(9)
-    texts = {f"s{i:04d}": writer.essay(1000) for i in range(essays)}
-    planted: set[tuple[str, str]] = set()
-    students = sorted(texts)
-    while len(planted) < pairs:
-        source, copier = picker.sample(students, 2)
-        if tuple(sorted((source, copier))) in planted:
-            continue
-        words = texts[source].split()
-        length = picker.randint(40, 150)
-        start = picker.randrange(0, len(words) - length)
-        passage = " ".join(words[start : start + length])
-        if picker.random() < 0.5:
-            passage = writer.edit(passage, picker.uniform(0.03, 0.15))
-        paragraphs = texts[copier].split("\n\n")
-        paragraphs.insert(picker.randrange(1, len(paragraphs)), passage)
-        texts[copier] = "\n\n".join(paragraphs)
-        planted.add(tuple(sorted((source, copier))))  # type: ignore[arg-type]
-    for student, text in texts.items():
-        (folder / student).mkdir(parents=True, exist_ok=True)
-        (folder / student / "essay.txt").write_text(text, encoding="utf-8")
-    return planted
-
-
-def cached_class(workdir: Path, essays: int, pairs: int) -> tuple[Path, set[tuple[str, ...]]]:
-    """The class of ``essays`` in ``workdir`` and its planted pairs, made on first use."""
-    folder = workdir / f"class-{essays}"
-    truth = workdir / f"class-{essays}-pairs.json"
-    if not truth.exists():
-        planted = make_class(folder, essays, pairs)
-        truth.write_text(json.dumps(sorted(planted)), encoding="utf-8")
-    return folder, {tuple(pair) for pair in json.loads(truth.read_text(encoding="utf-8"))}
 
 
 def timed(command: list[str], **kwargs: object) -> tuple[float, subprocess.CompletedProcess[str]]:

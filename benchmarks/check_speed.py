@@ -1,7 +1,7 @@
 """`simcheck check` of one 1,000-word essay against a folder of 1,000 essays, whole process.
 
 Prints the median wall time of several runs, the peak memory, and whether the planted
-passages were found. Usage: python benchmarks/check_speed.py [--essays 1000] [--runs 5]
+passages were found. Usage: python -m benchmarks.check_speed [--essays 1000] [--runs 5]
 Needs: pip install wordfreq
 """
 
@@ -17,8 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import EssayWriter, passage, write_corpus  # noqa: E402
+from .workloads.synthetic import EssayWriter, passage, write_corpus
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Clough-Stevenson: plagiarised (cut, light, heavy) vs non, one threshold on similarity %.
 
-Usage: python benchmarks/clough.py [../shared/data/clough-stevenson]
+Usage: python -m benchmarks.clough [../shared/data/clough-stevenson]
 The same figures as `simcheck eval clough`, plus the misclassified answers and timing.
 """
 

@@ -11,7 +11,7 @@ times, each in a fresh browser context, and reports the median of:
 - opening one submission's view and selecting a passage;
 - sorting the 1,000-row table by similarity.
 
-Usage: python benchmarks/html_open.py [--essays 1000] [--pairs 100] [--runs 7] [--jobs 2]
+Usage: python -m benchmarks.html_open [--essays 1000] [--pairs 100] [--runs 7] [--jobs 2]
 Needs: pip install wordfreq playwright, and /usr/bin/chromium
 """
 
@@ -19,20 +19,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from batch_peers import make_class  # noqa: E402
+from simcheck.batch import compare_batch
+from simcheck.report.html import render_batch_html
 
-from headless import launch_chromium  # noqa: E402
-from simcheck.batch import compare_batch  # noqa: E402
-from simcheck.report.html import render_batch_html  # noqa: E402
+from .workloads.browser import launch_chromium
+from .workloads.synthetic import make_class
 
 
 def main() -> None:

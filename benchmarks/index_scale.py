@@ -5,8 +5,8 @@ index of it with ``simcheck index build``, then checks query essays with planted
 (40-150 words, verbatim or with 3-15% of words edited) and clean ones against it.
 
 Usage:
-    python benchmarks/index_scale.py --essays 100000 [--queries 200] [--jobs 2]
-    python benchmarks/index_scale.py --million      # lookup in 1,000,000 synthetic fingerprint sets
+    python -m benchmarks.index_scale --essays 100000 [--queries 200] [--jobs 2]
+    python -m benchmarks.index_scale --million      # lookup in 1,000,000 synthetic fingerprint sets
 Needs: pip install wordfreq
 """
 
@@ -30,8 +30,7 @@ import numpy as np
 from simcheck import check
 from simcheck.index import Index
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import EssayWriter  # noqa: E402
+from .workloads.synthetic import EssayWriter
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-index-bench"
 

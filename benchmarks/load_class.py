@@ -6,7 +6,7 @@ student, with planted copied passages as in `batch_peers.py`), runs
 that process and its worker processes together every 50 ms. The class is cached in the
 temp folder, so a second run only times simcheck.
 
-Usage: python benchmarks/load_class.py [--essays 5000] [--pairs 250] [--jobs 2]
+Usage: python -m benchmarks.load_class [--essays 5000] [--pairs 250] [--jobs 2]
 Needs: pip install wordfreq psutil
 """
 
@@ -20,8 +20,7 @@ from pathlib import Path
 
 import psutil
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from batch_peers import cached_class  # noqa: E402
+from .workloads.synthetic import cached_class
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-load-bench"
 

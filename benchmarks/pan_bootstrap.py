@@ -1,6 +1,6 @@
 """How far a held-out PAN corpus of the same make may land from the training figures.
 
-Usage: python benchmarks/pan_bootstrap.py DETECTIONS [CORPUS] [--samples N]
+Usage: python -m benchmarks.pan_bootstrap DETECTIONS [CORPUS] [--samples N]
 
 DETECTIONS is the folder `simcheck eval pan ... -o DETECTIONS` wrote. The pairs of each
 case-type folder are drawn with replacement, as many as the folder holds, and plagdet is

@@ -2,7 +2,7 @@
 
     .venv/bin/simcheck batch corpora/demo-class/submissions --corpus corpora/coldwar \\
         --template corpora/demo-class/prompt.txt --output reports/demo-class
-    .venv/bin/python docs/make_screenshots.py reports/demo-class/report.html
+    .venv/bin/python -m docs.make_screenshots reports/demo-class/report.html
 
 Writes docs/overview.png and docs/side-by-side.png (the submission with the most
 passages, its first counted passage selected).
@@ -11,14 +11,13 @@ passages, its first counted passage selected).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.workloads.browser import launch_chromium
+
 DOCS = Path(__file__).resolve().parent
-sys.path.insert(0, str(DOCS.parent / "tests"))
-from headless import launch_chromium  # noqa: E402
 
 
 def main() -> None:

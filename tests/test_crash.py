@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import simcheck.index
-from crash import essay, kill_trials, race, write_essays
+from benchmarks.workloads.crash import essay, kill_trials, race, write_essays
 from simcheck import CorpusError
 from simcheck.cli import main
 from simcheck.index import Index

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hostile import GOOD
+from benchmarks.workloads.hostile import GOOD
 from test_batch import COLDWAR, write_class
 
 REPORTS = ("report.json", "documents.csv", "pairs.csv", "matches.csv", "common.csv")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hostile import GOOD, MAX_BYTES, Case, write_folder, write_zip
+from benchmarks.workloads.hostile import GOOD, MAX_BYTES, Case, write_folder, write_zip
 from simcheck.archive import load_zip
 from simcheck.batch import load_submissions
 from simcheck.cli import main

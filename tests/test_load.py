@@ -7,7 +7,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from hostile import make_odt, make_pdf
+from benchmarks.workloads.hostile import make_odt, make_pdf
 from simcheck.errors import InputError
 from simcheck.load import decode_bytes, load_bytes, load_document, load_folder
 

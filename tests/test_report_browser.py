@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from headless import CHROMIUM, launch_chromium
+from benchmarks.workloads.browser import CHROMIUM, launch_chromium
 from simcheck import check
 from simcheck.batch import compare_batch
 from simcheck.report.html import render_check_html
