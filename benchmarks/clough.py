@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from simcheck.evaluate import evaluate_clough
+from simcheck.evaluation.clough import evaluate_clough
 
 HERE = Path(__file__).resolve().parent
 

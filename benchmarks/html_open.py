@@ -26,6 +26,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from simcheck.batch import compare_batch
+from simcheck.report.files import write_reports
 from simcheck.report.html import render_batch_html
 
 from .workloads.browser import launch_chromium
@@ -43,7 +44,7 @@ def main() -> None:
     make_class(work / "class", args.essays, args.pairs)
     started = time.perf_counter()
     batch = compare_batch(work / "class", jobs=args.jobs)
-    batch.write(work / "report")
+    write_reports(batch, work / "report")
     seconds = time.perf_counter() - started
     started = time.perf_counter()
     render_batch_html(batch)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simcheck.pan import Span, plagdet_scores, read_pairs, read_spans
+from simcheck.evaluation.pan import read_pairs, read_spans
+from simcheck.evaluation.plagdet import Span, plagdet_scores
 
 HERE = Path(__file__).resolve().parent
 GOALS = {

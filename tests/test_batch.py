@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from simcheck.batch import compare_batch, load_submissions
 from simcheck.cli import main
 from simcheck.config import CheckConfig
+from simcheck.report.files import write_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
@@ -58,8 +59,8 @@ def test_class_folder_pairs_groups_and_corpus(tmp_path: Path) -> None:
 
 def test_outputs_are_written_and_byte_identical(tmp_path: Path) -> None:
     folder = write_class(tmp_path / "class")
-    compare_batch(folder, COLDWAR).write(tmp_path / "one")
-    compare_batch(folder, COLDWAR).write(tmp_path / "two")
+    write_reports(compare_batch(folder, COLDWAR), tmp_path / "one")
+    write_reports(compare_batch(folder, COLDWAR), tmp_path / "two")
     for name in ("report.json", "documents.csv", "pairs.csv", "matches.csv"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     matches = pd.read_csv(tmp_path / "one" / "matches.csv")
@@ -105,7 +106,7 @@ def test_cli_batch_lists_the_top_submissions_and_every_unreadable_one(tmp_path: 
 
 
 def _batch_documents(folder: Path, out: Path) -> Path:
-    compare_batch(folder).write(out)
+    write_reports(compare_batch(folder), out)
     return out / "documents.csv"
 
 
@@ -125,8 +126,8 @@ def test_jobs_give_byte_identical_reports(tmp_path: Path) -> None:
         (folder / f"Extra Student{extra}_9{extra}9_assignsubmission_file_e.txt").write_text(
             OWN.replace("Asia", f"region {extra}") + SHARED, encoding="utf-8"
         )
-    compare_batch(folder, COLDWAR).write(tmp_path / "serial")
-    compare_batch(folder, COLDWAR, jobs=2).write(tmp_path / "parallel")
+    write_reports(compare_batch(folder, COLDWAR), tmp_path / "serial")
+    write_reports(compare_batch(folder, COLDWAR, jobs=2), tmp_path / "parallel")
     for name in ("report.json", "documents.csv", "pairs.csv", "matches.csv", "common.csv"):
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
 
@@ -153,7 +154,7 @@ def test_jobs_with_an_index(tmp_path: Path) -> None:
     ],
 )
 def test_student_of_folders_and_zips_handed_in(doc_id: str, student: str) -> None:
-    from simcheck.batch import student_of
+    from simcheck.students import student_of
 
     assert student_of(doc_id) == student
 
@@ -177,8 +178,6 @@ def test_common_text_counts_towards_no_source_or_pair(tmp_path: Path) -> None:
 
 
 def test_common_table_counts_the_students_holding_the_text_not_the_corpus(tmp_path: Path) -> None:
-    from simcheck.batch import _common_table
-
     handout = (
         "Containment meant that the United States would resist Soviet expansion wherever it "
         "appeared, using economic aid, alliances and, when necessary, military force."
@@ -193,7 +192,7 @@ def test_common_table_counts_the_students_holding_the_text_not_the_corpus(tmp_pa
     corpus.mkdir()
     (corpus / "source.txt").write_text("An older essay. " + handout + " It ends here.", encoding="utf-8")
     batch = compare_batch(folder, corpus, config=CheckConfig(common_threshold=2))
-    table = _common_table(batch.result, batch.students)
+    table = batch.common_frame()
     assert not table.empty
     assert table["submissions"].tolist() == [4] * len(table)
     assert handout in table["text"].iloc[0]
@@ -210,7 +209,7 @@ def test_unreadable_corpus_files_are_reported_by_a_batch_too(tmp_path: Path) -> 
     (folder / "b.docx").write_bytes(b"not a docx either")
     skipped = compare_batch(folder, corpus).result.skipped
     assert len(skipped) == 2
-    assert "broken.docx" in skipped[0] and "b.docx" in skipped[1]
+    assert skipped[0].path == "broken.docx" and skipped[1].path == "b.docx"
 
 
 def test_report_json_carries_the_class_tables(tmp_path: Path) -> None:
@@ -223,7 +222,7 @@ def test_report_json_carries_the_class_tables(tmp_path: Path) -> None:
     (folder / "Bo Chan_2_assignsubmission_file_essay.txt").write_text(text, "utf-8")
     (folder / "Cy Doe_3_assignsubmission_file_essay.docx").write_bytes(b"not a docx")
     batch = compare_batch(folder, None, config=CheckConfig(min_words=5))
-    batch.write(tmp_path / "out")
+    write_reports(batch, tmp_path / "out")
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     rows = {row["student"]: row for row in report["submissions"]}
     assert rows["Ann Lee"]["status"] == "flagged" and rows["Ann Lee"]["group"] == 1

@@ -129,7 +129,7 @@ def test_identical_share_separates_a_pasted_copy_from_a_rewritten_one() -> None:
 
 
 def test_a_loose_match_inside_a_copy_from_another_source_is_not_listed() -> None:
-    from simcheck.pipeline import explained
+    from simcheck.score import explained
 
     def match(source: str, start: int, end: int, kind: str) -> Match:
         return Match("essay", source, start, end, 0, end - start, "", "", 10, 0.5, kind)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import shared_path
-from simcheck.evaluate import best_threshold, clough_similarities, score_threshold
+from simcheck.evaluation.clough import best_threshold, clough_similarities, score_threshold
 
 
 def test_one_threshold_separates_plagiarised_from_independent_answers() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import simcheck.index
+import simcheck.index.schema
 from benchmarks.workloads.crash import essay, kill_trials, race, write_essays
 from simcheck import CorpusError
 from simcheck.cli import main
@@ -44,7 +44,7 @@ def test_a_writer_that_waits_too_long_gets_a_clear_error(
     write_essays(folder, 3, random.Random(3))
     path = tmp_path / "w.simcheck"
     Index.build(path, [folder])[0].close()
-    monkeypatch.setattr(simcheck.index, "_BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(simcheck.index.schema, "BUSY_SECONDS", 0.2)
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process in the middle of a change
     try:

@@ -202,12 +202,12 @@ def test_stdin_that_is_not_utf8_is_decoded_like_a_file() -> None:
 
 
 def test_unexpected_failure_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import simcheck.cli
+    import simcheck.pipeline
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something nobody foresaw")
 
-    monkeypatch.setattr(simcheck.cli, "run_check", broken)
+    monkeypatch.setattr(simcheck.pipeline, "check", broken)
     essay = tmp_path / "essay.txt"
     essay.write_text(GOOD, encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(essay), "-c", str(tmp_path)])

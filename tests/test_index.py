@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simcheck import CheckConfig, CorpusError, check
+from simcheck import CheckConfig, ConfigError, CorpusError, check
 from simcheck.cli import main
 from simcheck.index import Index
 from simcheck.load import load_document
@@ -76,9 +76,9 @@ def test_index_gives_the_same_matches_as_the_folder(built: Path) -> None:
 def test_reopened_index_gives_the_same_candidates(built: Path) -> None:
     query = Tokens(DEMO.read_text(encoding="utf-8"))
     with Index(built) as first:
-        before = first.candidates(query)
+        before = first.candidates(query, first.config)
     with Index(built) as second:
-        assert second.candidates(query) == before
+        assert second.candidates(query, second.config) == before
     assert before, "the demo essay has sources in the corpus"
 
 
@@ -94,7 +94,8 @@ def test_source_text_comes_from_the_index(tmp_path: Path) -> None:
     with Index(tmp_path / "a.simcheck") as index:
         result = check("An essay that copies. " + passage, index)
     assert result.matches and all(m.source_text in passage for m in result.matches)
-    assert result.matches[0].source == "airlift.txt"
+    # A file added alone is named after the folder it is in, as a folder's files are.
+    assert result.matches[0].source == f"{tmp_path.name}/airlift.txt"
 
 
 def test_add_skips_unchanged_replaces_changed_and_remove(built: Path, tmp_path: Path) -> None:
@@ -135,14 +136,14 @@ def test_remove_leaves_no_trace(tmp_path: Path) -> None:
 
 
 def test_settings_and_format_are_enforced(built: Path, tmp_path: Path) -> None:
-    with pytest.raises(CorpusError, match="built with shingle_size=5, asked for 4"):
+    with pytest.raises(ConfigError, match="built with shingle_size=5, asked for 4"):
         Index(built, CheckConfig(shingle_size=4))
     Index(built, CheckConfig(min_words=20)).close()  # query-time settings may differ
     db = sqlite3.connect(built)
     db.execute("UPDATE meta SET value = '99' WHERE key = 'format'")
     db.commit()
     db.close()
-    with pytest.raises(CorpusError, match="index format 99 but this simcheck reads format 1"):
+    with pytest.raises(CorpusError, match="index format 99 but this simcheck reads format 2"):
         Index(built)
     (tmp_path / "plain.simcheck").write_text("not a database", encoding="utf-8")
     with pytest.raises(CorpusError, match="is a file but not a simcheck index"):

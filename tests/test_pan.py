@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import shared_path
 from simcheck import CheckConfig
 from simcheck.cli import main
-from simcheck.evaluate import evaluate_pan
-from simcheck.pan import Span, detection_xml, plagdet_scores, read_spans
+from simcheck.evaluation.pan import detection_xml, evaluate_pan, read_spans
+from simcheck.evaluation.plagdet import Span, plagdet_scores
 
 
 def span(this: tuple[int, int], source: tuple[int, int], pair: tuple[str, str] = ("s", "r")) -> Span:

@@ -41,7 +41,7 @@ def test_a_corpus_pickles_without_its_lexicon_and_still_answers() -> None:
     copy = pickle.loads(pickle.dumps(corpus))
     assert copy._lexicon is None
     assert copy.tokens(0).words == corpus.tokens(0).words
-    assert [c.doc_id for c in copy.candidates(corpus.tokens(0))] == ["a.txt"]
+    assert [c.doc_id for c in copy.candidates(corpus.tokens(0), corpus.config)] == ["a.txt"]
 
 
 def test_a_timeout_is_not_taken_for_damage_inside_a_reader(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,6 +15,7 @@ from simcheck import Document, check
 from simcheck.batch import compare_batch
 from simcheck.cli import main
 from simcheck.report import render
+from simcheck.report.files import write_reports
 from simcheck.report.html import render_batch_html, render_check_html, submission_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,8 +171,8 @@ def test_excluded_passages_are_muted_with_their_reason() -> None:
 def test_same_inputs_give_the_same_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     folder = hostile_class(tmp_path / "class")
-    compare_batch(folder, COLDWAR).write(tmp_path / "one")
-    compare_batch(folder, COLDWAR, jobs=2).write(tmp_path / "two")
+    write_reports(compare_batch(folder, COLDWAR), tmp_path / "one")
+    write_reports(compare_batch(folder, COLDWAR, jobs=2), tmp_path / "two")
     first = (tmp_path / "one" / "report.html").read_bytes()
     assert first == (tmp_path / "two" / "report.html").read_bytes()
     assert b"2026-01-01 00:00 UTC" in first
@@ -229,7 +230,7 @@ def test_a_source_in_an_index_is_shown_in_context(tmp_path: Path, monkeypatch: p
     passage = text[start : text.index(".", start + 500) + 1]
     with Index(tmp_path / "a.simcheck") as index:
         result = check("An essay that copies. " + passage, index)
-    assert result.texts["airlift.txt"] == text
+    assert result.texts[f"{tmp_path.name}/airlift.txt"] == text
     assert result.inputs["corpus"] == f"index {tmp_path / 'a.simcheck'} (1 document)"
     view = submission_views(result)[0]
     after = view.passages[0].source_after

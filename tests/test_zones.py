@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simcheck import Document, check
+from simcheck.report.files import write_reports
 from simcheck.zones import (
     CITED_QUOTATION,
     QUOTATION,
@@ -108,7 +109,7 @@ def test_batch_common_text_and_template(tmp_path) -> None:  # type: ignore[no-un
     assert result.result.matches
     assert all(m.excluded == "common text" for m in result.result.matches)
     assert all(d.similarity == 0.0 for d in result.result.documents)
-    result.write(tmp_path / "out")
+    write_reports(result, tmp_path / "out")
     common = (tmp_path / "out" / "common.csv").read_text(encoding="utf-8").splitlines()
     assert common[0] == "text,submissions" and common[1].endswith(",4")
 

@@ -1,108 +1,88 @@
 """Every setting simcheck uses, with its default, in one frozen dataclass.
 
-Override with :func:`dataclasses.replace` or keyword arguments; the same names are the
+Override with :meth:`CheckConfig.replace` or keyword arguments; the same names are the
 CLI options (``min_words`` is ``--min-words``), the JSON ``settings`` keys and the CSV
-columns where they appear.
+columns where they appear. Each setting's description is kept once, in its field's
+metadata: the class docstring and the CLI's ``--help`` are both made from it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .errors import ConfigError
 
 
+def _setting(default: Any, help: str, *, shapes_index: bool = False, batch_only: bool = False) -> Any:
+    """A field with its description (first sentence: the CLI's help) and where it applies."""
+    return field(default=default, metadata={"help": help, "index": shapes_index, "batch": batch_only})
+
+
 @dataclass(frozen=True)
 class CheckConfig:
-    """Settings of one check.
-
-    Parameters
-    ----------
-    shingle_size : int, default=5
-        Words per shingle for the retrieval fingerprints and the MinHash signatures.
-    winnow_window : int, default=14
-        Winnowing window: any run of ``shingle_size + winnow_window - 1`` (18) shared
-        words is guaranteed to share a fingerprint; shorter or edited copies usually
-        do, as a query looks up every one of its shingles. About one shingle in eight
-        is kept.
-    seed_size : int, default=3
-        Words per n-gram seed in passage alignment (stemmed, case-folded).
-    max_gap : int, default=16
-        Words that may separate two pieces of evidence (on either side) and still be
-        merged into one passage.
-    min_words : int, default=10
-        A passage shorter than this (submission words) is not reported.
-    sentence_cosine : float, default=0.45
-        TF-IDF cosine of two sentences above which they seed a paraphrase passage.
-    sentence_dice : float, default=0.35
-        Dice coefficient of the sentences' content-word stems also required of a
-        sentence seed.
-    num_perm : int, default=128
-        MinHash permutations (datasketch ``num_perm``).
-    lsh_bands : int, default=16
-        LSH bands of the MinHash signature in a saved index; ``num_perm`` must be a
-        multiple. With 16 bands of 8 rows, documents with a Jaccard estimate near 0.7 or
-        above share a band (near-duplicates).
-    seed : int, default=1
-        MinHash seed (datasketch ``seed``); fixed so results are reproducible.
-    max_candidates : int, default=30
-        Corpus documents aligned per check, ranked by shared fingerprints.
-    tfidf_neighbours : int, default=5
-        Corpus documents nearest by whole-document TF-IDF cosine also aligned, so that
-        paraphrase with no shared shingles is still examined.
-    min_tfidf_cosine : float, default=0.2
-        TF-IDF neighbours below this cosine are not aligned.
-    max_fingerprint_df : float, default=0.2
-        Fingerprints found in more than this share of corpus documents are common
-        phrases and give no evidence (MOSS-style cap); only applied to corpora of
-        at least 20 documents.
-    common_threshold : int, default=10
-        In a batch, a passage found in more than this many submissions is common text
-        (a stock phrase, a shared handout) and not counted, like MOSS's ``-m``.
-    language : str, default="english"
-        Snowball stemmer language.
-
-    Examples
-    --------
-    >>> CheckConfig(min_words=5).min_words
-    5
-    >>> CheckConfig(min_words=0)
-    Traceback (most recent call last):
-    ...
-    simcheck.errors.ConfigError: min_words must be an integer >= 1, got 0
-    """
-
-    shingle_size: int = 5
-    winnow_window: int = 14
-    seed_size: int = 3
-    max_gap: int = 16
-    min_words: int = 10
-    sentence_cosine: float = 0.45
-    sentence_dice: float = 0.35
-    num_perm: int = 128
-    lsh_bands: int = 16
-    seed: int = 1
-    max_candidates: int = 30
-    tfidf_neighbours: int = 5
-    min_tfidf_cosine: float = 0.2
-    max_fingerprint_df: float = 0.2
-    common_threshold: int = 10
-    language: str = "english"
+    shingle_size: int = _setting(
+        5, "Words per shingle in the retrieval fingerprints and the MinHash signatures.", shapes_index=True
+    )
+    winnow_window: int = _setting(
+        14,
+        "Winnowing window (fingerprint density). Any run of shingle_size + winnow_window - 1 "
+        "(18) shared words is sure to share a fingerprint; shorter or edited copies usually do, "
+        "as a query looks up every one of its shingles. About one shingle in eight is kept.",
+        shapes_index=True,
+    )
+    seed_size: int = _setting(3, "Words per n-gram seed in alignment (stemmed, case-folded).")
+    max_gap: int = _setting(
+        16, "Words between two pieces of evidence (on either side) still merged into one passage."
+    )
+    min_words: int = _setting(10, "Shortest passage reported, in submission words.")
+    sentence_cosine: float = _setting(
+        0.45, "Sentence TF-IDF cosine above which two sentences seed a paraphrase."
+    )
+    sentence_dice: float = _setting(
+        0.35, "Dice coefficient of the sentences' content-word stems also required of a paraphrase seed."
+    )
+    num_perm: int = _setting(128, "MinHash permutations (datasketch num_perm).", shapes_index=True)
+    lsh_bands: int = _setting(
+        16,
+        "LSH bands of the MinHash signature in an index; num_perm must be a multiple. With 16 "
+        "bands of 8 rows, documents with a Jaccard estimate near 0.7 or above share a band "
+        "(near-duplicates).",
+        shapes_index=True,
+    )
+    seed: int = _setting(
+        1, "MinHash seed (datasketch seed); fixed so results are reproducible.", shapes_index=True
+    )
+    max_candidates: int = _setting(30, "Corpus documents aligned per check, ranked by shared fingerprints.")
+    tfidf_neighbours: int = _setting(
+        5,
+        "Nearest documents by whole-document TF-IDF cosine also aligned. So paraphrase with no "
+        "shared shingles is still examined.",
+    )
+    min_tfidf_cosine: float = _setting(0.2, "Lowest TF-IDF cosine of a neighbour that is aligned.")
+    max_fingerprint_df: float = _setting(
+        0.2,
+        "Share of corpus documents above which a fingerprint is ignored. Such fingerprints are "
+        "common phrases and give no evidence (MOSS-style cap); only applied to corpora of at "
+        "least 20 documents.",
+    )
+    common_threshold: int = _setting(
+        10,
+        "Passages in more submissions than this are common text. In a batch such a passage (a "
+        "stock phrase, a shared handout) is not counted, like MOSS's -m.",
+        batch_only=True,
+    )
+    language: str = _setting("english", "Stemmer language (Snowball).", shapes_index=True)
 
     def __post_init__(self) -> None:
-        _positive_int(self, "shingle_size")
-        _positive_int(self, "winnow_window")
-        _positive_int(self, "seed_size")
-        _positive_int(self, "min_words")
-        _positive_int(self, "num_perm")
-        _positive_int(self, "lsh_bands")
+        for name in ("shingle_size", "winnow_window", "seed_size", "min_words", "num_perm", "lsh_bands"):
+            _int_at_least(self, name, 1)
         if self.num_perm % self.lsh_bands:
             raise ConfigError(
                 f"num_perm ({self.num_perm}) must be a multiple of lsh_bands ({self.lsh_bands})"
             )
-        _positive_int(self, "max_candidates")
+        _int_at_least(self, "max_candidates", 1)
         _int_at_least(self, "common_threshold", 2)
         _int_at_least(self, "max_gap", 0)
         _int_at_least(self, "seed", 0)
@@ -110,7 +90,7 @@ class CheckConfig:
         for name in ("sentence_cosine", "sentence_dice", "min_tfidf_cosine"):
             _fraction(self, name)
         _fraction(self, "max_fingerprint_df", low_open=True)
-        import snowballstemmer
+        import snowballstemmer  # the language list; the stemmer itself is imported by tokens
 
         if self.language not in snowballstemmer.algorithms():
             raise ConfigError(
@@ -125,28 +105,64 @@ class CheckConfig:
         return dataclasses.replace(self, **changes)
 
     #: Settings a saved index is built with; a query must use the same values.
-    INDEX_SETTINGS: ClassVar[tuple[str, ...]] = (
-        "shingle_size",
-        "winnow_window",
-        "num_perm",
-        "seed",
-        "lsh_bands",
-        "language",
-    )
+    INDEX_SETTINGS: ClassVar[tuple[str, ...]]
+    #: Settings only a whole class uses (``batch``); ``check`` has no option for them.
+    BATCH_SETTINGS: ClassVar[tuple[str, ...]]
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as a plain dict (the ``settings`` object of a report)."""
         return dataclasses.asdict(self)
+
+    def conflicts(self, other: CheckConfig, names: tuple[str, ...]) -> list[str]:
+        """The settings among ``names`` on which this config and ``other`` differ.
+
+        >>> CheckConfig(shingle_size=4).conflicts(CheckConfig(), ("shingle_size", "seed"))
+        ['shingle_size']
+        """
+        return [name for name in names if getattr(self, name) != getattr(other, name)]
+
+
+def help_of(name: str) -> str:
+    """The first sentence of a setting's description: its CLI help.
+
+    >>> help_of("min_words")
+    'Shortest passage reported, in submission words.'
+    """
+    text: str = CHECK_FIELDS[name].metadata["help"]
+    first, dot, _ = text.partition(". ")
+    return first + "." if dot else text
+
+
+CHECK_FIELDS = {f.name: f for f in dataclasses.fields(CheckConfig)}
+CheckConfig.INDEX_SETTINGS = tuple(name for name, f in CHECK_FIELDS.items() if f.metadata["index"])
+CheckConfig.BATCH_SETTINGS = tuple(name for name, f in CHECK_FIELDS.items() if f.metadata["batch"])
+CheckConfig.__doc__ = "\n".join(
+    [
+        "Settings of one check.",
+        "",
+        "Parameters",
+        "----------",
+        *(
+            f"{name} : {f.type}, default={f.default!r}\n    {f.metadata['help']}"
+            for name, f in CHECK_FIELDS.items()
+        ),
+        "",
+        "Examples",
+        "--------",
+        ">>> CheckConfig(min_words=5).min_words",
+        "5",
+        ">>> CheckConfig(min_words=0)",
+        "Traceback (most recent call last):",
+        "...",
+        "simcheck.errors.ConfigError: min_words must be an integer >= 1, got 0",
+    ]
+)
 
 
 def _int_at_least(config: CheckConfig, name: str, low: int) -> None:
     value = getattr(config, name)
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
-
-
-def _positive_int(config: CheckConfig, name: str) -> None:
-    _int_at_least(config, name, 1)
 
 
 def _fraction(config: CheckConfig, name: str, *, low_open: bool = False) -> None:

@@ -1,42 +1,51 @@
-"""Stable shingle hashes, winnowed fingerprints and MinHash signatures.
+"""What retrieval keeps of a text: shingle hashes, winnowed fingerprints, MinHash
+signatures and their LSH bands, content-word counts and their TF-IDF weights.
 
-Hashes are derived from BLAKE2b of each word, never from Python's salted ``hash()``, so
-they are the same in every process and can be stored. Shingle hashes are computed for a
-whole document at once with numpy (a polynomial over the word hashes, wrapping mod 2**64).
+Hashes derive from the stable word hashes of :mod:`simcheck.tokens` (BLAKE2b, never
+Python's salted ``hash()``), so they are the same in every process and can be stored.
+Shingle hashes are computed for a whole document at once with numpy (a polynomial over
+the word hashes, wrapping mod 2**64). Both corpus stores, in memory and saved, weight
+terms and cap common fingerprints with the functions here, so they rank alike.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
+
+from .config import CheckConfig
+from .tokens import Tokens, word_hash, word_hashes
+
+if TYPE_CHECKING:  # datasketch takes 0.4 s to import (it loads scipy.integrate): when signing
+    from datasketch import MinHash
+
+__all__ = [
+    "MIN_DOCS_FOR_DF_CAP",
+    "Fingerprinted",
+    "band_keys",
+    "df_cap",
+    "fingerprint_tokens",
+    "fingerprint_words",
+    "fingerprints",
+    "jaccard_estimate",
+    "minhash",
+    "near_duplicate_threshold",
+    "shingle_hashes",
+    "signature_bands",
+    "tfidf_weights",
+    "winnow",
+    "word_hash",
+    "word_hashes",
+]
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, so multiplication is invertible
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _MASK32 = 0xFFFFFFFF
-
-
-@lru_cache(maxsize=1 << 18)
-def word_hash(word: str) -> int:
-    """Stable unsigned 64-bit hash of one word.
-
-    >>> word_hash("stalin") == word_hash("stalin")
-    True
-    >>> word_hash("stalin") != word_hash("Stalin")
-    True
-    """
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
-
-
-def word_hashes(words: Sequence[str]) -> np.ndarray:
-    """Hashes of a sequence of words as a ``uint64`` array."""
-    return np.fromiter((word_hash(w) for w in words), dtype=np.uint64, count=len(words))
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -140,7 +149,56 @@ def fingerprint_words(hashes: np.ndarray, stop: np.ndarray, shingle_size: int, w
     )
 
 
-def near_duplicate_threshold(config: Any) -> float:
+def fingerprint_tokens(tokens: Tokens, config: CheckConfig) -> Fingerprinted:
+    """Fingerprints and content-word counts of a tokenised text."""
+    return fingerprint_words(
+        tokens.stem_hashes, tokens.stopword_mask, config.shingle_size, config.winnow_window
+    )
+
+
+#: Corpora smaller than this keep every fingerprint: document frequencies of a handful
+#: of documents say nothing about which phrases are common.
+MIN_DOCS_FOR_DF_CAP = 20
+
+
+def df_cap(documents: int, config: CheckConfig) -> int | None:
+    """The most documents a fingerprint may be found in and still be evidence (the
+    MOSS-style cap of ``max_fingerprint_df``), or None for a corpus too small to judge.
+
+    >>> df_cap(1000, CheckConfig()), df_cap(19, CheckConfig())
+    (200, None)
+    """
+    if documents < MIN_DOCS_FOR_DF_CAP:
+        return None
+    return max(1, int(config.max_fingerprint_df * documents))
+
+
+def tfidf_weights(
+    counts: np.ndarray, df: np.ndarray, documents: int, groups: np.ndarray | None = None
+) -> np.ndarray:
+    """TF-IDF weights of terms, l2-normalised per document: scikit-learn's
+    ``TfidfTransformer(sublinear_tf=True)`` (tf ``1 + ln(count)``, smooth idf
+    ``ln((1 + n) / (1 + df)) + 1``, the same float operations in the same order),
+    computed here because a saved index keeps its document frequencies in a table, not
+    in a fitted estimator.
+
+    ``counts`` and ``df`` hold one value per term of a document, the documents one after
+    another; ``groups`` says which document each belongs to (all one when None).
+
+    >>> w = tfidf_weights(np.array([1, 3]), np.array([1, 2]), 4)
+    >>> [round(float(x), 4) for x in w], round(float(np.sum(w**2)), 6)
+    ([0.5173, 0.8558], 1.0)
+    """
+    weights = (1 + np.log(counts)) * (np.log((1 + documents) / (1 + df)) + 1)
+    if groups is None:
+        groups = np.zeros(weights.shape[0], dtype=np.int64)
+    # bincount adds each document's squares one by one, in order, as scikit-learn does.
+    norms = np.sqrt(np.bincount(groups, weights=weights**2))
+    normalised: np.ndarray = weights / np.where(norms > 0, norms, 1)[groups]
+    return normalised
+
+
+def near_duplicate_threshold(config: CheckConfig) -> float:
     """Jaccard similarity at which two documents are near-duplicates: where LSH with
     ``lsh_bands`` bands of ``num_perm / lsh_bands`` rows finds a pair half the time.
 
@@ -150,6 +208,12 @@ def near_duplicate_threshold(config: Any) -> float:
     """
     rows = config.num_perm // config.lsh_bands
     return float((1 / config.lsh_bands) ** (1 / rows))
+
+
+def signature_bands(prints: np.ndarray, config: CheckConfig) -> np.ndarray:
+    """The LSH band keys of a document's MinHash signature over its fingerprints."""
+    signature = minhash(prints, num_perm=config.num_perm, seed=config.seed)
+    return band_keys(signature, config.lsh_bands)
 
 
 def band_keys(signature: MinHash, bands: int) -> np.ndarray:
@@ -171,6 +235,8 @@ def _low32(value: np.uint64) -> int:
 
 @lru_cache(maxsize=8)
 def _template(num_perm: int, seed: int) -> MinHash:
+    from datasketch import MinHash  # 0.4 s to import: only once something is signed
+
     # datasketch draws the permutations anew for every MinHash; they depend only on
     # these two settings, so an empty signature is made once and copied.
     return MinHash(num_perm=num_perm, seed=seed, hashfunc=_low32)

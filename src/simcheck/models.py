@@ -7,11 +7,15 @@ Offsets are always character offsets into ``Document.text`` (end exclusive), so 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from .errors import InputError
+
+if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only table output needs it
+    import pandas as pd
 
 #: Columns of a match row, in order: the public JSON/CSV contract.
 MATCH_COLUMNS = (
@@ -43,8 +47,57 @@ SOURCE_COLUMNS = (
     "near_duplicate",
 )
 
-#: Kinds of passage, from closest to loosest; ``quoted`` is text inside quotation marks.
-KINDS = ("verbatim", "edited", "paraphrase", "summary", "quoted")
+#: ``progress(done, total)``: how a long step reports how far it has got.
+ProgressCallback = Callable[[int, int], None]
+
+
+class Kind(StrEnum):
+    """How a passage was copied, from closest to loosest."""
+
+    VERBATIM = "verbatim"
+    EDITED = "edited"
+    PARAPHRASE = "paraphrase"
+    #: Rewritten sentences side by side condensing a stretch of the source several
+    #: times longer.
+    SUMMARY = "summary"
+    #: Inside quotation marks with no attribution: it counts, and is shown as quoted.
+    QUOTED = "quoted"
+
+
+class Excluded(StrEnum):
+    """Why a passage does not count towards any percentage (``COUNTED``: it does)."""
+
+    COUNTED = ""
+    CITED_QUOTATION = "cited quotation"
+    REFERENCE_LIST = "reference list"
+    #: Text of the assignment prompt or another template the user gave.
+    TEMPLATE = "template"
+    #: In a batch, a passage found in more submissions than ``common_threshold``.
+    COMMON_TEXT = "common text"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A corpus document worth aligning with a query: approximate, until alignment
+    makes a match.
+
+    Attributes
+    ----------
+    key : int
+        The store's own key for the document, to pass back to it (``document(key)``,
+        ``tokens(key)``); meaningless elsewhere. Reports use ``doc_id``.
+    doc_id : str
+        The corpus document.
+    shared_fingerprints : int
+        Query fingerprints also found in this document.
+    tfidf_cosine : float
+        Whole-document TF-IDF cosine with the query (a lower bound for a saved index).
+    """
+
+    key: int
+    doc_id: str
+    shared_fingerprints: int
+    tfidf_cosine: float
 
 
 @dataclass(frozen=True)
@@ -82,9 +135,8 @@ class Passage:
         Words of ``a`` inside the passage.
     score : float
         Dice coefficient of the two sides' word stems, in [0, 1]: 1 for a verbatim copy.
-    kind : str
-        ``verbatim``, ``edited``, ``paraphrase`` or ``summary`` (rewritten sentences
-        side by side in ``a`` condensing a stretch of ``b`` several times longer).
+    kind : Kind
+        ``verbatim``, ``edited``, ``paraphrase`` or ``summary``.
     """
 
     a_start: int
@@ -93,7 +145,7 @@ class Passage:
     b_end: int
     words: int
     score: float
-    kind: str
+    kind: Kind
 
 
 @dataclass(frozen=True)
@@ -102,7 +154,7 @@ class Match:
 
     ``kind`` is ``quoted`` for a passage inside a quotation with no attribution (it
     counts). ``excluded`` names why a passage does not count towards any percentage
-    (``cited quotation``, ``reference list``), or is empty. ``identical_words`` counts
+    (``cited quotation``, ``reference list``, ...), or is empty. ``identical_words`` counts
     the submission words inside runs of at least ``shingle_size`` words that the source
     side has in the same order (``identical_spans``, not part of the JSON, says where).
     """
@@ -117,8 +169,8 @@ class Match:
     source_text: str
     words: int
     score: float
-    kind: str
-    excluded: str = ""
+    kind: Kind
+    excluded: Excluded = Excluded.COUNTED
     identical_words: int = 0
     identical_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
 
@@ -129,8 +181,8 @@ class Match:
         submission: Document,
         source: Document,
         *,
-        kind: str = "",
-        excluded: str = "",
+        kind: Kind | None = None,
+        excluded: Excluded = Excluded.COUNTED,
         identical: tuple[tuple[tuple[int, int], ...], int] = ((), 0),
     ) -> Match:
         return cls(
@@ -238,8 +290,8 @@ class CheckResult:
         The :class:`~simcheck.config.CheckConfig` used.
     version : str
         simcheck version.
-    skipped : tuple of str
-        One-line reasons for corpus files that could not be read.
+    skipped : tuple of InputError
+        The files that could not be read: the corpus's, then (in a batch) the class's.
     stats : dict
         Counts per stage (corpus documents, fingerprints, candidates, passages).
     texts : Mapping
@@ -255,7 +307,7 @@ class CheckResult:
     sources: tuple[SourceResult, ...]
     settings: dict[str, Any]
     version: str
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[InputError, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     inputs: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -272,7 +324,7 @@ class CheckResult:
             "documents": [d.to_dict() for d in self.documents],
             "sources": [s.to_dict() for s in self.sources],
             "matches": [m.to_dict() for m in self.matches],
-            "skipped": list(self.skipped),
+            "skipped": [str(error) for error in self.skipped],
             "stats": dict(self.stats),
         }
 
@@ -282,10 +334,24 @@ class CheckResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per match, columns as in the JSON contract (the CSV report)."""
+        import pandas as pd  # a fifth of a second to import: only when a table is asked for
+
         rows = [m.to_dict() for m in self.matches]
         return pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
 
     def sources_frame(self) -> pd.DataFrame:
         """One row per (submission, source) pair with its scores."""
+        import pandas as pd  # a fifth of a second to import: only when a table is asked for
+
         rows = [s.to_dict() for s in self.sources]
         return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
+
+
+def match_order(match: Match) -> tuple[str, int, int, str, int]:
+    """The order of passages in every report: by submission, then place in it, then source."""
+    return (match.submission, match.submission_start, match.submission_end, match.source, match.source_start)
+
+
+def source_order(source: SourceResult) -> tuple[str, float, str]:
+    """The order of sources in every report: by submission, most covering first."""
+    return (source.submission, -source.similarity, source.source)

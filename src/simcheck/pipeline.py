@@ -1,25 +1,44 @@
-"""One-call checks over the stages: load, tokens, retrieve, align, score."""
+"""One submission checked against a corpus: load, tokens, retrieve, align, score.
+
+:func:`check` is the one-call form; :func:`check_document` is the step a batch repeats
+for every submission, against its classmates and against a corpus, and
+:func:`~simcheck.score.settle` turns what they found into the submission's result.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .align import align_tokens
 from .config import CheckConfig
-from .fingerprint import jaccard_estimate, near_duplicate_threshold
+from .corpus import CorpusLike, settings_for
+from .errors import CorpusError
+from .fingerprint import fingerprint_tokens, jaccard_estimate, near_duplicate_threshold
+from .index import Index, is_index_file
 from .load import is_supported, load_document, load_text
-from .models import CheckResult, Document, DocumentSummary, Match, SourceResult
-from .retrieve import Corpus, ProgressCallback, open_corpus, query_prints
-from .score import WordRuns, identical_runs, similarity_percent
+from .models import (
+    CheckResult,
+    Document,
+    Excluded,
+    Kind,
+    Match,
+    Passage,
+    ProgressCallback,
+    SourceResult,
+    match_order,
+    source_order,
+)
+from .retrieve import Corpus
+from .score import Found, WordRuns, identical_runs, recounted, settle
 from .tokens import Tokens
-from .zones import QUOTATION, Zone, classify, exclusion_zones, template_zones
+from .zones import TEMPLATE, Zone, classify, exclusion_zones
 
 SubmissionLike = Document | str | os.PathLike[str]
+CorpusSource = CorpusLike | str | os.PathLike[str] | Sequence[Document]
 
 
 def as_document(submission: SubmissionLike) -> Document:
@@ -41,9 +60,29 @@ def as_document(submission: SubmissionLike) -> Document:
     return load_text(submission)
 
 
+def open_corpus(
+    corpus: CorpusSource, config: CheckConfig | None = None, *, progress: ProgressCallback | None = None
+) -> CorpusLike:
+    """A corpus to check against: a folder (indexed in memory), an index file (see
+    :mod:`simcheck.index`), a list of documents, or a ready :class:`Corpus` or
+    :class:`~simcheck.index.Index` (returned as it is)."""
+    if isinstance(corpus, CorpusLike):
+        return corpus
+    if isinstance(corpus, (str, os.PathLike)):
+        if os.path.isfile(corpus):
+            if not is_index_file(corpus):
+                raise CorpusError(f"{corpus}: is a file but not a simcheck index; give a folder or an index")
+            return Index(corpus, config)
+        return Corpus.from_folder(corpus, config, progress=progress)
+    documents = list(corpus)
+    if not all(isinstance(d, Document) for d in documents):
+        raise CorpusError("corpus must be a folder path, a Corpus or a list of Documents")
+    return Corpus(documents, config, progress=progress)
+
+
 def check(
     submission: SubmissionLike,
-    corpus: Corpus | str | os.PathLike[str] | Sequence[Document],
+    corpus: CorpusSource,
     *,
     config: CheckConfig | None = None,
     templates: Sequence[SubmissionLike] = (),
@@ -55,10 +94,12 @@ def check(
     ----------
     submission : Document, path or str
         The essay: a loaded document, a file path, or its text.
-    corpus : Corpus, path or list of Document
-        A corpus folder (indexed in memory) or a ready :class:`Corpus`.
+    corpus : Corpus, Index, path or list of Document
+        A corpus folder (indexed in memory), an index file, or a ready corpus.
     config : CheckConfig, optional
-        Settings; the defaults suit essays.
+        Settings; the defaults suit essays, or those a ready corpus or an index was
+        prepared with. Given, they are used: settings that shaped a ready corpus must
+        then agree with it.
     templates : sequence of Document, path or str, optional
         The assignment prompt or other given text: passages repeating it are listed
         with ``excluded="template"`` and not counted.
@@ -77,6 +118,8 @@ def check(
         The submission cannot be read.
     CorpusError
         The corpus is missing or empty.
+    ConfigError
+        ``config`` disagrees with a setting that shaped a ready corpus or an index.
 
     Examples
     --------
@@ -84,192 +127,103 @@ def check(
     ...     "building the wall that would divide Berlin for twenty-eight years.")
     >>> result = check("Everyone knows that in August 1961 East German soldiers began "
     ...     "building the wall that would divide Berlin for decades.", [source])
-    >>> round(result.similarity), result.matches[0].kind
+    >>> round(result.similarity), str(result.matches[0].kind)
     (84, 'edited')
     """
     document = as_document(submission)
-    index = open_corpus(corpus, config, progress=progress)
-    # A saved index brings the settings it was built with.
-    config = index.config
+    store = open_corpus(corpus, config, progress=progress)
+    config = settings_for(config, store)
     tokens = Tokens(document.text, config.language)
-    own = index.own_copy(document)
+    own = store.own_copy(document)
     template_documents = [as_document(t) for t in templates]
-    template_tokens = [Tokens(t.text, config.language) for t in template_documents]
-    matches, sources, candidates = _check_against(
-        document, tokens, index, config, exclude=[own] if own is not None else [], templates=template_tokens
+    zones = SubmissionZones(
+        document, tokens, [Tokens(t.text, config.language) for t in template_documents], config
     )
-    matches = [m for m in matches if not explained(m, matches)]
-    sources = recounted(sources, tokens, matches)
-    matches.sort(key=lambda m: (m.submission_start, m.submission_end, m.source, m.source_start))
-    sources.sort(key=lambda s: (-s.similarity, s.source))
+    found, candidates = check_document(
+        document, tokens, store, config, exclude=[own] if own is not None else [], zones=zones
+    )
+    summary, matches, sources = settle(document, tokens, [found])
+    matches.sort(key=match_order)
+    sources.sort(key=source_order)
     return CheckResult(
-        documents=(summarise(document, tokens, matches),),
+        documents=(summary,),
         matches=tuple(matches),
         sources=tuple(sources),
         settings=config.to_dict(),
         version=__version__,
-        skipped=index.skipped,
+        skipped=store.skipped,
         stats={
-            "corpus_documents": len(index),
+            "corpus_documents": len(store),
             "candidates": candidates,
             "sources": len(sources),
             "passages": len(matches),
         },
-        texts={document.doc_id: document.text, **source_texts(index, (m.source for m in matches))},
-        inputs=describe_inputs(corpus, index, template_documents),
+        texts={document.doc_id: document.text, **source_texts(store, (m.source for m in matches))},
+        inputs=describe_inputs(store, template_documents),
     )
 
 
-def summarise(document: Document, tokens: Tokens, matches: Iterable[Match]) -> DocumentSummary:
-    """A submission's percentages from the passages that count (the union over sources:
-    words matched in two sources count once)."""
-    similarity, identical = _percentages(tokens, [m for m in matches if not m.excluded])
-    return DocumentSummary(document.doc_id, len(tokens), similarity, identical)
+def template_zones(tokens: Tokens, templates: Sequence[Tokens], config: CheckConfig) -> list[Zone]:
+    """Where the text repeats a template (an assignment prompt), found by the same
+    alignment as copying, so a lightly edited prompt is found too."""
+    return [
+        Zone(p.a_start, p.a_end, TEMPLATE)
+        for template in templates
+        for p in align_tokens(tokens, template, config)
+    ]
 
 
-def _percentages(tokens: Tokens, counted: Sequence[Match]) -> tuple[float, float]:
-    """Similarity and identical share of ``tokens`` in the ``counted`` passages."""
-    return (
-        similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted]),
-        similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
-    )
+class SubmissionZones:
+    """The parts of one submission that shared text in does not count against (see
+    :mod:`simcheck.zones`, and the templates' text), found when a first passage needs
+    them: most essays of a class have none, and a batch checks each essay twice."""
 
+    def __init__(
+        self, document: Document, tokens: Tokens, templates: Sequence[Tokens], config: CheckConfig
+    ) -> None:
+        self._text = document.text
+        self._tokens = tokens
+        self._templates = templates
+        self._config = config
+        self._zones: list[Zone] | None = None
 
-def explained(match: Match, matches: Sequence[Match]) -> bool:
-    """Whether a loose match (a paraphrase or summary) lies wholly inside a copy of the
-    same words from another source: the copy explains that text, and the loose match
-    would only list a second, weaker source for it."""
-    if match.kind not in ("paraphrase", "summary"):
-        return False
-    return any(
-        other.source != match.source
-        and other.submission == match.submission
-        and other.kind in ("verbatim", "edited")
-        and other.excluded == match.excluded
-        and other.submission_start <= match.submission_start
-        and match.submission_end <= other.submission_end
-        for other in matches
-    )
-
-
-def recounted(
-    sources: Iterable[SourceResult], tokens: Tokens, matches: Sequence[Match]
-) -> list[SourceResult]:
-    """The ``sources`` that still have one of ``matches``, each with its percentages,
-    words and passages from its matches that count (recounted once explained matches
-    are dropped and a batch has marked common text)."""
-    found = []
-    for source in sources:
-        own = [m for m in matches if m.source == source.source]
-        if not own:
-            continue
-        counted = [m for m in own if not m.excluded]
-        similarity, identical = _percentages(tokens, counted)
-        found.append(
-            replace(
-                source,
-                similarity=similarity,
-                identical=identical,
-                words=round(similarity * len(tokens) / 100),
-                passages=len(counted),
+    def reason(self, start: int, end: int) -> Excluded | Kind | None:
+        """Why the text ``[start, end)`` does not count, or that it is quoted (see
+        :func:`~simcheck.zones.classify`)."""
+        if self._zones is None:
+            self._zones = exclusion_zones(self._text) + template_zones(
+                self._tokens, self._templates, self._config
             )
-        )
-    return found
-
-
-def source_texts(index: Any, doc_ids: Iterable[str]) -> dict[str, str]:
-    """The text of each named document of a corpus or index (for reports in context)."""
-    texts = {}
-    for doc_id in sorted(set(doc_ids)):
-        text = index.text_of(doc_id)
-        if text is not None:
-            texts[doc_id] = text
-    return texts
-
-
-def describe_inputs(given: Any, opened: Any, templates: Sequence[Document]) -> dict[str, Any]:
-    """Provenance of a check: what the corpus was, and each template with its sha256
-    (of the file's bytes when it came from a file, so ``sha256sum`` can confirm it)."""
-    from .index import Index
-
-    count = 0 if opened is None else len(opened)
-    documents = f"{count} document{'' if count == 1 else 's'}"
-    if opened is None:
-        corpus = "none (classmates only)"
-    elif isinstance(opened, Index):
-        corpus = f"index {opened.path} ({documents})"
-    elif isinstance(given, (str, os.PathLike)):
-        corpus = f"folder {os.fspath(given)} ({documents})"
-    else:
-        corpus = f"{documents} given directly"
-    listed = []
-    for template in templates:
-        data = template.text.encode("utf-8")
-        if template.path and os.path.isfile(template.path):
-            with open(template.path, "rb") as handle:
-                data = handle.read()
-        listed.append([template.doc_id, hashlib.sha256(data).hexdigest()])
-    return {"corpus": corpus, "templates": listed}
+        return classify(start, end, self._zones)
 
 
 def check_document(
     document: Document,
     tokens: Tokens,
-    index: Any,
+    store: CorpusLike,
     config: CheckConfig,
     *,
     exclude: Sequence[int] = (),
-    templates: Sequence[Tokens] = (),
-) -> tuple[list[Match], list[SourceResult]]:
-    """Passages and sources of one tokenised document against a corpus or index,
-    leaving out the corpus documents in ``exclude`` (the document itself, a student's
-    other files) and not counting text of the ``templates``."""
-    matches, sources, _ = _check_against(
-        document, tokens, index, config, exclude=exclude, templates=templates
-    )
-    return matches, sources
-
-
-def _check_against(
-    document: Document,
-    tokens: Tokens,
-    index: Any,
-    config: CheckConfig,
-    *,
-    exclude: Sequence[int],
-    templates: Sequence[Tokens] = (),
-) -> tuple[list[Match], list[SourceResult], int]:
-    candidates = index.candidates(tokens, exclude=exclude)
+    zones: SubmissionZones,
+) -> tuple[Found, int]:
+    """Passages and sources of one tokenised submission against a store, leaving out
+    the store's documents in ``exclude`` (the submission itself, a student's other
+    files), each passage marked by ``zones``; and how many candidates were aligned."""
+    candidates = store.candidates(tokens, config, exclude=exclude)
     matches: list[Match] = []
     sources: list[SourceResult] = []
-    zones: list[Zone] | None = None  # found when a first passage needs them: most essays have none
-    query_fingerprints = query_prints(tokens, config).prints
+    query_fingerprints = fingerprint_tokens(tokens, config).prints
     duplicate_at = near_duplicate_threshold(config)
     for candidate in candidates:
-        source = index.document(candidate.index)
-        source_tokens = index.tokens(candidate.index)
+        source = store.document(candidate.key)
+        source_tokens = store.tokens(candidate.key)
         passages = align_tokens(tokens, source_tokens, config)
         if not passages:
             continue
-        if zones is None:
-            zones = exclusion_zones(document.text) + template_zones(tokens, templates, config)
-        reasons = [classify(p.a_start, p.a_end, zones) for p in passages]
-        covered = (min(p.b_start for p in passages), max(p.b_end for p in passages))
-        source_runs = WordRuns(source_tokens, config.shingle_size, within=covered)
-        found = [
-            Match.from_passage(
-                p,
-                document,
-                source,
-                kind="quoted" if reason == QUOTATION else "",
-                excluded="" if reason in ("", QUOTATION) else reason,
-                identical=identical_runs(tokens, (p.a_start, p.a_end), source_runs, (p.b_start, p.b_end)),
-            )
-            for p, reason in zip(passages, reasons)
-        ]
+        found = _matches(document, tokens, source, source_tokens, passages, zones, config)
         jaccard = jaccard_estimate(
             query_fingerprints,
-            query_prints(source_tokens, config).prints,
+            fingerprint_tokens(source_tokens, config).prints,
             num_perm=config.num_perm,
             seed=config.seed,
         )
@@ -279,10 +233,65 @@ def _check_against(
             similarity=0.0,
             words=0,
             passages=0,
-            tfidf_cosine=index.tfidf_cosine(tokens, candidate.index),
+            tfidf_cosine=store.tfidf_cosine(tokens, candidate.key),
             jaccard_estimate=jaccard,
             near_duplicate=jaccard >= duplicate_at,
         )
         sources.extend(recounted([unscored], tokens, found))
         matches.extend(found)
-    return matches, sources, len(candidates)
+    return (matches, sources), len(candidates)
+
+
+def _matches(
+    document: Document,
+    tokens: Tokens,
+    source: Document,
+    source_tokens: Tokens,
+    passages: Sequence[Passage],
+    zones: SubmissionZones,
+    config: CheckConfig,
+) -> list[Match]:
+    """The passages aligned with one source as matches: each with its zone and the
+    words it leaves word for word."""
+    covered = (min(p.b_start for p in passages), max(p.b_end for p in passages))
+    source_runs = WordRuns(source_tokens, config.shingle_size, within=covered)
+    found = []
+    for passage in passages:
+        reason = zones.reason(passage.a_start, passage.a_end)
+        found.append(
+            Match.from_passage(
+                passage,
+                document,
+                source,
+                kind=Kind.QUOTED if reason == Kind.QUOTED else None,
+                excluded=reason if isinstance(reason, Excluded) else Excluded.COUNTED,
+                identical=identical_runs(
+                    tokens, (passage.a_start, passage.a_end), source_runs, (passage.b_start, passage.b_end)
+                ),
+            )
+        )
+    return found
+
+
+def source_texts(store: CorpusLike, doc_ids: Iterable[str]) -> dict[str, str]:
+    """The text of each named document of a store (for reports in context)."""
+    texts = {}
+    for doc_id in sorted(set(doc_ids)):
+        text = store.text_of(doc_id)
+        if text is not None:
+            texts[doc_id] = text
+    return texts
+
+
+def describe_inputs(store: CorpusLike | None, templates: Sequence[Document]) -> dict[str, Any]:
+    """Provenance of a check: what the corpus was, and each template with its sha256
+    (of the file's bytes when it came from a file, so ``sha256sum`` can confirm it)."""
+    listed = []
+    for template in templates:
+        data = template.text.encode("utf-8")
+        if template.path and os.path.isfile(template.path):
+            with open(template.path, "rb") as handle:
+                data = handle.read()
+        listed.append([template.doc_id, hashlib.sha256(data).hexdigest()])
+    corpus = "none (classmates only)" if store is None else store.describe()
+    return {"corpus": corpus, "templates": listed}

@@ -1,13 +1,27 @@
-"""Percentages: the share of a submission's words inside flagged passages."""
+"""All counting: percentages of a submission and of each source, the words left word
+for word, and, for a class, pairs of students, their groups and text common to many.
+
+A passage counts unless it is excluded (a cited quotation, a reference list, the
+prompt, text common to the class); words matched in two sources count once.
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult
 from .tokens import Tokens
+
+if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only class tables need it
+    import pandas as pd
+
+#: Columns of pairs.csv, one row per pair of students sharing passages.
+PAIR_COLUMNS = ("student_a", "student_b", "similarity_a", "similarity_b", "words", "passages")
 
 
 def covered_mask(tokens: Tokens, spans: Iterable[tuple[int, int]]) -> np.ndarray:
@@ -101,3 +115,187 @@ def identical_runs(
         for first, last in zip(edges[::2].tolist(), edges[1::2].tolist())
     )
     return spans, int(inside.sum())
+
+
+def percentages(tokens: Tokens, counted: Sequence[Match]) -> tuple[float, float]:
+    """Similarity and identical share of ``tokens`` in the ``counted`` passages."""
+    return (
+        similarity_percent(tokens, [(m.submission_start, m.submission_end) for m in counted]),
+        similarity_percent(tokens, [span for m in counted for span in m.identical_spans]),
+    )
+
+
+def summarise(document: Document, tokens: Tokens, matches: Iterable[Match]) -> DocumentSummary:
+    """A submission's percentages from the passages that count (the union over sources:
+    words matched in two sources count once)."""
+    similarity, identical = percentages(tokens, [m for m in matches if not m.excluded])
+    return DocumentSummary(document.doc_id, len(tokens), similarity, identical)
+
+
+def explained(match: Match, matches: Sequence[Match]) -> bool:
+    """Whether a loose match (a paraphrase or summary) lies wholly inside a copy of the
+    same words from another source: the copy explains that text, and the loose match
+    would only list a second, weaker source for it."""
+    if match.kind not in (Kind.PARAPHRASE, Kind.SUMMARY):
+        return False
+    return any(
+        other.source != match.source
+        and other.submission == match.submission
+        and other.kind in (Kind.VERBATIM, Kind.EDITED)
+        and other.excluded == match.excluded
+        and other.submission_start <= match.submission_start
+        and match.submission_end <= other.submission_end
+        for other in matches
+    )
+
+
+def recounted(
+    sources: Iterable[SourceResult], tokens: Tokens, matches: Sequence[Match]
+) -> list[SourceResult]:
+    """The ``sources`` that still have one of ``matches``, each with its percentages,
+    words and passages from its matches that count (recounted once explained matches
+    are dropped and a batch has marked common text)."""
+    found = []
+    for source in sources:
+        own = [m for m in matches if m.source == source.source]
+        if not own:
+            continue
+        counted = [m for m in own if not m.excluded]
+        similarity, identical = percentages(tokens, counted)
+        found.append(
+            replace(
+                source,
+                similarity=similarity,
+                identical=identical,
+                words=round(similarity * len(tokens) / 100),
+                passages=len(counted),
+            )
+        )
+    return found
+
+
+#: What one check of a submission against one corpus found: its passages and sources.
+Found = tuple[list[Match], list[SourceResult]]
+
+
+def settle(
+    document: Document,
+    tokens: Tokens,
+    found: Sequence[Found],
+    mark: Callable[[list[Match]], list[Match]] | None = None,
+) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
+    """A submission's result from what its checks against one or more corpora found.
+
+    Matches another corpus's copy explains are dropped; ``mark`` may exclude more (a
+    class's common text) and keeps the order; each check's sources are recounted from
+    that check's own matches (a classmate and a corpus file may share a name).
+    """
+    everything = [m for matches, _ in found for m in matches]
+    kept = [[m for m in matches if not explained(m, everything)] for matches, _ in found]
+    flat = [m for matches in kept for m in matches]
+    marked = mark(flat) if mark is not None else flat
+    sources: list[SourceResult] = []
+    start = 0
+    for matches, (_, check_sources) in zip(kept, found):
+        sources.extend(recounted(check_sources, tokens, marked[start : start + len(matches)]))
+        start += len(matches)
+    return summarise(document, tokens, marked), marked, sources
+
+
+# --- a class --------------------------------------------------------------------------
+
+
+def mark_common(matches: list[Match], students: Mapping[str, str], threshold: int) -> list[Match]:
+    """Exclude passages of one submission that at least ``threshold`` other students'
+    submissions share (so the text is in more than ``threshold`` submissions)."""
+    class_matches = [m for m in matches if m.source in students and not m.excluded]
+    marked = []
+    for match in matches:
+        if not match.excluded and len(_sharers(match, class_matches, students)) >= threshold:
+            match = replace(match, excluded=Excluded.COMMON_TEXT)
+        marked.append(match)
+    return marked
+
+
+def _sharers(match: Match, class_matches: Sequence[Match], students: Mapping[str, str]) -> set[str]:
+    """The other students whose submissions share ``match``'s text: those with a passage
+    of the same submission covering at least half of it."""
+    return {
+        students[other.source]
+        for other in class_matches
+        if other.submission == match.submission
+        and 2
+        * (
+            min(match.submission_end, other.submission_end)
+            - max(match.submission_start, other.submission_start)
+        )
+        >= match.submission_end - match.submission_start
+    }
+
+
+def common_passages(matches: Sequence[Match], students: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each common passage once (by its opening words, with its longest wording), and how
+    many students' submissions hold it, counted as when it was marked; most held first."""
+    class_matches = [
+        m for m in matches if m.source in students and m.excluded in (Excluded.COUNTED, Excluded.COMMON_TEXT)
+    ]
+    holders: dict[str, set[str]] = {}
+    wording: dict[str, str] = {}
+    for match in matches:
+        if match.excluded == Excluded.COMMON_TEXT:
+            key = " ".join(match.submission_text.split()[:12])
+            sharing = _sharers(match, class_matches, students) | {students[match.submission]}
+            holders.setdefault(key, set()).update(sharing)
+            if len(match.submission_text) > len(wording.get(key, "")):
+                wording[key] = match.submission_text
+    rows = sorted(((len(who), key) for key, who in holders.items()), key=lambda r: (-r[0], r[1]))
+    return [{"text": wording[key], "submissions": count} for count, key in rows]
+
+
+def student_pairs(sources: Iterable[SourceResult], students: Mapping[str, str]) -> pd.DataFrame:
+    """Pairs of students sharing passages, both directions combined, most shared first
+    (the rows of pairs.csv)."""
+    import pandas as pd  # a fifth of a second to import: only a class's tables need it
+
+    by_pair: dict[tuple[str, str], dict[str, Any]] = {}
+    for source in sources:
+        if source.source not in students or source.passages == 0:
+            continue  # an external source, or only text that does not count
+        a, b = sorted((students[source.submission], students[source.source]))
+        row = by_pair.setdefault(
+            (a, b), {"similarity_a": 0.0, "similarity_b": 0.0, "words": 0, "passages": 0}
+        )
+        side = "similarity_a" if students[source.submission] == a else "similarity_b"
+        row[side] = max(row[side], round(source.similarity, 2))
+        row["words"] = max(row["words"], source.words)
+        row["passages"] = max(row["passages"], source.passages)
+    rows = [{"student_a": a, "student_b": b, **values} for (a, b), values in by_pair.items()]
+    frame = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+    if not frame.empty:
+        frame["_rank"] = frame[["similarity_a", "similarity_b"]].max(axis=1)
+        frame = frame.sort_values(["_rank", "student_a", "student_b"], ascending=[False, True, True])
+        frame = frame.drop(columns="_rank").reset_index(drop=True)
+    return frame
+
+
+def groups(pairs: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Students linked by shared passages, numbered 1, 2, ... by their first member.
+
+    >>> groups([("b", "c"), ("a", "d"), ("c", "e")])
+    {'a': 1, 'd': 1, 'b': 2, 'c': 2, 'e': 2}
+    """
+    parent: dict[str, str] = {}
+
+    def root(student: str) -> str:
+        while parent.setdefault(student, student) != student:
+            parent[student] = parent[parent[student]]
+            student = parent[student]
+        return student
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    members: dict[str, list[str]] = {}
+    for student in parent:
+        members.setdefault(root(student), []).append(student)
+    ordered = sorted(sorted(group) for group in members.values())
+    return {student: number for number, group in enumerate(ordered, 1) for student in group}

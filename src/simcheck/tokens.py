@@ -6,10 +6,11 @@ strings, and every token keeps the ``(start, end)`` span it came from.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Generic, TypeVar
@@ -115,6 +116,24 @@ def stem(word: str, language: str = "english") -> str:
     if word.endswith("'s"):
         word = word[:-2]
     return str(_stemmer(language).stemWord(word))
+
+
+@lru_cache(maxsize=1 << 18)
+def word_hash(word: str) -> int:
+    """Stable unsigned 64-bit hash of one word: BLAKE2b, never Python's salted ``hash()``,
+    so it is the same in every process and can be stored.
+
+    >>> word_hash("stalin") == word_hash("stalin")
+    True
+    >>> word_hash("stalin") != word_hash("Stalin")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """Hashes of a sequence of words as a ``uint64`` array."""
+    return np.fromiter((word_hash(w) for w in words), dtype=np.uint64, count=len(words))
 
 
 @dataclass(frozen=True)
@@ -280,7 +299,7 @@ class Lexicon:
 
     Each distinct spelling is normalised and stemmed once; after that a word costs one
     dict lookup. Per term it keeps the stem's stable hash (the same value
-    :func:`~simcheck.fingerprint.word_hash` gives for ``Tokens.stems``) and whether it
+    :func:`word_hash` gives for ``Tokens.stems``) and whether it
     is a function word.
 
     >>> lexicon = Lexicon()
@@ -308,8 +327,6 @@ class Lexicon:
         return len(self.stems)
 
     def _add(self, spelling: str) -> int:
-        from .fingerprint import word_hash
-
         normal = normalise(spelling)
         stemmed = stem(normal, self.language)
         # Threads checking at once share the process's lexicon: a new term gets its

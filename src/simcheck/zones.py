@@ -10,26 +10,28 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from .models import Excluded, Kind
 
 #: Why a zone's text does not count.
-REFERENCE_LIST = "reference list"
-CITED_QUOTATION = "cited quotation"
+REFERENCE_LIST = Excluded.REFERENCE_LIST
+CITED_QUOTATION = Excluded.CITED_QUOTATION
 #: A quotation with no attribution: counted, but shown as quoted.
-QUOTATION = "quotation"
+QUOTATION = Kind.QUOTED
 #: Text of the assignment prompt or another template the user gave.
-TEMPLATE = "template"
+TEMPLATE = Excluded.TEMPLATE
 
 
 @dataclass(frozen=True)
 class Zone:
-    """``text[start:end]`` is a reference list or a quotation; ``reason`` says which."""
+    """``text[start:end]`` is a reference list, a quotation or a template's text;
+    ``reason`` says which: why it does not count, or, for a quotation with no
+    attribution, that it counts as quoted."""
 
     start: int
     end: int
-    reason: str
+    reason: Excluded | Kind
 
 
 _HEADING = re.compile(
@@ -124,10 +126,11 @@ def reference_lists(text: str) -> list[Zone]:
     since only entries are excluded, an early "Sources" line can hide no prose.
 
     >>> text = "Essay body.\\nMore body text here.\\n\\nWorks Cited\\nGaddis, J. (2005). The Cold War."
-    >>> [(text[z.start:z.end].splitlines()[0], z.reason) for z in reference_lists(text)]
+    >>> [(text[z.start:z.end].splitlines()[0], str(z.reason)) for z in reference_lists(text)]
     [('Works Cited', 'reference list')]
-    >>> reference_lists("Essay body, long enough to matter.\\n\\nSources\\nI copied this paragraph.")
-    [Zone(start=36, end=43, reason='reference list')]
+    >>> text = "Essay body, long enough to matter.\\n\\nSources\\nI copied it."
+    >>> [(z.start, z.end) for z in reference_lists(text)]
+    [(36, 43)]
     """
     headings = list(_HEADING.finditer(text))
     zones: list[Zone] = []
@@ -399,10 +402,10 @@ def quotations(text: str) -> list[Zone]:
     """Quotations in double, curly or single quotes and block quotes, each cited or not.
 
     >>> text = 'Kennedy said "Ich bin ein Berliner" in 1963. It was "a great speech" (Smith 2001).'
-    >>> [(text[z.start:z.end], z.reason) for z in quotations(text)]
+    >>> [(text[z.start:z.end], str(z.reason)) for z in quotations(text)]
     [('"Ich bin ein Berliner"', 'cited quotation'), ('"a great speech"', 'cited quotation')]
-    >>> [z.reason for z in quotations('The "iron curtain" fell. It is often said that "war is hell".')]
-    ['quotation', 'quotation']
+    >>> [str(z.reason) for z in quotations('The "iron curtain" fell. It is often said that "war is hell".')]
+    ['quoted', 'quoted']
     """
     spans = _double_quotes(text)
     spans += _single_quotes(text, spans)
@@ -423,28 +426,16 @@ def exclusion_zones(text: str) -> list[Zone]:
     return sorted(zones + references, key=lambda z: (z.start, z.end))
 
 
-def template_zones(tokens: Any, templates: Sequence[Any], config: Any) -> list[Zone]:
-    """Where the text repeats a template (an assignment prompt), found by the same
-    alignment as copying, so a lightly edited prompt is found too."""
-    from .align import align_tokens
-
-    return [
-        Zone(p.a_start, p.a_end, TEMPLATE)
-        for template in templates
-        for p in align_tokens(tokens, template, config)
-    ]
-
-
-def classify(start: int, end: int, zones: list[Zone]) -> str:
+def classify(start: int, end: int, zones: list[Zone]) -> Excluded | Kind | None:
     """The zone reason covering most of ``[start, end)`` when it covers at least half,
-    else ``""``.
+    else None.
 
     >>> classify(10, 20, [Zone(0, 16, QUOTATION)]), classify(10, 20, [Zone(12, 14, QUOTATION)])
-    ('quotation', '')
+    (<Kind.QUOTED: 'quoted'>, None)
     """
-    best, reason = 0, ""
+    best, reason = 0, None
     for zone in zones:
         inside = min(end, zone.end) - max(start, zone.start)
         if inside > best:
             best, reason = inside, zone.reason
-    return reason if best * 2 >= end - start else ""
+    return reason if best * 2 >= end - start else None

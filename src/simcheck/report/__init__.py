@@ -1,7 +1,12 @@
-"""Render a :class:`~simcheck.models.CheckResult` as text, JSON, CSV or HTML.
+"""Reports: a check as text, JSON, CSV or HTML, and a class's report files.
 
 JSON and CSV are byte-identical for the same inputs and settings: stable ordering, fixed
 float rounding, and the CSV built from ``to_frame()`` so it never disagrees with pandas.
+
+The modules: :mod:`~simcheck.report.text` (a check on the terminal),
+:mod:`~simcheck.report.table` (a class on the terminal), :mod:`~simcheck.report.views`
+(what the HTML shows of each submission), :mod:`~simcheck.report.html` (the page),
+:mod:`~simcheck.report.files` (a class's report files).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ def render(result: CheckResult, fmt: str, *, width: int = 100) -> str:
     if fmt == "csv":
         return to_csv(result)
     if fmt == "html":
-        from .html import render_check_html
+        from .html import render_check_html  # jinja2 and the page assets: only for HTML
 
         return render_check_html(result)
     if fmt == "text":

@@ -1,4 +1,4 @@
-"""PAN text-alignment evaluation: the corpus layout, detection XML, and the measures.
+"""PAN's measures of text alignment: precision, recall, granularity and plagdet.
 
 The measures follow their definition in Potthast, Stein, Barrón-Cedeño and Rosso, "An
 Evaluation Framework for Plagiarism Detection" (COLING 2010). A case ``s`` and a
@@ -17,15 +17,9 @@ plus the length of its source range.
 from __future__ import annotations
 
 import math
-import os
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from xml.sax.saxutils import quoteattr
-
-from .errors import CorpusError
 
 
 @dataclass(frozen=True)
@@ -151,83 +145,3 @@ def plagdet_scores(cases: Sequence[Span], detections: Sequence[Span]) -> Scores:
     return Scores(
         precision, recall, granularity, f1 / math.log2(1 + granularity), len(cases), len(detections)
     )
-
-
-# --- the corpus layout -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PanPair:
-    """One suspicious/source document pair of a PAN corpus folder."""
-
-    folder: str
-    susp: str
-    src: str
-
-    @property
-    def xml_name(self) -> str:
-        return f"{Path(self.susp).stem}-{Path(self.src).stem}.xml"
-
-
-def read_pairs(corpus: str | os.PathLike[str]) -> list[PanPair]:
-    """Every pair of every case-type folder (those holding a ``pairs`` file), in order."""
-    root = Path(corpus)
-    if not (root / "susp").is_dir() or not (root / "src").is_dir():
-        raise CorpusError(
-            f"{corpus}: not a PAN corpus (needs susp/ and src/ folders and a pairs file per case type)"
-        )
-    pairs: list[PanPair] = []
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and (p / "pairs").is_file())
-    if not folders and (root / "pairs").is_file():
-        folders = [root]
-    for folder in folders:
-        for line in (folder / "pairs").read_text(encoding="utf-8").splitlines():
-            parts = line.split()
-            if len(parts) == 2:
-                pairs.append(PanPair(folder.name if folder != root else "", parts[0], parts[1]))
-    if not pairs:
-        raise CorpusError(f"{corpus}: no pairs files found")
-    return pairs
-
-
-def read_spans(path: str | os.PathLike[str], feature: str = "plagiarism") -> list[Span]:
-    """The ``feature`` spans of one PAN XML file (gold cases or detections)."""
-    tree = ET.parse(path)
-    susp = tree.getroot().get("reference", "")
-    spans = []
-    for element in tree.getroot().iter("feature"):
-        if element.get("name") != feature:
-            continue
-        spans.append(
-            Span(
-                susp=susp,
-                src=element.get("source_reference", ""),
-                this_offset=int(element.get("this_offset", "0")),
-                this_length=int(element.get("this_length", "0")),
-                source_offset=int(element.get("source_offset", "0")),
-                source_length=int(element.get("source_length", "0")),
-            )
-        )
-    return spans
-
-
-def detection_xml(susp: str, detections: Sequence[Span]) -> str:
-    """A detection file in PAN's format.
-
-    >>> xml = detection_xml("susp1.txt", [Span("susp1.txt", "src1.txt", 5, 10, 0, 12)])
-    >>> print(xml.replace(" source_reference", "\\n  source_reference"))
-    <document reference="susp1.txt">
-    <feature name="detected-plagiarism" this_offset="5" this_length="10"
-      source_reference="src1.txt" source_offset="0" source_length="12"/>
-    </document>
-    <BLANKLINE>
-    """
-    lines = [f"<document reference={quoteattr(susp)}>"]
-    for d in detections:
-        lines.append(
-            f'<feature name="detected-plagiarism" this_offset="{d.this_offset}" '
-            f'this_length="{d.this_length}" source_reference={quoteattr(d.src)} '
-            f'source_offset="{d.source_offset}" source_length="{d.source_length}"/>'
-        )
-    lines.append("</document>")
-    return "\n".join(lines) + "\n"

@@ -1,0 +1,196 @@
+"""What the commands share: options made from the settings, reading an essay, opening a
+corpus, progress, one-line errors, and the exit code for ``--fail-above``."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+from rich.console import Console
+
+from ..config import CheckConfig, help_of
+from ..errors import InputError, SimcheckError
+from ..load import MAX_FILE_BYTES, decode_bytes, load_document, load_text
+from ..models import Document
+
+if TYPE_CHECKING:
+    from ..corpus import CorpusLike
+
+EXIT_FAIL_ABOVE = 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_options(*, batch: bool = False) -> Callable[[F], F]:
+    """One ``--option`` per :class:`CheckConfig` field, same name with dashes; the
+    settings only a class uses (``CheckConfig.BATCH_SETTINGS``) only with ``batch``."""
+
+    def decorate(func: F) -> F:
+        for field in reversed(dataclasses.fields(CheckConfig)):
+            if field.name in CheckConfig.BATCH_SETTINGS and not batch:
+                continue
+            kind = {"int": int, "float": float, "str": str}[str(field.type)]
+            func = click.option(
+                f"--{field.name.replace('_', '-')}",
+                field.name,
+                type=kind,
+                default=None,
+                show_default=str(field.default),
+                help=help_of(field.name),
+            )(func)
+        return func
+
+    return decorate
+
+
+def given(options: dict[str, Any]) -> dict[str, Any]:
+    """The settings the user set on the command line."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
+def config_from(options: dict[str, Any]) -> CheckConfig:
+    try:
+        return CheckConfig(**given(options))
+    except SimcheckError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def open_corpus(corpus: Path, options: dict[str, Any]) -> CorpusLike | str:
+    """A folder as it is; an index opened with its own settings, except those the user
+    set explicitly (which must then match it)."""
+    from ..index import Index, is_index_file  # numpy and SQLite: only when a command runs
+
+    if corpus.is_file() and is_index_file(corpus):
+        changes = given(options)
+        stored = Index(corpus).config
+        return Index(corpus, stored.replace(**changes) if changes else None)
+    return str(corpus)
+
+
+def read_essay(essay: str, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """The ESSAY argument: a file, or standard input for ``-``.
+
+    Standard input is read as bytes and decoded like a file, so text that is not UTF-8
+    never reaches a report as undecodable characters.
+    """
+    if essay != "-":
+        try:
+            return load_document(essay, max_bytes=max_bytes)
+        except InputError as exc:
+            if os.path.isdir(essay):
+                raise InputError(
+                    exc.path, f"{exc.reason}; to check a whole class, use simcheck batch"
+                ) from None
+            raise
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError("<stdin>", f"is over the --max-bytes limit of {max_bytes:,}; raise the limit")
+    return load_text(decode_bytes(data, "<stdin>")[0], "<stdin>")
+
+
+def max_bytes_option(what: str) -> Callable[[F], F]:
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(1),
+        default=MAX_FILE_BYTES,
+        show_default=True,
+        help=f"Largest {what} read, in bytes; also the most characters of text taken from one file.",
+    )
+
+
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
+
+template_option = click.option(
+    "--template",
+    "-t",
+    "templates",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The assignment prompt or other given text (repeatable): not counted where repeated.",
+)
+
+
+def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A percentage from 0 to 100, written ``20`` or ``20%``."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip().removesuffix("%"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a percentage such as 20 or 20%") from None
+    if not 0 <= number <= 100:
+        raise click.BadParameter(f"{value} is not between 0 and 100")
+    return number
+
+
+def fail_above_option(when: str) -> Callable[[F], F]:
+    return click.option(
+        "--fail-above",
+        callback=_percent,
+        metavar="PERCENT",
+        help=f"Exit with code 3 when {when} (20 or 20%), naming it on stderr.",
+    )
+
+
+def exit_if_above(limit: float | None, similarities: dict[str, float]) -> None:
+    """Exit 3, saying on stderr which submissions exceed ``limit`` (largest first)."""
+    if limit is None:
+        return
+    over = sorted(
+        ((value, name) for name, value in similarities.items() if value > limit),
+        key=lambda v: (-v[0], v[1]),
+    )
+    if not over:
+        return
+    listed = ", ".join(f"{name} {round(value, 2):.1f}%" for value, name in over[:5])
+    more = f" and {len(over) - 5} more" if len(over) > 5 else ""
+    noun = "submission" if len(over) == 1 else "submissions"
+    click.echo(f"simcheck: {len(over)} {noun} above {limit:g}%: {listed}{more}", err=True)
+    sys.exit(EXIT_FAIL_ABOVE)
+
+
+@contextmanager
+def running(label: str | None = None) -> Iterator[Callable[[int, int], None] | None]:
+    """Library errors turned into one-line ``Error: ...`` exits, and, with a label, a
+    progress callback drawing a bar on stderr when it is a terminal (else None)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    bar = None
+    advance = None
+    if label is not None and console.is_terminal:
+        bar = Progress(
+            f"[bold]{label}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+        )
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        bar.start()
+    try:
+        yield advance
+    except SimcheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+        raise  # click's own ways out, already one line
+    except MemoryError:
+        raise click.ClickException("out of memory; check fewer or smaller files at once") from None
+    except Exception as exc:
+        # A bug or an unforeseen input: one line, not a traceback, unless asked for.
+        if os.environ.get("SIMCHECK_DEBUG"):
+            raise
+        raise click.ClickException(
+            f"unexpected {type(exc).__name__}: {exc}; rerun with SIMCHECK_DEBUG=1 and report it"
+        ) from None
+    finally:
+        if bar is not None:
+            bar.stop()

@@ -1,0 +1,134 @@
+"""``simcheck index``: build and maintain a saved corpus (one SQLite file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .common import config_from, config_options, jobs_option, max_bytes_option, running
+
+if TYPE_CHECKING:
+    from ..index import AddResult
+
+
+@click.group()
+def index() -> None:
+    """Build and maintain a saved corpus index (one SQLite file).
+
+    \b
+    Example:
+      simcheck index build archive.simcheck corpora/coldwar past-years/
+      simcheck check essay.docx --corpus archive.simcheck
+    """
+
+
+def _report_add(result: AddResult) -> None:
+    click.echo(
+        f"added {len(result.added)}, replaced {len(result.replaced)}, "
+        f"unchanged {len(result.unchanged)}, unreadable {len(result.errors)}"
+    )
+    for error in result.errors:
+        click.echo(f"skipped {error}", err=True)
+
+
+@index.command("build")
+@click.argument("index_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@jobs_option
+@max_bytes_option("file indexed")
+@config_options()
+def index_build(
+    index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int, **options: Any
+) -> None:
+    """Create INDEX_FILE from the files and folders SOURCES.
+
+    The index is written beside INDEX_FILE and moved into place when complete. Each
+    document is named by its path below the folder it was found in, with that folder's
+    own name in front (coldwar/the-berlin-wall.txt).
+    """
+    from ..index import Index  # numpy and SQLite: only when a command runs
+
+    config = config_from(options)
+    with running("indexing") as advance:
+        built, result = Index.build(
+            index_file, sources, config, jobs=jobs, max_bytes=max_bytes, progress=advance
+        )
+        built.close()
+    _report_add(result)
+
+
+@index.command("add")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@jobs_option
+@max_bytes_option("file indexed")
+def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int) -> None:
+    """Add files and folders to INDEX_FILE in one transaction.
+
+    Files whose text is already indexed are skipped; a changed file replaces its old
+    version.
+    """
+    from ..index import Index  # numpy and SQLite: only when a command runs
+
+    with running("indexing") as advance, Index(index_file) as opened:
+        result = opened.add(sources, jobs=jobs, max_bytes=max_bytes, progress=advance)
+    _report_add(result)
+
+
+@index.command("remove")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("documents", nargs=-1, required=True)
+def index_remove(index_file: Path, documents: tuple[str, ...]) -> None:
+    """Remove DOCUMENTS (names as listed by `index info --list`, ids, or the files they
+    were added from) in one transaction."""
+    from ..index import Index  # numpy and SQLite: only when a command runs
+
+    with running(), Index(index_file) as opened:
+        removed = opened.remove(documents)
+    click.echo(f"removed {len(removed)}")
+
+
+@index.command("info")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--list", "list_documents", is_flag=True, help="Also list every document's name.")
+def index_info(index_file: Path, list_documents: bool) -> None:
+    """Documents, size and settings of INDEX_FILE."""
+    from ..index import Index  # numpy and SQLite: only when a command runs
+
+    with running(), Index(index_file) as opened:
+        info = opened.info()
+        paths = opened.doc_ids() if list_documents else []
+    for key in (
+        "path",
+        "documents",
+        "words",
+        "fingerprints",
+        "terms",
+        "bytes",
+        "bytes_per_document",
+        "format",
+        "simcheck_version",
+    ):
+        click.echo(f"{key}: {info[key]}")
+    click.echo("settings: " + ", ".join(f"{k}={v}" for k, v in info["settings"].items()))
+    for path in paths:
+        click.echo(path)
+
+
+@index.command("verify")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def index_verify(index_file: Path) -> None:
+    """Check INDEX_FILE: SQLite integrity, and each document's text against its
+    checksum and fingerprints. Exits 1 when a problem is found."""
+    from ..index import Index  # numpy and SQLite: only when a command runs
+
+    with running(), Index(index_file) as opened:
+        problems = opened.verify()
+        count = len(opened)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{index_file}: {len(problems)} problem(s) found; rebuild the index")
+    click.echo(f"ok: {count} documents verified")

@@ -1,0 +1,427 @@
+"""Writing an index: building a new file, adding and removing documents.
+
+Every change is one transaction: a process killed at any point leaves the index as it
+was before or after the change. A new index is written beside its final name and
+linked into place when complete, so that name never holds half an index.
+
+Documents are named as :func:`~simcheck.index.schema.stored_name` says.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..config import CheckConfig
+from ..errors import CorpusError, InputError
+from ..fingerprint import Fingerprinted, fingerprint_words, signature_bands, tfidf_weights
+from ..load import MAX_FILE_BYTES, display_name, folder_problems, iter_files, load_document, unsupported_files
+from ..models import Document, ProgressCallback
+from ..parallel import Workers, workers
+from ..tokens import shared_lexicon
+from . import schema
+from .query import TOPIC_TERMS, document_frequencies, stored_document
+
+#: Documents per write batch while building: bounds memory, not correctness.
+_BATCH = 2000
+#: Longest title kept from a document's first line.
+_MAX_TITLE = 120
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What one ``add`` changed."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """A document after the first pass: what decides whether and where it is stored,
+    and its fingerprints and word counts. The rest (:func:`finish`) waits for the write."""
+
+    path: str
+    sha256: str
+    title: str
+    raw: bytes  # the text in UTF-8
+    prints: Fingerprinted
+
+    @property
+    def words(self) -> int:
+        return self.prints.words
+
+
+def scan(document: Document, config: CheckConfig) -> Scanned:
+    """Fingerprint one document (a pure function, run in workers)."""
+    lexicon = shared_lexicon(config.language)
+    ids = lexicon.term_ids(document.text)
+    prints = fingerprint_words(
+        lexicon.hashes[ids], lexicon.is_stop[ids], config.shingle_size, config.winnow_window
+    )
+    raw = document.text.encode("utf-8")
+    return Scanned(
+        path=document.doc_id,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        title=_title(document.text, document.doc_id),
+        raw=raw,
+        prints=prints,
+    )
+
+
+def finish(config: CheckConfig, task: tuple[bytes, np.ndarray]) -> tuple[bytes, np.ndarray]:
+    """A scanned document's compressed text and LSH band keys: work only its final
+    write needs, so a build runs it in the workers beside the fingerprint insert."""
+    raw, prints = task
+    return schema.compress_bytes(raw), signature_bands(prints, config)
+
+
+def _scan_file(settings: tuple[CheckConfig, int], task: tuple[str, str, str | None]) -> Scanned | InputError:
+    config, max_bytes = settings
+    path, doc_id, root = task
+    try:
+        return scan(load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root), config)
+    except InputError as exc:
+        return exc
+
+
+def _finish_task(
+    settings: tuple[CheckConfig, int], task: tuple[bytes, np.ndarray]
+) -> tuple[bytes, np.ndarray]:
+    return finish(settings[0], task)
+
+
+def _title(text: str, path: str) -> str:
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line[:_MAX_TITLE]
+    return Path(path).name
+
+
+def _sources(items: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str, str | None]]:
+    """(file, stored name, folder it was found in) for every supported file named or
+    found under a folder."""
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            for file in iter_files(path):
+                yield str(file), schema.stored_name(file, path), str(path)
+        else:
+            yield str(path), schema.stored_name(path, path.parent), None
+
+
+def begin(db: sqlite3.Connection, path: Path) -> None:
+    """Start a write transaction, waiting up to ``BUSY_SECONDS`` for another writer."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise CorpusError(
+            f"{path}: another process has been changing this index for over "
+            f"{schema.BUSY_SECONDS:.0f} s; try again when it has finished"
+        ) from None
+
+
+def add_sources(
+    db: sqlite3.Connection,
+    path: Path,
+    config: CheckConfig,
+    sources: Iterable[str | os.PathLike[str]],
+    *,
+    jobs: int = 1,
+    max_bytes: int = MAX_FILE_BYTES,
+    progress: ProgressCallback | None = None,
+) -> AddResult:
+    """Add files and folders to the index ``db`` in one transaction; unchanged files are
+    skipped, changed ones replaced. Files over ``max_bytes`` are listed in ``errors``,
+    like other unreadable files."""
+    sources = list(sources)
+    tasks = list(_sources(sources))
+    result = AddResult()
+    # Files of a type simcheck does not read (a student's .doc) and links or folders
+    # it does not follow are listed, not passed over in silence.
+    for item in sources:
+        if Path(item).is_dir():
+            result.errors.extend(
+                folder_problems(item, name_of=functools.partial(schema.stored_name, root=Path(item)))
+            )
+            result.errors.extend(unsupported_files(item, name_of=lambda file: display_name(str(file))))
+    begin(db, path)
+    try:
+        with workers((config, max_bytes), jobs=jobs, tasks=len(tasks)) as run:
+            _Writer(db, config, result).add(run, tasks, progress)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return result
+
+
+class _Writer:
+    """The body of :func:`add_sources`, inside its transaction.
+
+    Two passes. The first scans every file (fingerprints, word counts) and writes the
+    word statistics batch by batch. Fingerprints and LSH bands go in at the end, sorted
+    by key, so the tables' pages fill up instead of splitting half-empty; that insert
+    takes the writer a while, and the workers meanwhile compress the texts and sign the
+    fingerprint sets (:func:`finish`), which only the final write needs.
+    """
+
+    def __init__(self, db: sqlite3.Connection, config: CheckConfig, result: AddResult) -> None:
+        self.db = db
+        self.config = config
+        self.result = result
+        self.known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
+        self.next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
+        self.pending: list[Scanned] = []
+        # Scanned, not yet written: (id, path, sha256, words, title, text, fingerprints),
+        # without the word counts, which the batches have used up.
+        self.deferred: list[tuple[int, str, str, int, str, bytes, np.ndarray]] = []
+
+    def add(
+        self,
+        run: Workers[tuple[CheckConfig, int]],
+        tasks: Sequence[tuple[str, str, str | None]],
+        progress: ProgressCallback | None,
+    ) -> None:
+        for done, outcome in enumerate(run.map(_scan_file, tasks), 1):
+            self._take(outcome)
+            if len(self.pending) >= _BATCH or (done == len(tasks) and self.pending):
+                self._write_terms()
+            if progress is not None:
+                progress(done, len(tasks))
+        if self.deferred:
+            self._write_documents(run)
+
+    def _take(self, outcome: Scanned | InputError) -> None:
+        result = self.result
+        if isinstance(outcome, InputError):
+            result.errors.append(outcome)
+        elif outcome.sha256 in self.known:
+            result.unchanged.append(outcome.path)
+        else:
+            self.known.add(outcome.sha256)
+            row = self.db.execute("SELECT id FROM documents WHERE path = ?", (outcome.path,)).fetchone()
+            if row is not None:
+                delete(self.db, self.config, row[0])
+                result.replaced.append(outcome.path)
+            else:
+                result.added.append(outcome.path)
+            self.pending.append(outcome)
+
+    def _write_terms(self) -> None:
+        pending = self.pending
+        ids = list(range(self.next_id, self.next_id + len(pending)))
+        self.next_id += len(pending)
+        self.deferred.extend(
+            (doc, s.path, s.sha256, s.words, s.title, s.raw, s.prints.prints) for doc, s in zip(ids, pending)
+        )
+        _insert_terms(self.db, ids, pending, documents=schema.count_documents(self.db) + len(self.deferred))
+        self.pending = []
+
+    def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:
+        deferred = self.deferred
+        finished = run.map(_finish_task, [(row[5], row[6]) for row in deferred])
+        ids = np.array([row[0] for row in deferred], dtype=np.int64)
+        owners = np.repeat(ids, [row[6].shape[0] for row in deferred])
+        _insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
+        bands = []
+        documents = []
+        for row, (text, keys) in zip(deferred, finished):
+            documents.append((*row[:5], text))
+            bands.append(keys)
+        self.db.executemany(
+            "INSERT INTO documents(id, path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?, ?)", documents
+        )
+        _insert_bands(self.db, np.stack(bands), ids)
+
+
+def _insert_fingerprints(db: sqlite3.Connection, prints: np.ndarray, owners: np.ndarray) -> None:
+    keys = schema.print_keys(prints)
+    order = np.lexsort((owners, keys))
+    db.executemany(
+        "INSERT INTO fingerprints(hash, doc) VALUES (?, ?)",
+        zip(keys[order].tolist(), owners[order].tolist()),
+    )
+
+
+def _insert_bands(db: sqlite3.Connection, keys: np.ndarray, owners: np.ndarray) -> None:
+    """``keys`` holds one row of band keys per document of ``owners``."""
+    band = np.broadcast_to(np.arange(keys.shape[1]), keys.shape).ravel()
+    doc = np.repeat(owners, keys.shape[1])
+    flat = keys.ravel()
+    order = np.lexsort((doc, flat, band))
+    db.executemany(
+        "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
+        zip(band[order].tolist(), flat[order].tolist(), doc[order].tolist()),
+    )
+
+
+def _insert_terms(
+    db: sqlite3.Connection, ids: Sequence[int], batch: Sequence[Scanned], *, documents: int
+) -> None:
+    """Add a batch's document frequencies, and each document's characteristic words
+    (weighted with ``documents`` in the index, these included)."""
+    all_terms = np.concatenate([item.prints.terms for item in batch])
+    terms, where, increments = np.unique(all_terms, return_inverse=True, return_counts=True)
+    db.executemany(
+        "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        zip(schema.signed(terms), increments.tolist()),
+    )
+    df = document_frequencies(db, terms)[where]
+    sizes = np.array([item.prints.terms.shape[0] for item in batch])
+    owners = np.repeat(np.asarray(ids, dtype=np.int64), sizes)
+    counts = np.concatenate([item.prints.counts for item in batch])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    group = np.repeat(np.arange(len(batch)), sizes)
+    weights = tfidf_weights(counts, df, documents, group)
+    # Each document's heaviest words, for the whole batch at once: by document, heaviest
+    # first, with one float sort key: the document's place in the batch plus a fraction
+    # that falls as the weight (within 0..1) rises.
+    order = np.argsort(group + (1 - weights) / 2, kind="stable")
+    rank = np.arange(order.shape[0]) - np.repeat(starts, sizes)
+    top = order[rank < TOPIC_TERMS]
+    db.executemany(
+        "INSERT INTO topics(term, doc, weight) VALUES (?, ?, ?)",
+        zip(schema.signed(all_terms[top]), owners[top].tolist(), weights[top].tolist()),
+    )
+
+
+def delete(db: sqlite3.Connection, config: CheckConfig, doc: int) -> None:
+    """Delete one document and everything derived from it (inside a transaction).
+
+    Its fingerprints, bands and terms are recomputed from the stored text, so no
+    table needs a second index by document.
+    """
+    prints = scan(stored_document(db, doc), config).prints
+    bands = signature_bands(prints.prints, config)
+    db.executemany(
+        "DELETE FROM fingerprints WHERE hash = ? AND doc = ?",
+        ((h, doc) for h in schema.print_keys(prints.prints).tolist()),
+    )
+    db.executemany(
+        "DELETE FROM bands WHERE band = ? AND key = ? AND doc = ?",
+        ((band, key, doc) for band, key in enumerate(bands.tolist())),
+    )
+    terms = schema.signed(prints.terms)
+    db.executemany("DELETE FROM topics WHERE term = ? AND doc = ?", ((t, doc) for t in terms))
+    db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", ((t,) for t in terms))
+    db.execute("DELETE FROM terms WHERE df <= 0")
+    db.execute("DELETE FROM documents WHERE id = ?", (doc,))
+
+
+def remove_documents(
+    db: sqlite3.Connection, path: Path, config: CheckConfig, items: Iterable[str]
+) -> list[str]:
+    """Remove documents by name (as ``index info --list`` lists them), numeric id, or
+    the path of the file they were added from, in one transaction. Returns the names
+    removed; an unknown item is an error and nothing is removed."""
+    begin(db, path)
+    try:
+        removed = []
+        for item in items:
+            row = db.execute("SELECT id, path FROM documents WHERE path = ?", (item,)).fetchone()
+            if row is None and item.isdigit():
+                row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
+            if row is None and os.path.exists(item):
+                row = _by_trailing_name(db, item)
+            if row is None:
+                raise CorpusError(f"{path}: no document {item!r} in the index; see `simcheck index info`")
+            delete(db, config, row[0])
+            removed.append(row[1])
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return removed
+
+
+def _by_trailing_name(db: sqlite3.Connection, file: str) -> tuple[int, str] | None:
+    names = schema.trailing_names(file)
+    marks = ", ".join("?" * len(names))
+    row = db.execute(
+        f"SELECT id, path FROM documents WHERE path IN ({marks}) ORDER BY length(path) DESC", names
+    ).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def build_file(
+    target: Path,
+    sources: Iterable[str | os.PathLike[str]],
+    config: CheckConfig,
+    *,
+    jobs: int = 1,
+    max_bytes: int = MAX_FILE_BYTES,
+    progress: ProgressCallback | None = None,
+) -> AddResult:
+    """Write a new index of ``sources`` at ``target``.
+
+    The index is written to a temporary file beside ``target`` (one per process) and
+    linked into place at the end, so ``target`` never holds half an index, and a build
+    never replaces an index another process made meanwhile.
+    """
+    if target.exists():
+        raise CorpusError(f"{target}: already exists; add to it with `simcheck index add` or remove it first")
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    _remove_leftovers(target)
+    schema.create(partial, config)
+    db = schema.connect(partial)
+    # The partial file is this build's alone and is discarded if the build fails, so
+    # it needs neither a write-ahead log nor syncs while it grows: each page is written
+    # once, into the file, instead of into the log and again at the checkpoint.
+    db.execute("PRAGMA journal_mode=MEMORY")
+    db.execute("PRAGMA synchronous=OFF")
+    try:
+        result = add_sources(db, partial, config, sources, jobs=jobs, max_bytes=max_bytes, progress=progress)
+        db.execute("PRAGMA journal_mode=WAL")  # how every reader and writer opens it
+    finally:
+        db.close()
+    with open(partial, "rb+") as handle:  # on disk before it is published
+        os.fsync(handle.fileno())
+    _publish(partial, target)
+    return result
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete partial files of builds of ``target`` whose process is gone (killed)."""
+    for partial in target.parent.glob(f".{target.name}.*.partial"):
+        pid = partial.name[len(target.name) + 2 : -len(".partial")]
+        if pid.isdigit() and not _alive(int(pid)):
+            for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+                leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def _publish(partial: Path, target: Path) -> None:
+    """Move a finished index into place unless ``target`` appeared meanwhile."""
+    try:
+        os.link(partial, target)  # fails, unlike a rename, when target exists
+    except FileExistsError:
+        partial.unlink()
+        raise CorpusError(
+            f"{target}: was created by another process during this build; this build is discarded"
+        ) from None
+    except OSError:  # a file system without hard links
+        os.replace(partial, target)
+        return
+    partial.unlink()

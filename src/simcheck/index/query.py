@@ -1,0 +1,255 @@
+"""Reading an index: stored documents, candidates for a query, related documents.
+
+Lookups go through the tables' keys (fingerprints and bands by hash, topics by term,
+documents by id), so a query costs the same in an index of a thousand documents or of
+millions; no text is decompressed until a candidate is aligned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..config import CheckConfig
+from ..errors import CorpusError
+from ..fingerprint import (
+    Fingerprinted,
+    df_cap,
+    fingerprint_tokens,
+    shingle_hashes,
+    signature_bands,
+    tfidf_weights,
+)
+from ..models import Candidate, Document
+from ..tokens import Tokens
+from . import schema
+
+#: Characteristic words kept per document for the related-documents search.
+TOPIC_TERMS = 8
+#: Above this many terms, document frequencies are read by one scan of the terms table.
+_TERM_LOOKUP_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class Related:
+    """A document similar in topic to the query (TF-IDF cosine)."""
+
+    doc_id: str
+    title: str
+    excerpt: str
+    words: int
+    tfidf_cosine: float
+
+
+def stored_document(db: sqlite3.Connection, doc: int, origin: str = "") -> Document:
+    """The document stored under id ``doc``."""
+    row = db.execute("SELECT path, text FROM documents WHERE id = ?", (doc,)).fetchone()
+    if row is None:
+        raise CorpusError(f"{origin or 'the index'}: no document with id {doc}")
+    return Document(doc_id=row[0], text=schema.decompress_text(row[1]), path=None, meta={"index": origin})
+
+
+def document_frequencies(db: sqlite3.Connection, terms: np.ndarray) -> np.ndarray:
+    """Document frequency of each of ``terms`` (uint64 hashes; 0 when unknown)."""
+    if terms.shape[0] <= _TERM_LOOKUP_LIMIT:
+        keys = schema.signed(terms)
+        found = dict(schema.lookup(db, "SELECT q.v, t.df FROM q JOIN terms t ON t.term = q.v", keys))
+        return np.array([found.get(t, 0) for t in keys], dtype=np.float64)
+    # A write batch asks for tens of thousands of terms: one ordered scan of the
+    # table (a vocabulary, so bounded) is cheaper than that many indexed lookups.
+    rows = db.execute("SELECT term, df FROM terms ORDER BY term").fetchall()
+    table = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    keys_array = np.asarray(terms, dtype=np.uint64).view(np.int64)
+    if table.shape[0] == 0:
+        return np.zeros(keys_array.shape[0], dtype=np.float64)
+    at = np.minimum(np.searchsorted(table[:, 0], keys_array), table.shape[0] - 1)
+    return np.where(table[at, 0] == keys_array, table[at, 1], 0).astype(np.float64)
+
+
+def _excerpt(text: str, title: str, length: int = 200) -> str:
+    body = " ".join(text.split())
+    if body.startswith(title):
+        body = body[len(title) :].lstrip()
+    return body if len(body) <= length else body[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+class Reader:
+    """An open index, read: its documents and the candidates it gives a query.
+
+    ``documents`` is the number of documents as of the last open or change (the
+    ``n`` of the idf weights).
+    """
+
+    def __init__(self, db: sqlite3.Connection, path: Path, config: CheckConfig) -> None:
+        self._db = db
+        self.path = path
+        self.config = config
+        self.documents = schema.count_documents(db)
+        self._tokens: dict[int, Tokens] = {}
+        self._last_vector: tuple[Tokens, Fingerprinted, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return self.documents
+
+    @schema.guarded
+    def document(self, key: int) -> Document:
+        """The stored document with id ``key``."""
+        return stored_document(self._db, key, str(self.path))
+
+    @schema.guarded
+    def text_of(self, doc_id: str) -> str | None:
+        """The text of the document stored as ``doc_id`` (its name), or None."""
+        row = self._db.execute("SELECT text FROM documents WHERE path = ?", (doc_id,)).fetchone()
+        return None if row is None else schema.decompress_text(row[0])
+
+    def tokens(self, key: int) -> Tokens:
+        if key not in self._tokens:
+            self._tokens[key] = Tokens(self.document(key).text, self.config.language)
+        return self._tokens[key]
+
+    @schema.guarded
+    def doc_ids(self) -> list[str]:
+        return [path for (path,) in self._db.execute("SELECT path FROM documents ORDER BY path")]
+
+    @schema.guarded
+    def own_copy(self, document: Document) -> int | None:
+        """Id of ``document``'s own copy in the index, if it was added (so a file is not
+        matched with itself): a stored document with the same text whose name ends the
+        file's path (two components or more: a bare ``essay.txt`` says nothing)."""
+        if not document.path:
+            return None
+        names = schema.trailing_names(document.path)
+        sha = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        marks = ", ".join("?" * len(names))
+        row = self._db.execute(
+            f"SELECT id FROM documents WHERE sha256 = ? AND path IN ({marks}) ORDER BY length(path) DESC",
+            (sha, *names),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    @schema.guarded
+    def shared_fingerprints(self, query: Tokens, config: CheckConfig) -> dict[int, int]:
+        """Documents sharing fingerprints with ``query``: id -> how many (common
+        fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
+        # np.unique sorts: consecutive lookups walk nearby pages of the B-tree.
+        shingles = np.unique(shingle_hashes(query.stem_hashes, config.shingle_size))
+        rows = schema.lookup(
+            self._db,
+            "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v",
+            schema.print_keys(shingles).tolist(),
+        )
+        if not rows:
+            return {}
+        hashes = np.array([r[0] for r in rows], dtype=np.int64)
+        docs = np.array([r[1] for r in rows], dtype=np.int64)
+        cap = df_cap(self.documents, config)
+        if cap is not None:
+            unique, inverse, df = np.unique(hashes, return_inverse=True, return_counts=True)
+            docs = docs[df[inverse] <= cap]
+        ids, counts = np.unique(docs, return_counts=True)
+        return dict(zip(ids.tolist(), counts.tolist()))
+
+    @schema.guarded
+    def near_duplicates(self, query: Tokens) -> list[int]:
+        """Documents whose MinHash signature shares an LSH band with the query's."""
+        keys = signature_bands(fingerprint_tokens(query, self.config).prints, self.config)
+        found: set[int] = set()
+        for band, key in enumerate(keys.tolist()):
+            rows = self._db.execute("SELECT doc FROM bands WHERE band = ? AND key = ?", (band, key))
+            found.update(doc for (doc,) in rows)
+        return sorted(found)
+
+    def _weights(self, prints: Fingerprinted) -> np.ndarray:
+        """l2-normalised TF-IDF weights of ``prints.terms`` with the index's frequencies."""
+        return tfidf_weights(prints.counts, document_frequencies(self._db, prints.terms), self.documents)
+
+    def _vector(self, tokens: Tokens) -> tuple[Fingerprinted, np.ndarray]:
+        """A text's content words and TF-IDF weights, kept for the last text asked."""
+        cached = self._last_vector
+        if cached is not None and cached[0] is tokens:
+            return cached[1], cached[2]
+        prints = fingerprint_tokens(tokens, self.config)
+        weights = self._weights(prints)
+        self._last_vector = (tokens, prints, weights)
+        return prints, weights
+
+    @schema.guarded
+    def topic_neighbours(
+        self, query: Tokens, limit: int, *, words: int = 4 * TOPIC_TERMS
+    ) -> list[tuple[int, float]]:
+        """Documents sharing the query's ``words`` most characteristic words, best
+        first, with the sum of shared weights (a lower bound of the cosine, no text
+        decompressed)."""
+        prints, weights = self._vector(query)
+        if prints.terms.shape[0] == 0:
+            return []
+        top = np.argsort(-weights, kind="stable")[:words]
+        weight_of = dict(zip(schema.signed(prints.terms[top]), weights[top].tolist()))
+        rows = schema.lookup(
+            self._db, "SELECT t.term, t.doc, t.weight FROM q JOIN topics t ON t.term = q.v", list(weight_of)
+        )
+        scores: dict[int, float] = {}
+        for term, doc, weight in rows:
+            scores[doc] = scores.get(doc, 0.0) + weight * weight_of[term]
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+    @schema.guarded
+    def tfidf_cosine(self, query: Tokens, key: int) -> float:
+        """Whole-document TF-IDF cosine of ``query`` with stored document ``key``."""
+        a, wa = self._vector(query)
+        b = fingerprint_tokens(self.tokens(key), self.config)
+        wb = self._weights(b)
+        common, ia, ib = np.intersect1d(a.terms, b.terms, return_indices=True)
+        return float(np.dot(wa[ia], wb[ib])) if common.shape[0] else 0.0
+
+    @schema.guarded
+    def candidates(
+        self, query: Tokens, config: CheckConfig, *, exclude: Iterable[int] = ()
+    ) -> list[Candidate]:
+        """Stored documents worth aligning with ``query``, best evidence first: shared
+        fingerprints, near-duplicate signatures, and the nearest by TF-IDF."""
+        excluded = set(exclude)
+        shared = self.shared_fingerprints(query, config)
+        for doc in self.near_duplicates(query):
+            shared.setdefault(doc, 0)
+        chosen = sorted((d for d in shared if d not in excluded), key=lambda d: (-shared[d], d))
+        # Topic scores are lower bounds of the cosine, cheap to get; a check computes
+        # the exact cosine of the sources that align.
+        topics = dict(self.topic_neighbours(query, config.tfidf_neighbours + len(excluded)))
+        cosines = {d: topics.get(d, 0.0) for d in chosen[: config.max_candidates]}
+        for doc, score in topics.items():
+            if doc not in excluded and doc not in cosines and score >= config.min_tfidf_cosine:
+                cosines[doc] = score
+        names = dict(
+            schema.lookup(
+                self._db, "SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", list(cosines)
+            )
+        )
+        ranked = sorted(cosines, key=lambda d: (-shared.get(d, 0), -cosines[d], d))
+        return [Candidate(d, names[d], shared.get(d, 0), cosines[d]) for d in ranked]
+
+    @schema.guarded
+    def related(self, query: Tokens, k: int = 10, *, exclude: Iterable[int] = ()) -> list[Related]:
+        """The ``k`` stored documents closest to ``query`` by TF-IDF cosine."""
+        excluded = set(exclude)
+        wanted = 5 * k + len(excluded)
+        pool = [d for d, _ in self.topic_neighbours(query, wanted) if d not in excluded]
+        if len(pool) < k:  # few documents share the query's top words: ask with all of them
+            everything = self.topic_neighbours(query, wanted, words=len(self._vector(query)[0].terms))
+            pool = [d for d, _ in everything if d not in excluded]
+        scored = sorted(
+            ((self.tfidf_cosine(query, d), d) for d in pool), key=lambda item: (-item[0], item[1])
+        )
+        results = []
+        for cosine, doc in scored[:k]:
+            path, title, words, blob = self._db.execute(
+                "SELECT path, title, words, text FROM documents WHERE id = ?", (doc,)
+            ).fetchone()
+            text = schema.decompress_text(blob)
+            results.append(Related(path, title, _excerpt(text, title), int(words), cosine))
+        return results

@@ -1,0 +1,171 @@
+"""The saved corpus: one SQLite file, opened and checked against like an in-memory one."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..config import CheckConfig
+from ..errors import ConfigError, CorpusError, InputError
+from ..load import MAX_FILE_BYTES
+from ..models import ProgressCallback
+from . import schema, verify
+from .build import AddResult, add_sources, build_file, remove_documents
+from .query import Reader
+
+
+class Index(Reader):
+    """A corpus saved in one SQLite file: it serves the
+    :class:`~simcheck.corpus.CorpusLike` protocol, as the in-memory
+    :class:`~simcheck.retrieve.Corpus` does.
+
+    Parameters
+    ----------
+    path : path
+        The index file.
+    config : CheckConfig, optional
+        Settings for checks against it. Those an index is built with
+        (``CheckConfig.INDEX_SETTINGS``) must equal the stored ones; the stored ones are
+        used when ``config`` is None.
+
+    Raises
+    ------
+    CorpusError
+        Missing file, not an index, damaged, or another format version.
+    ConfigError
+        ``config`` differs from the stored settings in one the index is built with.
+    """
+
+    #: Files that could not be read: an index holds only documents that were.
+    skipped: tuple[InputError, ...] = ()
+    shaped_by = CheckConfig.INDEX_SETTINGS
+
+    def __init__(self, path: str | os.PathLike[str], config: CheckConfig | None = None) -> None:
+        path = Path(path)
+        if not path.is_file():
+            raise CorpusError(f"{path}: index does not exist; create it with `simcheck index build`")
+        if not schema.is_index_file(path):
+            raise CorpusError(f"{path}: not a simcheck index (not an SQLite database); rebuild it")
+        truncated = schema.truncation(path)
+        if truncated:
+            raise CorpusError(f"{path}: {truncated}; rebuild it with `simcheck index build`")
+        db = schema.connect(path)
+        try:
+            stored = schema.check_format(path, schema.read_meta(db))
+            if config is not None:
+                for name in config.conflicts(stored, self.shaped_by):
+                    raise ConfigError(
+                        f"{path}: built with {name}={getattr(stored, name)!r}, asked for "
+                        f"{getattr(config, name)!r}; use the index's setting or rebuild the index"
+                    )
+            super().__init__(db, path, config or stored)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise CorpusError(
+                f"{path}: damaged or not a simcheck index ({exc}); rebuild it with `simcheck index build`"
+            ) from None
+        except BaseException:
+            db.close()
+            raise
+
+    def __reduce__(self) -> tuple[type[Index], tuple[str, CheckConfig]]:
+        # A worker process opens a connection of its own to the same file.
+        return (Index, (str(self.path), self.config))
+
+    def describe(self) -> str:
+        return f"index {self.path} ({self.documents} document{'' if self.documents == 1 else 's'})"
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], config: CheckConfig | None = None) -> Index:
+        """Create an empty index file (an existing file is an error)."""
+        config = config or CheckConfig()
+        target = Path(path)
+        if target.exists():
+            raise CorpusError(
+                f"{path}: already exists; add to it with `simcheck index add` or remove it first"
+            )
+        schema.create(target, config)
+        return cls(target, config)
+
+    @classmethod
+    def build(
+        cls,
+        path: str | os.PathLike[str],
+        sources: Iterable[str | os.PathLike[str]],
+        config: CheckConfig | None = None,
+        *,
+        jobs: int = 1,
+        max_bytes: int = MAX_FILE_BYTES,
+        progress: ProgressCallback | None = None,
+    ) -> tuple[Index, AddResult]:
+        """Create an index of every supported file in ``sources`` (files or folders).
+
+        The index is written beside ``path`` and moved into place when complete (see
+        :func:`~simcheck.index.build.build_file`).
+        """
+        config = config or CheckConfig()
+        try:
+            result = build_file(
+                Path(path), sources, config, jobs=jobs, max_bytes=max_bytes, progress=progress
+            )
+        except sqlite3.DatabaseError as exc:
+            raise schema.damaged(Path(path), exc) from None
+        return cls(path, config), result
+
+    @schema.guarded
+    def add(
+        self,
+        sources: Iterable[str | os.PathLike[str]],
+        *,
+        jobs: int = 1,
+        max_bytes: int = MAX_FILE_BYTES,
+        progress: ProgressCallback | None = None,
+    ) -> AddResult:
+        """Add files and folders; unchanged files are skipped, changed ones replaced.
+
+        All of it is one transaction: a crash leaves the index as it was. Files over
+        ``max_bytes`` are listed in ``errors``, like other unreadable files.
+        """
+        try:
+            return add_sources(
+                self._db, self.path, self.config, sources, jobs=jobs, max_bytes=max_bytes, progress=progress
+            )
+        finally:
+            self._changed()
+
+    @schema.guarded
+    def remove(self, items: Iterable[str]) -> list[str]:
+        """Remove documents by name (as ``info`` lists them), numeric id, or the path of
+        the file they came from, in one transaction. Returns the names removed; an
+        unknown item is an error and nothing is removed."""
+        try:
+            return remove_documents(self._db, self.path, self.config, items)
+        finally:
+            self._changed()
+
+    def _changed(self) -> None:
+        self.documents = schema.count_documents(self._db)
+        self._tokens.clear()
+        self._last_vector = None
+
+    @schema.guarded
+    def info(self) -> dict[str, Any]:
+        """Documents, words, file size, format and settings."""
+        return verify.info(self._db, self.path)
+
+    def verify(self) -> list[str]:
+        """Problems found, an empty list when the index is sound (see
+        :func:`~simcheck.index.verify.verify`)."""
+        return verify.verify(self._db, self.config)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,118 @@
+"""Checking an index: SQLite's integrity, and every document against its own text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from pathlib import Path
+from typing import Any
+
+from ..config import CheckConfig
+from ..fingerprint import signature_bands
+from ..models import Document
+from . import schema
+from .build import scan
+
+
+def info(db: sqlite3.Connection, path: Path) -> dict[str, Any]:
+    """Documents, words, file size, format and settings."""
+    documents, words = db.execute("SELECT count(*), coalesce(sum(words), 0) FROM documents").fetchone()
+    meta = schema.read_meta(db)
+    size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    return {
+        "path": str(path),
+        "documents": int(documents),
+        "words": int(words),
+        "fingerprints": int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0]),
+        "terms": int(db.execute("SELECT count(*) FROM terms").fetchone()[0]),
+        "bytes": size,
+        "bytes_per_document": round(size / documents) if documents else 0,
+        "format": int(meta["format"]),
+        "simcheck_version": meta["simcheck_version"],
+        "settings": json.loads(meta["settings"]),
+    }
+
+
+def verify(db: sqlite3.Connection, config: CheckConfig) -> list[str]:
+    """Problems found (an empty list means the index is sound): SQLite's integrity
+    check, rows that belong to no document, and every document's stored text against
+    its checksum, its fingerprints and its LSH bands.
+
+    A damaged part is reported and the check goes on, so one bad page does not hide
+    which documents are affected. Lookups go through the tables' keys: the time grows
+    with the index, not with its square.
+    """
+    problems = _table_problems(db)
+    try:
+        documents = db.execute("SELECT id, path FROM documents ORDER BY id").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [*problems, f"the documents table is unreadable ({exc})"]
+    expected = 0
+    for doc, path in documents:
+        try:
+            problem, fingerprints = _verify_document(db, config, doc)
+        except sqlite3.DatabaseError as exc:
+            problem, fingerprints = f"unreadable ({exc})", 0
+        expected += fingerprints
+        if problem:
+            problems.append(f"{path}: {problem}")
+    try:
+        stored = int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0])
+    except sqlite3.DatabaseError:
+        stored = expected  # already reported as unreadable above
+    if stored > expected:
+        problems.append(f"{stored - expected} fingerprints are not given by any document's text")
+    return problems
+
+
+def _table_problems(db: sqlite3.Connection) -> list[str]:
+    """SQLite's own integrity check, and rows that belong to no document."""
+    problems: list[str] = []
+    try:
+        problems += [row[0] for row in db.execute("PRAGMA integrity_check(100)") if row[0] != "ok"]
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"SQLite's integrity check stopped: {exc}")
+    for table in ("fingerprints", "bands", "topics"):
+        try:
+            orphans = db.execute(
+                f"SELECT count(*) FROM {table} t LEFT JOIN documents d ON d.id = t.doc WHERE d.id IS NULL"
+            ).fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"the {table} table is unreadable ({exc})")
+            continue
+        if orphans:
+            problems.append(f"{orphans} rows of {table} belong to no document")
+    return problems
+
+
+def _stored_fingerprints(db: sqlite3.Connection, doc: int) -> int:
+    # A scan of the table (keyed by hash), done only for a document whose text is
+    # damaged, so that its fingerprints are not also reported as strays.
+    return int(db.execute("SELECT count(*) FROM fingerprints WHERE doc = ?", (doc,)).fetchone()[0])
+
+
+def _verify_document(db: sqlite3.Connection, config: CheckConfig, doc: int) -> tuple[str, int]:
+    """What is wrong with one stored document, and how many fingerprints it has."""
+    sha, blob = db.execute("SELECT sha256, text FROM documents WHERE id = ?", (doc,)).fetchone()
+    try:
+        text = schema.decompress_text(blob)
+    except (zlib.error, UnicodeDecodeError):
+        return "stored text is damaged", _stored_fingerprints(db, doc)
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
+        return "stored text does not match its sha256", _stored_fingerprints(db, doc)
+    prints = scan(Document(str(doc), text), config).prints
+    keys = sorted(set(schema.print_keys(prints.prints).tolist()))
+    found = schema.lookup(
+        db, f"SELECT count(*) FROM q JOIN fingerprints f ON f.hash = q.v AND f.doc = {doc}", keys
+    )
+    if sum(row[0] for row in found) != len(keys):
+        return "fingerprints do not match its text", len(keys)
+    for band, key in enumerate(signature_bands(prints.prints, config).tolist()):
+        row = db.execute(
+            "SELECT 1 FROM bands WHERE band = ? AND key = ? AND doc = ?", (band, key, doc)
+        ).fetchone()
+        if row is None:
+            return "LSH bands do not match its text", len(keys)
+    return "", len(keys)

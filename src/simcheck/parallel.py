@@ -1,0 +1,80 @@
+"""One way to spread work over processes, for every command that has ``--jobs``.
+
+A job is ``function(context, task)`` for each of many tasks, results in task order. The
+``context`` (a corpus, the settings) is what every task needs: a worker process receives
+it once, when it starts, instead of with every task. With one job, or too few tasks to
+be worth starting processes, the tasks run here, in order, and nothing is kept between
+calls: two jobs can run in one process at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+Context = TypeVar("Context")
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+# A worker process serves one pool, so it holds one context: set when it starts.
+_worker_context: Any = None
+
+
+def _receive(context: Any) -> None:
+    global _worker_context
+    _worker_context = context
+
+
+def _call(function: Callable[[Any, Any], Any], task: Any) -> Any:
+    return function(_worker_context, task)
+
+
+class Workers(Generic[Context]):
+    """Runs ``function(context, task)`` over tasks, in worker processes or here."""
+
+    def __init__(self, context: Context, pool: ProcessPoolExecutor | None, jobs: int) -> None:
+        self.context = context
+        self._pool = pool
+        self._jobs = jobs
+
+    @property
+    def parallel(self) -> bool:
+        """Whether the tasks run in worker processes."""
+        return self._pool is not None
+
+    def map(
+        self,
+        function: Callable[[Context, Task], Result],
+        tasks: Sequence[Task],
+        *,
+        chunksize: int | None = None,
+    ) -> Iterator[Result]:
+        """``function(context, task)`` for each of ``tasks``, in order.
+
+        ``function`` must be a module-level function, so worker processes can find it.
+        ``chunksize`` tasks go to a worker at a time; by default about eight chunks per
+        worker, at most 256 tasks each.
+        """
+        if self._pool is None:
+            return (function(self.context, task) for task in tasks)
+        size = chunksize or max(1, min(256, len(tasks) // (8 * self._jobs)))
+        return self._pool.map(partial(_call, function), tasks, chunksize=size)
+
+
+@contextmanager
+def workers(context: Context, *, jobs: int, tasks: int) -> Iterator[Workers[Context]]:
+    """Workers for about ``tasks`` tasks: ``jobs`` processes, or this one when ``jobs``
+    is 1 or there are fewer than two tasks a process.
+
+    >>> with workers({"offset": 10}, jobs=1, tasks=3) as run:
+    ...     list(run.map(lambda context, task: context["offset"] + task, [1, 2, 3]))
+    [11, 12, 13]
+    """
+    if jobs <= 1 or tasks < 2 * jobs:
+        yield Workers(context, None, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_receive, initargs=(context,)) as pool:
+        yield Workers(context, pool, jobs)

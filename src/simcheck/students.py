@@ -1,0 +1,74 @@
+"""Whose submission a file is, from the names learning platforms give files.
+
+Moodle names a submitted file ``Full Name_123456_assignsubmission_file_essay.docx``;
+Canvas names it ``lastnamefirstname_12345_67890_essay.docx`` (``late_`` before or after
+the name when it came in late); a folder per student (``Ada Lovelace/draft.txt``) is the
+third common layout. A student's files are one submission and are never compared with
+each other.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:[a-z]+_)?")
+_CANVAS = re.compile(r"^(?:late_)?(?P<name>[a-z]+)(?:_late)?_(?P<id>\d+)_\d+_")
+
+
+def student_of(doc_id: str) -> str:
+    """The student a submitted file belongs to, from the names platforms give files.
+
+    >>> student_of("Ada Lovelace_123456_assignsubmission_file_essay.docx")
+    'Ada Lovelace'
+    >>> student_of("late_lovelaceada_12345_67890_essay.docx")
+    'lovelaceada'
+    >>> student_of("Ada Lovelace/draft.txt"), student_of("essay-ada.txt")
+    ('Ada Lovelace', 'essay-ada')
+    """
+    path = PurePosixPath(doc_id)
+    # A platform's name for a student's file also names their folder ("Download
+    # submissions in folders") and a zip they handed in ("..._file_work.zip/essay.txt").
+    first = path.parts[0] if path.parts else doc_id
+    for pattern in (_MOODLE, _CANVAS):
+        found = pattern.match(first)
+        if found:
+            return found.group("name")
+    return first if len(path.parts) > 1 else path.stem
+
+
+def short_name(path: str) -> str:
+    """A submitted file as a class table shows it beside its student: without the
+    student's folder or the prefix a learning platform adds to the name.
+
+    >>> short_name("Ada Lovelace_111_assignsubmission_file_/essay2.docx")
+    'essay2.docx'
+    >>> short_name("Ada Lovelace_111_assignsubmission_file_work.zip/essay.txt")
+    'work.zip/essay.txt'
+    >>> short_name("lovelaceada_late_7000_90000_essay2.docx"), short_name("Ada/draft.txt")
+    ('essay2.docx', 'draft.txt')
+    >>> short_name("essay-ada.txt")
+    'essay-ada.txt'
+    """
+    parts = PurePosixPath(path).parts
+    if not parts:
+        return path
+    first = parts[0]
+    for pattern in (_MOODLE, _CANVAS):
+        first = pattern.sub("", first, count=1)
+        if first != parts[0]:
+            rest = [first, *parts[1:]] if first else list(parts[1:])
+            return "/".join(rest) or path
+    return "/".join(parts[1:]) or parts[0]
+
+
+def submission_label(student: str, path: str) -> str:
+    """A submission named for a person: its student and its short file name.
+
+    >>> submission_label("Ada Lovelace", "Ada Lovelace_1_assignsubmission_file_essay.txt")
+    'Ada Lovelace (essay.txt)'
+    >>> submission_label("", "essay.txt")
+    'essay.txt'
+    """
+    name = short_name(path)
+    return f"{student} ({name})" if student and student != name else name
