@@ -161,6 +161,7 @@ def exit_if_above(limit: float | None, similarities: dict[str, float]) -> None:
 def running(label: str | None = None) -> Iterator[Callable[[int, int], None] | None]:
     """Library errors turned into one-line ``Error: ...`` exits, and, with a label, a
     progress callback drawing a bar on stderr when it is a terminal (else None)."""
+    # rich's progress bar: imported by the commands that run, not by --help
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     console = Console(stderr=True)

@@ -91,7 +91,7 @@ def evaluate_clough(folder: str | os.PathLike[str], config: CheckConfig | None =
     levels differ in how much was rewritten, which similarity (how much came from the
     source, rewritten or not) does not measure and the identical share does.
     """
-    from scipy.stats import spearmanr
+    from scipy.stats import spearmanr  # scipy.stats takes half a second to import: only here
 
     answers = clough_similarities(folder, config)
     positive = (answers["category"] != "non").to_numpy()
