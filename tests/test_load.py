@@ -127,14 +127,14 @@ def test_folder_is_recursive_sorted_and_survives_bad_files(tmp_path: Path) -> No
 
 
 def test_a_reader_that_never_returns_is_given_up_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    import simcheck.load as load
+    import simcheck.load.files as files  # the module whose load_bytes reads both
 
     def endless(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
         while True:  # a parser caught in a cycle of a hostile file
             pass
 
-    monkeypatch.setitem(load._READERS, ".pdf", endless)
-    monkeypatch.setattr(load, "MAX_READ_SECONDS", 0.2)
+    monkeypatch.setitem(files.READERS, ".pdf", endless)
+    monkeypatch.setattr(files, "MAX_READ_SECONDS", 0.2)
     with pytest.raises(InputError, match=r"hang\.pdf: took over 0\.2 s to read"):
         load_bytes(b"%PDF-1.7 looping", "hang.pdf")
     # The timer is gone afterwards: nothing interrupts the next file.
