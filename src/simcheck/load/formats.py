@@ -182,7 +182,7 @@ def _read_docx(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
 
 
 def _read_pdf(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # each format's parser is imported when a file of it is read
 
     # pypdf logs the defects it repairs ("EOF marker not found"); with no handler set up,
     # Python would print them to stderr, and a library never prints. A caller's own
@@ -227,6 +227,7 @@ def _opens_without_password(reader: object) -> bool:
 
 
 def _read_odt(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
+    # each format's parser is imported when a file of it is read
     from odf import teletype
     from odf import text as odf_text
     from odf.opendocument import load as load_odf
@@ -251,7 +252,7 @@ def _walk_odf(node: object) -> Iterator[object]:
 
 
 def _read_rtf(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
-    from striprtf.striprtf import rtf_to_text
+    from striprtf.striprtf import rtf_to_text  # each format's parser: when a file of it is read
 
     raw, _ = decode_bytes(data, name)
     if not raw.lstrip().startswith("{\\rtf"):

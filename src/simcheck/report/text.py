@@ -9,9 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..models import CheckResult, Match
+from ..models import CheckResult, Kind, Match
 
-_KIND_STYLE = {"verbatim": "bold red", "edited": "yellow", "paraphrase": "cyan"}
+_KIND_STYLE = {Kind.VERBATIM: "bold red", Kind.EDITED: "yellow", Kind.PARAPHRASE: "cyan"}
 
 
 def _percent_style(value: float) -> str:
