@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simcheck import CheckConfig, Document, align_passages, check
-from simcheck.align import _join_neighbours, _Rect, _sentence_seeds
+from simcheck.align.passages import join_neighbours
+from simcheck.align.rects import Rect
+from simcheck.align.seeds import sentence_seeds
 from simcheck.tokens import Tokens
 
 SOURCE = (
@@ -150,19 +152,19 @@ def test_a_source_sentence_pairs_with_one_sentence_of_a_repetitive_text() -> Non
     # 400 equal sentences on each side tie 160,000 ways; each source sentence keeps the
     # one at its own place, so a table of repeated lines stays cheap to align.
     text = "The quick brown fox jumps over the lazy dog near the river bank. " * 400
-    seeds = _sentence_seeds(Tokens(text), Tokens(text), CheckConfig())
+    seeds = sentence_seeds(Tokens(text), Tokens(text), CheckConfig())
     assert sorted((s.a_first, s.b_first) for s in seeds) == [(13 * k, 13 * k) for k in range(400)]
 
 
 def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:
     # Shuffled copying leaves two pieces side by side in the submission whose source
     # sides overlap or come in the other order; they are one copied passage.
-    overlapping = [_Rect(0, 70, 100, 210), _Rect(72, 140, 130, 230)]
-    swapped = [_Rect(0, 40, 150, 190), _Rect(45, 90, 100, 146)]
-    apart_in_source = [_Rect(0, 40, 150, 190), _Rect(45, 90, 10, 55)]
-    assert _join_neighbours(overlapping, gap=16) == [_Rect(0, 140, 100, 230)]
-    assert _join_neighbours(swapped, gap=16) == [_Rect(0, 90, 100, 190)]
-    assert _join_neighbours(apart_in_source, gap=16) == apart_in_source
+    overlapping = [Rect(0, 70, 100, 210), Rect(72, 140, 130, 230)]
+    swapped = [Rect(0, 40, 150, 190), Rect(45, 90, 100, 146)]
+    apart_in_source = [Rect(0, 40, 150, 190), Rect(45, 90, 10, 55)]
+    assert join_neighbours(overlapping, gap=16) == [Rect(0, 140, 100, 230)]
+    assert join_neighbours(swapped, gap=16) == [Rect(0, 90, 100, 190)]
+    assert join_neighbours(apart_in_source, gap=16) == apart_in_source
 
 
 def test_symmetric_enough_and_scores_in_range() -> None:

@@ -1,0 +1,167 @@
+"""Step 2, merging: seeds within ``max_gap`` words of each other on both sides merge
+into groups of evidence, repeatedly, until nothing more merges; then the judges of a
+group (its core of seeds on one diagonal, its corroboration, its unclaimed stretch)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import numpy as np
+
+from .rects import BLOCK_WORDS, Group, Rect, bounding
+
+# Share of a passage joined across a gap wider than ``max_gap`` that must be evidence.
+_JOIN_DENSITY = 0.5
+# Strong sentence seeds a passage with no shared phrase needs.
+_MIN_SENTENCE_SEEDS = 2
+
+
+def merge(rects: list[Rect], gap: int, evidence_a: np.ndarray) -> list[Group]:
+    """Merge rectangles of evidence into passages.
+
+    Two rectangles merge when they lie within ``gap`` words of each other on both
+    sides. Large blocks may lie further apart, up to ``_GAP_RATIO`` times the smaller
+    one (:meth:`Rect.reach`; an obfuscated sentence between two copied ones), but only
+    while the merged passage stays mostly evidence: two copied paragraphs with the
+    writer's own text between them stay two passages. Nor do two exact copies of
+    ``BLOCK_WORDS`` or more join across a gap on one side only: two pasted paragraphs
+    that the source has apart are two passages.
+    """
+    prefix = np.concatenate([[0], np.cumsum(evidence_a, dtype=np.int64)])
+
+    def joinable(one: Group, two: Group) -> bool:
+        a_gap, b_gap = one.rect.gaps(two.rect)
+        distance = max(a_gap, b_gap)
+        if distance <= gap:
+            return True
+        if distance > min(one.rect.reach(gap), two.rect.reach(gap)):
+            return False
+        # An obfuscated sentence leaves a gap on both sides; skipped or added text, on one.
+        one_sided = distance - min(a_gap, b_gap) > max(gap, min(a_gap, b_gap))
+        if one_sided and min(one.rect.size, two.rect.size) >= BLOCK_WORDS and _exact(one) and _exact(two):
+            return False
+        first, last = min(one.rect.a_first, two.rect.a_first), max(one.rect.a_last, two.rect.a_last)
+        return bool(prefix[last] - prefix[first] >= _JOIN_DENSITY * (last - first))
+
+    groups = [Group(Rect(r.a_first, r.a_last, r.b_first, r.b_last), [r]) for r in rects]
+    while True:
+        groups.sort(key=lambda g: (g.rect.a_first, g.rect.b_first))
+        merged: list[Group] = []
+        active: list[Group] = []
+        for group in groups:
+            rect = group.rect
+            active = [g for g in active if g.rect.a_last + g.rect.reach(gap) >= rect.a_first]
+            target: Group | None = None
+            best = 0
+            for other in active:
+                if joinable(other, group):
+                    distance = abs(rect.b_first - other.rect.b_last)
+                    if target is None or distance < best:
+                        target, best = other, distance
+            if target is None:
+                merged.append(group)
+                active.append(group)
+            else:
+                target.rect.absorb(rect)
+                target.members.extend(group.members)
+        if len(merged) == len(groups):
+            return merged
+        groups = merged
+
+
+def _exact(group: Group) -> bool:
+    """Whether the phrases the group shares only once all lie on one diagonal, as an
+    unedited copy's do (an edit shifts the diagonal)."""
+    offsets = [m.b_first - m.a_first for m in group.members if not m.repeated and not m.sentence]
+    return len(offsets) >= 2 and len(set(offsets)) == 1
+
+
+def core(group: Group, gap: int) -> Group:
+    """Keep repeated-phrase seeds only where they continue the unique matches' diagonal.
+
+    A phrase found several times on a side ("the Holiday Inn Anaheim Resort") pairs
+    with every occurrence on the other. Seeds that pair up uniquely show where ``a``
+    lines up with ``b``; a repeated seed is kept when its ``b`` position is within
+    ``gap`` words of where the nearest unique seed's offset puts it, so the other
+    pairings cannot stretch the passage to wherever the phrase recurs. Of the pairings
+    of one place in ``a``, only the nearest is kept: a phrase ending a copied paragraph
+    and opening the next pairs with both, and was copied from one. Where every phrase
+    recurs, the longest chain of seeds in order on both sides stands in for the unique
+    ones.
+    """
+    repeated = [m for m in group.members if m.repeated]
+    anchors = sorted((m for m in group.members if not m.repeated and not m.sentence), key=lambda m: m.a_first)
+    if not repeated:
+        return group
+    if not anchors:
+        # A source holding the same text twice: without the chain, the passage's
+        # source side would span both copies.
+        anchors = _colinear(repeated)
+    firsts = np.array([m.a_first for m in anchors])
+    offsets = np.array([m.b_first - m.a_first for m in anchors])
+    kept = [m for m in group.members if not m.repeated]
+    closest: dict[int, tuple[int, list[Rect]]] = {}
+    for member in repeated:
+        at = int(np.searchsorted(firsts, member.a_first))
+        neighbours = [k for k in (at - 1, at) if 0 <= k < len(anchors)]
+        nearest = min(neighbours, key=lambda k: abs(int(firsts[k]) - member.a_first))
+        drift = abs(member.b_first - member.a_first - int(offsets[nearest]))
+        if drift <= gap:
+            best, members = closest.get(member.a_first, (drift, []))
+            if drift < best:
+                closest[member.a_first] = (drift, [member])
+            elif drift == best:
+                closest[member.a_first] = (drift, members + [member])
+    kept += [m for _, members in closest.values() for m in members]
+    return Group(bounding(kept), kept)
+
+
+def _colinear(seeds: list[Rect]) -> list[Rect]:
+    """The longest chain of ``seeds`` that runs forwards on both sides (``a`` strictly,
+    ``b`` never backwards), found as a longest non-decreasing subsequence."""
+    # By a, and at one place of a by b descending, so a chain takes one seed per place.
+    ordered = sorted(seeds, key=lambda s: (s.a_first, -s.b_first))
+    tails: list[int] = []  # tails[k]: b of the smallest end of a chain of k + 1 seeds
+    ends: list[int] = []  # ends[k]: index in ordered of that seed
+    before = [-1] * len(ordered)
+    for index, seed in enumerate(ordered):
+        length = bisect_right(tails, seed.b_first)
+        before[index] = ends[length - 1] if length else -1
+        if length == len(tails):
+            tails.append(seed.b_first)
+            ends.append(index)
+        else:
+            tails[length], ends[length] = seed.b_first, index
+    chain = []
+    at = ends[-1] if ends else -1
+    while at >= 0:
+        chain.append(ordered[at])
+        at = before[at]
+    return chain[::-1]
+
+
+def corroborated(group: Group) -> bool:
+    """One similar sentence pair may be the topic speaking; a paraphrase is a run of
+    them, or rewritten sentences beside shared phrases."""
+    members = [m for m in group.members if not m.weak]
+    return not all(m.sentence for m in members) or len(members) >= _MIN_SENTENCE_SEEDS
+
+
+def trim(group: Group, free: np.ndarray) -> Group | None:
+    """The group's longest stretch of ``a`` not yet claimed by a better passage, with the
+    seeds inside that stretch (and their ``b`` range)."""
+    window = free[group.rect.a_first : group.rect.a_last]
+    if window.all():
+        return group
+    best_first, best_len, run_first = 0, 0, None
+    for offset, is_free in enumerate(np.append(window, False).tolist()):
+        if is_free and run_first is None:
+            run_first = offset
+        elif not is_free and run_first is not None:
+            if offset - run_first > best_len:
+                best_first, best_len = run_first, offset - run_first
+            run_first = None
+    a_first = group.rect.a_first + best_first
+    a_last = a_first + best_len
+    inside = [m for m in group.members if m.a_first >= a_first and m.a_last <= a_last]
+    return Group(bounding(inside), inside) if inside else None
