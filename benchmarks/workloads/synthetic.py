@@ -54,18 +54,24 @@ class EssayWriter:
 
     def edit(self, text: str, rate: float) -> str:
         """Drop, replace or insert words at ``rate`` (light rewriting)."""
-        out = []
-        for word in text.split(" "):
-            roll = self.rng.random()
-            if roll < rate / 3:
-                continue
-            if roll < 2 * rate / 3:
-                out.append(str(self.words[int(self.rng.integers(0, 5000))]))
-                continue
-            out.append(word)
-            if roll < rate:
-                out.append(str(self.words[int(self.rng.integers(0, 5000))]))
-        return " ".join(out)
+        return edit_words(text, rate, self.rng, self.words[:5000])
+
+
+def edit_words(text: str, rate: float, rng: np.random.Generator, others: np.ndarray) -> str:
+    """Drop, replace or insert words at ``rate`` (light rewriting), new words drawn from
+    ``others``."""
+    out = []
+    for word in text.split(" "):
+        roll = rng.random()
+        if roll < rate / 3:
+            continue
+        if roll < 2 * rate / 3:
+            out.append(str(others[int(rng.integers(0, len(others)))]))
+            continue
+        out.append(word)
+        if roll < rate:
+            out.append(str(others[int(rng.integers(0, len(others)))]))
+    return " ".join(out)
 
 
 def passage(text: str, words: int, rng: np.random.Generator) -> str:
@@ -199,18 +205,7 @@ class TopicWriter:
 
     def edit(self, text: str, rate: float) -> str:
         """Drop, replace or insert words at ``rate`` (light rewriting)."""
-        out = []
-        for word in text.split(" "):
-            roll = self.rng.random()
-            if roll < rate / 3:
-                continue
-            if roll < 2 * rate / 3:
-                out.append(str(self.common[int(self.rng.integers(0, len(self.common)))]))
-                continue
-            out.append(word)
-            if roll < rate:
-                out.append(str(self.common[int(self.rng.integers(0, len(self.common)))]))
-        return " ".join(out)
+        return edit_words(text, rate, self.rng, self.common)
 
 
 @dataclass(frozen=True)
