@@ -19,7 +19,6 @@ import json
 import random
 import re
 from dataclasses import asdict, dataclass
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -136,11 +135,16 @@ _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # Chance of the next word following the corpus's word pairs rather than being drawn
 # alone: high enough for topic phrases, low enough that long runs of the corpus are rare.
 _FOLLOW = 0.6
+# Words that may follow each other as in the corpus: its most frequent ones.
+_COMMON = 2000
 
 
 class TopicWriter:
-    """Essays on the Cold War: each word follows the word before it as in the bundled
-    corpus (with probability ``_FOLLOW``), or is drawn by its frequency in the corpus.
+    """Essays on the Cold War: a common word is followed, with probability ``_FOLLOW``,
+    by a common word that follows it in the bundled corpus; any other word is drawn by
+    its frequency in the corpus. Topic phrases ("the soviet union", "nuclear weapons")
+    recur in every essay, as they do in a real class; rare words (names, places) come
+    alone, so the corpus's own sentences are not strung back together.
 
     >>> writer = TopicWriter(seed=1)
     >>> essay = writer.essay(120)
@@ -158,19 +162,17 @@ class TopicWriter:
         )
         self.vocabulary = vocabulary
         self.unigram = np.cumsum(counts / counts.sum())
-        # Successors of each word, with their counts, as one sorted array of pairs.
+        common = np.zeros(len(vocabulary), dtype=bool)
+        common[np.argsort(-counts, kind="stable")[:_COMMON]] = True
+        self.common = vocabulary[common]
+        # Common words' common successors, with their counts, as one sorted array of pairs.
         pairs = np.stack([ids[:-1], ids[1:]], axis=1)
+        pairs = pairs[common[pairs[:, 0]] & common[pairs[:, 1]]]
         unique, pair_counts = np.unique(pairs, axis=0, return_counts=True)
         self._pair_words = unique
         self._pair_counts = pair_counts
         self._first = np.searchsorted(unique[:, 0], np.arange(len(vocabulary)), side="left")
         self._last = np.searchsorted(unique[:, 0], np.arange(len(vocabulary)), side="right")
-
-    @cached_property
-    def common(self) -> np.ndarray:
-        """The 2,000 most frequent words of the corpus: what light edits put in."""
-        counts = np.diff(np.concatenate([[0.0], self.unigram]))
-        return self.vocabulary[np.argsort(-counts, kind="stable")[:2000]]
 
     def _next(self, word: int) -> int:
         first, last = self._first[word], self._last[word]
@@ -208,6 +210,14 @@ class TopicWriter:
         return edit_words(text, rate, self.rng, self.common)
 
 
+def reword(text: str, rate: float, writer: TopicWriter, picker: random.Random) -> str:
+    """A mechanical stand-in for rewording: the sentences in another order and ``rate``
+    of the words dropped, replaced or joined by other topic words."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+    picker.shuffle(sentences)
+    return writer.edit(" ".join(sentences), rate)
+
+
 @dataclass(frozen=True)
 class Planted:
     """A passage planted in ``copier``'s essay from ``source`` (a classmate's folder or
@@ -230,8 +240,9 @@ def topic_class(
 ) -> list[Planted]:
     """A class of ``essays`` essays of 700 to 1,400 words on the corpus's topic, one
     folder per student (``s0000/essay.txt``), in which a ``copies`` share of students
-    paste a 40-150-word passage from a classmate or from the corpus, verbatim or edited
-    at 3-15% of the words. Writes ``planted.json`` beside the class and returns it."""
+    paste a 40-150-word passage from a classmate or from the corpus: verbatim, edited at
+    3-15% of the words, or reworded (its sentences in another order and 25-35% of its
+    words changed). Writes ``FOLDER-planted.json`` beside the class and returns it."""
     writer = TopicWriter(seed, corpus)
     picker = random.Random(seed)
     texts = {f"s{i:04d}": writer.essay(picker.randint(700, 1400)) for i in range(essays)}
@@ -249,10 +260,13 @@ def topic_class(
         length = min(picker.randint(40, 150), len(words) - 1)
         start = picker.randrange(0, len(words) - length)
         copied = " ".join(words[start : start + length])
-        how, rate = "verbatim", 0.0
-        if picker.random() < 0.5:
-            how, rate = "edited", round(picker.uniform(0.03, 0.15), 3)
+        how, rate = picker.choice(["verbatim", "edited", "reworded"]), 0.0
+        if how == "edited":
+            rate = round(picker.uniform(0.03, 0.15), 3)
             copied = writer.edit(copied, rate)
+        elif how == "reworded":
+            rate = round(picker.uniform(0.25, 0.35), 3)
+            copied = reword(copied, rate, writer, picker)
         paragraphs = texts[copier].split("\n\n")
         paragraphs.insert(picker.randrange(1, len(paragraphs)), copied)
         texts[copier] = "\n\n".join(paragraphs)
