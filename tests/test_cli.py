@@ -13,6 +13,10 @@ from conftest import CORPUS
 from simcheck.cli import main
 
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
+MARSHALL = (
+    "The Marshall Plan sent American money to rebuild western Europe after the war, and "
+    "Stalin forbade the countries of eastern Europe to take any of it. "
+)
 
 
 @pytest.fixture
@@ -239,3 +243,13 @@ def test_batch_table_fits_80_columns_with_reasons_below(runner: CliRunner, tmp_p
     table = narrow.stdout.partition("could not be read:")[0]
     assert all(len(line) <= 60 for line in table.splitlines())
     assert all(name in table for name in ("status", "group", "words", "unreadable", "91.4%"))
+
+
+def test_file_names_in_the_terminal_summary_are_not_markup(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a.txt").write_text(MARSHALL * 2, encoding="utf-8")
+    (folder / "z.[bold]").write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "[bold]" in result.output.replace("\n", "").replace(" ", "").replace("│", "")

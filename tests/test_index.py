@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
 DEMO = ROOT / "corpora" / "demo" / "sample-essay.txt"
 ESSAYS = len(list(COLDWAR.glob("*.txt")))
+MARSHALL = (
+    "The Marshall Plan sent American money to rebuild western Europe after the war, and "
+    "Stalin forbade the countries of eastern Europe to take any of it. "
+)
 
 WORDS = (
     "the of and a to in is was that for on as with by at from his her it an were are which this be or "
@@ -325,3 +329,14 @@ def test_index_add_names_an_odd_folder_link_once_escaped(tmp_path: Path) -> None
     assert any("li\\x01nk: is a symbolic link to a folder" in e for e in errors), errors
     assert any("notes\\x01.doc" in e for e in errors), errors
     assert not any("\\x5c" in e for e in errors), errors
+
+
+def test_index_build_lists_files_it_does_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "essay.txt").write_text(MARSHALL * 2, encoding="utf-8")
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 legacy word")
+    result = CliRunner().invoke(main, ["index", "build", str(tmp_path / "a.simcheck"), str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "added 1" in result.output and "unreadable 1" in result.output
+    assert "old.doc: is a legacy Word .doc file" in result.output
