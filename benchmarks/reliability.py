@@ -168,7 +168,7 @@ def races(work: Path) -> list[str]:
     lines.append(
         "A writer waits for the other (SQLite's write lock, up to 60 s); one kept waiting longer "
         "stops with `Error: INDEX: another process has been changing this index for over 60 s; "
-        "try again when it has finished` (`tests/test_crash.py`)."
+        "try again when it has finished` (`tests/test_index_crash.py`)."
     )
     return lines
 
@@ -287,7 +287,7 @@ def main() -> None:
         "The bad inputs are made in code by `benchmarks/workloads/hostile.py` and run through the real "
         "commands "
         f"with `--max-bytes {MAX_BYTES}` (so that a file over the limit is cheap to make); "
-        "`tests/test_hostile.py` asserts the same outcomes.",
+        "`tests/test_load_hostile.py` asserts the same outcomes.",
     ]
     for title, lines in sections:
         text += ["", f"## {title}", "", *lines]
