@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.workloads.hostile import GOOD
 from conftest import CORPUS
 from simcheck.cli import main
 
@@ -253,3 +254,32 @@ def test_file_names_in_the_terminal_summary_are_not_markup(tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "[bold]" in result.output.replace("\n", "").replace(" ", "").replace("│", "")
+
+
+def test_unexpected_failure_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import simcheck.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(simcheck.pipeline, "check", broken)
+    essay = tmp_path / "essay.txt"
+    essay.write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(essay), "-c", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: unexpected RuntimeError: something nobody foresaw; "
+        "rerun with SIMCHECK_DEBUG=1 and report it\n"
+    )
+
+
+def test_reports_that_cannot_be_written_are_one_line(tmp_path: Path) -> None:
+    cases = tmp_path / "class"
+    cases.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (cases / name).write_text(GOOD, encoding="utf-8")
+    blocked = tmp_path / "taken"
+    blocked.write_text("a file where the report folder should go", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(cases), "-o", str(blocked / "out")])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {blocked / 'out'}: cannot write the reports (")

@@ -1,3 +1,6 @@
+"""One submission checked against a corpus (simcheck.pipeline.check): sources, percentages,
+the JSON contract, errors; the demo essay and the seed page with their planted passages."""
+
 from __future__ import annotations
 
 import io
@@ -7,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, shared_path
 from simcheck import CheckConfig, Corpus, CorpusError, Document, InputError, check
-from simcheck.models import Match
 from simcheck.report import to_csv
 
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "corpora" / "demo"
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
 COPIED = AIRLIFT[AIRLIFT.index("Stalin hoped") : AIRLIFT.index("\n\nAt its peak")]
 ESSAY = (
@@ -128,15 +132,71 @@ def test_identical_share_separates_a_pasted_copy_from_a_rewritten_one() -> None:
     assert match.identical_words == 10
 
 
-def test_a_loose_match_inside_a_copy_from_another_source_is_not_listed() -> None:
-    from simcheck.score import explained
+# --- the bundled demo: every planted passage in corpora/demo is found, and nothing else ---
 
-    def match(source: str, start: int, end: int, kind: str) -> Match:
-        return Match("essay", source, start, end, 0, end - start, "", "", 10, 0.5, kind)
 
-    copy = match("a.txt", 0, 500, "verbatim")
-    inside = match("b.txt", 100, 200, "paraphrase")
-    beyond = match("b.txt", 400, 600, "paraphrase")
-    same_source = match("a.txt", 100, 200, "paraphrase")
-    matches = [copy, inside, beyond, same_source]
-    assert [explained(m, matches) for m in matches] == [False, True, False, False]
+def test_demo_essay_matches_its_ground_truth() -> None:
+    truth = json.loads((DEMO / "ground-truth.json").read_text(encoding="utf-8"))
+    essay = (DEMO / "sample-essay.txt").read_text(encoding="utf-8")
+    result = check(DEMO / "sample-essay.txt", ROOT / "corpora" / "coldwar")
+    assert {s.source for s in result.sources} == {case["source"] for case in truth}
+    for case in truth:
+        start = essay.index(case["submission_excerpt"])
+        found = [m for m in result.matches if m.source == case["source"]]
+        assert len(found) == 1, case
+        match = found[0]
+        assert match.kind == case["kind"]
+        assert match.submission_start == start
+        source_text = (ROOT / "corpora" / "coldwar" / case["source"]).read_text(encoding="utf-8")
+        assert match.source_start == source_text.index(case["source_excerpt"])
+
+
+def test_demo_corpus_size() -> None:
+    essays = sorted((ROOT / "corpora" / "coldwar").glob("*.txt"))
+    assert len(essays) >= 12
+    for path in essays:
+        words = len(path.read_text(encoding="utf-8").split())
+        assert 400 <= words <= 1200, path.name
+
+
+# --- the project's canonical essay (../shared/seed/): planted passages with exact offsets ---
+
+
+def test_verbatim_and_edited_passages_of_the_seed_essay_are_found() -> None:
+    page = shared_path("seed", "destalinization-page.txt").read_text(encoding="utf-8")
+    essay_start = page.index("When Joseph Stalin died")
+    essay = page[
+        essay_start : page.index("You May Also Find", essay_start) if "You May Also Find" in page else None
+    ]
+    verbatim = essay[
+        essay.index("Nikita Khrushchev, a member") : essay.index("The process of destalinization")
+    ].strip()
+    original = essay[
+        essay.index("When Joseph Stalin died") : essay.index("An atmosphere of hysteria")
+    ].strip()
+    edited = (
+        original.replace("died", "passed away")
+        .replace("were at their worst", "were at their very worst")
+        .replace("Meaningful", "Serious")
+        .replace("long since", "long")
+        .replace("entering", "moving into")
+    )
+    assert edited != original
+    intro = "This corpus essay was written for the test and talks about other things first. "
+    middle = " Between the two borrowed passages sits a sentence of its own about Berlin in 1961. "
+    corpus_text = intro + verbatim + middle + edited + " The end."
+    submission = Document("destalinization.txt", essay)
+    result = check(submission, [Document("corpus.txt", corpus_text)])
+    found = {(m.submission_text, m.source_text, m.kind) for m in result.matches}
+    sub_start = essay.index(verbatim)
+    src_start = corpus_text.index(verbatim)
+    verbatim_match = [m for m in result.matches if m.kind == "verbatim"]
+    assert (verbatim, verbatim, "verbatim") in found
+    assert verbatim_match[0].submission_start == sub_start
+    assert verbatim_match[0].submission_end == sub_start + len(verbatim)
+    assert verbatim_match[0].source_start == src_start
+    edited_match = [m for m in result.matches if m.source_text == edited]
+    assert edited_match, found
+    assert edited_match[0].kind == "edited"
+    assert edited_match[0].submission_text == original
+    assert edited_match[0].source_start == corpus_text.index(edited)
