@@ -10,6 +10,8 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks.workloads.hostile import make_odt, make_pdf
 from simcheck.cli import main
@@ -205,3 +207,15 @@ def test_two_names_never_show_as_one(tmp_path: Path) -> None:
     documents, errors = load_folder(folder)
     assert not errors
     assert sorted(d.doc_id for d in documents) == ["caf\\x5cxe9.txt", "caf\\xe9.txt"]
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_decode_or_fail_with_one_line(data: bytes) -> None:
+    from simcheck.errors import InputError
+
+    try:
+        text, _ = decode_bytes(data, "x.txt")
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("x.txt: ")
+        return
+    text.encode("utf-8")  # no lone surrogates come out of decoding

@@ -7,12 +7,18 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import CORPUS, shared_path
+from conftest import AWKWARD, CORPUS, awkward_text, english, shared_path
 from simcheck import CheckConfig, Corpus, CorpusError, Document, InputError, check
+from simcheck.fingerprint import jaccard_estimate
+from simcheck.load import load_text
 from simcheck.report import to_csv
+from simcheck.tokens import Tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "corpora" / "demo"
@@ -200,3 +206,38 @@ def test_verbatim_and_edited_passages_of_the_seed_essay_are_found() -> None:
     assert edited_match[0].kind == "edited"
     assert edited_match[0].submission_text == original
     assert edited_match[0].source_start == corpus_text.index(edited)
+
+
+@given(
+    prefix=awkward_text,
+    shared=english,
+    noise=st.lists(st.sampled_from(AWKWARD), max_size=5),
+    suffix=awkward_text,
+)
+def test_copied_passage_offsets_are_exact_on_both_sides(
+    prefix: str, shared: str, noise: list[str], suffix: str
+) -> None:
+    # The shared passage sits at different offsets, after awkward text, on each side.
+    submission = load_text(prefix + " " + shared + " " + suffix, "a")
+    source = load_text("".join(noise) + suffix + "\n\n" + shared + "\r\n" + prefix, "b")
+    result = check(submission, [source])
+    assert result.matches, "a passage of 12+ shared words is found"
+    for match in result.matches:
+        assert submission.text[match.submission_start : match.submission_end] == match.submission_text
+        assert source.text[match.source_start : match.source_end] == match.source_text
+        assert 0 <= match.score <= 1
+    assert 0 <= result.similarity <= 100
+    for found in result.sources:
+        assert 0 <= found.jaccard_estimate <= 1 and -1e-9 <= found.tfidf_cosine <= 1 + 1e-9
+    report = json.loads(result.to_json().encode("utf-8"))  # always writable as UTF-8
+    first = report["matches"][0]
+    assert submission.text[first["submission_start"] : first["submission_end"]] == first["submission_text"]
+
+
+@settings(max_examples=25)
+@given(english, awkward_text)
+def test_identical_documents_score_one_both_ways(text: str, extra: str) -> None:
+    whole = load_text(text + " " + extra, "x")
+    ha = np.unique(Tokens(whole.text).stem_hashes)
+    assert jaccard_estimate(ha, ha) == 1.0
+    assert check(whole, [Document("y", whole.text)]).similarity == 100.0
