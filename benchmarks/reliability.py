@@ -41,6 +41,14 @@ ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
 DEMO_CLASS = ROOT / "corpora" / "demo-class"
 REPORTS = ("report.json", "documents.csv", "pairs.csv", "matches.csv", "common.csv")
+#: The property tests (hypothesis, fixed examples), each in the test file of its stage.
+PROPERTY_TESTS = (
+    "tests/test_tokens.py::test_token_spans_are_exact",
+    "tests/test_load.py::test_any_bytes_decode_or_fail_with_one_line",
+    "tests/test_fingerprint.py::test_pair_scores_symmetric_and_in_range",
+    "tests/test_pipeline.py::test_copied_passage_offsets_are_exact_on_both_sides",
+    "tests/test_pipeline.py::test_identical_documents_score_one_both_ways",
+)
 
 
 def cell(text: str) -> str:
@@ -168,7 +176,7 @@ def races(work: Path) -> list[str]:
     lines.append(
         "A writer waits for the other (SQLite's write lock, up to 60 s); one kept waiting longer "
         "stops with `Error: INDEX: another process has been changing this index for over 60 s; "
-        "try again when it has finished` (`tests/test_crash.py`)."
+        "try again when it has finished` (`tests/test_index_crash.py`)."
     )
     return lines
 
@@ -221,7 +229,7 @@ def properties() -> list[str]:
             "-q",
             "-p",
             "no:cacheprovider",
-            str(ROOT / "tests" / "test_properties.py"),
+            *PROPERTY_TESTS,
         ],
         capture_output=True,
         text=True,
@@ -229,7 +237,8 @@ def properties() -> list[str]:
     )
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()
     return [
-        "`tests/test_properties.py` (hypothesis, fixed examples): token and passage offsets exact on "
+        "The property tests (hypothesis, fixed examples) of `tests/test_tokens.py`, `test_load.py`, "
+        "`test_fingerprint.py` and `test_pipeline.py`: token and passage offsets exact on "
         "combining marks, emoji, right-to-left text, CRLF and lone surrogates; any bytes decode or fail "
         "in one line; scores within range; Jaccard estimate and TF-IDF cosine symmetric.",
         "",
@@ -287,7 +296,7 @@ def main() -> None:
         "The bad inputs are made in code by `benchmarks/workloads/hostile.py` and run through the real "
         "commands "
         f"with `--max-bytes {MAX_BYTES}` (so that a file over the limit is cheap to make); "
-        "`tests/test_hostile.py` asserts the same outcomes.",
+        "`tests/test_load_hostile.py` asserts the same outcomes.",
     ]
     for title, lines in sections:
         text += ["", f"## {title}", "", *lines]

@@ -1,14 +1,39 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+if TYPE_CHECKING:
+    from benchmarks.workloads.hostile import Case
+    from simcheck.errors import InputError
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 CORPUS = DATA / "corpus"
 SHARED = TESTS.parent.parent / "shared"
+ESSAY_WORDS = (
+    "the of and a to in is was that for on as with by at from his her it an were are which this be or "
+    "had not but have their they one all been has more when who would there what so up out if about "
+    "treaty soviet union american war nuclear missile berlin wall cuba congress president stalin "
+    "khrushchev kennedy policy europe germany china korea vietnam détente summit arms race crisis "
+    "embargo alliance ideology propaganda economy election revolution reform army navy spy"
+).split()
+
+
+def random_essay(rng: random.Random, words: int = 300) -> str:
+    """An essay of random sentences drawn from ESSAY_WORDS, about ``words`` long."""
+    sentences = []
+    while sum(len(s.split()) for s in sentences) < words:
+        sentences.append(
+            " ".join(rng.choice(ESSAY_WORDS) for _ in range(rng.randint(8, 20))).capitalize() + "."
+        )
+    return "Essay title\n\n" + " ".join(sentences) + "\n"
 
 
 @pytest.fixture
@@ -27,3 +52,68 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present (needs ../shared beside the repository)")
     return path
+
+
+def check_outcomes(cases: list[Case], documents: list[object], errors: list[InputError]) -> None:
+    """Each hostile case was read, or failed with one line naming it and its reason."""
+    read = {d.doc_id for d in documents}  # type: ignore[attr-defined]
+    failed = {e.path: e for e in errors}
+    for case in cases:
+        if case.expect:
+            assert case.name in failed, f"{case.kind}: no error for {case.name}"
+            message = str(failed[case.name])
+            assert case.expect in message, f"{case.kind}: {message}"
+            assert message.startswith(f"{case.name}: ") and "\n" not in message
+        else:
+            assert case.name in read, f"{case.kind}: {case.name} not read ({failed.get(case.name)})"
+
+
+# --- property tests ------------------------------------------------------------------
+
+# Hypothesis: fixed examples, no shrinking database: the same cases on every machine and in
+# CI, for every property test of the suite (loaded here, before any test module).
+settings.register_profile(
+    "simcheck",
+    derandomize=True,
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("simcheck")
+
+PROPERTY_WORDS = (
+    "containment airlift blockade treaty missile summit embargo détente Zürich naïve façade "
+    "Khrushchev Gorbachev perestroika glasnost Berlin Havana Saigon propaganda alliance "
+    "satellite warhead inspection ceasefire partition refugee espionage doctrine coalition "
+    "armistice sanction pipeline reactor uprising dissident checkpoint corridor"
+).split()
+# Pieces of text that trip offset arithmetic: combining marks (NFD), emoji with joiners
+# and skin tones, flags, right-to-left words and marks, CRLF, tabs, zero-width spaces,
+# non-BMP letters, and lone surrogates such as surrogateescape decoding leaves.
+AWKWARD = [
+    "e\u0301",
+    "a\u0308\u0301",
+    "👩\u200d👩\u200d👧",
+    "👍🏽",
+    "🇩🇪",
+    "שלום",
+    "مرحبا",
+    "\u200f",
+    "\u202e",
+    "\r\n",
+    "\r",
+    "\t",
+    "\u200b",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "\udcff",
+    "\ud800",
+    " ",
+    ". ",
+    "“",
+    "”",
+]
+piece = st.one_of(st.sampled_from(PROPERTY_WORDS), st.sampled_from(AWKWARD), st.text(max_size=3))
+awkward_text = st.lists(piece, min_size=1, max_size=60).map(" ".join)
+# Distinct words: a text of one word repeated is not an essay, and the aligner rightly
+# does not pair repeats off the diagonal of unique matches.
+english = st.lists(st.sampled_from(PROPERTY_WORDS), min_size=12, max_size=30, unique=True).map(" ".join)

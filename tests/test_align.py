@@ -292,3 +292,55 @@ def test_a_shared_name_and_one_word_are_not_a_paraphrase() -> None:
         "coal strikes and the elections of that decade."
     )
     assert sides(submission, source) == []
+
+
+def test_a_weak_sentence_seed_left_over_from_a_trim_makes_no_passage() -> None:
+    # The copied paragraph P appears twice in the source; the better copy claims the
+    # essay's P, and the other group keeps only a loosely similar sentence pair (a weak
+    # seed), which once made a "summary" spanning the whole source.
+    from simcheck import align_passages
+
+    story = (
+        "Quentin Tarantino directed several violent crime films during the nineties, including "
+        "Pulp Fiction and Jackie Brown, which critics praised for their dialogue and nonlinear structure. "
+    )
+    copied = (
+        "The Berlin airlift supplied the western sectors of the city by air for almost eleven months "
+        "after the Soviet blockade closed every road and railway. "
+    )
+    filler = (
+        "Glaciers carve deep valleys into mountain ranges over thousands of years, leaving "
+        "moraines and lakes behind them when the climate warms again. "
+    )
+    essay = (
+        story + copied + "Farmers across the valley planted barley, wheat and oats during a dry spring "
+        "season. Nothing else here relates at all to anything in the other text whatsoever."
+    )
+    source = (
+        story
+        + copied
+        + "Octopuses can change colour in milliseconds using specialised pigment cells in their skin. "
+        + filler * 4
+        + copied
+        + "During that spring the farmers sowed oats and barley in fields near the river. "
+        + "Completely unrelated closing words about chess openings."
+    )
+    passages = align_passages(essay, source)
+    assert [(p.kind, p.a_start, p.b_start) for p in passages] == [("verbatim", 0, 0)]
+    assert passages[0].b_end == len(story + copied) - 1
+
+
+def test_a_pasted_paragraph_stops_at_its_end_when_both_next_ones_open_with_the() -> None:
+    from simcheck import align_passages
+
+    paragraph = (
+        "Khrushchev decided to place medium-range missiles in Cuba in the spring of 1962. "
+        "The weapons would protect the island and close the gap in long-range forces at the same "
+        "time. The secret operation to ship them across the Atlantic was code-named Anadyr."
+    )
+    source = "Background first.\n\n" + paragraph + "\n\nThe secret did not last. Photographs showed it."
+    essay = "My essay opens here.\n\n" + paragraph + "\n\nThe crisis lasted thirteen days in October."
+    (passage,) = align_passages(essay, source)
+    assert passage.kind == "verbatim"
+    assert essay[passage.a_start : passage.a_end] == paragraph
+    assert source[passage.b_start : passage.b_end] == paragraph

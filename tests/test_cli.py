@@ -9,10 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.workloads.hostile import GOOD
 from conftest import CORPUS
 from simcheck.cli import main
 
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
+MARSHALL = (
+    "The Marshall Plan sent American money to rebuild western Europe after the war, and "
+    "Stalin forbade the countries of eastern Europe to take any of it. "
+)
 
 
 @pytest.fixture
@@ -239,3 +244,42 @@ def test_batch_table_fits_80_columns_with_reasons_below(runner: CliRunner, tmp_p
     table = narrow.stdout.partition("could not be read:")[0]
     assert all(len(line) <= 60 for line in table.splitlines())
     assert all(name in table for name in ("status", "group", "words", "unreadable", "91.4%"))
+
+
+def test_file_names_in_the_terminal_summary_are_not_markup(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a.txt").write_text(MARSHALL * 2, encoding="utf-8")
+    (folder / "z.[bold]").write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "[bold]" in result.output.replace("\n", "").replace(" ", "").replace("│", "")
+
+
+def test_unexpected_failure_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import simcheck.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(simcheck.pipeline, "check", broken)
+    essay = tmp_path / "essay.txt"
+    essay.write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(essay), "-c", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: unexpected RuntimeError: something nobody foresaw; "
+        "rerun with SIMCHECK_DEBUG=1 and report it\n"
+    )
+
+
+def test_reports_that_cannot_be_written_are_one_line(tmp_path: Path) -> None:
+    cases = tmp_path / "class"
+    cases.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (cases / name).write_text(GOOD, encoding="utf-8")
+    blocked = tmp_path / "taken"
+    blocked.write_text("a file where the report folder should go", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(cases), "-o", str(blocked / "out")])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {blocked / 'out'}: cannot write the reports (")

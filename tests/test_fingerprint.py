@@ -7,6 +7,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import english
+from simcheck import Corpus, Document
 from simcheck.fingerprint import (
     fingerprints,
     jaccard_estimate,
@@ -15,6 +17,7 @@ from simcheck.fingerprint import (
     word_hash,
     word_hashes,
 )
+from simcheck.tokens import Tokens
 
 WORDS = st.lists(st.sampled_from("the iron curtain fell over europe in 1946 and stayed".split()), max_size=60)
 
@@ -62,3 +65,14 @@ def test_jaccard_estimate_bounds() -> None:
     assert jaccard_estimate(a, a) == 1.0
     assert 0.2 < jaccard_estimate(a, b) < 0.5  # true value 148/450 = 0.33
     assert jaccard_estimate(a, np.zeros(0, dtype=np.uint64)) == 0.0
+
+
+@given(english, english)
+def test_pair_scores_symmetric_and_in_range(a: str, b: str) -> None:
+    ta, tb = Tokens(a), Tokens(b)
+    ha, hb = np.unique(ta.stem_hashes), np.unique(tb.stem_hashes)
+    forward, backward = jaccard_estimate(ha, hb), jaccard_estimate(hb, ha)
+    assert forward == backward and 0 <= forward <= 1
+    corpus = Corpus([Document("a", a), Document("b", b)])
+    ab, ba = corpus.tfidf_cosine(ta, 1), corpus.tfidf_cosine(tb, 0)
+    assert abs(ab - ba) < 1e-9 and -1e-9 <= ab <= 1 + 1e-9

@@ -1,17 +1,28 @@
 from __future__ import annotations
 
 import codecs
+import os
+import signal
+import time
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks.workloads.hostile import make_odt, make_pdf
+from simcheck.cli import main
 from simcheck.errors import InputError
 from simcheck.load import decode_bytes, load_bytes, load_document, load_folder
 
 ESSAY = "The Thaw began in 1953.\r\nKhrushchev spoke “secretly” in 1956 — café Zürich."
+MARSHALL = (
+    "The Marshall Plan sent American money to rebuild western Europe after the war, and "
+    "Stalin forbade the countries of eastern Europe to take any of it. "
+)
 
 
 @pytest.mark.parametrize(
@@ -139,3 +150,72 @@ def test_a_reader_that_never_returns_is_given_up_in_one_line(monkeypatch: pytest
         load_bytes(b"%PDF-1.7 looping", "hang.pdf")
     # The timer is gone afterwards: nothing interrupts the next file.
     assert load_bytes(b"An essay about the Thaw.", "next.txt").text == "An essay about the Thaw."
+
+
+def test_rtf_emoji_and_lone_surrogates_load_as_whole_characters(tmp_path: Path) -> None:
+    # striprtf turns each \uN escape into one UTF-16 unit: an emoji arrives as a pair.
+    rtf = rb"{\rtf1 " + MARSHALL.encode() + rb"Smile \u-10179?\u-8704? and lone \u-10240? end.}"
+    document = load_bytes(rtf, "smile.rtf")
+    assert "Smile \U0001f600 and lone \ufffd end." in document.text
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "smile.rtf").write_bytes(rtf)
+    (folder / "other.txt").write_text(MARSHALL * 2, encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "\U0001f600" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_timeout_is_not_taken_for_damage_inside_a_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import simcheck.load.files as files  # the module whose load_bytes reads both
+
+    def careful_but_endless(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
+        give_up = time.monotonic() + 5  # so that a regression fails instead of hanging
+        while time.monotonic() < give_up:
+            try:
+                time.sleep(0.01)
+            except Exception:  # a parser's own catch-all must not swallow the timeout
+                pass
+        return "read after all", "utf-8"
+
+    monkeypatch.setitem(files.READERS, ".pdf", careful_but_endless)
+    monkeypatch.setattr(files, "MAX_READ_SECONDS", 0.2)
+    with pytest.raises(InputError, match="took over 0.2 s to read"):
+        load_bytes(b"%PDF-1.7", "hang.pdf")
+
+
+def test_a_callers_own_timer_is_left_alone() -> None:
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        load_bytes(MARSHALL.encode(), "a.txt")
+        time.sleep(0.6)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert fired == [signal.SIGALRM]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes")
+def test_two_names_never_show_as_one(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "w", encoding="utf-8") as handle:
+        handle.write(MARSHALL)
+    (folder / "caf\\xe9.txt").write_text("Detente eased tension in the 1970s. " * 5, encoding="utf-8")
+    documents, errors = load_folder(folder)
+    assert not errors
+    assert sorted(d.doc_id for d in documents) == ["caf\\x5cxe9.txt", "caf\\xe9.txt"]
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_decode_or_fail_with_one_line(data: bytes) -> None:
+    from simcheck.errors import InputError
+
+    try:
+        text, _ = decode_bytes(data, "x.txt")
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("x.txt: ")
+        return
+    text.encode("utf-8")  # no lone surrogates come out of decoding

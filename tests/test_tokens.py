@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import awkward_text
 from simcheck.tokens import Tokens, normalise, word_count
 
 
@@ -64,3 +66,13 @@ def test_ascii_fast_spans_equal_the_regex_spans(body: str) -> None:
     assert list(zip(tokens.starts.tolist(), tokens.ends.tolist())) == expected
     assert len(tokens.term_ids) == len(expected)
     assert tokens.stems == [Tokens(w).stems[0] for w in tokens.words]
+
+
+@given(awkward_text)
+def test_token_spans_are_exact(text: str) -> None:
+    tokens = Tokens(text)
+    for word, start, end in zip(tokens.words, tokens.starts.tolist(), tokens.ends.tolist()):
+        assert 0 <= start < end <= len(text)
+        assert text[start:end] == word
+    assert np.all(np.diff(tokens.starts) > 0)
+    assert np.all(tokens.starts[1:] >= tokens.ends[:-1])

@@ -1,6 +1,6 @@
 """Writers killed with SIGKILL at random moments, and writers racing each other.
 
-Used by ``tests/test_crash.py`` and ``benchmarks/reliability.py``. Each trial forks a writer
+Used by ``tests/test_index_crash.py`` and ``benchmarks/reliability.py``. Each trial forks a writer
 (no interpreter start-up, so a kill can land anywhere in the work), kills it after a
 random delay, then opens the index, verifies it and checks an essay against it.
 """

@@ -1,6 +1,6 @@
 """Broken and hostile input, made in code: every kind of bad file a class upload holds.
 
-Used by ``tests/test_hostile.py`` and by ``benchmarks/reliability.py`` (which writes
+Used by ``tests/test_load_hostile.py`` and by ``benchmarks/reliability.py`` (which writes
 RELIABILITY.md from the same cases). Each case names the kind of input it stands for,
 and what must happen: the reason an error gives (``expect``), or, when ``expect`` is
 empty, that the file is read.

@@ -1,42 +1,29 @@
-"""Broken and hostile input: every bad file gets one line naming it and the reason, is
-listed in the batch report, and the rest of the class is still checked."""
+"""Broken and hostile input through load, archive and the commands: every bad file gets one
+line naming it and the reason, is listed in the batch report, and the rest of the class is
+still checked. What load_zip alone does with a hostile zip is in test_archive.py."""
 
 from __future__ import annotations
 
 import csv
 import json
 import os
-import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.workloads.hostile import GOOD, MAX_BYTES, Case, write_folder, write_zip
-from simcheck.archive import load_zip
+from benchmarks.workloads.hostile import GOOD, MAX_BYTES, write_folder, write_zip
+from conftest import check_outcomes
 from simcheck.batch import load_submissions
 from simcheck.cli import main
-from simcheck.errors import CorpusError, InputError
+from simcheck.errors import InputError
 from simcheck.load import display_name, load_document, load_folder
-
-
-def _check_outcomes(cases: list[Case], documents: list[object], errors: list[InputError]) -> None:
-    read = {d.doc_id for d in documents}  # type: ignore[attr-defined]
-    failed = {e.path: e for e in errors}
-    for case in cases:
-        if case.expect:
-            assert case.name in failed, f"{case.kind}: no error for {case.name}"
-            message = str(failed[case.name])
-            assert case.expect in message, f"{case.kind}: {message}"
-            assert message.startswith(f"{case.name}: ") and "\n" not in message
-        else:
-            assert case.name in read, f"{case.kind}: {case.name} not read ({failed.get(case.name)})"
 
 
 def test_folder_every_bad_file_named_with_its_reason(tmp_path: Path) -> None:
     cases = write_folder(tmp_path / "class")
     documents, errors = load_submissions(tmp_path / "class", max_bytes=MAX_BYTES)
-    _check_outcomes(cases, documents, errors)
+    check_outcomes(cases, documents, errors)
     assert {"good-1.txt", "good-2.txt"} <= {d.doc_id for d in documents}
     assert len(errors) == sum(1 for c in cases if c.expect)
     assert all("SECRET" not in d.text for d in documents)
@@ -53,61 +40,6 @@ def test_awkward_text_is_read_exactly(tmp_path: Path) -> None:
     assert len(documents["long-line.txt"].text) == 2_000_000
     assert documents["caf\\xe9.txt"].path == os.fsdecode(tmp_path / "class" / os.fsdecode(b"caf\xe9.txt"))
     assert "Marshall Plan" in documents["owner-only.pdf"].text
-
-
-def test_zip_every_bad_member_named_and_nothing_written(tmp_path: Path) -> None:
-    import tracemalloc
-
-    archive = tmp_path / "export.zip"
-    cases = write_zip(archive)
-    before = sorted(p for p in tmp_path.parent.rglob("*") if tmp_path.parent in p.parents)
-    tracemalloc.start()
-    documents, errors = load_zip(archive, max_bytes=MAX_BYTES)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    # The 50 MB member that claims 1,000 bytes is never inflated whole.
-    assert peak < 20_000_000
-    _check_outcomes(cases, documents, errors)
-    assert sorted(p for p in tmp_path.parent.rglob("*") if tmp_path.parent in p.parents) == before
-    assert [e.path for e in errors].count("twice.txt") == 1
-    assert next(d for d in documents if d.doc_id == "twice.txt").text == GOOD
-
-
-def test_zip_limits_on_the_whole_archive(tmp_path: Path) -> None:
-    archive = tmp_path / "export.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
-        for number in range(6):
-            out.writestr(f"e{number}.txt", GOOD * 10)
-    documents, errors = load_zip(archive, max_unpacked=len(GOOD) * 10 * 4)
-    assert [d.doc_id for d in documents] == ["e0.txt", "e1.txt", "e2.txt", "e3.txt"]
-    assert [e.path for e in errors] == ["e4.txt", "e5.txt"]
-    assert "would unpack to more than" in errors[0].reason
-    documents, errors = load_zip(archive, max_members=2)
-    assert len(documents) == 2 and "more than 2 files" in errors[0].reason
-
-
-@pytest.mark.parametrize(
-    "data, reason",
-    [
-        (b"PK\x03\x04 truncated", "not a readable zip archive"),
-        (b"", "not a readable zip archive"),
-    ],
-)
-def test_damaged_archive_is_one_error(tmp_path: Path, data: bytes, reason: str) -> None:
-    archive = tmp_path / "export.zip"
-    archive.write_bytes(data)
-    with pytest.raises(CorpusError, match=reason):
-        load_zip(archive)
-
-
-def test_zip_names_flagged_utf8_but_not_utf8(tmp_path: Path) -> None:
-    archive = tmp_path / "export.zip"
-    with zipfile.ZipFile(archive, "w") as out:
-        out.writestr("caf\u00e9.txt", GOOD)  # stored with the UTF-8 flag
-    data = archive.read_bytes().replace("caf\u00e9".encode(), b"caf\xff\xfe")
-    archive.write_bytes(data)
-    with pytest.raises(CorpusError, match="not a readable zip archive"):
-        load_zip(archive)
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,35 +131,6 @@ def test_stdin_that_is_not_utf8_is_decoded_like_a_file() -> None:
     report = json.loads(result.output)
     assert report["documents"][0]["similarity"] > 90
     assert report["matches"][0]["source"] == "berlin-airlift.txt"
-
-
-def test_unexpected_failure_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import simcheck.pipeline
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("something nobody foresaw")
-
-    monkeypatch.setattr(simcheck.pipeline, "check", broken)
-    essay = tmp_path / "essay.txt"
-    essay.write_text(GOOD, encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(essay), "-c", str(tmp_path)])
-    assert result.exit_code == 1
-    assert result.output == (
-        "Error: unexpected RuntimeError: something nobody foresaw; "
-        "rerun with SIMCHECK_DEBUG=1 and report it\n"
-    )
-
-
-def test_reports_that_cannot_be_written_are_one_line(tmp_path: Path) -> None:
-    cases = tmp_path / "class"
-    cases.mkdir()
-    for name in ("a.txt", "b.txt"):
-        (cases / name).write_text(GOOD, encoding="utf-8")
-    blocked = tmp_path / "taken"
-    blocked.write_text("a file where the report folder should go", encoding="utf-8")
-    result = CliRunner().invoke(main, ["batch", str(cases), "-o", str(blocked / "out")])
-    assert result.exit_code == 1
-    assert result.output.startswith(f"Error: {blocked / 'out'}: cannot write the reports (")
 
 
 def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

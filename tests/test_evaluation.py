@@ -1,4 +1,6 @@
-"""PAN measures on small hand-computed cases, the detection XML, and a corpus sample."""
+"""Accuracy measures (simcheck.evaluation): PAN measures on small hand-computed cases, the
+detection XML and a corpus sample; Clough & Stevenson (2011). The corpora are read from
+../shared/data (skipped when absent)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from click.testing import CliRunner
 from conftest import shared_path
 from simcheck import CheckConfig
 from simcheck.cli import main
+from simcheck.evaluation.clough import best_threshold, clough_similarities, score_threshold
 from simcheck.evaluation.pan import detection_xml, evaluate_pan, read_spans
 from simcheck.evaluation.plagdet import Span, plagdet_scores
 
@@ -108,3 +111,23 @@ def test_eval_pan_rejects_other_folders(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "pan", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {tmp_path}: not a PAN corpus")
+
+
+# --- Clough & Stevenson (2011) ---------------------------------------------------------
+
+
+def test_one_threshold_separates_plagiarised_from_independent_answers() -> None:
+    frame = clough_similarities(shared_path("data", "clough-stevenson"))
+    assert len(frame) == 95
+    positive = (frame["category"] != "non").to_numpy()
+    similarity = frame["similarity"].to_numpy()
+    threshold = best_threshold(similarity, positive)
+    assert score_threshold(similarity, positive, threshold).accuracy >= 0.95
+    means = frame.groupby("category")["similarity"].mean()
+    assert means["light"] > means["heavy"] > means["non"]
+    # The identical share orders the levels of rewriting: pasted above lightly revised
+    # above heavily revised.
+    identical = frame.groupby("category")["identical"].mean()
+    assert identical["cut"] > identical["light"] > identical["heavy"] > identical["non"]
+    levels = frame["category"].map({"non": 0, "heavy": 1, "light": 2, "cut": 3})
+    assert frame["identical"].corr(levels, method="spearman") >= 0.80

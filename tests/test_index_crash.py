@@ -1,9 +1,15 @@
-"""Crash safety and concurrency of the index: SIGKILLed writers, racing writers, damage."""
+"""Crash safety and concurrency of the index: SIGKILLed writers, racing writers, readers
+while a writer adds, damage."""
 
 from __future__ import annotations
 
 import os
+import random
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +17,15 @@ from click.testing import CliRunner
 
 import simcheck.index.schema
 from benchmarks.workloads.crash import essay, kill_trials, race, write_essays
-from simcheck import CorpusError
+from conftest import random_essay
+from simcheck import CorpusError, check
 from simcheck.cli import main
 from simcheck.index import Index
+
+ROOT = Path(__file__).resolve().parent.parent
+COLDWAR = ROOT / "corpora" / "coldwar"
+DEMO = ROOT / "corpora" / "demo" / "sample-essay.txt"
+ESSAYS = len(list(COLDWAR.glob("*.txt")))
 
 #: Kill trials run by the test; the default 100 took 12 s here (benchmarks/reliability.py runs more).
 KILL_TRIALS = int(os.environ.get("SIMCHECK_KILL_TRIALS", "100"))
@@ -38,8 +50,6 @@ def test_two_processes_adding_at_once_both_finish(tmp_path: Path, same_files: bo
 def test_a_writer_that_waits_too_long_gets_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import random
-
     folder = tmp_path / "essays"
     write_essays(folder, 3, random.Random(3))
     path = tmp_path / "w.simcheck"
@@ -60,8 +70,6 @@ def test_a_writer_that_waits_too_long_gets_a_clear_error(
 
 @pytest.fixture
 def built(tmp_path: Path) -> Path:
-    import random
-
     write_essays(tmp_path / "essays", 30, random.Random(5))
     path = tmp_path / "d.simcheck"
     Index.build(path, [tmp_path / "essays"])[0].close()
@@ -106,8 +114,6 @@ def test_other_files_are_not_indexes(tmp_path: Path) -> None:
 
 
 def test_killed_build_leaves_no_index_and_its_leftovers_are_cleared(tmp_path: Path) -> None:
-    import random
-
     write_essays(tmp_path / "essays", 5, random.Random(6))
     target = tmp_path / "b.simcheck"
     stale = tmp_path / ".b.simcheck.999999999.partial"  # no such process
@@ -134,3 +140,62 @@ def test_verify_names_each_kind_of_damage(built: Path) -> None:
         f"{paths[3]}: LSH bands do not match its text",
         "1 fingerprints are not given by any document's text",
     ]
+
+
+def _write_many(folder: Path, count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"e{i:04d}.txt").write_text(random_essay(rng, 200), encoding="utf-8")
+
+
+def _documents(path: Path) -> int:
+    with Index(path) as index:
+        assert index.verify() == []
+        return len(index)
+
+
+def test_killed_add_leaves_the_index_before_or_after(tmp_path: Path) -> None:
+    path = tmp_path / "k.simcheck"
+    Index.build(path, [COLDWAR])[0].close()
+    _write_many(tmp_path / "batch", 400, seed=3)
+    rng = random.Random(4)
+    outcomes = set()
+    for _ in range(4):
+        before = _documents(path)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "simcheck", "index", "add", str(path), str(tmp_path / "batch")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.5, 3.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = _documents(path)
+        assert after in (before, before + 400)
+        outcomes.add(after == before)
+        if after != before:
+            Index(path).remove([f"batch/e{i:04d}.txt" for i in range(400)])
+    assert True in outcomes, "no kill landed mid-add; the test proves nothing"
+
+
+def test_readers_keep_working_while_a_writer_adds(tmp_path: Path) -> None:
+    path = tmp_path / "r.simcheck"
+    Index.build(path, [COLDWAR])[0].close()
+    _write_many(tmp_path / "more", 300, seed=5)
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "simcheck", "index", "add", str(path), str(tmp_path / "more")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    checks = 0
+    deadline = time.monotonic() + 60
+    while writer.poll() is None and time.monotonic() < deadline:
+        with Index(path) as index:
+            assert check(DEMO, index).sources
+        checks += 1
+    _, errors = writer.communicate(timeout=60)
+    assert writer.returncode == 0, errors
+    assert checks >= 2
+    assert _documents(path) == ESSAYS + 300

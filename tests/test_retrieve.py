@@ -1,0 +1,250 @@
+"""The corpus in memory (simcheck.retrieve.Corpus) and the candidates it gives a query:
+ranked by shared fingerprints, common fingerprints ignored in a large corpus, documents
+left out on request, a file's own copy, pickling, its description, and TF-IDF rows that
+are scikit-learn's."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simcheck import CheckConfig, Corpus, Document
+from simcheck.fingerprint import fingerprint_tokens
+from simcheck.load import load_document
+from simcheck.models import Candidate
+from simcheck.tokens import Tokens
+
+MARSHALL = (
+    "The Marshall Plan sent American money to rebuild western Europe after the war, and "
+    "Stalin forbade the countries of eastern Europe to take any of it. "
+)
+AIRLIFT = (
+    "For almost eleven months in 1948 and 1949 American and British pilots flew coal, flour, milk "
+    "and medicine into the western sectors of Berlin, landing at Tempelhof every few minutes, after "
+    "the Soviet blockade had closed every road, railway and canal into the city."
+)
+THAW = (
+    "After Stalin died in March 1953 his successors released many prisoners from the labour camps, "
+    "allowed a little more freedom to writers and artists, and in 1956 Khrushchev denounced the "
+    "crimes of the purges in a secret speech to the Twentieth Party Congress."
+)
+GARDEN = (
+    "Tomatoes need a sunny bed, rich compost and steady watering; pinch out the side shoots each week "
+    "and tie the main stem to a cane so that the trusses of fruit do not snap in the wind."
+)
+# All of AIRLIFT and the first half of THAW, between words of the student's own.
+ESSAY = (
+    "My essay opens with a sentence of my own about the early Cold War. "
+    + AIRLIFT
+    + " In between I add a thought of my own. "
+    + THAW[: THAW.index(" and in 1956")]
+    + "."
+)
+SOURCES = [
+    Document("airlift.txt", "Berlin, 1948. " + AIRLIFT + " The airlift ended in September 1949."),
+    Document("thaw.txt", "Moscow after Stalin. " + THAW),
+    Document("garden.txt", GARDEN),
+]
+
+# Twenty documents on other subjects, for a corpus large enough to judge which
+# fingerprints are common (MIN_DOCS_FOR_DF_CAP).
+TOPICS = [
+    "Volcanoes form where tectonic plates pull apart or dive beneath one another.",
+    "Honeybees dance to tell their sisters where the best flowers grow.",
+    "A sourdough starter needs flour, water and patience before it rises.",
+    "The tides follow the moon, and twice a day the harbour empties.",
+    "Chess openings were catalogued long before computers played the game.",
+    "Glaciers grind valleys into a U shape over many thousands of years.",
+    "Octopuses change colour with pigment cells spread across their skin.",
+    "Knitting a sock begins at the cuff and ends with a grafted toe.",
+    "Comets grow tails of gas and dust as they swing close to the sun.",
+    "Violin makers season spruce and maple for years before carving.",
+    "A marathon runner eats pasta the night before the race.",
+    "Lighthouses once burned whale oil behind great glass lenses.",
+    "Mushrooms are the fruit of a network of threads under the soil.",
+    "Penguins huddle together through the long Antarctic winter.",
+    "Printing presses spread pamphlets across Europe within decades.",
+    "Coral reefs bleach when warm water drives out their algae.",
+    "A bicycle stays upright because its wheels steer into a fall.",
+    "Tea reached England from China by way of Dutch merchants.",
+    "Earthworms turn fallen leaves into dark and crumbly soil.",
+    "Clockmakers in Geneva trained apprentices for seven years.",
+]
+# In five of the twenty documents (25%, over max_fingerprint_df's 20%)...
+COMMON = (
+    "The Marshall Plan sent more than thirteen billion dollars of American aid to rebuild the "
+    "economies of Western Europe after the Second World War had ended."
+)
+# ...and in four (20%, not over it).
+RARE = (
+    "Containment meant that the United States would resist Soviet expansion wherever it appeared, "
+    "using economic aid, alliances and, when necessary, military force."
+)
+
+# Words repeated within a document, so that the sublinear term frequency matters.
+TFIDF_DOCUMENTS = [
+    Document("wall.txt", "Berlin wall. The wall divided Berlin, and the wall fell in Berlin in 1989."),
+    Document("cuba.txt", "Missiles in Cuba: Kennedy saw the missiles, Khrushchev removed the missiles."),
+    Document("korea.txt", "Korea was divided. The war in Korea began in 1950 and Korea stayed divided."),
+    Document("space.txt", "Sputnik, then Gagarin, then Apollo: the race to space became a race to the moon."),
+]
+TFIDF_QUERY = "The wall in Berlin and the missiles in Cuba: Berlin, Cuba, Berlin, Havana and the moon."
+
+
+def _topic_corpus(documents: int, config: CheckConfig | None = None) -> Corpus:
+    texts = [
+        topic + (" " + COMMON if number < 5 else " " + RARE if number < 9 else "")
+        for number, topic in enumerate(TOPICS[:documents])
+    ]
+    return Corpus([Document(f"d{n:02d}.txt", text) for n, text in enumerate(texts)], config)
+
+
+def _with_evidence(candidates: list[Candidate]) -> set[str]:
+    return {c.doc_id for c in candidates if c.shared_fingerprints > 0}
+
+
+def test_candidates_are_ranked_by_shared_fingerprints() -> None:
+    corpus = Corpus(SOURCES)
+    candidates = corpus.candidates(Tokens(ESSAY), corpus.config)
+    # The whole copy shares more fingerprints than the half copy; the garden shares none
+    # and is too far in topic to be aligned.
+    assert [c.doc_id for c in candidates] == ["airlift.txt", "thaw.txt"]
+    assert [c.key for c in candidates] == [0, 1]
+    assert candidates[0].shared_fingerprints > candidates[1].shared_fingerprints > 0
+    for candidate in candidates:
+        assert candidate.tfidf_cosine == pytest.approx(corpus.tfidf_cosine(Tokens(ESSAY), candidate.key))
+
+
+def test_shared_fingerprints_outrank_a_closer_topic() -> None:
+    corpus = _topic_corpus(20)
+    candidates = corpus.candidates(Tokens("Two quotations. " + COMMON + " And then. " + RARE), corpus.config)
+    order = [(-c.shared_fingerprints, -c.tfidf_cosine, c.key) for c in candidates]
+    assert order == sorted(order)
+    # A document of fewer shared fingerprints comes later even when its topic is closer.
+    assert any(
+        a.shared_fingerprints > b.shared_fingerprints and a.tfidf_cosine < b.tfidf_cosine
+        for a, b in zip(candidates, candidates[1:])
+    )
+
+
+def test_a_fingerprint_in_too_many_documents_gives_no_evidence() -> None:
+    query = Tokens("Two quotations. " + COMMON + " And then. " + RARE)
+    large = _topic_corpus(20)  # COMMON in 5 of 20 documents: over the cap of 4
+    found = large.candidates(query, large.config)
+    assert _with_evidence(found) == {"d05.txt", "d06.txt", "d07.txt", "d08.txt"}
+    assert all(c.shared_fingerprints == 0 for c in found if c.key < 5)
+    # A higher cap keeps it.
+    assert _with_evidence(large.candidates(query, CheckConfig(max_fingerprint_df=0.25))) == {
+        f"d{n:02d}.txt" for n in range(9)
+    }
+    # 19 documents are too few to judge which phrases are common: every fingerprint counts.
+    small = _topic_corpus(19)
+    assert _with_evidence(small.candidates(query, small.config)) == {f"d{n:02d}.txt" for n in range(9)}
+
+
+def test_exclude_leaves_documents_out() -> None:
+    corpus = Corpus(SOURCES)
+    query = Tokens(ESSAY)
+    everything = corpus.candidates(query, corpus.config)
+    assert [c.doc_id for c in corpus.candidates(query, corpus.config, exclude=[0])] == ["thaw.txt"]
+    assert corpus.candidates(query, corpus.config, exclude=[0, 1]) == []
+    assert corpus.candidates(query, corpus.config, exclude=[2]) == everything  # not a candidate anyway
+
+
+def test_exclude_does_not_shorten_the_list_of_candidates() -> None:
+    # The excluded documents are left out of max_candidates' count, not taken from it.
+    corpus = _topic_corpus(19)
+    query = Tokens("Two quotations. " + COMMON + " And then. " + RARE)
+    config = CheckConfig(max_candidates=3, tfidf_neighbours=0)
+    top = corpus.candidates(query, config)
+    assert len(top) == 3
+    rest = corpus.candidates(query, config, exclude=[top[0].key])
+    assert len(rest) == 3 and top[0].key not in {c.key for c in rest}
+    assert {c.key for c in top[1:]} < {c.key for c in rest}
+
+
+def test_own_copy_is_the_document_loaded_from_the_same_file(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "airlift.txt").write_text(AIRLIFT, encoding="utf-8")
+    (folder / "thaw.txt").write_text(THAW, encoding="utf-8")
+    corpus = Corpus.from_folder(folder)
+    assert corpus.doc_ids == ["airlift.txt", "thaw.txt"]
+    assert corpus.own_copy(load_document(folder / "thaw.txt")) == 1
+    (tmp_path / "link.txt").symlink_to(folder / "thaw.txt")
+    assert corpus.own_copy(load_document(tmp_path / "link.txt")) == 1  # the same file
+    shutil.copy(folder / "thaw.txt", tmp_path / "copy.txt")
+    assert corpus.own_copy(load_document(tmp_path / "copy.txt")) is None  # the same text, another file
+    assert corpus.own_copy(Document("thaw.txt", THAW)) is None  # text given directly: no file
+    assert Corpus(SOURCES).own_copy(load_document(folder / "thaw.txt")) is None
+
+
+def test_a_corpus_pickles_without_its_lexicon_and_still_answers() -> None:
+    corpus = Corpus(
+        [Document("a.txt", MARSHALL * 3), Document("b.txt", "Khrushchev denounced Stalin in 1956.")]
+    )
+    copy = pickle.loads(pickle.dumps(corpus))
+    assert copy._lexicon is None
+    assert copy.tokens(0).words == corpus.tokens(0).words
+    assert [c.doc_id for c in copy.candidates(corpus.tokens(0), corpus.config)] == ["a.txt"]
+
+
+def test_a_pickled_corpus_gives_the_same_candidates_and_cosines() -> None:
+    corpus = Corpus(SOURCES, CheckConfig(min_words=12))
+    copy = pickle.loads(pickle.dumps(corpus))
+    assert copy.config == corpus.config and copy.doc_ids == corpus.doc_ids
+    query = Tokens(ESSAY)
+    assert copy.candidates(query, copy.config) == corpus.candidates(query, corpus.config)
+    for key in range(len(SOURCES)):
+        assert copy.tfidf_cosine(query, key) == corpus.tfidf_cosine(query, key)
+
+
+def test_describe_says_where_the_documents_came_from(tmp_path: Path) -> None:
+    assert Corpus(SOURCES).describe() == "3 documents given directly"
+    assert Corpus(SOURCES[:1]).describe() == "1 document given directly"
+    folder = tmp_path / "essays"
+    folder.mkdir()
+    (folder / "airlift.txt").write_text(AIRLIFT, encoding="utf-8")
+    assert Corpus.from_folder(folder).describe() == f"folder {folder} (1 document)"
+    (folder / "thaw.txt").write_text(THAW, encoding="utf-8")
+    assert Corpus.from_folder(str(folder)).describe() == f"folder {folder} (2 documents)"
+
+
+def test_tfidf_rows_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    corpus = Corpus(TFIDF_DOCUMENTS)
+    counted = [fingerprint_tokens(Tokens(d.text), corpus.config) for d in TFIDF_DOCUMENTS]
+    vocabulary = np.unique(np.concatenate([c.terms for c in counted]))
+    counts = np.zeros((len(counted), vocabulary.shape[0]))
+    for row, c in enumerate(counted):
+        counts[row, np.searchsorted(vocabulary, c.terms)] = c.counts
+    assert counts.max() == 3  # a word three times: 1 + ln(3), not 3
+    transformer = TfidfTransformer(sublinear_tf=True)
+    expected = transformer.fit_transform(counts).toarray()
+    assert np.array_equal(corpus._vocabulary, vocabulary)
+    assert np.abs(corpus._tfidf.toarray() - expected).max() <= 1e-12
+    # A query is weighted with the corpus's document frequencies, its unknown words left out.
+    query = Tokens(TFIDF_QUERY)
+    asked = fingerprint_tokens(query, corpus.config)
+    known = np.isin(asked.terms, vocabulary)
+    assert not known.all()  # "Havana" is in no document
+    row = np.zeros((1, vocabulary.shape[0]))
+    row[0, np.searchsorted(vocabulary, asked.terms[known])] = asked.counts[known]
+    vector = transformer.transform(row).toarray()[0]
+    for key in range(len(TFIDF_DOCUMENTS)):
+        assert abs(corpus.tfidf_cosine(query, key) - float(expected[key] @ vector)) <= 1e-12
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=IndexError,
+    reason="bug: a corpus with no content words (an empty vocabulary) fails in _query_vector",
+)
+def test_a_corpus_of_function_words_only_gives_no_candidates() -> None:
+    corpus = Corpus([Document("a.txt", "It is what it is.")])
+    assert corpus.candidates(Tokens("The Berlin Wall fell in 1989."), corpus.config) == []
