@@ -1,16 +1,18 @@
 """`simcheck batch` side by side with compare50 (`-p text`) and copydetect on one class.
 
-Generates a class of synthetic essays (real-English word frequencies) with planted
-copies: in each planted pair, one student's essay takes a 40-150-word passage from
-another's, verbatim or with 3-15% of the words edited. Times each tool's whole process
-and measures the recall of the planted pairs:
+By default the class is the realistic case: essays on one topic (word pairs of the
+bundled Cold War corpus, see ``workloads.synthetic.topic_class``), 700 to 1,400 words,
+10% of them with a planted 40-150-word passage from a classmate or the corpus, verbatim,
+edited or reworded. With ``--plain``, the older topic-free class (real-English word
+frequencies, no shared vocabulary). Times each tool's whole process (median of
+``--runs``) and measures the recall of the planted classmate pairs:
 
 - simcheck: the pairs in `pairs.csv` (pairs with at least one counted passage);
 - compare50: its top-ranked pairs, as many as were planted;
 - copydetect: the pairs above its default display threshold (0.33).
 
 The peers are installed from PyPI into their own virtual environment.
-Usage: python -m benchmarks.batch_peers [--essays 1000] [--pairs 100] [--jobs 2]
+Usage: python -m benchmarks.batch_peers [--essays 1000] [--plain] [--jobs N] [--runs 3]
 Needs: pip install wordfreq
 """
 
@@ -29,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .workloads.synthetic import cached_class
+from .workloads.synthetic import cached_class, topic_class
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-peers-bench"
 VENV = Path(tempfile.gettempdir()) / "simcheck-peers"
@@ -67,30 +69,49 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def planted_class(args: argparse.Namespace) -> tuple[Path, set[tuple[str, ...]]]:
+    """The class to compare (made on first use) and its planted classmate pairs."""
+    if args.plain:
+        return cached_class(WORKDIR, args.essays, args.pairs)
+    folder = WORKDIR / f"topic-{args.essays}"
+    truth = WORKDIR / f"topic-{args.essays}-planted.json"
+    if not truth.exists():
+        topic_class(folder, args.essays)
+    planted = json.loads(truth.read_text(encoding="utf-8"))
+    return folder, {
+        tuple(sorted((p["copier"], p["source"]))) for p in planted if p["source"] in planted_students(folder)
+    }
+
+
+def planted_students(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--essays", type=int, default=1000)
-    parser.add_argument("--pairs", type=int, default=100)
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--pairs", type=int, default=100, help="planted pairs of the --plain class")
+    parser.add_argument("--plain", action="store_true", help="the topic-free class instead of one topic")
+    parser.add_argument("--jobs", type=int, help="simcheck's --jobs (default: its own default)")
     parser.add_argument(
         "--runs", type=int, default=3, help="runs of simcheck and compare50 (median); copydetect runs once"
     )
     args = parser.parse_args()
     python = ensure_peers()
-    folder, planted = cached_class(WORKDIR, args.essays, args.pairs)
+    folder, planted = planted_class(args)
     students = sorted(p.name for p in folder.iterdir())
     rows = []
 
     out = WORKDIR / "simcheck-out"
+    jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
     seconds, _ = median_timed(
-        [sys.executable, "-m", "simcheck", "batch", str(folder), "--jobs", str(args.jobs), "-o", str(out)],
-        args.runs,
+        [sys.executable, "-m", "simcheck", "batch", str(folder), *jobs, "-o", str(out)], args.runs
     )
     lines = (out / "pairs.csv").read_text(encoding="utf-8").splitlines()[1:]
     found = {tuple(sorted(line.split(",")[:2])) for line in lines}
-    rows.append((f"simcheck batch --jobs {args.jobs}", seconds, peak_mb(), found))
+    rows.append((f"simcheck batch {' '.join(jobs)}".strip(), seconds, peak_mb(), found))
 
     out50 = WORKDIR / "compare50-out"
     seconds, _ = median_timed(
@@ -144,7 +165,10 @@ def main() -> None:
         hits = {tuple(sorted((Path(a).parent.name, Path(b).parent.name))) for a, b in reported[key]}
         rows.append((label, seconds, peak_mb(), hits))
 
-    print(f"class: {args.essays} essays of about 1,000 words, {len(planted)} planted pairs")
+    kind = (
+        "topic-free essays of about 1,000 words" if args.plain else "essays of 700-1,400 words on one topic"
+    )
+    print(f"class: {args.essays} {kind}, {len(planted)} planted classmate pairs")
     for name, seconds, memory, hits in rows:
         recall = len(planted & hits) / len(planted)
         print(

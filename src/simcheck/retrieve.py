@@ -186,8 +186,11 @@ class Corpus:
         does not have are left out)."""
         vocabulary = self._vocabulary
         columns = np.searchsorted(vocabulary, prepared.terms)
+        # A corpus of function words alone has no vocabulary: nothing of the query is known.
         known = (columns < vocabulary.shape[0]) & (
-            vocabulary[np.minimum(columns, vocabulary.shape[0] - 1)] == prepared.terms
+            vocabulary[np.minimum(columns, max(vocabulary.shape[0] - 1, 0))] == prepared.terms
+            if vocabulary.shape[0]
+            else np.zeros(columns.shape[0], dtype=bool)
         )
         columns = columns[known]
         weights = tfidf_weights(prepared.counts[known], self._df[columns], len(self.documents))
