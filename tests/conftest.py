@@ -117,3 +117,29 @@ awkward_text = st.lists(piece, min_size=1, max_size=60).map(" ".join)
 # Distinct words: a text of one word repeated is not an essay, and the aligner rightly
 # does not pair repeats off the diagonal of unique matches.
 english = st.lists(st.sampled_from(PROPERTY_WORDS), min_size=12, max_size=30, unique=True).map(" ".join)
+
+
+# Texts several stage tests share: two on the Cold War and one that is not.
+AIRLIFT = (
+    "For almost eleven months in 1948 and 1949 American and British pilots flew coal, flour, milk "
+    "and medicine into the western sectors of Berlin, landing at Tempelhof every few minutes, after "
+    "the Soviet blockade had closed every road, railway and canal into the city."
+)
+THAW = (
+    "After Stalin died in March 1953 his successors released many prisoners from the labour camps, "
+    "allowed a little more freedom to writers and artists, and in 1956 Khrushchev denounced the "
+    "crimes of the purges in a secret speech to the Twentieth Party Congress."
+)
+GARDEN = (
+    "Tomatoes need a sunny bed, rich compost and steady watering; pinch out the side shoots each week "
+    "and tie the main stem to a cane so that the trusses of fruit do not snap in the wind."
+)
+# A paragraph two students share, and one of a student's own.
+SHARED = (
+    "The arms race consumed enormous resources on both sides. Each new weapon prompted a counter-weapon, "
+    "and diplomats struggled to keep up with engineers who designed ever more destructive missiles. "
+)
+OWN = (
+    "My essay looks at how the superpowers competed for influence in Asia and Africa during the "
+    "nineteen fifties and sixties, and at how that contest shaped the world we live in now. "
+)

@@ -12,19 +12,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.workloads.hostile import GOOD, MAX_BYTES, write_zip
-from conftest import check_outcomes
+from conftest import OWN, SHARED, check_outcomes
 from simcheck.archive import load_zip
 from simcheck.batch import load_submissions
 from simcheck.errors import CorpusError
-
-SHARED = (
-    "The arms race consumed enormous resources on both sides. Each new weapon prompted a counter-weapon, "
-    "and diplomats struggled to keep up with engineers who designed ever more destructive missiles. "
-)
-OWN = (
-    "My essay looks at how the superpowers competed for influence in Asia and Africa during the "
-    "nineteen fifties and sixties, and at how that contest shaped the world we live in now. "
-)
 
 
 def _zip(entries: list[tuple[str | zipfile.ZipInfo, str | bytes]]) -> bytes:

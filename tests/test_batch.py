@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from conftest import OWN, SHARED
 from simcheck.batch import compare_batch
 from simcheck.cli import main
 from simcheck.config import CheckConfig
@@ -15,14 +16,6 @@ from simcheck.report.files import write_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
-SHARED = (
-    "The arms race consumed enormous resources on both sides. Each new weapon prompted a counter-weapon, "
-    "and diplomats struggled to keep up with engineers who designed ever more destructive missiles. "
-)
-OWN = (
-    "My essay looks at how the superpowers competed for influence in Asia and Africa during the "
-    "nineteen fifties and sixties, and at how that contest shaped the world we live in now. "
-)
 
 
 def write_class(folder: Path) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import AIRLIFT, GARDEN, THAW
 from simcheck import CheckConfig, ConfigError, Corpus, Document, check
 from simcheck.corpus import CorpusLike, settings_for
 from simcheck.index import Index
@@ -16,20 +17,6 @@ from simcheck.load import load_document
 from simcheck.models import CheckResult
 from simcheck.tokens import Tokens
 
-AIRLIFT = (
-    "For almost eleven months in 1948 and 1949 American and British pilots flew coal, flour, milk "
-    "and medicine into the western sectors of Berlin, landing at Tempelhof every few minutes, after "
-    "the Soviet blockade had closed every road, railway and canal into the city."
-)
-THAW = (
-    "After Stalin died in March 1953 his successors released many prisoners from the labour camps, "
-    "allowed a little more freedom to writers and artists, and in 1956 Khrushchev denounced the "
-    "crimes of the purges in a secret speech to the Twentieth Party Congress."
-)
-GARDEN = (
-    "Tomatoes need a sunny bed, rich compost and steady watering; pinch out the side shoots each week "
-    "and tie the main stem to a cane so that the trusses of fruit do not snap in the wind."
-)
 DOCUMENTS = {
     "airlift.txt": "Berlin, 1948. " + AIRLIFT + " The airlift ended in September 1949.",
     "thaw.txt": "Moscow after Stalin. " + THAW,

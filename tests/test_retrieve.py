@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import AIRLIFT, GARDEN, THAW
 from simcheck import CheckConfig, Corpus, Document
 from simcheck.fingerprint import fingerprint_tokens
 from simcheck.load import load_document
@@ -21,20 +22,6 @@ from simcheck.tokens import Tokens
 MARSHALL = (
     "The Marshall Plan sent American money to rebuild western Europe after the war, and "
     "Stalin forbade the countries of eastern Europe to take any of it. "
-)
-AIRLIFT = (
-    "For almost eleven months in 1948 and 1949 American and British pilots flew coal, flour, milk "
-    "and medicine into the western sectors of Berlin, landing at Tempelhof every few minutes, after "
-    "the Soviet blockade had closed every road, railway and canal into the city."
-)
-THAW = (
-    "After Stalin died in March 1953 his successors released many prisoners from the labour camps, "
-    "allowed a little more freedom to writers and artists, and in 1956 Khrushchev denounced the "
-    "crimes of the purges in a secret speech to the Twentieth Party Congress."
-)
-GARDEN = (
-    "Tomatoes need a sunny bed, rich compost and steady watering; pinch out the side shoots each week "
-    "and tie the main stem to a cane so that the trusses of fruit do not snap in the wind."
 )
 # All of AIRLIFT and the first half of THAW, between words of the student's own.
 ESSAY = (

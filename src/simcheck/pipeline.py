@@ -18,7 +18,6 @@ from .config import CheckConfig
 from .corpus import CorpusLike, settings_for
 from .errors import CorpusError
 from .fingerprint import fingerprint_tokens, jaccard_estimate, near_duplicate_threshold
-from .index import Index, is_index_file
 from .load import is_supported, load_document, load_text
 from .models import (
     CheckResult,
@@ -70,6 +69,9 @@ def open_corpus(
         return corpus
     if isinstance(corpus, (str, os.PathLike)):
         if os.path.isfile(corpus):
+            # SQLite and the index's writer (with its process pool): only for an index file
+            from .index import Index, is_index_file
+
             if not is_index_file(corpus):
                 raise CorpusError(f"{corpus}: is a file but not a simcheck index; give a folder or an index")
             return Index(corpus, config)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -26,6 +27,8 @@ from .common import (
     template_option,
 )
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 _EXTENSIONS = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html"}
 
 
@@ -38,14 +41,20 @@ def format_for(output: Path | None) -> str:
     return _EXTENSIONS.get(output.suffix.lower(), "text") if output is not None else "text"
 
 
+def _essay_against(corpus: click.Path, help: str) -> Callable[[F], F]:
+    """The ESSAY argument and the --corpus option it is checked against."""
+
+    def decorate(func: F) -> F:
+        func = click.option("--corpus", "-c", required=True, type=corpus, help=help)(func)
+        return click.argument("essay", metavar="ESSAY")(func)
+
+    return decorate
+
+
 @click.command()
-@click.argument("essay", metavar="ESSAY")
-@click.option(
-    "--corpus",
-    "-c",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder of known essays (read recursively), or an index file from `simcheck index build`.",
+@_essay_against(
+    click.Path(path_type=Path),
+    "Folder of known essays (read recursively), or an index file from `simcheck index build`.",
 )
 @click.option(
     "--format",
@@ -115,13 +124,8 @@ def _emit(result: CheckResult, fmt: str, output: Path | None) -> None:
 
 
 @click.command()
-@click.argument("essay", metavar="ESSAY")
-@click.option(
-    "--corpus",
-    "-c",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="An index file from `simcheck index build`.",
+@_essay_against(
+    click.Path(exists=True, dir_okay=False, path_type=Path), "An index file from `simcheck index build`."
 )
 @click.option("-k", "count", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
