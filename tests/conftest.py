@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 CORPUS = DATA / "corpus"
-SHARED = TESTS.parent.parent / "shared"
+SHARED_FOLDER = TESTS.parent.parent / "shared"
 ESSAY_WORDS = (
     "the of and a to in is was that for on as with by at from his her it an were are which this be or "
     "had not but have their they one all been has more when who would there what so up out if about "
@@ -48,7 +48,7 @@ def corpus_dir() -> Path:
 
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test when it is absent (a user's fresh clone)."""
-    path = SHARED.joinpath(*parts)
+    path = SHARED_FOLDER.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"{path} not present (needs ../shared beside the repository)")
     return path
