@@ -198,3 +198,21 @@ def test_report_json_carries_the_class_tables(tmp_path: Path) -> None:
         }
     ]
     assert report["documents"] and report["matches"] and "common" in report
+
+
+def test_two_batches_run_at_once_in_one_process(tmp_path: Path) -> None:
+    # compare_batch keeps no module state: two threads comparing different classes at
+    # once get what each gets alone.
+    from concurrent.futures import ThreadPoolExecutor
+
+    first, second = write_class(tmp_path / "one"), tmp_path / "two"
+    second.mkdir()
+    for name in ("x", "y"):
+        (second / f"{name}.txt").write_text(
+            SHARED + f"Student {name} wrote this part alone.", encoding="utf-8"
+        )
+    alone = [compare_batch(first).to_json(), compare_batch(second).to_json()]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = list(pool.map(lambda folder: compare_batch(folder).to_json(), [first, second]))
+    assert together == alone
+    assert alone[0] != alone[1]

@@ -193,3 +193,16 @@ def test_settings_for_an_index(folder: Path, tmp_path: Path) -> None:
             settings_for(CheckConfig(), index)
         with pytest.raises(ConfigError, match="shingle_size=4 asked for"):
             settings_for(CheckConfig(shingle_size=4, num_perm=64), index)
+
+
+def test_an_index_pickles_by_path_and_answers_alike(index: Index) -> None:
+    # Workers receive the corpus itself: an Index reopens its file where it is unpickled.
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(index))
+    try:
+        assert copy.path == index.path and copy.config == index.config and len(copy) == len(index)
+        query = Tokens(ESSAY)
+        assert copy.candidates(query, copy.config) == index.candidates(query, index.config)
+    finally:
+        copy.close()
