@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .config import CheckConfig
-from .tokens import Tokens, word_hash, word_hashes
+from .tokens import Tokens, shingle_hashes, word_hash, word_hashes
 
 if TYPE_CHECKING:  # datasketch takes 0.4 s to import (it loads scipy.integrate): when signing
     from datasketch import MinHash
@@ -41,41 +41,6 @@ __all__ = [
     "word_hash",
     "word_hashes",
 ]
-
-_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, so multiplication is invertible
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_MASK32 = 0xFFFFFFFF
-
-
-def _mix(values: np.ndarray) -> np.ndarray:
-    # splitmix64 finaliser: spreads the polynomial's low-entropy bits over all 64.
-    values = values ^ (values >> np.uint64(30))
-    values = values * _MIX1
-    values = values ^ (values >> np.uint64(27))
-    values = values * _MIX2
-    mixed: np.ndarray = values ^ (values >> np.uint64(31))
-    return mixed
-
-
-def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
-    """Hash of every run of ``size`` consecutive words, in order.
-
-    There are ``max(0, n - size + 1)`` of them for ``n`` words.
-
-    >>> h = word_hashes("the iron curtain fell the iron curtain".split())
-    >>> s = shingle_hashes(h, 3)
-    >>> len(s), bool(s[0] == s[4]), bool(s[0] == s[1])
-    (5, True, False)
-    """
-    n = int(hashes.shape[0]) - size + 1
-    if n <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    combined = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(size):  # a loop over the k positions, not over shingles
-            combined = combined * _MULTIPLIER + hashes[offset : offset + n]
-        return _mix(combined)
 
 
 def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
@@ -227,6 +192,9 @@ def band_keys(signature: MinHash, bands: int) -> np.ndarray:
         int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "little") >> 1 for row in rows
     ]
     return np.array(keys, dtype=np.int64)
+
+
+_MASK32 = 0xFFFFFFFF
 
 
 def _low32(value: np.uint64) -> int:

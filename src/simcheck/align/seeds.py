@@ -9,7 +9,7 @@ import numpy as np
 from scipy import sparse
 
 from ..config import CheckConfig
-from ..fingerprint import shingle_hashes
+from ..fingerprint import tfidf_weights
 from ..tokens import Tokens
 from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, content_stems, coverage
 
@@ -25,47 +25,19 @@ def ngram_seeds(ta: Tokens, tb: Tokens, n: int) -> list[Rect]:
     """Every shared n-gram of stems that is not made of function words alone."""
     if len(ta) < n or len(tb) < n:
         return []
-    ha = shingle_hashes(ta.stem_hashes, n)
-    hb = shingle_hashes(tb.stem_hashes, n)
-    # An n-gram made only of stop words ("it is a") is no evidence.
-    content_a = _any_content(ta.stopword_mask, n)
-    content_b = _any_content(tb.stopword_mask, n)
-    ha_idx = np.flatnonzero(content_a)
-    hb_idx = np.flatnonzero(content_b)
-    order = np.argsort(hb[hb_idx], kind="stable")
-    hb_sorted = hb[hb_idx][order]
-    hb_pos = hb_idx[order]
-    lo = np.searchsorted(hb_sorted, ha[ha_idx], side="left")
-    hi = np.searchsorted(hb_sorted, ha[ha_idx], side="right")
+    a, b = ta.ngrams(n), tb.ngrams(n)
+    lo = np.searchsorted(b.sorted_hashes, a.hashes, side="left")
+    hi = np.searchsorted(b.sorted_hashes, a.hashes, side="right")
     counts = hi - lo
-    _, inverse, counts_a = np.unique(ha[ha_idx], return_inverse=True, return_counts=True)
-    repeated = (counts > 1) | (counts_a[inverse] > 1)
+    repeated = (counts > 1) | (a.repeats > 1)
     keep = (counts > 0) & (counts <= _MAX_SEED_REPEATS)
     seeds: list[Rect] = []
     for i, start, stop, again in zip(
-        ha_idx[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), repeated[keep].tolist()
+        a.positions[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), repeated[keep].tolist()
     ):
-        for j in hb_pos[start:stop].tolist():
+        for j in b.sorted_positions[start:stop].tolist():
             seeds.append(Rect(i, i + n, j, j + n, repeated=again))
     return seeds
-
-
-def _any_content(stop_mask: np.ndarray, n: int) -> np.ndarray:
-    content = (~stop_mask).astype(np.int64)
-    window_sums = np.convolve(content, np.ones(n, dtype=np.int64), mode="valid")
-    return window_sums > 0
-
-
-def _sentence_term_counts(tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sentence, term hash, count) of every content word, sentence by sentence."""
-    firsts = np.array([s.first for s in tokens.sentences], dtype=np.int64)
-    content = np.flatnonzero(~tokens.stopword_mask)
-    # Tokens between sentences (none, as sentences cover every word) would map to -1.
-    sentence_of = np.searchsorted(firsts, content, side="right") - 1
-    hashes = tokens.stem_hashes[content]
-    pairs = np.stack([sentence_of.astype(np.uint64), hashes])
-    unique, counts = np.unique(pairs, axis=1, return_counts=True)
-    return unique[0].astype(np.int64), unique[1], counts
 
 
 def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[Rect]:
@@ -73,31 +45,26 @@ def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[Rect]:
     sa, sb = ta.sentences, tb.sentences
     if not sa or not sb:
         return []
-    rows_a, terms_a, counts_a = _sentence_term_counts(ta)
-    rows_b, terms_b, counts_b = _sentence_term_counts(tb)
+    rows_a, terms_a, counts_a = ta.sentence_terms
+    rows_b, terms_b, counts_b = tb.sentence_terms
     if terms_a.shape[0] == 0 or terms_b.shape[0] == 0:
         return []
     vocabulary, columns = np.unique(np.concatenate([terms_a, terms_b]), return_inverse=True)
-    counts = sparse.csr_matrix(
-        (
-            np.concatenate([counts_a, counts_b]).astype(np.float64),
-            (np.concatenate([rows_a, rows_b + len(sa)]), columns),
-        ),
-        shape=(len(sa) + len(sb), vocabulary.shape[0]),
-    )
+    rows = np.concatenate([rows_a, rows_b + len(sa)])
+    n_rows = len(sa) + len(sb)
     # IDF over the sentences of both texts (tf-isf): words common in the pair weigh less.
-    from sklearn.feature_extraction.text import TfidfTransformer  # a second to import: when needed
-
-    matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    in_sentences = np.bincount(columns, minlength=vocabulary.shape[0])
+    weights = tfidf_weights(np.concatenate([counts_a, counts_b]), in_sentences[columns], n_rows, rows)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))])
+    matrix = sparse.csr_matrix((weights, columns, indptr), shape=(n_rows, vocabulary.shape[0]))
     cosine = (matrix[: len(sa)] @ matrix[len(sa) :].T).tocoo()
     if cosine.nnz == 0:
         return []
     pick_a, pick_b, strong, weak = _best_pairs(cosine.row, cosine.col, cosine.data, len(sa), len(sb), config)
     if pick_a.shape[0] == 0:
         return []
-    present = counts.copy()
-    present.data[:] = 1.0
-    sizes = np.asarray(present.sum(axis=1)).ravel()
+    present = sparse.csr_matrix((np.ones(columns.shape[0]), columns, indptr), shape=matrix.shape)
+    sizes = np.diff(indptr)
     shared = np.asarray(present[pick_a].multiply(present[pick_b + len(sa)]).sum(axis=1)).ravel()
     dice = 2 * shared / (sizes[pick_a] + sizes[pick_b + len(sa)])
     # Two shared words ("The U.S.", "Whale Watching") are a topic, not a paraphrase,

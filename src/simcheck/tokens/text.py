@@ -1,0 +1,212 @@
+"""A text's tokens: words with their character spans and normal forms, sentences, and
+what alignment asks of a text again and again (its n-grams, its sentences' terms)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .lexicon import Lexicon, shared_lexicon
+from .words import ascii_word_spans, normalise, shingle_hashes, word_pattern
+
+# A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
+# a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
+# wrapped prose, so their line breaks are not boundaries.
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
+_SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: its character span and the tokens ``[first, last)`` inside it."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+class Tokens:
+    """The words of one text, with spans and normal forms.
+
+    Parameters
+    ----------
+    text : str
+        The document text; never modified.
+    language : str, default="english"
+        Stemmer language.
+
+    Examples
+    --------
+    >>> t = Tokens("Khrushchev denounced Stalin.\\r\\nThe Thaw began.")
+    >>> len(t), t.words[2], t.text[t.starts[2]:t.ends[2]]
+    (6, 'Stalin', 'Stalin')
+    >>> t.stems[:2]
+    ['khrushchev', 'denounc']
+    >>> [t.text[s.start:s.end] for s in t.sentences]
+    ['Khrushchev denounced Stalin.', 'The Thaw began.']
+    >>> [s.first for s in Tokens("Context\\nWhen Stalin died, the Thaw began").sentences]
+    [0, 1]
+    """
+
+    def __init__(
+        self, text: str, language: str = "english", *, known_ids: tuple[Lexicon, np.ndarray] | None = None
+    ) -> None:
+        self.text = text
+        self.language = language
+        self._ascii = text.isascii()
+        if self._ascii:
+            self.starts, self.ends = ascii_word_spans(text)
+        else:
+            spans = [m.span() for m in word_pattern(text).finditer(text)]
+            bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+            self.starts, self.ends = bounds[:, 0], bounds[:, 1]
+        # Held, not looked up again: the shared lexicon may be replaced later, and this
+        # one's term ids stay valid.
+        self._lexicon = shared_lexicon(language)
+        self._ngrams: dict[int, Ngrams] = {}
+        if known_ids is not None and known_ids[0] is self._lexicon and len(known_ids[1]) == len(self):
+            # The term ids of this text were computed already (a corpus indexing it).
+            self.__dict__["term_ids"] = known_ids[1]
+
+    def __reduce__(self) -> tuple[type[Tokens], tuple[str, str]]:
+        # Rebuilt from the text where unpickled, instead of shipping the lexicon along.
+        return (Tokens, (self.text, self.language))
+
+    def __len__(self) -> int:
+        return int(self.starts.shape[0])
+
+    @cached_property
+    def words(self) -> list[str]:
+        text = self.text
+        return [text[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist())]
+
+    @cached_property
+    def normal(self) -> list[str]:
+        return [normalise(w) for w in self.words]
+
+    @cached_property
+    def term_ids(self) -> np.ndarray:
+        """Each token's term (stem) id in this process's lexicon: compare them only
+        within one document, and ``stem_hashes`` across documents."""
+        if self._ascii:
+            return self._lexicon.ascii_ids_of(self.text)
+        return self._lexicon.ids_of(self.words)
+
+    @cached_property
+    def stems(self) -> list[str]:
+        ids = self.term_ids.tolist()  # first: it may add terms to the lexicon
+        table = self._lexicon.stems
+        return [table[term] for term in ids]
+
+    @cached_property
+    def stem_hashes(self) -> np.ndarray:
+        """Stable 64-bit hash of each token's stem (``uint64``)."""
+        ids = self.term_ids  # first: it may add terms to the lexicon
+        hashes: np.ndarray = self._lexicon.hashes[ids]
+        return hashes
+
+    @cached_property
+    def stopword_mask(self) -> np.ndarray:
+        """True where a token is a function word (the, of, which ...)."""
+        ids = self.term_ids  # first: it may add terms to the lexicon
+        mask: np.ndarray = self._lexicon.is_stop[ids]
+        return mask
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """Sentences holding at least one word, in order."""
+        cut_set = {0, len(self.text)}
+        cut_set.update(m.end() for m in _SENTENCE_END_RE.finditer(self.text))
+        cut_set.update(m.end() for m in _SHORT_LINE_RE.finditer(self.text))
+        cuts = sorted(cut_set)
+        sentences: list[Sentence] = []
+        starts = self.starts
+        for lo, hi in zip(cuts, cuts[1:]):
+            first = int(np.searchsorted(starts, lo, side="left"))
+            last = int(np.searchsorted(starts, hi, side="left"))
+            if last > first:
+                # The span runs from the first word to the end of its punctuation.
+                end = hi
+                while end > lo and self.text[end - 1].isspace():
+                    end -= 1
+                sentences.append(Sentence(int(starts[first]), end, first, last))
+        return sentences
+
+    def ngrams(self, n: int) -> Ngrams:
+        """The n-grams of stems that hold a content word, found once per text (every pair
+        a text is aligned in asks for them)."""
+        found = self._ngrams.get(n)
+        if found is None:
+            found = self._ngrams[n] = Ngrams.of(self, n)
+        return found
+
+    @cached_property
+    def sentence_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sentence, stem hash, count) of every content word, sorted by sentence, then
+        hash: the sentences' term counts, found once per text."""
+        firsts = np.array([s.first for s in self.sentences], dtype=np.int64)
+        content = np.flatnonzero(~self.stopword_mask)
+        # Tokens between sentences (none, as sentences cover every word) would map to -1.
+        sentence_of = np.searchsorted(firsts, content, side="right") - 1
+        hashes = self.stem_hashes[content]
+        order = np.lexsort((hashes, sentence_of))
+        sentence_of, hashes = sentence_of[order], hashes[order]
+        new = np.ones(order.shape[0], dtype=bool)
+        new[1:] = (sentence_of[1:] != sentence_of[:-1]) | (hashes[1:] != hashes[:-1])
+        starts = np.flatnonzero(new)
+        counts = np.diff(np.append(starts, order.shape[0]))
+        return sentence_of[starts], hashes[starts], counts
+
+    @cached_property
+    def sentence_of(self) -> np.ndarray:
+        """For each token, the number of its sentence in ``sentences``."""
+        firsts = np.array([s.first for s in self.sentences], dtype=np.int64)
+        return np.searchsorted(firsts, np.arange(len(self)), side="right") - 1
+
+    @cached_property
+    def sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each token, the first and last (exclusive) token of its sentence."""
+        firsts = np.full(len(self), 0, dtype=np.int64)
+        lasts = np.full(len(self), len(self), dtype=np.int64)
+        for sentence in self.sentences:
+            firsts[sentence.first : sentence.last] = sentence.first
+            lasts[sentence.first : sentence.last] = sentence.last
+        return firsts, lasts
+
+
+@dataclass(frozen=True)
+class Ngrams:
+    """The n-grams of a text's stems that hold at least one content word ("it is a" is
+    no evidence of anything).
+
+    Attributes
+    ----------
+    positions, hashes : ndarray
+        Each such n-gram's first token and its hash, in text order.
+    sorted_hashes, sorted_positions : ndarray
+        The same, ordered by hash (stable), for lookups from another text.
+    repeats : ndarray
+        How often each n-gram's hash occurs among them, in text order.
+    """
+
+    positions: np.ndarray
+    hashes: np.ndarray
+    sorted_hashes: np.ndarray
+    sorted_positions: np.ndarray
+    repeats: np.ndarray
+
+    @classmethod
+    def of(cls, tokens: Tokens, n: int) -> Ngrams:
+        if len(tokens) < n:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty.astype(np.uint64), empty.astype(np.uint64), empty, empty)
+        content = (~tokens.stopword_mask).astype(np.int64)
+        positions = np.flatnonzero(np.convolve(content, np.ones(n, dtype=np.int64), mode="valid") > 0)
+        hashes = shingle_hashes(tokens.stem_hashes, n)[positions]
+        order = np.argsort(hashes, kind="stable")
+        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+        return cls(positions, hashes, hashes[order], positions[order], counts[inverse])

@@ -1,0 +1,169 @@
+"""Words: how they are found in a text, their normal forms, stems and stable hashes.
+
+Case folding, accent stripping and stemming apply to word strings; the text they come
+from is never rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import snowballstemmer
+
+_MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_CHAR = rf"(?:[^\W_]|[{_MARK}])"
+WORD_RE = re.compile(rf"{_CHAR}+(?:['’]{_CHAR}+)*")
+# The same words for text without combining marks (nearly all), several times faster.
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_HAS_MARK_RE = re.compile(rf"[{_MARK}]")
+# The same words again for ASCII text, where a letter or digit is [A-Za-z0-9] and no
+# curly apostrophe can occur: explicit ranges match faster than Unicode categories.
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+#: ASCII words as bytes, for the lexicon's fastest path.
+ASCII_WORD_BYTES_RE = re.compile(rb"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+
+
+_ASCII_ALNUM = np.zeros(256, dtype=bool)
+for _range in (b"AZ", b"az", b"09"):
+    _ASCII_ALNUM[_range[0] : _range[1] + 1] = True
+
+
+def ascii_word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the words ``_ASCII_WORD_RE`` finds in an ASCII ``text``,
+    computed on the whole byte array at once instead of one match at a time.
+
+    >>> [s.tolist() for s in ascii_word_spans("Don't stop--it's 1961' 'x")]
+    [[0, 6, 12, 17, 24], [5, 10, 16, 21, 25]]
+    """
+    codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    inside = _ASCII_ALNUM[codes]
+    # An apostrophe is part of a word when letters or digits stand on both sides of it.
+    apostrophe = np.flatnonzero(codes[1:-1] == 0x27) + 1
+    joins = apostrophe[inside[apostrophe - 1] & inside[apostrophe + 1]]
+    inside[joins] = True
+    edges = np.diff(inside.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+
+
+def word_pattern(text: str) -> re.Pattern[str]:
+    """The fastest pattern that finds exactly the words of ``text``."""
+    if text.isascii():
+        return _ASCII_WORD_RE
+    return WORD_RE if _HAS_MARK_RE.search(text) else _PLAIN_WORD_RE
+
+
+@lru_cache(maxsize=16)
+def stop_stems(language: str = "english") -> frozenset[str]:
+    """Stems of the function words: a word is a function word when its stem is one, so
+    the test is the same for a token and for an indexed term.
+
+    >>> "the" in stop_stems() and "becaus" in stop_stems()
+    True
+    """
+    # scikit-learn's English list; imported here, not at the top, because importing
+    # scikit-learn takes about a second that index commands would otherwise pay.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(stem(normalise(w), language) for w in ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=1 << 18)
+def normalise(word: str) -> str:
+    """Case-fold a word and strip its accents and apostrophe variants.
+
+    >>> normalise("Ça")
+    'ca'
+    >>> normalise("Stalin’s") == normalise("stalin's")
+    True
+    >>> normalise(normalise("Éxposé")) == normalise("Éxposé")
+    True
+    """
+    if word.isascii():  # nearly every word: nothing to strip, and casefold is lower
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().replace("’", "'")
+
+
+@lru_cache(maxsize=16)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(language)
+
+
+@lru_cache(maxsize=1 << 18)
+def stem(word: str, language: str = "english") -> str:
+    """Snowball stem of a normalised word, with a possessive ``'s`` dropped.
+
+    >>> stem("invasions"), stem("stalin's"), stem("containment")
+    ('invas', 'stalin', 'contain')
+    """
+    if word.endswith("'s"):
+        word = word[:-2]
+    return str(_stemmer(language).stemWord(word))
+
+
+@lru_cache(maxsize=1 << 18)
+def word_hash(word: str) -> int:
+    """Stable unsigned 64-bit hash of one word: BLAKE2b, never Python's salted ``hash()``,
+    so it is the same in every process and can be stored.
+
+    >>> word_hash("stalin") == word_hash("stalin")
+    True
+    >>> word_hash("stalin") != word_hash("Stalin")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """Hashes of a sequence of words as a ``uint64`` array."""
+    return np.fromiter((word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, so multiplication is invertible
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    # splitmix64 finaliser: spreads the polynomial's low-entropy bits over all 64.
+    values = values ^ (values >> np.uint64(30))
+    values = values * _MIX1
+    values = values ^ (values >> np.uint64(27))
+    values = values * _MIX2
+    mixed: np.ndarray = values ^ (values >> np.uint64(31))
+    return mixed
+
+
+def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
+    """Hash of every run of ``size`` consecutive words, in order.
+
+    There are ``max(0, n - size + 1)`` of them for ``n`` words.
+
+    >>> h = word_hashes("the iron curtain fell the iron curtain".split())
+    >>> s = shingle_hashes(h, 3)
+    >>> len(s), bool(s[0] == s[4]), bool(s[0] == s[1])
+    (5, True, False)
+    """
+    n = int(hashes.shape[0]) - size + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    combined = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(size):  # a loop over the k positions, not over shingles
+            combined = combined * _MULTIPLIER + hashes[offset : offset + n]
+        return _mix(combined)
+
+
+def word_count(text: str) -> int:
+    """Number of words in ``text``.
+
+    >>> word_count("It's the Cold War, 1947.")
+    5
+    """
+    return sum(1 for _ in word_pattern(text).finditer(text))
