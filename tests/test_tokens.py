@@ -76,3 +76,17 @@ def test_token_spans_are_exact(text: str) -> None:
         assert text[start:end] == word
     assert np.all(np.diff(tokens.starts) > 0)
     assert np.all(tokens.starts[1:] >= tokens.ends[:-1])
+
+
+def test_the_stop_words_are_scikit_learns_read_without_importing_it() -> None:
+    import subprocess
+    import sys
+
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from simcheck.tokens.words import english_stop_words
+
+    assert english_stop_words() == ENGLISH_STOP_WORDS
+    code = "import sys; from simcheck.tokens import Tokens; Tokens('The Thaw began.').stems; print('sklearn' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

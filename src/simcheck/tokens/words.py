@@ -6,11 +6,14 @@ from is never rewritten.
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import snowballstemmer
@@ -65,11 +68,35 @@ def stop_stems(language: str = "english") -> frozenset[str]:
     >>> "the" in stop_stems() and "becaus" in stop_stems()
     True
     """
-    # scikit-learn's English list; imported here, not at the top, because importing
-    # scikit-learn takes about a second that index commands would otherwise pay.
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    return frozenset(stem(normalise(w), language) for w in english_stop_words())
 
-    return frozenset(stem(normalise(w), language) for w in ENGLISH_STOP_WORDS)
+
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop-word list (``ENGLISH_STOP_WORDS``).
+
+    Importing scikit-learn takes most of a second, which every command that tokenises
+    would pay for one list; the list is a literal in one small module of the package, so
+    it is read from that file without running the package, and only imported the usual
+    way if the file is not where it was.
+    """
+    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    if spec is not None and spec.origin is not None:
+        source = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py"
+        try:
+            tree = ast.parse(source.read_text(encoding="utf-8"))
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and any(
+                    isinstance(target, ast.Name) and target.id == "ENGLISH_STOP_WORDS"
+                    for target in node.targets
+                ):
+                    value = node.value
+                    if isinstance(value, ast.Call) and value.args:
+                        return frozenset(ast.literal_eval(value.args[0]))
+        except (OSError, SyntaxError, ValueError):
+            pass
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # the list moved: import it
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 @lru_cache(maxsize=1 << 18)
