@@ -227,10 +227,14 @@ def test_a_file_is_not_matched_with_its_own_copy_from_another_folder(
 def test_batch_against_an_archive_holding_the_class_skips_each_own_file(tmp_path: Path) -> None:
     from simcheck.batch import compare_batch
 
+    from conftest import SHARED
+
     rng = random.Random(8)
     for student in ("ann", "bob", "cy"):
         (tmp_path / "class" / student).mkdir(parents=True)
-        (tmp_path / "class" / student / "essay.txt").write_text(random_essay(rng), encoding="utf-8")
+        # Ann and Bob share a paragraph; Cy writes alone.
+        text = random_essay(rng) + ("\n\n" + SHARED if student != "cy" else "")
+        (tmp_path / "class" / student / "essay.txt").write_text(text, encoding="utf-8")
     Index.build(tmp_path / "archive.simcheck", [tmp_path / "class"])[0].close()
     alone = compare_batch(tmp_path / "class", None)
     batch = compare_batch(tmp_path / "class", tmp_path / "archive.simcheck")

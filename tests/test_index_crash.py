@@ -168,7 +168,8 @@ def test_killed_add_leaves_the_index_before_or_after(tmp_path: Path) -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.5, 3.0))
+        # The add takes about a second here, a quarter of it starting Python: kill inside it.
+        time.sleep(rng.uniform(0.25, 0.85))
         process.send_signal(signal.SIGKILL)
         process.wait()
         after = _documents(path)

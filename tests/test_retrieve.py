@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from conftest import AIRLIFT, GARDEN, THAW
 from simcheck import CheckConfig, Corpus, Document
@@ -97,25 +96,21 @@ def _with_evidence(candidates: list[Candidate]) -> set[str]:
 def test_candidates_are_ranked_by_shared_fingerprints() -> None:
     corpus = Corpus(SOURCES)
     candidates = corpus.candidates(Tokens(ESSAY), corpus.config)
-    # The whole copy shares more fingerprints than the half copy; the garden shares none
-    # and is too far in topic to be aligned.
+    # The whole copy shares more fingerprints than the half copy; the garden shares no
+    # passage, and likeness of the whole documents makes no candidate.
     assert [c.doc_id for c in candidates] == ["airlift.txt", "thaw.txt"]
     assert [c.key for c in candidates] == [0, 1]
     assert candidates[0].shared_fingerprints > candidates[1].shared_fingerprints > 0
-    for candidate in candidates:
-        assert candidate.tfidf_cosine == pytest.approx(corpus.tfidf_cosine(Tokens(ESSAY), candidate.key))
 
 
-def test_shared_fingerprints_outrank_a_closer_topic() -> None:
+def test_every_candidate_has_passage_evidence_and_is_ranked_by_it() -> None:
     corpus = _topic_corpus(20)
     candidates = corpus.candidates(Tokens("Two quotations. " + COMMON + " And then. " + RARE), corpus.config)
-    order = [(-c.shared_fingerprints, -c.tfidf_cosine, c.key) for c in candidates]
+    order = [(-c.shared_fingerprints, -c.window_terms, c.key) for c in candidates]
     assert order == sorted(order)
-    # A document of fewer shared fingerprints comes later even when its topic is closer.
-    assert any(
-        a.shared_fingerprints > b.shared_fingerprints and a.tfidf_cosine < b.tfidf_cosine
-        for a, b in zip(candidates, candidates[1:])
-    )
+    assert candidates and all(c.shared_fingerprints > 0 or c.window_terms > 0 for c in candidates)
+    # Documents on a topic of their own, sharing no passage, are not proposed.
+    assert {c.key for c in candidates} <= set(range(9))
 
 
 def test_a_fingerprint_in_too_many_documents_gives_no_evidence() -> None:
@@ -142,16 +137,34 @@ def test_exclude_leaves_documents_out() -> None:
     assert corpus.candidates(query, corpus.config, exclude=[2]) == everything  # not a candidate anyway
 
 
-def test_exclude_does_not_shorten_the_list_of_candidates() -> None:
-    # The excluded documents are left out of max_candidates' count, not taken from it.
+def test_exclude_leaves_out_only_the_excluded() -> None:
+    # The number of candidates follows the evidence: leaving one out leaves the others.
     corpus = _topic_corpus(19)
     query = Tokens("Two quotations. " + COMMON + " And then. " + RARE)
-    config = CheckConfig(max_candidates=3, tfidf_neighbours=0)
-    top = corpus.candidates(query, config)
-    assert len(top) == 3
-    rest = corpus.candidates(query, config, exclude=[top[0].key])
-    assert len(rest) == 3 and top[0].key not in {c.key for c in rest}
-    assert {c.key for c in top[1:]} < {c.key for c in rest}
+    every = corpus.candidates(query, corpus.config)
+    assert len(every) == 9
+    rest = corpus.candidates(query, corpus.config, exclude=[every[0].key])
+    assert rest == every[1:]
+
+
+def test_a_reworded_window_makes_a_candidate_without_shared_fingerprints() -> None:
+    # Sentences reordered and reworded: no five words in a row survive, the rare ones do.
+    source = Document(
+        "airlift.txt",
+        "Pilots landed at Tempelhof every few minutes. Coal, flour and powdered milk came in "
+        "from Wiesbaden and Celle. General Clay and Colonel Halvorsen ran the operation, and "
+        "the candy drops made Halvorsen famous. The Soviets lifted the blockade in May 1949.",
+    )
+    essay = (
+        "My own opening line. In May 1949 Moscow finally ended its blockade. Halvorsen became "
+        "famous for dropping candy, while he and Clay ran the whole effort. Planes took off "
+        "from Celle and Wiesbaden carrying milk powder, flour and coal, and one touched down at "
+        "Tempelhof every couple of minutes."
+    )
+    corpus = Corpus([source, *[Document(f"d{n:02d}.txt", topic) for n, topic in enumerate(TOPICS)]])
+    (candidate,) = corpus.candidates(Tokens(essay), corpus.config)
+    assert candidate.doc_id == "airlift.txt" and candidate.shared_fingerprints == 0
+    assert candidate.window_terms >= 3
 
 
 def test_own_copy_is_the_document_loaded_from_the_same_file(tmp_path: Path) -> None:

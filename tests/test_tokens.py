@@ -87,6 +87,9 @@ def test_the_stop_words_are_scikit_learns_read_without_importing_it() -> None:
     from simcheck.tokens.words import english_stop_words
 
     assert english_stop_words() == ENGLISH_STOP_WORDS
-    code = "import sys; from simcheck.tokens import Tokens; Tokens('The Thaw began.').stems; print('sklearn' in sys.modules)"
+    code = (
+        "import sys; from simcheck.tokens import Tokens; "
+        "Tokens('The Thaw began.').stems; print('sklearn' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

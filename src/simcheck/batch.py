@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 from .archive import load_zip
 from .config import CheckConfig
-from .corpus import CorpusLike, settings_for
+from .corpus import CorpusLike, rarity_of, settings_for
 from .errors import CorpusError, InputError
+from .fingerprint import Rarity
 from .load import MAX_FILE_BYTES, load_folder, unsupported_files
 from .models import (
     CheckResult,
@@ -182,6 +183,7 @@ class _Class:
     config: CheckConfig
     templates: list[Document]
     template_tokens: list[Tokens]
+    rarity: Rarity
 
 
 def compare_batch(
@@ -228,8 +230,11 @@ def compare_batch(
         files_of.setdefault(students[document.doc_id], []).append(position)
     template_tokens = [Tokens(t.text, config.language) for t in templates]
     classmates = Corpus(documents, config)
+    # The topic's common words: those of the class and its corpus together (a word needs
+    # MIN_COMMON_DOCUMENTS to be common, so a passage a few students copy keeps its words).
+    rarity = rarity_of([classmates] if external is None else [classmates, external])
     whole = _Class(
-        documents, students, files_of, classmates, external, config, list(templates), template_tokens
+        documents, students, files_of, classmates, external, config, list(templates), template_tokens, rarity
     )
     summaries: list[DocumentSummary] = []
     matches: list[Match] = []
@@ -287,7 +292,10 @@ def _check_submission(
     tokens = whole.classmates.tokens(position)
     zones = SubmissionZones(document, tokens, whole.template_tokens, config)
     own = whole.files_of[whole.students[document.doc_id]]
-    found = [check_document(document, tokens, whole.classmates, config, exclude=own, zones=zones)[0]]
+    rarity = whole.rarity
+    found = [
+        check_document(document, tokens, whole.classmates, config, exclude=own, zones=zones, rarity=rarity)[0]
+    ]
     if whole.external is not None:
         # A class already added to the archive is not matched with its own files there.
         copy = whole.external.own_copy(document)

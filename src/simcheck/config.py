@@ -54,13 +54,6 @@ class CheckConfig:
     seed: int = _setting(
         1, "MinHash seed (datasketch seed); fixed so results are reproducible.", shapes_index=True
     )
-    max_candidates: int = _setting(30, "Corpus documents aligned per check, ranked by shared fingerprints.")
-    tfidf_neighbours: int = _setting(
-        5,
-        "Nearest documents by whole-document TF-IDF cosine also aligned. So paraphrase with no "
-        "shared shingles is still examined.",
-    )
-    min_tfidf_cosine: float = _setting(0.2, "Lowest TF-IDF cosine of a neighbour that is aligned.")
     max_fingerprint_df: float = _setting(
         0.2,
         "Share of corpus documents above which a fingerprint is ignored. Such fingerprints are "
@@ -82,12 +75,10 @@ class CheckConfig:
             raise ConfigError(
                 f"num_perm ({self.num_perm}) must be a multiple of lsh_bands ({self.lsh_bands})"
             )
-        _int_at_least(self, "max_candidates", 1)
         _int_at_least(self, "common_threshold", 2)
         _int_at_least(self, "max_gap", 0)
         _int_at_least(self, "seed", 0)
-        _int_at_least(self, "tfidf_neighbours", 0)
-        for name in ("sentence_cosine", "sentence_dice", "min_tfidf_cosine"):
+        for name in ("sentence_cosine", "sentence_dice"):
             _fraction(self, name)
         _fraction(self, "max_fingerprint_df", low_open=True)
         import snowballstemmer  # the language list; the stemmer itself is imported by tokens

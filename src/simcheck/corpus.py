@@ -13,11 +13,14 @@ settings for the rest; :func:`settings_for` reconciles the two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
+
+import numpy as np
 
 from .config import CheckConfig
 from .errors import ConfigError, InputError
+from .fingerprint import Rarity
 from .models import Candidate, Document
 from .tokens import Tokens
 
@@ -74,6 +77,15 @@ class CorpusLike(Protocol):
     def text_of(self, doc_id: str) -> str | None:
         """The text of the document named ``doc_id``, or None."""
         ...
+
+    def document_frequencies(self, terms: np.ndarray) -> np.ndarray:
+        """How many of its documents hold each of ``terms`` (content-word stem hashes)."""
+        ...
+
+
+def rarity_of(stores: Sequence[CorpusLike]) -> Rarity:
+    """How common each word is in ``stores`` together (a class and its corpus)."""
+    return Rarity([store.document_frequencies for store in stores], sum(len(store) for store in stores))
 
 
 def settings_for(config: CheckConfig | None, store: CorpusLike) -> CheckConfig:

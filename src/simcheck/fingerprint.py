@@ -11,6 +11,7 @@ terms and cap common fingerprints with the functions here, so they rank alike.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ __all__ = [
     "fingerprint_tokens",
     "fingerprint_words",
     "fingerprints",
-    "jaccard_estimate",
+    "jaccard",
     "minhash",
     "near_duplicate_threshold",
     "shingle_hashes",
@@ -154,7 +155,7 @@ def tfidf_weights(
     >>> [round(float(x), 4) for x in w], round(float(np.sum(w**2)), 6)
     ([0.5173, 0.8558], 1.0)
     """
-    weights = (1 + np.log(counts)) * (np.log((1 + documents) / (1 + df)) + 1)
+    weights = (1 + np.log(counts)) * smooth_idf(df, documents)
     if groups is None:
         groups = np.zeros(weights.shape[0], dtype=np.int64)
     # bincount adds each document's squares one by one, in order, as scikit-learn does.
@@ -224,8 +225,189 @@ def minhash(shingles: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> MinH
     return signature
 
 
-def jaccard_estimate(a: np.ndarray, b: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> float:
-    """MinHash estimate of the Jaccard similarity of two shingle sets (0 if either is empty)."""
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The Jaccard similarity of two sets of fingerprints, 0 if either is empty: counted
+    exactly, which for two documents costs less than signing them; a
+    saved index estimates it with MinHash bands to find near-duplicates among millions.
+
+    >>> jaccard(np.array([1, 2, 3], dtype=np.uint64), np.array([2, 3, 4], dtype=np.uint64))
+    0.5
+    """
     if a.shape[0] == 0 or b.shape[0] == 0:
         return 0.0
-    return float(minhash(a, num_perm=num_perm, seed=seed).jaccard(minhash(b, num_perm=num_perm, seed=seed)))
+    a, b = np.unique(a), np.unique(b)
+    shared = int(np.intersect1d(a, b, assume_unique=True).shape[0])
+    return shared / (int(a.shape[0]) + int(b.shape[0]) - shared)
+
+
+# --- sentence windows: passage-level evidence for reworded text --------------------
+#: Sentences in a window, and the step from one window to the next.
+WINDOW_SENTENCES = 4
+WINDOW_STEP = 2
+#: A window's signature: its this many heaviest content words (TF-IDF, so the rare ones).
+SIGNATURE_TERMS = 10
+
+
+def windows(sentences: int) -> np.ndarray:
+    """The windows of a text of ``sentences`` sentences: ``[first, last)`` sentence
+    ranges of ``WINDOW_SENTENCES`` every ``WINDOW_STEP``, the last one ending with the
+    text (a short text is one window).
+
+    >>> windows(9).tolist()
+    [[0, 4], [2, 6], [4, 8], [5, 9]]
+    >>> windows(3).tolist(), windows(0).tolist()
+    ([[0, 3]], [])
+    """
+    if sentences == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    firsts = list(range(0, max(1, sentences - WINDOW_SENTENCES + 1), WINDOW_STEP))
+    if firsts[-1] + WINDOW_SENTENCES < sentences:
+        firsts.append(sentences - WINDOW_SENTENCES)
+    bounds = np.array([[f, min(f + WINDOW_SENTENCES, sentences)] for f in firsts], dtype=np.int64)
+    return bounds
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """The signature words of each window of a text: ``window[i]`` holds ``terms[i]``
+    with TF-IDF weight ``weights[i]``, sorted by window, heaviest first."""
+
+    window: np.ndarray
+    terms: np.ndarray
+    weights: np.ndarray
+    bounds: np.ndarray  # the windows' [first, last) sentences
+
+
+def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -> Signatures:
+    """Each window's ``SIGNATURE_TERMS`` heaviest content words, weighted by sublinear
+    term frequency in the window and ``idf(terms)``: the words a reworded copy of the
+    window keeps (names, numbers, the uncommon nouns), while the words of the topic,
+    common in the corpus, weigh little."""
+    rows, terms, counts = tokens.sentence_terms
+    bounds = windows(len(tokens.sentences))
+    if terms.shape[0] == 0 or bounds.shape[0] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Signatures(empty, empty.astype(np.uint64), empty.astype(np.float64), bounds)
+    # Every (window, sentence entry) the window covers; a window holds about four sentences.
+    first = np.searchsorted(rows, bounds[:, 0], side="left")
+    last = np.searchsorted(rows, bounds[:, 1], side="left")
+    sizes = last - first
+    owner = np.repeat(np.arange(bounds.shape[0]), sizes)
+    entry = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    key_terms = terms[entry]
+    order = np.lexsort((key_terms, owner))
+    owner, key_terms, key_counts = owner[order], key_terms[order], counts[entry][order]
+    new = np.ones(owner.shape[0], dtype=bool)
+    new[1:] = (owner[1:] != owner[:-1]) | (key_terms[1:] != key_terms[:-1])
+    starts = np.flatnonzero(new)
+    summed = np.add.reduceat(key_counts, starts)
+    owner, key_terms = owner[starts], key_terms[starts]
+    weights = (1 + np.log(summed)) * idf(key_terms)
+    heaviest = np.lexsort((key_terms, -weights, owner))
+    owner, key_terms, weights = owner[heaviest], key_terms[heaviest], weights[heaviest]
+    rank = np.arange(owner.shape[0]) - np.searchsorted(owner, owner, side="left")
+    keep = rank < SIGNATURE_TERMS
+    return Signatures(owner[keep], key_terms[keep], weights[keep], bounds)
+
+
+def smooth_idf(df: np.ndarray, documents: int) -> np.ndarray:
+    """scikit-learn's smooth idf, ``ln((1 + n) / (1 + df)) + 1``.
+
+    >>> [round(float(x), 3) for x in smooth_idf(np.array([0, 9]), 9)]
+    [3.303, 1.0]
+    """
+    idf: np.ndarray = np.log((1 + documents) / (1 + df)) + 1
+    return idf
+
+
+#: Signature words one window of a query must share with one window of a document for
+#: the document to be worth aligning: a few rare words in common are a passage's worth
+#: of evidence; one or two are the topic, or chance.
+MIN_SHARED_SIGNATURE = 3
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Where signature words occur: ``terms`` sorted, each occurrence's document and
+    window beside it."""
+
+    terms: np.ndarray
+    docs: np.ndarray
+    wins: np.ndarray
+
+    @classmethod
+    def of(cls, signatures: list[Signatures]) -> Postings:
+        """The postings of the documents whose signatures are ``signatures`` (in order)."""
+        terms = np.concatenate([s.terms for s in signatures]) if signatures else np.zeros(0, dtype=np.uint64)
+        docs = np.repeat(np.arange(len(signatures), dtype=np.int64), [s.terms.shape[0] for s in signatures])
+        wins = np.concatenate([s.window for s in signatures]) if signatures else np.zeros(0, dtype=np.int64)
+        order = np.argsort(terms, kind="stable")
+        return cls(terms[order], docs[order], wins[order])
+
+
+def shared_windows(query: Signatures, postings: Postings, limit: int) -> dict[int, int]:
+    """Documents with a window that shares at least ``MIN_SHARED_SIGNATURE`` signature
+    words with one of ``query``'s windows: document -> the most words one such pair of
+    windows shares. A word found in more than ``limit`` windows is left out: in a huge
+    corpus on one topic it would cost much and prove nothing."""
+    lo = np.searchsorted(postings.terms, query.terms, side="left")
+    hi = np.searchsorted(postings.terms, query.terms, side="right")
+    size = hi - lo
+    use = (size > 0) & (size <= limit)
+    lo, size, owner = lo[use], size[use], query.window[use]
+    if lo.shape[0] == 0:
+        return {}
+    at = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+    qwin = np.repeat(owner, size).astype(np.int64)
+    docs, wins = postings.docs[at], postings.wins[at]
+    # One number per (query window, document, window); equal numbers are shared words.
+    span_wins = int(wins.max()) + 1
+    span_docs = int(docs.max()) + 1
+    keys = np.sort((qwin * span_docs + docs) * span_wins + wins)
+    new = np.ones(keys.shape[0], dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, keys.shape[0]))
+    strong = counts >= MIN_SHARED_SIGNATURE
+    found: dict[int, int] = {}
+    for doc, count in zip(
+        ((keys[starts][strong] // span_wins) % span_docs).tolist(), counts[strong].tolist()
+    ):
+        found[doc] = max(found.get(doc, 0), count)
+    return found
+
+
+#: A word found in at least this share of the documents a check is made against, and
+#: in at least MIN_COMMON_DOCUMENTS of them, is common: the topic's vocabulary ("Soviet",
+#: "nuclear", "war" in a class on the Cold War), which shared phrases of it do not make
+#: evidence of. The floor keeps a small corpus from calling a copied passage's words
+#: common because a few documents hold the copy.
+COMMON_SHARE = 0.1
+MIN_COMMON_DOCUMENTS = 10
+
+
+class Rarity:
+    """How common each content word is in the documents a check is made against: the
+    corpus and, in a batch, the class, their document frequencies added.
+
+    ``frequencies`` are the stores' ``document_frequencies`` lookups, ``documents`` their
+    documents in all.
+    """
+
+    def __init__(self, frequencies: list[Callable[[np.ndarray], np.ndarray]], documents: int) -> None:
+        self._frequencies = frequencies
+        self.documents = documents
+
+    def df(self, terms: np.ndarray) -> np.ndarray:
+        """Document frequency of each of ``terms`` (stem hashes)."""
+        total = np.zeros(terms.shape[0], dtype=np.int64)
+        for lookup in self._frequencies:
+            total += np.asarray(lookup(terms), dtype=np.int64)
+        return total
+
+    def idf(self, terms: np.ndarray) -> np.ndarray:
+        return smooth_idf(self.df(terms), self.documents)
+
+    def common(self, terms: np.ndarray) -> np.ndarray:
+        """Whether each of ``terms`` is in at least ``COMMON_SHARE`` of the documents."""
+        return self.df(terms) >= max(MIN_COMMON_DOCUMENTS, COMMON_SHARE * self.documents)

@@ -90,14 +90,15 @@ class Candidate:
         The corpus document.
     shared_fingerprints : int
         Query fingerprints also found in this document.
-    tfidf_cosine : float
-        Whole-document TF-IDF cosine with the query (a lower bound for a saved index).
+    window_terms : int
+        The most signature words (rare words) that a window of sentences of the query
+        shares with one of the document's: the evidence for a reworded passage.
     """
 
     key: int
     doc_id: str
     shared_fingerprints: int
-    tfidf_cosine: float
+    window_terms: int = 0
 
 
 @dataclass(frozen=True)
@@ -229,8 +230,8 @@ class SourceResult:
     tfidf_cosine : float
         Whole-document TF-IDF cosine (topic closeness, not evidence of copying).
     jaccard_estimate : float
-        MinHash estimate of the Jaccard similarity of the two fingerprint sets; near 1
-        for near-duplicate documents.
+        Jaccard similarity of the two documents' fingerprint sets (counted exactly; the
+        name is the report's column); near 1 for near-duplicate documents.
     near_duplicate : bool
         Whether the whole documents are near-duplicates (``jaccard_estimate`` at or
         above the LSH threshold of the settings, about 0.7).

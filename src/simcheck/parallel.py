@@ -9,6 +9,7 @@ calls: two jobs can run in one process at once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -78,3 +79,15 @@ def workers(context: Context, *, jobs: int, tasks: int) -> Iterator[Workers[Cont
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_receive, initargs=(context,)) as pool:
         yield Workers(context, pool, jobs)
+
+
+def available_cores() -> int:
+    """The processors this process may run on (its CPU affinity, where the system says).
+
+    >>> available_cores() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)

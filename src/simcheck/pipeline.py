@@ -15,9 +15,10 @@ from typing import Any
 from ._version import __version__
 from .align import align_tokens
 from .config import CheckConfig
-from .corpus import CorpusLike, settings_for
+from .corpus import CorpusLike, rarity_of, settings_for
 from .errors import CorpusError
-from .fingerprint import fingerprint_tokens, jaccard_estimate, near_duplicate_threshold
+from .fingerprint import Rarity, fingerprint_tokens, near_duplicate_threshold
+from .fingerprint import jaccard as jaccard_similarity
 from .load import is_supported, load_document, load_text
 from .models import (
     CheckResult,
@@ -142,7 +143,13 @@ def check(
         document, tokens, [Tokens(t.text, config.language) for t in template_documents], config
     )
     found, candidates = check_document(
-        document, tokens, store, config, exclude=[own] if own is not None else [], zones=zones
+        document,
+        tokens,
+        store,
+        config,
+        exclude=[own] if own is not None else [],
+        zones=zones,
+        rarity=rarity_of([store]),
     )
     summary, matches, sources = settle(document, tokens, [found])
     matches.sort(key=match_order)
@@ -207,10 +214,13 @@ def check_document(
     *,
     exclude: Sequence[int] = (),
     zones: SubmissionZones,
+    rarity: Rarity | None = None,
 ) -> tuple[Found, int]:
     """Passages and sources of one tokenised submission against a store, leaving out
     the store's documents in ``exclude`` (the submission itself, a student's other
-    files), each passage marked by ``zones``; and how many candidates were aligned."""
+    files), each passage marked by ``zones``; and how many candidates were aligned.
+    ``rarity`` says how common each word is in everything the submission is checked
+    against (the corpus, and in a batch the class): see :func:`~simcheck.align.align_tokens`."""
     candidates = store.candidates(tokens, config, exclude=exclude)
     matches: list[Match] = []
     sources: list[SourceResult] = []
@@ -219,16 +229,11 @@ def check_document(
     for candidate in candidates:
         source = store.document(candidate.key)
         source_tokens = store.tokens(candidate.key)
-        passages = align_tokens(tokens, source_tokens, config)
+        passages = align_tokens(tokens, source_tokens, config, rarity)
         if not passages:
             continue
         found = _matches(document, tokens, source, source_tokens, passages, zones, config)
-        jaccard = jaccard_estimate(
-            query_fingerprints,
-            fingerprint_tokens(source_tokens, config).prints,
-            num_perm=config.num_perm,
-            seed=config.seed,
-        )
+        jaccard = jaccard_similarity(query_fingerprints, fingerprint_tokens(source_tokens, config).prints)
         unscored = SourceResult(
             submission=document.doc_id,
             source=source.doc_id,

@@ -23,17 +23,27 @@ from .config import CheckConfig
 from .errors import CorpusError, InputError
 from .fingerprint import (
     Fingerprinted,
+    Postings,
+    Signatures,
     df_cap,
     fingerprint_tokens,
     fingerprint_words,
+    shared_windows,
     shingle_hashes,
+    smooth_idf,
     tfidf_weights,
+    window_signatures,
 )
 from .load import load_folder
 from .models import Candidate, Document, ProgressCallback
 from .tokens import Tokens, shared_lexicon
 
 _NO_HASHES = np.zeros(0, dtype=np.uint64)
+#: A signature word found in more than this share of a corpus's windows (and more than
+#: MIN_WINDOW_LIMIT of them) gives no evidence: it is the topic, and looking it up in a
+#: huge corpus on one topic would cost much.
+WINDOW_SHARE_LIMIT = 0.0002
+MIN_WINDOW_LIMIT = 20
 
 
 class Corpus:
@@ -98,6 +108,9 @@ class Corpus:
         ]
         self._build_fingerprint_table([p.prints for p in prepared])
         self._build_tfidf(prepared)
+        self._postings: Postings | None = None
+        self._signatures: list[Signatures] = []
+        self._window_limit = MIN_WINDOW_LIMIT
 
     def __getstate__(self) -> dict[str, Any]:
         # Another process gets the tables, not this process's lexicon, term ids and token
@@ -226,24 +239,59 @@ class Corpus:
     def candidates(
         self, query: Tokens, config: CheckConfig, *, exclude: Iterable[int] = ()
     ) -> list[Candidate]:
-        """Corpus documents worth aligning with ``query``, best evidence first."""
+        """Corpus documents worth aligning with ``query``, best evidence first: those with
+        a passage that matches one of the query's, by shared fingerprints or by a window
+        of sentences sharing rare words (see :func:`~simcheck.fingerprint.shared_windows`).
+        As many as the evidence gives: no whole-document likeness makes a candidate."""
         n_docs = len(self.documents)
         if n_docs == 0 or len(query) == 0:
             return []
         shared = self._shared_fingerprints(query, config)
-        cosine = self._tfidf @ self._vector_of(query).toarray().ravel()
+        postings = self._window_postings()
+        windows = shared_windows(self._signatures_of(query), postings, self._window_limit)
         excluded = set(exclude)
-        chosen: set[int] = set()
-        by_evidence = np.lexsort((np.arange(n_docs), -shared))
-        for index in by_evidence[: config.max_candidates + len(excluded)].tolist():
-            if shared[index] > 0 and index not in excluded:
-                chosen.add(index)
-        by_topic = np.lexsort((np.arange(n_docs), -cosine))
-        for index in by_topic[: config.tfidf_neighbours + len(excluded)].tolist():
-            if cosine[index] >= config.min_tfidf_cosine and index not in excluded:
-                chosen.add(index)
-        ranked = sorted(chosen, key=lambda i: (-shared[i], -cosine[i], i))
-        return [Candidate(i, self.documents[i].doc_id, int(shared[i]), float(cosine[i])) for i in ranked]
+        chosen = {int(i) for i in np.flatnonzero(shared)} | set(windows)
+        ranked = sorted(chosen - excluded, key=lambda i: (-shared[i], -windows.get(i, 0), i))
+        return [Candidate(i, self.documents[i].doc_id, int(shared[i]), windows.get(i, 0)) for i in ranked]
+
+    def document_frequencies(self, terms: np.ndarray) -> np.ndarray:
+        """How many documents hold each of ``terms`` (stem hashes; 0 for unknown ones)."""
+        vocabulary = self._vocabulary
+        if vocabulary.shape[0] == 0:
+            return np.zeros(terms.shape[0], dtype=np.int64)
+        at = np.minimum(np.searchsorted(vocabulary, terms), vocabulary.shape[0] - 1)
+        found: np.ndarray = np.where(vocabulary[at] == terms, self._df[at], 0)
+        return found
+
+    def _idf(self, terms: np.ndarray) -> np.ndarray:
+        """Smooth idf of ``terms`` in this corpus (a word it does not have is rarest)."""
+        return smooth_idf(self.document_frequencies(terms), len(self.documents))
+
+    def _known_idf(self, terms: np.ndarray) -> np.ndarray:
+        """Smooth idf of ``terms``, 0 for a word this corpus does not have: a query's
+        window signature is made of words a window of the corpus could share."""
+        df = self.document_frequencies(terms)
+        known: np.ndarray = np.where(df > 0, smooth_idf(df, len(self.documents)), 0.0)
+        return known
+
+    def _signatures_of(self, query: Tokens) -> Signatures:
+        """The query's window signatures; a corpus document's own when the query is one
+        (a batch checks every submission against the others)."""
+        index = self._token_owner.get(id(query))
+        if index is not None and self._tokens.get(index) is query and self._signatures:
+            return self._signatures[index]
+        return window_signatures(query, self._known_idf)
+
+    def _window_postings(self) -> Postings:
+        """Every document's window signatures, made once, when a first query needs them."""
+        if self._postings is None:
+            self._signatures = [window_signatures(self.tokens(i), self._idf) for i in range(len(self))]
+            self._postings = Postings.of(self._signatures)
+            # A signature word in more windows than this is the corpus's topic: skipped.
+            self._window_limit = max(
+                MIN_WINDOW_LIMIT, int(WINDOW_SHARE_LIMIT * max(1, self._postings.wins.shape[0]))
+            )
+        return self._postings
 
     def _shared_fingerprints(self, query: Tokens, config: CheckConfig) -> np.ndarray:
         n_docs = len(self.documents)

@@ -32,6 +32,7 @@ The modules, each importing only those listed above it:
 from __future__ import annotations
 
 from ..config import CheckConfig
+from ..fingerprint import Rarity
 from ..models import Passage
 from ..tokens import Tokens
 from .choose import Evidence, choose_groups, claim
@@ -41,11 +42,18 @@ from .seeds import ngram_seeds, sentence_seeds, unexplained
 __all__ = ["align_passages", "align_tokens"]
 
 
-def align_tokens(ta: Tokens, tb: Tokens, config: CheckConfig | None = None) -> list[Passage]:
-    """Align two tokenised texts; see :func:`align_passages`."""
+def align_tokens(
+    ta: Tokens, tb: Tokens, config: CheckConfig | None = None, rarity: Rarity | None = None
+) -> list[Passage]:
+    """Align two tokenised texts; see :func:`align_passages`.
+
+    ``rarity`` says how common each word is in the corpus the two come from (see
+    :class:`~simcheck.fingerprint.Rarity`): phrases and sentences made of the topic's
+    common words are then no evidence. Without it, every word counts alike.
+    """
     config = config or CheckConfig()
-    word_seeds = ngram_seeds(ta, tb, config.seed_size)
-    paraphrase_seeds = unexplained(sentence_seeds(ta, tb, config), word_seeds, ta, tb)
+    word_seeds = ngram_seeds(ta, tb, config.seed_size, rarity)
+    paraphrase_seeds = unexplained(sentence_seeds(ta, tb, config, rarity), word_seeds, ta, tb)
     if not word_seeds and not paraphrase_seeds:
         return []
     evidence = Evidence(ta, word_seeds, paraphrase_seeds, config.min_words)

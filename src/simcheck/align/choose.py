@@ -27,10 +27,10 @@ class Evidence:
     ) -> None:
         self._ta = ta
         # Words of a inside any seed, inside a shared n-gram, and inside a seed that is
-        # not a weak sentence seed.
+        # not weak (a weak sentence seed, or a stock phrase of the topic).
         self.evidence_a = coverage(len(ta), word_seeds + sentence_seeds, "a")
         self.word_evidence_a = coverage(len(ta), word_seeds, "a")
-        self.firm_a = coverage(len(ta), word_seeds + [s for s in sentence_seeds if not s.weak], "a")
+        self.firm_a = coverage(len(ta), [s for s in word_seeds + sentence_seeds if not s.weak], "a")
         # Evidence is judged in pieces of _PIECE_WORDS, whatever the reporting threshold:
         # min_words only filters the passages finally reported, so raising it never hides
         # a long passage that a lower setting reports.

@@ -142,9 +142,16 @@ def _colinear(seeds: list[Rect]) -> list[Rect]:
 
 def corroborated(group: Group) -> bool:
     """One similar sentence pair may be the topic speaking; a paraphrase is a run of
-    them, or rewritten sentences beside shared phrases."""
+    them, consecutive sentences of ``a``, or rewritten sentences beside shared phrases."""
     members = [m for m in group.members if not m.weak]
-    return not all(m.sentence for m in members) or len(members) >= _MIN_SENTENCE_SEEDS
+    if not all(m.sentence for m in members):
+        return True
+    ordered = sorted(members, key=lambda m: m.a_first)
+    run = longest = 1 if ordered else 0
+    for before, after in zip(ordered, ordered[1:]):
+        run = run + 1 if after.a_first == before.a_last else 1
+        longest = max(longest, run)
+    return longest >= _MIN_SENTENCE_SEEDS
 
 
 def trim(group: Group, free: np.ndarray) -> Group | None:

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import sparse
 
 from ..config import CheckConfig
-from ..fingerprint import tfidf_weights
+from ..fingerprint import Rarity, tfidf_weights
 from ..tokens import Tokens
 from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, content_stems, coverage
 
@@ -19,29 +19,72 @@ _WEAK_COSINE = 0.33
 _WEAK_DICE = 0.33
 # An n-gram more frequent than this on either side is a stock phrase, not evidence.
 _MAX_SEED_REPEATS = 8
+#: Words copied exactly, one after another, that are evidence however common each is.
+LONG_RUN_WORDS = 8
 
 
-def ngram_seeds(ta: Tokens, tb: Tokens, n: int) -> list[Rect]:
-    """Every shared n-gram of stems that is not made of function words alone."""
+def ngram_seeds(ta: Tokens, tb: Tokens, n: int, rarity: Rarity | None = None) -> list[Rect]:
+    """Every shared n-gram of stems that is not made of function words alone.
+
+    With a ``rarity``, an n-gram whose content words are all common in the corpus (the
+    topic's stock phrases: "the Soviet Union", "the nuclear arms race") is a weak seed:
+    it extends a passage that other evidence makes, and makes none.
+    """
     if len(ta) < n or len(tb) < n:
         return []
     a, b = ta.ngrams(n), tb.ngrams(n)
+    topical = _topical_ngrams(ta, a.positions, n, rarity) if rarity is not None else None
     lo = np.searchsorted(b.sorted_hashes, a.hashes, side="left")
     hi = np.searchsorted(b.sorted_hashes, a.hashes, side="right")
     counts = hi - lo
     repeated = (counts > 1) | (a.repeats > 1)
     keep = (counts > 0) & (counts <= _MAX_SEED_REPEATS)
+    weak = topical[keep].tolist() if topical is not None else [False] * int(keep.sum())
     seeds: list[Rect] = []
-    for i, start, stop, again in zip(
-        a.positions[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), repeated[keep].tolist()
+    for i, start, stop, again, stock in zip(
+        a.positions[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), repeated[keep].tolist(), weak
     ):
         for j in b.sorted_positions[start:stop].tolist():
-            seeds.append(Rect(i, i + n, j, j + n, repeated=again))
+            seeds.append(Rect(i, i + n, j, j + n, repeated=again, weak=stock))
+    return _firm_long_runs(seeds) if topical is not None else seeds
+
+
+def _firm_long_runs(seeds: list[Rect]) -> list[Rect]:
+    """Stock phrases within a long word-for-word run are evidence after all: a stretch of
+    ``LONG_RUN_WORDS`` words copied exactly is no chance, whatever words it is made of."""
+    by_diagonal: dict[int, list[Rect]] = {}
+    for seed in seeds:
+        by_diagonal.setdefault(seed.b_first - seed.a_first, []).append(seed)
+    for run_seeds in by_diagonal.values():
+        run_seeds.sort(key=lambda s: s.a_first)
+        runs: list[list[Rect]] = []
+        for seed in run_seeds:
+            if runs and seed.a_first <= runs[-1][-1].a_last:
+                runs[-1].append(seed)
+            else:
+                runs.append([seed])
+        for run in runs:
+            if run[-1].a_last - run[0].a_first >= LONG_RUN_WORDS:
+                for member in run:
+                    member.weak = False
     return seeds
 
 
-def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[Rect]:
-    """Sentence pairs similar enough in content words to be a paraphrase of each other."""
+def _topical_ngrams(tokens: Tokens, positions: np.ndarray, n: int, rarity: Rarity) -> np.ndarray:
+    """Whether each n-gram starting at ``positions`` holds no content word that is rare."""
+    rare = ~tokens.stopword_mask & ~rarity.common(tokens.stem_hashes)
+    counts = np.convolve(rare.astype(np.int64), np.ones(n, dtype=np.int64), mode="valid")
+    topical: np.ndarray = counts[positions] == 0
+    return topical
+
+
+def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig, rarity: Rarity | None = None) -> list[Rect]:
+    """Sentence pairs similar enough in content words to be a paraphrase of each other.
+
+    Words weigh by how rare they are in the pair's sentences (tf-isf) and, with a
+    ``rarity``, in the corpus too: sentences that share only the topic's words are not
+    a paraphrase of each other.
+    """
     sa, sb = ta.sentences, tb.sentences
     if not sa or not sb:
         return []
@@ -55,6 +98,8 @@ def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[Rect]:
     # IDF over the sentences of both texts (tf-isf): words common in the pair weigh less.
     in_sentences = np.bincount(columns, minlength=vocabulary.shape[0])
     weights = tfidf_weights(np.concatenate([counts_a, counts_b]), in_sentences[columns], n_rows, rows)
+    if rarity is not None:
+        weights = _normalised(weights * rarity.idf(vocabulary)[columns], rows)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))])
     matrix = sparse.csr_matrix((weights, columns, indptr), shape=(n_rows, vocabulary.shape[0]))
     cosine = (matrix[: len(sa)] @ matrix[len(sa) :].T).tocoo()
@@ -78,6 +123,13 @@ def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig) -> list[Rect]:
         Rect(sa[i].first, sa[i].last, sb[j].first, sb[j].last, sentence=True, weak=not firm)
         for i, j, firm in zip(pick_a[good].tolist(), pick_b[good].tolist(), strong[good].tolist())
     ]
+
+
+def _normalised(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``weights`` scaled to unit length within each row."""
+    norms = np.sqrt(np.bincount(rows, weights=weights**2))
+    scaled: np.ndarray = weights / np.where(norms > 0, norms, 1)[rows]
+    return scaled
 
 
 def _best_pairs(

@@ -18,6 +18,7 @@ from ..config import CheckConfig, help_of
 from ..errors import InputError, SimcheckError
 from ..load import MAX_FILE_BYTES, decode_bytes, load_document, load_text
 from ..models import Document
+from ..parallel import available_cores
 
 if TYPE_CHECKING:
     from ..corpus import CorpusLike
@@ -105,7 +106,12 @@ def max_bytes_option(what: str) -> Callable[[F], F]:
 
 
 jobs_option = click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=available_cores,
+    show_default="the processors simcheck may use",
+    help="Worker processes; the reports are the same whatever their number.",
 )
 
 template_option = click.option(

@@ -164,6 +164,11 @@ class Reader:
             found.update(doc for (doc,) in rows)
         return sorted(found)
 
+    @schema.guarded
+    def document_frequencies(self, terms: np.ndarray) -> np.ndarray:
+        """How many stored documents hold each of ``terms`` (stem hashes)."""
+        return document_frequencies(self._db, terms).astype(np.int64)
+
     def _weights(self, prints: Fingerprinted) -> np.ndarray:
         """l2-normalised TF-IDF weights of ``prints.terms`` with the index's frequencies."""
         return tfidf_weights(prints.counts, document_frequencies(self._db, prints.terms), self.documents)
@@ -211,27 +216,19 @@ class Reader:
     def candidates(
         self, query: Tokens, config: CheckConfig, *, exclude: Iterable[int] = ()
     ) -> list[Candidate]:
-        """Stored documents worth aligning with ``query``, best evidence first: shared
-        fingerprints, near-duplicate signatures, and the nearest by TF-IDF."""
+        """Stored documents worth aligning with ``query``, best evidence first: those that
+        share fingerprints with it (a passage in common) and near-duplicates of it (a
+        shared LSH band). As many as the evidence gives: no likeness of topic alone
+        makes a candidate."""
         excluded = set(exclude)
         shared = self.shared_fingerprints(query, config)
         for doc in self.near_duplicates(query):
             shared.setdefault(doc, 0)
         chosen = sorted((d for d in shared if d not in excluded), key=lambda d: (-shared[d], d))
-        # Topic scores are lower bounds of the cosine, cheap to get; a check computes
-        # the exact cosine of the sources that align.
-        topics = dict(self.topic_neighbours(query, config.tfidf_neighbours + len(excluded)))
-        cosines = {d: topics.get(d, 0.0) for d in chosen[: config.max_candidates]}
-        for doc, score in topics.items():
-            if doc not in excluded and doc not in cosines and score >= config.min_tfidf_cosine:
-                cosines[doc] = score
         names = dict(
-            schema.lookup(
-                self._db, "SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", list(cosines)
-            )
+            schema.lookup(self._db, "SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", chosen)
         )
-        ranked = sorted(cosines, key=lambda d: (-shared.get(d, 0), -cosines[d], d))
-        return [Candidate(d, names[d], shared.get(d, 0), cosines[d]) for d in ranked]
+        return [Candidate(d, names[d], shared[d]) for d in chosen]
 
     @schema.guarded
     def related(self, query: Tokens, k: int = 10, *, exclude: Iterable[int] = ()) -> list[Related]:

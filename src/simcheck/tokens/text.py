@@ -122,19 +122,18 @@ class Tokens:
         cut_set = {0, len(self.text)}
         cut_set.update(m.end() for m in _SENTENCE_END_RE.finditer(self.text))
         cut_set.update(m.end() for m in _SHORT_LINE_RE.finditer(self.text))
-        cuts = sorted(cut_set)
-        sentences: list[Sentence] = []
-        starts = self.starts
-        for lo, hi in zip(cuts, cuts[1:]):
-            first = int(np.searchsorted(starts, lo, side="left"))
-            last = int(np.searchsorted(starts, hi, side="left"))
-            if last > first:
-                # The span runs from the first word to the end of its punctuation.
-                end = hi
-                while end > lo and self.text[end - 1].isspace():
-                    end -= 1
-                sentences.append(Sentence(int(starts[first]), end, first, last))
-        return sentences
+        cuts = np.array(sorted(cut_set), dtype=np.int64)
+        starts, text = self.starts, self.text
+        firsts = np.searchsorted(starts, cuts[:-1], side="left")
+        lasts = np.searchsorted(starts, cuts[1:], side="left")
+        held = lasts > firsts
+        return [
+            # The span runs from the first word to the end of its punctuation.
+            Sentence(int(starts[first]), lo + len(text[lo:hi].rstrip()), first, last)
+            for lo, hi, first, last in zip(
+                cuts[:-1][held].tolist(), cuts[1:][held].tolist(), firsts[held].tolist(), lasts[held].tolist()
+            )
+        ]
 
     def ngrams(self, n: int) -> Ngrams:
         """The n-grams of stems that hold a content word, found once per text (every pair
