@@ -6,7 +6,6 @@ from __future__ import annotations
 from bisect import bisect_left
 
 import numpy as np
-from scipy import sparse
 
 from ..config import CheckConfig
 from ..fingerprint import Rarity, tfidf_weights
@@ -100,17 +99,23 @@ def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig, rarity: Rarity |
     weights = tfidf_weights(np.concatenate([counts_a, counts_b]), in_sentences[columns], n_rows, rows)
     if rarity is not None:
         weights = _normalised(weights * rarity.idf(vocabulary)[columns], rows)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))])
-    matrix = sparse.csr_matrix((weights, columns, indptr), shape=(n_rows, vocabulary.shape[0]))
-    cosine = (matrix[: len(sa)] @ matrix[len(sa) :].T).tocoo()
-    if cosine.nnz == 0:
+    split = rows_a.shape[0]
+    pairs, cosine, shared = _products(
+        rows[:split],
+        columns[:split],
+        weights[:split],
+        rows[split:] - len(sa),
+        columns[split:],
+        weights[split:],
+        len(sb),
+    )
+    if pairs.shape[0] == 0:
         return []
-    pick_a, pick_b, strong, weak = _best_pairs(cosine.row, cosine.col, cosine.data, len(sa), len(sb), config)
-    if pick_a.shape[0] == 0:
+    pick, strong, weak = _best_pairs(pairs // len(sb), pairs % len(sb), cosine, len(sa), len(sb), config)
+    if pick.shape[0] == 0:
         return []
-    present = sparse.csr_matrix((np.ones(columns.shape[0]), columns, indptr), shape=matrix.shape)
-    sizes = np.diff(indptr)
-    shared = np.asarray(present[pick_a].multiply(present[pick_b + len(sa)]).sum(axis=1)).ravel()
+    pick_a, pick_b, shared = pick // len(sb), pick % len(sb), shared[np.searchsorted(pairs, pick)]
+    sizes = np.bincount(rows, minlength=n_rows)
     dice = 2 * shared / (sizes[pick_a] + sizes[pick_b + len(sa)])
     # Two shared words ("The U.S.", "Whale Watching") are a topic, not a paraphrase,
     # however high the cosine of such short sentences.
@@ -132,12 +137,49 @@ def _normalised(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return scaled
 
 
+def _products(
+    rows_a: np.ndarray,
+    columns_a: np.ndarray,
+    weights_a: np.ndarray,
+    rows_b: np.ndarray,
+    columns_b: np.ndarray,
+    weights_b: np.ndarray,
+    len_b: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of sentences of a and b that share a word, as ``row_a * len_b + row_b``
+    (sorted), with the dot product of their weights and the number of words they share.
+
+    The products are added word by word in the words' order, as a sparse matrix product
+    adds them, so the cosines are the same to the last bit.
+    """
+    by_a = np.argsort(columns_a, kind="stable")
+    by_b = np.argsort(columns_b, kind="stable")
+    ca, cb = columns_a[by_a], columns_b[by_b]
+    words = np.intersect1d(ca, cb, assume_unique=False)
+    if words.shape[0] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.astype(np.float64), empty
+    a_lo, a_hi = np.searchsorted(ca, words, side="left"), np.searchsorted(ca, words, side="right")
+    b_lo, b_hi = np.searchsorted(cb, words, side="left"), np.searchsorted(cb, words, side="right")
+    a_n, b_n = a_hi - a_lo, b_hi - b_lo
+    # For each shared word, each of its sentences of a with each of its sentences of b.
+    per_word = a_n * b_n
+    word_of = np.repeat(np.arange(words.shape[0]), per_word)
+    within = np.arange(int(per_word.sum())) - np.repeat(np.cumsum(per_word) - per_word, per_word)
+    at_a = by_a[a_lo[word_of] + within // b_n[word_of]]
+    at_b = by_b[b_lo[word_of] + within % b_n[word_of]]
+    keys = rows_a[at_a] * len_b + rows_b[at_b]
+    pairs, inverse = np.unique(keys, return_inverse=True)
+    dot = np.bincount(inverse, weights=weights_a[at_a] * weights_b[at_b], minlength=pairs.shape[0])
+    return pairs, dot, np.bincount(inverse, minlength=pairs.shape[0])
+
+
 def _best_pairs(
     row: np.ndarray, col: np.ndarray, data: np.ndarray, len_a: int, len_b: int, config: CheckConfig
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The sentence pairs that may seed a passage, of the pairs with cosine ``data``
-    between sentence ``row`` of a and sentence ``col`` of b: each one's sentence of a,
-    its sentence of b, and whether its cosine makes it a strong seed, and a weak one."""
+    between sentence ``row`` of a and sentence ``col`` of b: each one (as
+    ``row * len_b + col``), and whether its cosine makes it a strong seed, and a weak one."""
     # A sentence of b is the source of at most one sentence of a (its closest): a
     # summary condenses several sentences of b into one of a, never the reverse, and
     # one source sentence paired with four similar ones would swell a passage.
@@ -157,7 +199,7 @@ def _best_pairs(
     first = np.ones(order.shape[0], dtype=bool)
     first[1:] = col[keep][order][1:] != col[keep][order][:-1]
     keep = np.sort(keep[order[first]])
-    return row[keep], col[keep], strong[keep], weak[keep]
+    return row[keep] * len_b + col[keep], strong[keep], weak[keep]
 
 
 def unexplained(sentence_seeds: list[Rect], word_seeds: list[Rect], ta: Tokens, tb: Tokens) -> list[Rect]:
