@@ -204,3 +204,92 @@ def test_size_limits_are_judged_before_unpacking(tmp_path: Path) -> None:
         f"{10 * limit:,}); unpack it and submit its files"
     )
     assert "work.zip" not in {e.path for e in load_zip(archive, max_bytes=-(-len(inner) // 10))[1]}
+
+
+# --- names as the tools that wrote the zip meant them (issue 18) -------------------------
+ACCENTED = [
+    "martínezjosé_12503_88891_Mi ensayo final.txt",  # Canvas, login-style name
+    "Lucía Fernández_418312_assignsubmission_file_essay3.txt",  # Moodle
+]
+
+
+def _without_flag(names: list[str], encode: str) -> bytes:
+    """A zip whose member names are ``names`` encoded in ``encode`` with the UTF-8 flag
+    clear, as Info-ZIP's zip and macOS write them (and old Windows, in cp437)."""
+    placeholders = [f"{n:03d}".ljust(len(name.encode(encode)), "x") for n, name in enumerate(names)]
+    data = _zip([(placeholder, GOOD) for placeholder in placeholders])
+    for placeholder, name in zip(placeholders, names):
+        data = data.replace(placeholder.encode("ascii"), name.encode(encode))
+    return data
+
+
+def _names(tmp_path: Path, data: bytes) -> list[str]:
+    path = tmp_path / "names.zip"
+    path.write_bytes(data)
+    documents, errors = load_zip(path)
+    assert errors == []
+    return [d.doc_id for d in documents]
+
+
+def test_utf8_names_without_the_flag_are_read_as_utf8(tmp_path: Path) -> None:
+    # Before: mart├¡nezjos├⌐ (UTF-8 bytes read as cp437).
+    assert _names(tmp_path, _without_flag(ACCENTED, "utf-8")) == sorted(ACCENTED)
+
+
+def test_cp437_names_without_the_flag_stay_cp437(tmp_path: Path) -> None:
+    names = ["Résumé of Zoë.txt", "Müller_essay.txt"]  # both encodable in cp437
+    assert _names(tmp_path, _without_flag(names, "cp437")) == sorted(names)
+
+
+def test_names_with_the_utf8_flag(tmp_path: Path) -> None:
+    data = _zip([(name, GOOD) for name in ACCENTED])  # zipfile sets the flag for non-ASCII names
+    assert all(info.flag_bits & 0x800 for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    assert _names(tmp_path, data) == sorted(ACCENTED)
+
+
+def test_the_unicode_path_field_names_a_member_when_its_checksum_matches(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    def member(legacy: str, unicode_name: str, crc_of: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(legacy)
+        body = b"\x01" + struct.pack("<I", zlib.crc32(crc_of.encode("ascii"))) + unicode_name.encode("utf-8")
+        info.extra = struct.pack("<HH", 0x7075, len(body)) + body
+        return info
+
+    good = member(
+        "Lucia_1_assignsubmission_file_a.txt",
+        "Lucía_1_assignsubmission_file_a.txt",
+        "Lucia_1_assignsubmission_file_a.txt",
+    )
+    stale = member("Jose_2_assignsubmission_file_b.txt", "José_2_assignsubmission_file_b.txt", "someone else")
+    names = _names(tmp_path, _zip([(good, GOOD), (stale, GOOD)]))
+    assert names == ["Jose_2_assignsubmission_file_b.txt", "Lucía_1_assignsubmission_file_a.txt"]
+
+
+def test_a_name_written_decomposed_is_one_student_with_the_composed_one(tmp_path: Path) -> None:
+    from simcheck.students import student_of
+
+    nfd, nfc = "Zoe\u0308 Ba\u0301n", "Zoë Bán"
+    names = _names(tmp_path, _zip([(f"{nfd}/essay.txt", GOOD), (f"{nfc}/notes.txt", GOOD)]))
+    assert names == [f"{nfc}/essay.txt", f"{nfc}/notes.txt"]
+    assert {student_of(name) for name in names} == {nfc}
+
+
+def test_a_class_zipped_with_zip_1_keeps_its_students_names(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from simcheck.students import student_of
+
+    if shutil.which("zip") is None:
+        pytest.skip("Info-ZIP's zip is not installed")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ACCENTED:
+        (folder / name).write_text(GOOD, encoding="utf-8")
+    subprocess.run(["zip", "-qr", str(tmp_path / "class.zip"), "class"], cwd=tmp_path, check=True)
+    documents, errors = load_submissions(tmp_path / "class.zip")
+    assert errors == []
+    assert sorted(d.doc_id for d in documents) == sorted(f"class/{name}" for name in ACCENTED)
+    assert {student_of(name) for name in ACCENTED} == {"martínezjosé", "Lucía Fernández"}

@@ -225,9 +225,8 @@ def test_a_file_is_not_matched_with_its_own_copy_from_another_folder(
 
 
 def test_batch_against_an_archive_holding_the_class_skips_each_own_file(tmp_path: Path) -> None:
-    from simcheck.batch import compare_batch
-
     from conftest import SHARED
+    from simcheck.batch import compare_batch
 
     rng = random.Random(8)
     for student in ("ann", "bob", "cy"):

@@ -92,3 +92,12 @@ def test_a_label_is_made_from_the_names_student_of_gives() -> None:
         "lovelaceada (work.zip/essay.txt)",
         "Cy Young (final.md)",
     ]
+
+
+def test_a_class_zipped_as_one_folder_is_not_one_student() -> None:
+    from simcheck.students import students_of
+
+    flat = ["class/martínezjosé_12503_88891_essay.txt", "class/lovelaceada_7000_90000_essay.txt"]
+    assert set(students_of(flat).values()) == {"martínezjosé", "lovelaceada"}
+    moodle = ["Ada Lovelace_1_assignsubmission_file_/a.txt", "Ada Lovelace_1_assignsubmission_file_/b.txt"]
+    assert set(students_of(moodle).values()) == {"Ada Lovelace"}  # a platform's folder is a student's

@@ -22,6 +22,8 @@ from __future__ import annotations
 import io
 import os
 import stat
+import struct
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -51,6 +53,59 @@ NESTED_FACTOR = 10
 
 # Errors zipfile and zlib raise for damaged, truncated or unsupported members.
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError)
+
+
+#: The zip flag saying a member's name is UTF-8 (general purpose bit 11).
+_UTF8_FLAG = 0x800
+#: The Info-ZIP Unicode Path extra field: a UTF-8 name beside a legacy one.
+_UNICODE_PATH = 0x7075
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as the tool that wrote the zip meant it, in NFC.
+
+    With the UTF-8 flag set the name is UTF-8 (``zipfile`` read it so). Without it,
+    ``zipfile`` read the bytes as cp437, the format's old default; but Info-ZIP's
+    ``zip`` and macOS write UTF-8 bytes without the flag. So: the Info-ZIP Unicode Path
+    field when it is there and its checksum matches the stored name; else the bytes as
+    UTF-8 when they are valid UTF-8; else cp437 (old Windows zips). macOS writes names
+    decomposed (NFD): they are composed, so one student's name is one name.
+
+    >>> info = zipfile.ZipInfo("martínez.txt".encode().decode("cp437"))
+    >>> member_name(info)
+    'martínez.txt'
+    >>> member_name(zipfile.ZipInfo(b"r\\x82sum\\x82.txt".decode("cp437")))  # old Windows: cp437
+    'résumé.txt'
+    """
+    name = info.filename
+    if not info.flag_bits & _UTF8_FLAG:
+        try:
+            raw = name.encode("cp437")  # the bytes zipfile read as cp437
+        except UnicodeEncodeError:  # a name made in memory, not read from bytes
+            raw = b""
+        name = (raw and (_unicode_path(info.extra, raw) or _utf8_or_none(raw))) or name
+    return unicodedata.normalize("NFC", name)
+
+
+def _utf8_or_none(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _unicode_path(extra: bytes, raw: bytes) -> str | None:
+    """The UTF-8 name of an Info-ZIP Unicode Path field (0x7075) in ``extra``, if one is
+    there and was written for the name ``raw`` (its CRC-32 matches)."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        body = extra[at + 4 : at + 4 + size]
+        at += 4 + size
+        if kind == _UNICODE_PATH and len(body) >= 5 and body[0] == 1:
+            if struct.unpack_from("<I", body, 1)[0] == zlib.crc32(raw):
+                return _utf8_or_none(body[5:])
+    return None
 
 
 def safe_member(name: str) -> str:
@@ -109,9 +164,9 @@ def load_zip(
 
 
 def _read_archive(archive: zipfile.ZipFile, prefix: str, depth: int, walk: _Walk) -> None:
-    members = sorted(archive.infolist(), key=lambda i: (safe_member(i.filename), i.filename))
+    members = sorted(archive.infolist(), key=lambda i: (safe_member(member_name(i)), i.filename))
     for info in members:
-        name = safe_member(info.filename)
+        name = safe_member(member_name(info))
         hidden = any(part.startswith((".", "__MACOSX")) for part in name.split("/"))
         nested = name.lower().endswith(".zip")
         if info.is_dir() or not name or hidden:

@@ -44,7 +44,7 @@ from .pipeline import (
 )
 from .retrieve import Corpus
 from .score import common_passages, groups, mark_common, settle, student_pairs
-from .students import student_of
+from .students import student_of, students_of
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only the tables need it
@@ -125,7 +125,17 @@ class BatchResult:
         # A file that could not be read is listed with its student and the reason,
         # so nobody's submission silently disappears from the table.
         rows.extend(
-            FileRow(student_of(error.path), error.path, 0, 0.0, 0.0, "", 0, "unreadable", error.reason)
+            FileRow(
+                self.students.get(error.path) or student_of(error.path),
+                error.path,
+                0,
+                0.0,
+                0.0,
+                "",
+                0,
+                "unreadable",
+                error.reason,
+            )
             for error in self.errors
         )
         return rows
@@ -224,7 +234,8 @@ def compare_batch(
         raise CorpusError(f"{submissions}: no readable submissions{detail}")
     external = open_corpus(corpus, config) if corpus is not None else None
     config = settings_for(config, external) if external is not None else config or CheckConfig()
-    students = {d.doc_id: student_of(d.doc_id) for d in documents}
+    # Unreadable files have students too: they are listed with them.
+    students = students_of([d.doc_id for d in documents] + [e.path for e in errors])
     files_of: dict[str, list[int]] = {}
     for position, document in enumerate(documents):
         files_of.setdefault(students[document.doc_id], []).append(position)

@@ -10,10 +10,22 @@ each other.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import PurePosixPath
 
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:[a-z]+_)?")
-_CANVAS = re.compile(r"^(?:late_)?(?P<name>[a-z]+)(?:_late)?_(?P<id>\d+)_\d+_")
+# Canvas writes the login-style name in lower case, of any letters ("martínezjosé"), and
+# marks a late submission with "late" (any case) before or after it.
+_CANVAS = re.compile(r"^(?:(?i:late)_)?(?P<name>[^\W\d_]+)(?:_(?i:late))?_(?P<id>\d+)_\d+_")
+
+
+def _platform_name(first: str) -> re.Match[str] | None:
+    """The Moodle or Canvas pattern ``first`` (a file or folder name) matches, if any."""
+    for pattern in (_MOODLE, _CANVAS):
+        found = pattern.match(first)
+        if found and (pattern is _MOODLE or found.group("name").islower()):
+            return found
+    return None
 
 
 def student_of(doc_id: str) -> str:
@@ -23,18 +35,39 @@ def student_of(doc_id: str) -> str:
     'Ada Lovelace'
     >>> student_of("late_lovelaceada_12345_67890_essay.docx")
     'lovelaceada'
+    >>> student_of("martínezjosé_LATE_12503_88891_Mi ensayo final.docx")
+    'martínezjosé'
     >>> student_of("Ada Lovelace/draft.txt"), student_of("essay-ada.txt")
     ('Ada Lovelace', 'essay-ada')
     """
     path = PurePosixPath(doc_id)
     # A platform's name for a student's file also names their folder ("Download
     # submissions in folders") and a zip they handed in ("..._file_work.zip/essay.txt").
-    first = path.parts[0] if path.parts else doc_id
-    for pattern in (_MOODLE, _CANVAS):
-        found = pattern.match(first)
-        if found:
-            return found.group("name")
-    return first if len(path.parts) > 1 else path.stem
+    first = unicodedata.normalize("NFC", path.parts[0] if path.parts else doc_id)
+    found = _platform_name(first)
+    if found:
+        return found.group("name")
+    return first if len(path.parts) > 1 else unicodedata.normalize("NFC", path.stem)
+
+
+def students_of(doc_ids: list[str]) -> dict[str, str]:
+    """The student of each submitted file of a class.
+
+    A class zipped as one folder (``zip -r class.zip class``) holds every file under it:
+    that folder names the class, not a student, and is passed over (unless a learning
+    platform's pattern says it is a student's).
+
+    >>> students_of(["class/Ada/a.txt", "class/Bob/b.txt", "class/Bob/c.txt"])
+    {'class/Ada/a.txt': 'Ada', 'class/Bob/b.txt': 'Bob', 'class/Bob/c.txt': 'Bob'}
+    >>> students_of(["class/ada.txt", "class/bob.txt"])
+    {'class/ada.txt': 'ada', 'class/bob.txt': 'bob'}
+    >>> students_of(["Ada/a.txt", "bob.txt"])
+    {'Ada/a.txt': 'Ada', 'bob.txt': 'bob'}
+    """
+    parts = [PurePosixPath(doc_id).parts for doc_id in doc_ids]
+    tops = {p[0] for p in parts}
+    skip = len(tops) == 1 and all(len(p) > 1 for p in parts) and _platform_name(next(iter(tops))) is None
+    return {doc_id: student_of("/".join(p[1:]) if skip else doc_id) for doc_id, p in zip(doc_ids, parts)}
 
 
 def short_name(path: str) -> str:
@@ -53,12 +86,11 @@ def short_name(path: str) -> str:
     parts = PurePosixPath(path).parts
     if not parts:
         return path
-    first = parts[0]
-    for pattern in (_MOODLE, _CANVAS):
-        first = pattern.sub("", first, count=1)
-        if first != parts[0]:
-            rest = [first, *parts[1:]] if first else list(parts[1:])
-            return "/".join(rest) or path
+    found = _platform_name(parts[0])
+    if found:
+        first = parts[0][found.end() :]
+        rest = [first, *parts[1:]] if first else list(parts[1:])
+        return "/".join(rest) or path
     return "/".join(parts[1:]) or parts[0]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 # Characters that would break a one-line message or reorder what is shown around them
 # (the "Trojan source" bidirectional overrides).
 _UNSAFE_IN_NAMES = frozenset(
@@ -28,7 +30,14 @@ def display_name(name: str) -> str:
     caf\x5cxe9.txt
     >>> display_name("Zoë/essay.docx")
     'Zoë/essay.docx'
+
+    Names are composed (NFC): macOS writes ``e`` and a combining accent where others
+    write ``é``, and one student's name must read, sort and group as one name.
+
+    >>> display_name("Zoe\u0308.txt") == "Zo\u00eb.txt"
+    True
     """
+    name = unicodedata.normalize("NFC", name)
     if not _UNSAFE_IN_NAMES.intersection(name) and not any("\ud800" <= c <= "\udfff" for c in name):
         return name
     return "".join(_shown_character(c) for c in name)
