@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .workloads.synthetic import cached_class, topic_class
+from .workloads.synthetic import cached_class, cached_topic_class
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-peers-bench"
 VENV = Path(tempfile.gettempdir()) / "simcheck-peers"
@@ -73,18 +73,7 @@ def planted_class(args: argparse.Namespace) -> tuple[Path, set[tuple[str, ...]]]
     """The class to compare (made on first use) and its planted classmate pairs."""
     if args.plain:
         return cached_class(WORKDIR, args.essays, args.pairs)
-    folder = WORKDIR / f"topic-{args.essays}"
-    truth = WORKDIR / f"topic-{args.essays}-planted.json"
-    if not truth.exists():
-        topic_class(folder, args.essays)
-    planted = json.loads(truth.read_text(encoding="utf-8"))
-    return folder, {
-        tuple(sorted((p["copier"], p["source"]))) for p in planted if p["source"] in planted_students(folder)
-    }
-
-
-def planted_students(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir()}
+    return cached_topic_class(WORKDIR, args.essays)
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """`simcheck batch` on a large class: time and peak memory of the whole process tree.
 
-Generates a class of synthetic essays (real-English word frequencies, one folder per
-student, with planted copied passages as in `batch_peers.py`), runs
+Generates a class of synthetic essays on one topic (one folder per student, with
+planted copied passages as in `batch_peers.py`; `--plain` for topic-free ones), runs
 `simcheck batch --jobs N` on it in a subprocess, and samples the resident memory of
 that process and its worker processes together every 50 ms. The class is cached in the
 temp folder, so a second run only times simcheck.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 
-from .workloads.synthetic import cached_class
+from .workloads.synthetic import cached_class, cached_topic_class
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-load-bench"
 
@@ -55,10 +55,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--essays", type=int, default=5000)
-    parser.add_argument("--pairs", type=int, default=250)
+    parser.add_argument("--pairs", type=int, default=250, help="planted pairs of the --plain class")
+    parser.add_argument("--plain", action="store_true", help="the topic-free class instead of one topic")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    folder, planted = cached_class(WORKDIR, args.essays, args.pairs)
+    if args.plain:
+        folder, planted = cached_class(WORKDIR, args.essays, args.pairs)
+    else:
+        folder, planted = cached_topic_class(WORKDIR, args.essays)
     out = WORKDIR / "out"
     command = [
         sys.executable,

@@ -278,3 +278,15 @@ def topic_class(
         json.dumps([asdict(p) for p in planted], indent=1), encoding="utf-8"
     )
     return planted
+
+
+def cached_topic_class(workdir: Path, essays: int) -> tuple[Path, set[tuple[str, ...]]]:
+    """The same-topic class of ``essays`` in ``workdir`` (made on first use) and its
+    planted pairs of classmates (a copy from the corpus makes no pair of students)."""
+    folder = workdir / f"topic-{essays}"
+    truth = workdir / f"topic-{essays}-planted.json"
+    if not truth.exists():
+        topic_class(folder, essays)
+    students = {path.name for path in folder.iterdir()}
+    planted = json.loads(truth.read_text(encoding="utf-8"))
+    return folder, {tuple(sorted((p["copier"], p["source"]))) for p in planted if p["source"] in students}
