@@ -154,12 +154,11 @@ def oracle() -> None:
         tokens = Tokens((CLASS / "submissions" / name).read_text(encoding="utf-8"))
         mine = vectors(tokens, windows(len(tokens.sentences)))
         clean.append(max(cosine(a, b) for a in mine for b in speech_windows))
-    print(
-        f"rewording vs its own source passage: median {np.median(planted):.2f} (from {min(planted):.2f} to {max(planted):.2f})"
-    )
-    print(
-        f"clean essay's best window vs any speech window: median {np.median(clean):.2f} (from {min(clean):.2f} to {max(clean):.2f})"
-    )
+    for label, values in (
+        ("rewording vs its own source passage", planted),
+        ("clean essay's best window vs any speech window", clean),
+    ):
+        print(f"{label}: median {np.median(values):.2f} (from {min(values):.2f} to {max(values):.2f})")
 
 
 def main() -> None:
