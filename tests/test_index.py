@@ -267,3 +267,43 @@ def test_index_build_lists_files_it_does_not_read(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "added 1" in result.output and "unreadable 1" in result.output
     assert "old.doc: is a legacy Word .doc file" in result.output
+
+
+@pytest.mark.parametrize("how", ["zip", "copy"])
+def test_a_class_checked_against_its_own_archive_is_never_matched_with_itself(
+    tmp_path: Path, how: str
+) -> None:
+    # Archived as a folder, checked again from a zip or from a copy of the folder: before,
+    # every student came out at 100% against their own archived files.
+    import shutil
+    import zipfile
+
+    from conftest import SHARED
+    from simcheck.batch import compare_batch
+
+    rng = random.Random(11)
+    folder = tmp_path / "class"
+    for number, student in enumerate(("Ann Lee", "Bob Roy", "Cy Dunn")):
+        name = f"{student}_{41000 + number}_assignsubmission_file_"
+        (folder / name).mkdir(parents=True)
+        (folder / name / "essay.txt").write_text(
+            random_essay(rng) + ("\n\n" + SHARED if number < 2 else ""), "utf-8"
+        )
+        (folder / name / "notes.txt").write_text(random_essay(rng), encoding="utf-8")
+    Index.build(tmp_path / "archive.simcheck", [folder])[0].close()
+    if how == "zip":
+        again = tmp_path / "class.zip"
+        with zipfile.ZipFile(again, "w") as archive:
+            for path in sorted(folder.rglob("*.txt")):
+                archive.write(path, path.relative_to(folder).as_posix())
+    else:
+        again = tmp_path / "copy"
+        shutil.copytree(folder, again)
+    alone = compare_batch(again, None)
+    batch = compare_batch(again, tmp_path / "archive.simcheck")
+    students = batch.students
+    for source in batch.result.sources:
+        if source.source not in students:  # an archived file: never the student's own
+            assert f"{students[source.submission]}_" not in source.source
+    assert [d.similarity for d in batch.result.documents] == [d.similarity for d in alone.result.documents]
+    assert any(s.source.startswith("class/Bob Roy_") for s in batch.result.sources)  # a classmate's copy

@@ -194,6 +194,7 @@ class _Class:
     templates: list[Document]
     template_tokens: list[Tokens]
     rarity: Rarity
+    archived: dict[str, list[int]]
 
 
 def compare_batch(
@@ -244,8 +245,18 @@ def compare_batch(
     # The topic's common words: those of the class and its corpus together (a word needs
     # MIN_COMMON_DOCUMENTS to be common, so a passage a few students copy keeps its words).
     rarity = rarity_of([classmates] if external is None else [classmates, external])
+    archived = external.keys_by_student() if external is not None else {}
     whole = _Class(
-        documents, students, files_of, classmates, external, config, list(templates), template_tokens, rarity
+        documents,
+        students,
+        files_of,
+        classmates,
+        external,
+        config,
+        list(templates),
+        template_tokens,
+        rarity,
+        archived,
     )
     summaries: list[DocumentSummary] = []
     matches: list[Match] = []
@@ -308,11 +319,14 @@ def _check_submission(
         check_document(document, tokens, whole.classmates, config, exclude=own, zones=zones, rarity=rarity)[0]
     ]
     if whole.external is not None:
-        # A class already added to the archive is not matched with its own files there.
+        # A class already added to the archive is not matched with its own files there:
+        # neither the very file nor any file the archive names as the student's.
         copy = whole.external.own_copy(document)
-        outside = [] if copy is None else [copy]
+        outside = whole.archived.get(whole.students[document.doc_id], []) + ([] if copy is None else [copy])
         found.append(
-            check_document(document, tokens, whole.external, config, exclude=outside, zones=zones)[0]
+            check_document(
+                document, tokens, whole.external, config, exclude=outside, zones=zones, rarity=rarity
+            )[0]
         )
     mark = partial(mark_common, students=whole.students, threshold=config.common_threshold)
     return settle(document, tokens, found, mark)

@@ -82,6 +82,12 @@ class CorpusLike(Protocol):
         """How many of its documents hold each of ``terms`` (content-word stem hashes)."""
         ...
 
+    def keys_by_student(self) -> dict[str, list[int]]:
+        """Its documents by the student they belong to, as their names say (see
+        :func:`~simcheck.students.students_of`): a class checked against an archive
+        holding its own earlier files is never matched with them."""
+        ...
+
 
 def rarity_of(stores: Sequence[CorpusLike]) -> Rarity:
     """How common each word is in ``stores`` together (a class and its corpus)."""
