@@ -5,6 +5,7 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,9 +163,10 @@ def test_neighbours_join_when_their_source_sides_overlap_or_swap() -> None:
     overlapping = [Rect(0, 70, 100, 210), Rect(72, 140, 130, 230)]
     swapped = [Rect(0, 40, 150, 190), Rect(45, 90, 100, 146)]
     apart_in_source = [Rect(0, 40, 150, 190), Rect(45, 90, 10, 55)]
-    assert join_neighbours(overlapping, gap=16) == [Rect(0, 140, 100, 230)]
-    assert join_neighbours(swapped, gap=16) == [Rect(0, 90, 100, 190)]
-    assert join_neighbours(apart_in_source, gap=16) == apart_in_source
+    one_sentence = Tokens(" ".join(["word"] * 150))
+    assert join_neighbours(overlapping, one_sentence, gap=16) == [Rect(0, 140, 100, 230)]
+    assert join_neighbours(swapped, one_sentence, gap=16) == [Rect(0, 90, 100, 190)]
+    assert join_neighbours(apart_in_source, one_sentence, gap=16) == apart_in_source
 
 
 def test_symmetric_enough_and_scores_in_range() -> None:
@@ -223,6 +225,18 @@ def test_reported_passages_are_exact_slices_on_both_sides(pair: tuple[str, str, 
         last = int(starts[last - 1])
     if planted.stopword_mask[: ends[0]].all() and ends[0] < last:
         first = int(ends[0])
+    # Nor do a word or two across a paragraph break, too few to show they were copied.
+    paragraph_of = planted.paragraph_of
+    if (
+        paragraph_of[last - 1] != paragraph_of[first]
+        and (paragraph_of[first:last] == paragraph_of[last - 1]).sum() < 3
+    ):
+        last = first + int(np.flatnonzero(paragraph_of[first:last] == paragraph_of[last - 1])[0])
+    if (
+        paragraph_of[first] != paragraph_of[last - 1]
+        and (paragraph_of[first:last] == paragraph_of[first]).sum() < 3
+    ):
+        first = first + int(np.flatnonzero(paragraph_of[first:last] != paragraph_of[first])[0])
     planted_words = planted.normal[first:last]
     if len(set(planted_words)) >= 8:  # repetitive text may be (rightly) ignored as stock phrases
         covered = [Tokens(m["submission_text"]).normal for m in report["matches"]]
@@ -344,3 +358,57 @@ def test_a_pasted_paragraph_stops_at_its_end_when_both_next_ones_open_with_the()
     assert passage.kind == "verbatim"
     assert essay[passage.a_start : passage.a_end] == paragraph
     assert source[passage.b_start : passage.b_end] == paragraph
+
+
+def test_a_paragraph_of_own_words_between_two_pasted_ones_is_in_no_passage() -> None:
+    source = (
+        Path(__file__).resolve().parents[1] / "corpora" / "coldwar" / "the-marshall-plan.txt"
+    ).read_text()
+    pasted = [p for p in source.split("\n\n") if len(p.split()) > 50]
+    own = (
+        "When I visited my grandmother last summer she showed me an old photograph of her "
+        "brother standing at a checkpoint, and she told me how strange it felt to have family "
+        "on the other side of a line drawn by politicians. I think her story shows that the "
+        "division was personal for ordinary families, not only a matter of governments and "
+        "armies, and that is the part of this history I find most moving today."
+    )
+    essay = "My introduction.\n\n" + pasted[0] + "\n\n" + own + "\n\n" + pasted[2] + "\n\nMy end."
+    own_start = essay.index(own)
+    passages = align_passages(essay, source)
+    assert [essay[p.a_start : p.a_end] for p in passages] == [pasted[0], pasted[2]]
+    assert all(p.a_end <= own_start or p.a_start >= own_start + len(own) for p in passages)
+
+
+def test_own_sentences_just_before_a_pasted_paragraph_stay_out_of_its_passage() -> None:
+    # The source ends a paragraph with "... combining the top party and government posts."
+    # The writer's own summary before the pasted paragraph shares its topic words, and
+    # the source's next paragraph is where the copying starts.
+    source = (
+        Path(__file__).resolve().parents[1] / "corpora" / "coldwar" / "stalins-death-and-the-succession.txt"
+    ).read_text()
+    pasted = next(
+        p for p in source.split("\n\n") if p.startswith("The four years after Stalin's funeral")
+    ).strip()
+    own = (
+        "Beria was arrested in the summer of 1953 and Khrushchev slowly pushed Malenkov aside. "
+        "By 1958 Khrushchev was in charge of both the party and the government. "
+        "What was new about this struggle is how it ended. "
+    )
+    essay = "The succession after Stalin.\n\n" + own + pasted
+    (passage,) = align_passages(essay, source)
+    assert essay[passage.a_start : passage.a_end] == pasted
+    assert source[passage.b_start : passage.b_end] == pasted
+
+
+def test_a_sentence_the_writer_added_inside_a_pasted_paragraph_is_in_no_passage() -> None:
+    added = "I think this shows how much the country had changed since the war ended."
+    sentences = SOURCE.split(". ")
+    essay = ". ".join(sentences[:3]) + ". " + added + " " + ". ".join(sentences[3:])
+    passages = align_passages(essay, SOURCE)
+    added_start = essay.index(added)
+    assert len(passages) == 2
+    assert all(p.a_end <= added_start or p.a_start >= added_start + len(added) for p in passages)
+    assert [SOURCE[p.b_start : p.b_end] for p in passages] == [
+        ". ".join(sentences[:3]) + ".",
+        ". ".join(sentences[3:]),
+    ]

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..tokens import Tokens
 from .extend import extend
-from .merge import core, corroborated, merge, trim
+from .merge import core, corroborated, merge, split_at_own_text, trim
 from .rects import Group, Rect, bounding, coverage
 
 # Share of a passage's words that seeds must cover for it to count as evidence.
@@ -23,9 +23,9 @@ class Evidence:
     """Which words of ``a`` the seeds cover, and the judges of a passage by that cover."""
 
     def __init__(
-        self, ta: Tokens, word_seeds: list[Rect], sentence_seeds: list[Rect], min_words: int
+        self, ta: Tokens, tb: Tokens, word_seeds: list[Rect], sentence_seeds: list[Rect], min_words: int
     ) -> None:
-        self._ta = ta
+        self._ta, self._tb = ta, tb
         # Words of a inside any seed, inside a shared n-gram, and inside a seed that is
         # not weak (a weak sentence seed, or a stock phrase of the topic).
         self.evidence_a = coverage(len(ta), word_seeds + sentence_seeds, "a")
@@ -52,6 +52,12 @@ class Evidence:
         stems = ta.stems
         return len({stems[i] for i in offsets.tolist()}) >= self._min_content
 
+    def parts(self, group: Group, weak: bool, gap: int) -> list[Group]:
+        """The group cut at the writer's own sentences and paragraphs inside it, judged
+        by the cover of every seed when ``weak``, else of the seeds that are not weak."""
+        cover = self.evidence_a if weak else self.firm_a
+        return split_at_own_text(group, cover, self._ta, self._tb, gap)
+
     def anchored(self, group: Group) -> bool:
         """Whether the group stands without its weak sentence seeds."""
         # Weak sentence seeds only extend a piece that the other evidence makes alone.
@@ -74,9 +80,10 @@ def _passages_of(seeds: list[Rect], weak: bool, evidence: Evidence, gap: int) ->
     seed when ``weak``, else by the cover of the seeds that are not weak."""
     cover = evidence.evidence_a if weak else evidence.firm_a
     return [
-        g
-        for g in (core(g, gap) for g in merge(seeds, gap, cover))
-        if corroborated(g) and evidence.supported(g.rect, weak)
+        part
+        for g in merge(seeds, gap, cover)
+        for part in evidence.parts(core(g, gap), weak, gap)
+        if corroborated(part) and evidence.supported(part.rect, weak)
     ]
 
 

@@ -32,12 +32,20 @@ def extend(rect: Rect, ta: Tokens, tb: Tokens, free: np.ndarray, window: int, re
     def equal(i: int, j: int, adjacent: bool) -> bool:
         return stems_a[i] == stems_b[j] and free[i] and (adjacent or not stop_a[i])
 
+    # A word or two is no evidence across a paragraph break: the last word of a
+    # writer's own introduction may well equal the word before the source's paragraph.
+    def same_paragraphs(i: int, j: int, edge_a: int, edge_b: int) -> bool:
+        return _same_paragraph(ta, i, edge_a) and _same_paragraph(tb, j, edge_b)
+
     while True:  # leftwards
         steps = [
             (di + dj, a_first - di, b_first - dj)
             for di in range(1, reach + 1)
             for dj in range(1, reach + 1)
-            if a_first - di >= 0 and b_first - dj >= 0 and equal(a_first - di, b_first - dj, di == dj == 1)
+            if a_first - di >= 0
+            and b_first - dj >= 0
+            and equal(a_first - di, b_first - dj, di == dj == 1)
+            and same_paragraphs(a_first - di, b_first - dj, a_first, b_first)
         ]
         if not steps:
             break
@@ -50,6 +58,7 @@ def extend(rect: Rect, ta: Tokens, tb: Tokens, free: np.ndarray, window: int, re
             if a_last + di < len(ta)
             and b_last + dj < len(tb)
             and equal(a_last + di, b_last + dj, di == dj == 0)
+            and same_paragraphs(a_last + di, b_last + dj, a_last - 1, b_last - 1)
         ]
         if not steps:
             break
@@ -146,9 +155,11 @@ def _shared_stretch(
     stems, stop = other.stems, other.stopword_mask
     before = range(other_first - 1, max(-1, other_first - 1 - window), -1)
     after = range(other_last, min(len(other), other_last + window))
-    for span in (before, after):
+    # Growth by shared words stops at a paragraph break: the paragraph beyond it may be
+    # the writer's own on the same topic, and these words are too weak to tell.
+    for span, edge in ((before, other_first), (after, other_last - 1)):
         for j in span:
-            if other_is_a and not free[j]:
+            if (other_is_a and not free[j]) or not _same_paragraph(other, j, edge):
                 break
             if not stop[j]:
                 zone.setdefault(stems[j], []).append(j)
@@ -157,15 +168,15 @@ def _shared_stretch(
         return min(places, key=lambda j: max(other_first - j, j - other_last + 1))
 
     stems, stop = tokens.stems, tokens.stopword_mask
-    for stretch in (
-        range(last, min(len(tokens), last + window)),
-        range(first - 1, max(-1, first - 1 - window), -1),
+    for stretch, edge in (
+        (range(last, min(len(tokens), last + window)), last - 1),
+        (range(first - 1, max(-1, first - 1 - window), -1), first),
     ):
         seen: set[str] = set()
         common: set[str] = set()
         reached, taken = -1, set()
         for i in stretch:
-            if is_a and not free[i]:
+            if (is_a and not free[i]) or not _same_paragraph(tokens, i, edge):
                 break
             if stop[i]:
                 continue
@@ -179,6 +190,10 @@ def _shared_stretch(
             grown = (min(first, reached), max(last, reached + 1))
             return grown, (min(other_first, *places), max(other_last, max(places) + 1))
     return None
+
+
+def _same_paragraph(tokens: Tokens, i: int, j: int) -> bool:
+    return bool(tokens.paragraph_of[i] == tokens.paragraph_of[j])
 
 
 def _mostly_found(tokens: Tokens, first: int, last: int, other: set[str]) -> bool:

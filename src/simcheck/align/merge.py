@@ -8,7 +8,8 @@ from bisect import bisect_right
 
 import numpy as np
 
-from .rects import BLOCK_WORDS, Group, Rect, bounding
+from ..tokens import Tokens
+from .rects import BLOCK_WORDS, Group, Rect, bounding, own_words
 
 # Share of a passage joined across a gap wider than ``max_gap`` that must be evidence.
 _JOIN_DENSITY = 0.5
@@ -172,3 +173,66 @@ def trim(group: Group, free: np.ndarray) -> Group | None:
     a_last = a_first + best_len
     inside = [m for m in group.members if m.a_first >= a_first and m.a_last <= a_last]
     return Group(bounding(inside), inside) if inside else None
+
+
+def split_at_own_text(group: Group, evidence_a: np.ndarray, ta: Tokens, tb: Tokens, gap: int) -> list[Group]:
+    """The group cut at the writer's own words inside it (:func:`own_words`): runs of
+    ``a`` without evidence that merging bridged but that the other side does not share.
+    A lone rewritten sentence at either end, across a paragraph break from the rest,
+    is cut off too (:func:`_lone_sentences`)."""
+    cuts = []
+    for start, end in _empty_runs(evidence_a, group.rect.a_first, group.rect.a_last):
+        # Where the source runs on, as shared phrases on both sides of the run show it: a
+        # sentence seed spans its whole sentence of b, which may hold the counterpart of
+        # a rewritten sentence of the run.
+        left = max((m for m in group.members if m.a_last <= start), key=lambda m: m.a_last, default=None)
+        right = min((m for m in group.members if m.a_first >= end), key=lambda m: m.a_first, default=None)
+        if left is None or right is None or left.sentence or right.sentence:
+            b_words = end - start
+        else:
+            b_words = right.b_first - left.b_last
+        cut = own_words(ta, start, end, b_words, gap)
+        if cut is not None:
+            cuts.append(cut)
+    parts: list[Group] = []
+    bounds = [group.rect.a_first, *[b for cut in cuts for b in cut], group.rect.a_last]
+    for start, end in zip(bounds[::2], bounds[1::2]):
+        members = sorted(
+            (m for m in group.members if start <= m.a_first and m.a_last <= end), key=lambda m: m.a_first
+        )
+        if members:
+            parts.extend(Group(bounding(piece), piece) for piece in _lone_sentences(members, ta, tb) if piece)
+    return parts
+
+
+def _lone_sentences(members: list[Rect], ta: Tokens, tb: Tokens) -> list[list[Rect]]:
+    """``members`` (in order of ``a``) with a single sentence seed at either end parted
+    from the rest where a paragraph break lies between them on either side. One similar
+    sentence is evidence beside a copy in its own paragraph; across a break, it is the
+    topic speaking, and the writer's own words after it would join the passage."""
+    head: list[Rect] = []
+    tail: list[Rect] = []
+    if len(members) >= 2 and members[0].sentence and not members[1].sentence:
+        if _across_paragraphs(members[0], members[1:], ta, tb):
+            head, members = members[:1], members[1:]
+    if len(members) >= 2 and members[-1].sentence and not members[-2].sentence:
+        if _across_paragraphs(members[-1], members[:-1], ta, tb):
+            tail, members = members[-1:], members[:-1]
+    return [head, members, tail]
+
+
+def _across_paragraphs(lone: Rect, rest: list[Rect], ta: Tokens, tb: Tokens) -> bool:
+    """Whether a paragraph break of ``a`` or of ``b`` parts ``lone`` from ``rest``."""
+    whole = bounding(rest)
+    paragraphs_a = {int(ta.paragraph_of[lone.a_first]), int(ta.paragraph_of[lone.a_last - 1])}
+    paragraphs_b = {int(tb.paragraph_of[lone.b_first]), int(tb.paragraph_of[lone.b_last - 1])}
+    near_a = ta.paragraph_of[whole.a_first if lone.a_first < whole.a_first else whole.a_last - 1]
+    near_b = tb.paragraph_of[whole.b_first if lone.b_first < whole.b_first else whole.b_last - 1]
+    return int(near_a) not in paragraphs_a or int(near_b) not in paragraphs_b
+
+
+def _empty_runs(evidence_a: np.ndarray, first: int, last: int) -> list[tuple[int, int]]:
+    """The maximal runs ``[start, end)`` of words in ``[first, last)`` with no evidence."""
+    empty = np.concatenate([[0], ~evidence_a[first:last].astype(bool), [0]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(empty))
+    return [(first + int(s), first + int(e)) for s, e in zip(edges[::2], edges[1::2])]

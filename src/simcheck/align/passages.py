@@ -13,7 +13,7 @@ import numpy as np
 from ..config import CheckConfig
 from ..models import Kind, Passage
 from ..tokens import Tokens
-from .rects import BLOCK_WORDS, EDITED_DENSITY, Rect, bounding
+from .rects import BLOCK_WORDS, EDITED_DENSITY, Rect, bounding, own_words
 
 # A run of passages side by side in a is a summary when their source stretch in b is at
 # least this many times longer (a summary condenses).
@@ -31,7 +31,7 @@ def make_passages(
     passages = [
         _make_passage(ta, tb, rect, word_evidence_a, summary)
         for rect, summary in _join_summaries(
-            join_neighbours(rects, config.max_gap), ta, tb, _SUMMARY_GAPS * config.max_gap
+            join_neighbours(rects, ta, config.max_gap), ta, tb, _SUMMARY_GAPS * config.max_gap
         )
         if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) >= config.min_words
     ]
@@ -43,16 +43,23 @@ def _is_verbatim(ta: Tokens, tb: Tokens, rect: Rect) -> bool:
     return ta.normal[rect.a_first : rect.a_last] == tb.normal[rect.b_first : rect.b_last]
 
 
-def join_neighbours(rects: list[Rect], gap: int) -> list[Rect]:
+def join_neighbours(rects: list[Rect], ta: Tokens, gap: int) -> list[Rect]:
     """Join passages that, once extended, follow each other in ``a`` and lie within
     ``gap`` words of each other on both sides: merging joins such evidence, and
     extension can bring two passages that merging kept apart that close. Their ``b``
     sides may overlap or come in the other order: shuffled copying moves phrases
-    across the point where two pieces of one copied passage meet."""
+    across the point where two pieces of one copied passage meet. Passages with the
+    writer's own words between them (:func:`own_words`) stay apart."""
     joined: list[Rect] = []
     for rect in sorted(rects, key=lambda r: (r.a_first, r.b_first)):
-        if joined and rect.a_first >= joined[-1].a_last and joined[-1].distance(rect) <= gap:
-            joined[-1] = replace(joined[-1])
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and rect.a_first >= before.a_last
+            and before.distance(rect) <= gap
+            and own_words(ta, before.a_last, rect.a_first, rect.b_first - before.b_last, gap) is None
+        ):
+            joined[-1] = replace(before)
             joined[-1].absorb(rect)
         else:
             joined.append(rect)

@@ -17,6 +17,9 @@ MIN_SHARED_SENTENCE_WORDS = 3
 # An exact copy this many words long (about two sentences) is a block copied whole, such
 # as a pasted paragraph, not a phrase moved by rewording: it is a passage of its own.
 BLOCK_WORDS = 32
+# Words of whole sentences between two pieces of a passage that may be the writer's own:
+# "Yes." between two copied sentences is too little to tell.
+MIN_OWN_SENTENCE_WORDS = 5
 # Share of a passage's length that may separate it from the next piece of evidence.
 _GAP_RATIO = 2.0
 
@@ -90,3 +93,30 @@ def content_stems(tokens: Tokens, first: int, last: int) -> set[str]:
     """The distinct stems of the content (non-stop) words among tokens ``[first, last)``."""
     stems, stop = tokens.stems, tokens.stopword_mask
     return {stems[i] for i in range(first, last) if not stop[i]}
+
+
+def own_words(ta: Tokens, start: int, end: int, b_words: int, gap: int) -> tuple[int, int] | None:
+    """The writer's own text in ``[start, end)`` of ``a``, words between two pieces of
+    evidence that ``b`` has ``b_words`` between: the span of the whole paragraphs there
+    if they are more than ``gap`` words long (a paragraph of one's own between two pasted
+    ones, whatever ``b`` has between them), else of the whole sentences there if they
+    are ``MIN_OWN_SENTENCE_WORDS`` or more and ``b`` has less than half as many words (a
+    sentence the writer added where the source runs on). An edited sentence leaves a
+    gap on both sides and is no one's own."""
+    paragraph_of = ta.paragraph_of
+    # Tokens that open a paragraph, from the run's first to the token after it.
+    opening = [
+        i for i in range(max(start, 1), min(end + 1, len(ta))) if paragraph_of[i] != paragraph_of[i - 1]
+    ]
+    if start == 0:
+        opening.insert(0, 0)
+    if end == len(ta):
+        opening.append(end)
+    if len(opening) >= 2 and opening[-1] - opening[0] > gap:
+        return opening[0], opening[-1]
+    sentence_firsts, sentence_lasts = ta.sentence_bounds
+    whole_first = start if sentence_firsts[start] == start else int(sentence_lasts[start])
+    whole_last = end if end == len(ta) or sentence_firsts[end] == end else int(sentence_firsts[end])
+    if whole_last - whole_first >= MIN_OWN_SENTENCE_WORDS and 0 <= b_words < (whole_last - whole_first) / 2:
+        return whole_first, whole_last
+    return None

@@ -16,6 +16,11 @@ from .words import ascii_word_spans, normalise, shingle_hashes, word_pattern
 # a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
 # wrapped prose, so their line breaks are not boundaries.
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
+# Paragraphs end at a blank line, or at a line break after a sentence's closing
+# punctuation unless the text is hard wrapped (most of its line breaks fall mid-sentence).
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_LINE_BREAK_AFTER_SENTENCE_RE = re.compile(r"(?<=[.!?…\"'”’)\]])[ \t]*\n(?![ \t]*\n)")
+_LINE_BREAK_MID_SENTENCE_RE = re.compile(r"(?<![.!?…\"'”’)\]\s])[ \t]*\n(?![ \t]*\n)")
 _SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
 
 
@@ -161,6 +166,26 @@ class Tokens:
         return sentence_of[starts], hashes[starts], counts
 
     @cached_property
+    def paragraph_of(self) -> np.ndarray:
+        """For each token, the number of its paragraph. A paragraph ends at a blank line,
+        or at a line break after a sentence's end; in hard-wrapped text, where most line
+        breaks fall mid-sentence, only at a blank line."""
+        breaks = [m.end() for m in _BLANK_LINE_RE.finditer(self.text)]
+        after_sentence = [m.end() for m in _LINE_BREAK_AFTER_SENTENCE_RE.finditer(self.text)]
+        mid_sentence = sum(1 for _ in _LINE_BREAK_MID_SENTENCE_RE.finditer(self.text))
+        if len(after_sentence) >= mid_sentence:
+            breaks = sorted(breaks + after_sentence)
+        paragraph_of: np.ndarray = np.searchsorted(
+            np.array(breaks, dtype=np.int64), self.starts, side="right"
+        )
+        return paragraph_of
+
+    @cached_property
+    def paragraph_starts(self) -> np.ndarray:
+        """For each token, whether it opens a paragraph (other than the first)."""
+        return np.diff(self.paragraph_of, prepend=0) > 0
+
+    @cached_property
     def sentence_of(self) -> np.ndarray:
         """For each token, the number of its sentence in ``sentences``."""
         firsts = np.array([s.first for s in self.sentences], dtype=np.int64)
@@ -180,7 +205,7 @@ class Tokens:
 @dataclass(frozen=True)
 class Ngrams:
     """The n-grams of a text's stems that hold at least one content word ("it is a" is
-    no evidence of anything).
+    no evidence of anything) and lie within one paragraph.
 
     Attributes
     ----------
@@ -204,7 +229,13 @@ class Ngrams:
             empty = np.zeros(0, dtype=np.int64)
             return cls(empty, empty.astype(np.uint64), empty.astype(np.uint64), empty, empty)
         content = (~tokens.stopword_mask).astype(np.int64)
-        positions = np.flatnonzero(np.convolve(content, np.ones(n, dtype=np.int64), mode="valid") > 0)
+        has_content = np.convolve(content, np.ones(n, dtype=np.int64), mode="valid") > 0
+        # An n-gram across a paragraph break joins the end of one paragraph to the start
+        # of the next: "posts. || The four" shared says nothing about the word before
+        # a pasted paragraph, which may be the writer's own.
+        paragraph_of = tokens.paragraph_of
+        one_paragraph = paragraph_of[: len(has_content)] == paragraph_of[n - 1 :]
+        positions = np.flatnonzero(has_content & one_paragraph)
         hashes = shingle_hashes(tokens.stem_hashes, n)[positions]
         order = np.argsort(hashes, kind="stable")
         _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
