@@ -216,3 +216,63 @@ def test_two_batches_run_at_once_in_one_process(tmp_path: Path) -> None:
         together = list(pool.map(lambda folder: compare_batch(folder).to_json(), [first, second]))
     assert together == alone
     assert alone[0] != alone[1]
+
+
+def marshall_paragraph() -> str:
+    text = (COLDWAR / "the-marshall-plan.txt").read_text(encoding="utf-8")
+    return [p for p in text.split("\n\n") if len(p.split()) > 50][1]
+
+
+def test_two_students_who_copied_one_corpus_source_are_no_group(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    pasted = marshall_paragraph()
+    (folder / "Ann Lee_1_assignsubmission_file_essay.txt").write_text(
+        "My view: aid was a tool of foreign policy.\n\n" + pasted + "\n\nThat is all I say.", "utf-8"
+    )
+    (folder / "Bob Ray_2_assignsubmission_file_essay.txt").write_text(
+        "Historians still argue about the money.\n\n" + pasted + "\n\nSome doubt it mattered at all.", "utf-8"
+    )
+    batch = compare_batch(folder, COLDWAR)
+    assert batch.pairs.empty and batch.groups == {}
+    classmates = [m for m in batch.result.matches if m.source.endswith("essay.txt")]
+    assert classmates and all(m.excluded == "also in a corpus source" for m in classmates)
+    documents = batch.documents_frame().set_index("student")
+    assert set(documents["top_source"]) == {"the-marshall-plan.txt"}
+    assert (documents["similarity"] > 50).all()
+
+
+def test_students_who_share_the_same_edits_of_a_corpus_source_stay_a_group(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    words = marshall_paragraph().split()
+    for i in range(3, len(words), 9):  # the same edits on both sides: one copied the other
+        words[i] = "very"
+    edited = " ".join(words)
+    (folder / "Ann Lee_1_assignsubmission_file_essay.txt").write_text("Aid as policy.\n\n" + edited, "utf-8")
+    (folder / "Bob Ray_2_assignsubmission_file_essay.txt").write_text("The money.\n\n" + edited, "utf-8")
+    batch = compare_batch(folder, COLDWAR)
+    assert batch.groups == {"Ann Lee": 1, "Bob Ray": 1}
+
+
+def test_common_text_is_relative_to_the_class_and_a_trio_stays_a_group(tmp_path: Path) -> None:
+    prompt = (
+        "Essay 3: The Thaw and its limits. Between Stalin's death in March 1953 and the early 1960s, "
+        "the Cold War changed in ways that were both hopeful and dangerous."
+    )
+    shared = (
+        "On 1 May 1960 a U-2 spy plane flown by Francis Gary Powers was shot down over Sverdlovsk, "
+        "and the summit in Paris collapsed before it had properly begun."
+    )
+    topics = ["volcanoes", "tides", "bees", "glaciers", "comets", "rivers", "ferns", "owls", "salt", "moss"]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for number, topic in enumerate(topics):
+        own = " ".join(f"{topic} note {number} item {i} differs." for i in range(12))
+        text = (prompt + " " if number < 5 else "") + own + (" " + shared if number >= 7 else "")
+        (folder / f"Student {topic}_{number}_assignsubmission_file_essay.txt").write_text(text, "utf-8")
+    batch = compare_batch(folder, None)
+    assert batch.result.settings["common_threshold"] == 3
+    prompt_matches = [m for m in batch.result.matches if "Thaw and its limits" in m.submission_text]
+    assert prompt_matches and all(m.excluded == "common text" for m in prompt_matches)
+    assert batch.groups == {"Student moss": 1, "Student owls": 1, "Student salt": 1}

@@ -88,3 +88,8 @@ def test_a_config_at_odds_with_what_shaped_the_corpus_is_an_error() -> None:
         check(ESSAY, corpus, config=CheckConfig(shingle_size=4))
     # Settings that only the index shapes do not bind a corpus in memory.
     assert check(ESSAY, corpus, config=CheckConfig(num_perm=64)).settings["num_perm"] == 64
+
+
+def test_the_common_threshold_is_a_share_of_the_class_unless_set() -> None:
+    assert [CheckConfig().common_threshold_for(n) for n in (2, 12, 25, 26, 100)] == [3, 3, 4, 4, 15]
+    assert CheckConfig(common_threshold=10).common_threshold_for(100) == 10

@@ -43,7 +43,7 @@ from .pipeline import (
     source_texts,
 )
 from .retrieve import Corpus
-from .score import common_passages, groups, mark_common, settle, student_pairs
+from .score import common_passages, groups, mark_class, settle, student_pairs
 from .students import student_of, students_of
 from .tokens import Tokens
 
@@ -195,6 +195,7 @@ class _Class:
     template_tokens: list[Tokens]
     rarity: Rarity
     archived: dict[str, list[int]]
+    common_threshold: int
 
 
 def compare_batch(
@@ -237,6 +238,9 @@ def compare_batch(
     config = settings_for(config, external) if external is not None else config or CheckConfig()
     # Unreadable files have students too: they are listed with them.
     students = students_of([d.doc_id for d in documents] + [e.path for e in errors])
+    # Reports say which threshold applied: the one set, or the class's share.
+    common_threshold = config.common_threshold_for(len(set(students.values())))
+    config = config.replace(common_threshold=common_threshold)
     files_of: dict[str, list[int]] = {}
     for position, document in enumerate(documents):
         files_of.setdefault(students[document.doc_id], []).append(position)
@@ -257,6 +261,7 @@ def compare_batch(
         template_tokens,
         rarity,
         archived,
+        common_threshold,
     )
     summaries: list[DocumentSummary] = []
     matches: list[Match] = []
@@ -328,5 +333,5 @@ def _check_submission(
                 document, tokens, whole.external, config, exclude=outside, zones=zones, rarity=rarity
             )[0]
         )
-    mark = partial(mark_common, students=whole.students, threshold=config.common_threshold)
+    mark = partial(mark_class, students=whole.students, threshold=whole.common_threshold)
     return settle(document, tokens, found, mark)

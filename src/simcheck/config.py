@@ -9,15 +9,26 @@ metadata: the class docstring and the CLI's ``--help`` are both made from it.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .errors import ConfigError
 
+# By default, text in more submissions than this share of a class's students, and than
+# MIN_COMMON_THRESHOLD, is common text: the prompt that five of 26 students paste is, a
+# passage that three friends share is not.
+COMMON_CLASS_SHARE = 0.15
+MIN_COMMON_THRESHOLD = 3
 
-def _setting(default: Any, help: str, *, shapes_index: bool = False, batch_only: bool = False) -> Any:
-    """A field with its description (first sentence: the CLI's help) and where it applies."""
-    return field(default=default, metadata={"help": help, "index": shapes_index, "batch": batch_only})
+
+def _setting(
+    default: Any, help: str, *, shapes_index: bool = False, batch_only: bool = False, shown: str = ""
+) -> Any:
+    """A field with its description (first sentence: the CLI's help), where it applies,
+    and how its default reads where it is no plain value (``shown``)."""
+    metadata = {"help": help, "index": shapes_index, "batch": batch_only, "shown": shown or str(default)}
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -60,13 +71,24 @@ class CheckConfig:
         "common phrases and give no evidence (MOSS-style cap); only applied to corpora of at "
         "least 20 documents.",
     )
-    common_threshold: int = _setting(
-        10,
-        "Passages in more submissions than this are common text. In a batch such a passage (a "
-        "stock phrase, a shared handout) is not counted, like MOSS's -m.",
+    common_threshold: int | None = _setting(
+        None,
+        "Passages in more submissions than this are common text. In a batch such a passage (the "
+        "prompt, a shared handout, a stock phrase) is not counted, like MOSS's -m. By default it "
+        f"is {COMMON_CLASS_SHARE:.0%} of the class's students, and at least {MIN_COMMON_THRESHOLD}: a "
+        "class of 12 has common text as one of 300 does, and a passage that a few students share "
+        "stays theirs.",
         batch_only=True,
+        shown=f"{COMMON_CLASS_SHARE:.0%} of the students, at least {MIN_COMMON_THRESHOLD}",
     )
     language: str = _setting("english", "Stemmer language (Snowball).", shapes_index=True)
+
+    def common_threshold_for(self, students: int) -> int:
+        """The common-text threshold for a class of ``students``: the one set, else
+        ``COMMON_CLASS_SHARE`` of the class, at least ``MIN_COMMON_THRESHOLD``."""
+        if self.common_threshold is not None:
+            return self.common_threshold
+        return max(MIN_COMMON_THRESHOLD, math.ceil(COMMON_CLASS_SHARE * students))
 
     def __post_init__(self) -> None:
         for name in ("shingle_size", "winnow_window", "seed_size", "min_words", "num_perm", "lsh_bands"):
@@ -75,7 +97,8 @@ class CheckConfig:
             raise ConfigError(
                 f"num_perm ({self.num_perm}) must be a multiple of lsh_bands ({self.lsh_bands})"
             )
-        _int_at_least(self, "common_threshold", 2)
+        if self.common_threshold is not None:
+            _int_at_least(self, "common_threshold", 2)
         _int_at_least(self, "max_gap", 0)
         _int_at_least(self, "seed", 0)
         for name in ("sentence_cosine", "sentence_dice"):

@@ -74,6 +74,8 @@ class Excluded(StrEnum):
     TEMPLATE = "template"
     #: In a batch, a passage found in more submissions than ``common_threshold``.
     COMMON_TEXT = "common text"
+    #: In a batch, text shared with a classmate that both have from a corpus source.
+    IN_CORPUS = "also in a corpus source"
 
 
 @dataclass(frozen=True)

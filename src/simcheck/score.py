@@ -22,6 +22,11 @@ if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only class tabl
 
 #: Columns of pairs.csv, one row per pair of students sharing passages.
 PAIR_COLUMNS = ("student_a", "student_b", "similarity_a", "similarity_b", "words", "passages")
+# Share of a passage shared with a classmate that passages from corpus sources must
+# cover, and of its identical words they must match, for the corpus to explain it: a
+# passage's ends vary by a word or two with the other side's text.
+_IN_CORPUS_SHARE = 0.8
+_IN_CORPUS_IDENTICAL = 0.9
 
 
 def covered_mask(tokens: Tokens, spans: Iterable[tuple[int, int]]) -> np.ndarray:
@@ -203,6 +208,54 @@ def settle(
 
 
 # --- a class --------------------------------------------------------------------------
+
+
+def mark_class(matches: list[Match], students: Mapping[str, str], threshold: int) -> list[Match]:
+    """A submission's matches with a class's exclusions marked: text common to the
+    class (:func:`mark_common`; a handout in the corpus too counts against no source),
+    then text shared with a classmate that a corpus source holds as well
+    (:func:`mark_in_corpus`)."""
+    return mark_in_corpus(mark_common(matches, students, threshold), students)
+
+
+def mark_in_corpus(matches: list[Match], students: Mapping[str, str]) -> list[Match]:
+    """Exclude passages shared with a classmate that lie within the submission's
+    passages from corpus sources, with no more of their words identical.
+
+    Two students who copied one published source share its text; that is no evidence
+    that they worked together, and it is already counted against the source. A
+    classmate's copy keeps counting where it explains more: words outside the source's
+    passages, or the same edits on both sides (more identical words than the source).
+    """
+    external = [m for m in matches if m.source not in students and not m.excluded]
+    marked = []
+    for match in matches:
+        if match.source in students and not match.excluded and _within_corpus_copies(match, external):
+            match = replace(match, excluded=Excluded.IN_CORPUS)
+        marked.append(match)
+    return marked
+
+
+def _within_corpus_copies(match: Match, external: Sequence[Match]) -> bool:
+    start, end = match.submission_start, match.submission_end
+    covering = [m for m in external if m.submission == match.submission]
+    covered = _clipped_length([(m.submission_start, m.submission_end) for m in covering], start, end)
+    if covered < _IN_CORPUS_SHARE * (end - start):
+        return False
+    identical = _clipped_length(list(match.identical_spans), start, end)
+    from_corpus = _clipped_length([span for m in covering for span in m.identical_spans], start, end)
+    return from_corpus >= _IN_CORPUS_IDENTICAL * identical
+
+
+def _clipped_length(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """Characters of ``[start, end)`` inside the union of ``spans``."""
+    clipped = sorted((max(s, start), min(e, end)) for s, e in spans if s < end and e > start)
+    total, reached = 0, start
+    for s, e in clipped:
+        if e > reached:
+            total += e - max(s, reached)
+            reached = e
+    return total
 
 
 def mark_common(matches: list[Match], students: Mapping[str, str], threshold: int) -> list[Match]:

@@ -36,13 +36,13 @@ def config_options(*, batch: bool = False) -> Callable[[F], F]:
         for field in reversed(dataclasses.fields(CheckConfig)):
             if field.name in CheckConfig.BATCH_SETTINGS and not batch:
                 continue
-            kind = {"int": int, "float": float, "str": str}[str(field.type)]
+            kind = {"int": int, "int | None": int, "float": float, "str": str}[str(field.type)]
             func = click.option(
                 f"--{field.name.replace('_', '-')}",
                 field.name,
                 type=kind,
                 default=None,
-                show_default=str(field.default),
+                show_default=field.metadata["shown"],
                 help=help_of(field.name),
             )(func)
         return func
