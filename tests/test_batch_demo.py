@@ -75,3 +75,35 @@ def test_collusion_pair_and_trio_are_groups(result: BatchResult) -> None:
     for case in collusion:
         members = {result.students[case["file"]], *(result.students[s] for s in case["source"])}
         assert members in groups.values(), members
+
+
+def _truth_groups(result: BatchResult) -> list[set[str]]:
+    collusion = [c for c in TRUTH["cases"] if c["kind"] == "collusion"]
+    found = {
+        frozenset({result.students[c["file"]], *(result.students[s] for s in c["source"])}) for c in collusion
+    }
+    return sorted((set(g) for g in found), key=sorted)
+
+
+def _groups(result: BatchResult) -> list[set[str]]:
+    members: dict[int, set[str]] = {}
+    for student, group in result.groups.items():
+        members.setdefault(group, set()).add(student)
+    return sorted(members.values(), key=sorted)
+
+
+def test_the_only_groups_are_the_collusion_of_the_ground_truth(result: BatchResult) -> None:
+    # Students on one prompt share topic phrases and sources; no pair rests on them.
+    assert _groups(result) == _truth_groups(result)
+
+
+def test_without_the_prompt_given_it_is_common_text_and_links_no_one() -> None:
+    bare = compare_batch(CLASS / "submissions", ROOT / "corpora" / "coldwar")
+    assert _groups(bare) == _truth_groups(bare)
+
+
+def test_students_who_copied_nothing_are_at_zero(result: BatchResult) -> None:
+    copied = {c["file"] for c in TRUTH["cases"] if c["kind"] in COUNTED}
+    for document in result.result.documents:
+        if document.path not in copied:
+            assert document.similarity == 0.0, document.path
