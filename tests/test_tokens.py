@@ -93,3 +93,15 @@ def test_the_stop_words_are_scikit_learns_read_without_importing_it() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_paragraphs_and_sentences_read_windows_line_ends_as_unix_ones() -> None:
+    unix = "Containment began in 1947.\nKennan wrote the telegram.\n\nThe airlift followed.\nIn 1948"
+    unix_tokens, windows_tokens = Tokens(unix), Tokens(unix.replace("\n", "\r\n"))
+    assert unix_tokens.paragraph_of.tolist() == [0] * 4 + [1] * 4 + [2] * 3 + [3] * 2
+    assert windows_tokens.paragraph_of.tolist() == unix_tokens.paragraph_of.tolist()
+
+    def bounds(tokens: Tokens) -> list[tuple[int, int]]:
+        return [(s.first, s.last) for s in tokens.sentences]
+
+    assert bounds(windows_tokens) == bounds(unix_tokens)

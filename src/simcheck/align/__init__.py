@@ -56,7 +56,7 @@ def align_tokens(
     paraphrase_seeds = unexplained(sentence_seeds(ta, tb, config, rarity), word_seeds, ta, tb)
     if not word_seeds and not paraphrase_seeds:
         return []
-    evidence = Evidence(ta, tb, word_seeds, paraphrase_seeds, config.min_words)
+    evidence = Evidence(ta, word_seeds, paraphrase_seeds, config.min_words)
     groups = choose_groups(word_seeds + paraphrase_seeds, evidence, config.max_gap)
     rects = claim(groups, ta, tb, evidence, config.max_gap)
     return make_passages(rects, ta, tb, evidence.word_evidence_a, config)

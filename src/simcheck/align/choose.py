@@ -23,9 +23,9 @@ class Evidence:
     """Which words of ``a`` the seeds cover, and the judges of a passage by that cover."""
 
     def __init__(
-        self, ta: Tokens, tb: Tokens, word_seeds: list[Rect], sentence_seeds: list[Rect], min_words: int
+        self, ta: Tokens, word_seeds: list[Rect], sentence_seeds: list[Rect], min_words: int
     ) -> None:
-        self._ta, self._tb = ta, tb
+        self._ta = ta
         # Words of a inside any seed, inside a shared n-gram, and inside a seed that is
         # not weak (a weak sentence seed, or a stock phrase of the topic).
         self.evidence_a = coverage(len(ta), word_seeds + sentence_seeds, "a")
@@ -56,7 +56,7 @@ class Evidence:
         """The group cut at the writer's own sentences and paragraphs inside it, judged
         by the cover of every seed when ``weak``, else of the seeds that are not weak."""
         cover = self.evidence_a if weak else self.firm_a
-        return split_at_own_text(group, cover, self._ta, self._tb, gap)
+        return split_at_own_text(group, cover, self._ta, gap)
 
     def anchored(self, group: Group) -> bool:
         """Whether the group stands without its weak sentence seeds."""

@@ -175,19 +175,17 @@ def trim(group: Group, free: np.ndarray) -> Group | None:
     return Group(bounding(inside), inside) if inside else None
 
 
-def split_at_own_text(group: Group, evidence_a: np.ndarray, ta: Tokens, tb: Tokens, gap: int) -> list[Group]:
+def split_at_own_text(group: Group, evidence_a: np.ndarray, ta: Tokens, gap: int) -> list[Group]:
     """The group cut at the writer's own words inside it (:func:`own_words`): runs of
-    ``a`` without evidence that merging bridged but that the other side does not share.
-    A lone rewritten sentence at either end, across a paragraph break from the rest,
-    is cut off too (:func:`_lone_sentences`)."""
+    ``a`` without evidence that merging bridged but that the other side does not share."""
     cuts = []
     for start, end in _empty_runs(evidence_a, group.rect.a_first, group.rect.a_last):
-        # Where the source runs on, as shared phrases on both sides of the run show it: a
-        # sentence seed spans its whole sentence of b, which may hold the counterpart of
-        # a rewritten sentence of the run.
+        # Where the source runs on, as a shared phrase on one side of the run at least
+        # shows it: sentence seeds on both sides span their whole sentences of b, which
+        # may hold the counterpart of a rewritten sentence of the run.
         left = max((m for m in group.members if m.a_last <= start), key=lambda m: m.a_last, default=None)
         right = min((m for m in group.members if m.a_first >= end), key=lambda m: m.a_first, default=None)
-        if left is None or right is None or left.sentence or right.sentence:
+        if left is None or right is None or (left.sentence and right.sentence):
             b_words = end - start
         else:
             b_words = right.b_first - left.b_last
@@ -201,34 +199,8 @@ def split_at_own_text(group: Group, evidence_a: np.ndarray, ta: Tokens, tb: Toke
             (m for m in group.members if start <= m.a_first and m.a_last <= end), key=lambda m: m.a_first
         )
         if members:
-            parts.extend(Group(bounding(piece), piece) for piece in _lone_sentences(members, ta, tb) if piece)
+            parts.append(Group(bounding(members), members))
     return parts
-
-
-def _lone_sentences(members: list[Rect], ta: Tokens, tb: Tokens) -> list[list[Rect]]:
-    """``members`` (in order of ``a``) with a single sentence seed at either end parted
-    from the rest where a paragraph break lies between them on either side. One similar
-    sentence is evidence beside a copy in its own paragraph; across a break, it is the
-    topic speaking, and the writer's own words after it would join the passage."""
-    head: list[Rect] = []
-    tail: list[Rect] = []
-    if len(members) >= 2 and members[0].sentence and not members[1].sentence:
-        if _across_paragraphs(members[0], members[1:], ta, tb):
-            head, members = members[:1], members[1:]
-    if len(members) >= 2 and members[-1].sentence and not members[-2].sentence:
-        if _across_paragraphs(members[-1], members[:-1], ta, tb):
-            tail, members = members[-1:], members[:-1]
-    return [head, members, tail]
-
-
-def _across_paragraphs(lone: Rect, rest: list[Rect], ta: Tokens, tb: Tokens) -> bool:
-    """Whether a paragraph break of ``a`` or of ``b`` parts ``lone`` from ``rest``."""
-    whole = bounding(rest)
-    paragraphs_a = {int(ta.paragraph_of[lone.a_first]), int(ta.paragraph_of[lone.a_last - 1])}
-    paragraphs_b = {int(tb.paragraph_of[lone.b_first]), int(tb.paragraph_of[lone.b_last - 1])}
-    near_a = ta.paragraph_of[whole.a_first if lone.a_first < whole.a_first else whole.a_last - 1]
-    near_b = tb.paragraph_of[whole.b_first if lone.b_first < whole.b_first else whole.b_last - 1]
-    return int(near_a) not in paragraphs_a or int(near_b) not in paragraphs_b
 
 
 def _empty_runs(evidence_a: np.ndarray, first: int, last: int) -> list[tuple[int, int]]:

@@ -15,12 +15,12 @@ from .words import ascii_word_spans, normalise, shingle_hashes, word_pattern
 # A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
 # a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
 # wrapped prose, so their line breaks are not boundaries.
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t\r]*\n")
 # Paragraphs end at a blank line, or at a line break after a sentence's closing
 # punctuation unless the text is hard wrapped (most of its line breaks fall mid-sentence).
-_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
-_LINE_BREAK_AFTER_SENTENCE_RE = re.compile(r"(?<=[.!?…\"'”’)\]])[ \t]*\n(?![ \t]*\n)")
-_LINE_BREAK_MID_SENTENCE_RE = re.compile(r"(?<![.!?…\"'”’)\]\s])[ \t]*\n(?![ \t]*\n)")
+_BLANK_LINE_RE = re.compile(r"\n[ \t\r]*\n")
+_LINE_BREAK_AFTER_SENTENCE_RE = re.compile(r"(?<=[.!?…\"'”’)\]])[ \t]*\r?\n(?![ \t\r]*\n)")
+_LINE_BREAK_MID_SENTENCE_RE = re.compile(r"(?<![.!?…\"'”’)\]\s])[ \t]*\r?\n(?![ \t\r]*\n)")
 _SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
 
 
