@@ -90,6 +90,8 @@ def batch(
             jobs=jobs,
             max_bytes=max_bytes,
             progress=advance,
+            # Reports written into the class folder are never read back as a student.
+            skip=[output],
         )
     with running():
         try:
@@ -106,6 +108,10 @@ def batch(
         )
         for line in shown.unreadable:
             click.echo(f"  {line}")
+    if result.passed_over:
+        click.echo(f"Not read, being simcheck's own output ({len(result.passed_over)}):")
+        for note in result.passed_over:
+            click.echo(f"  {note}")
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
     exit_if_above(
         fail_above,

@@ -25,12 +25,19 @@ def index() -> None:
 
 
 def _report_add(result: AddResult) -> None:
+    passed = f", passed over {len(result.passed_over)}" if result.passed_over else ""
     click.echo(
         f"added {len(result.added)}, replaced {len(result.replaced)}, "
-        f"unchanged {len(result.unchanged)}, unreadable {len(result.errors)}"
+        f"unchanged {len(result.unchanged)}, unreadable {len(result.errors)}{passed}"
     )
+    for name, stored in result.same_text:
+        click.echo(
+            f"{name}: same text as {stored} already in the index; not stored under this name", err=True
+        )
     for error in result.errors:
         click.echo(f"skipped {error}", err=True)
+    for note in result.passed_over:
+        click.echo(f"passed over {note}", err=True)
 
 
 @index.command("build")
@@ -46,7 +53,8 @@ def index_build(
 
     The index is written beside INDEX_FILE and moved into place when complete. Each
     document is named by its path below the folder it was found in, with that folder's
-    own name in front (coldwar/the-berlin-wall.txt).
+    own name in front (coldwar/the-berlin-wall.txt). Reports simcheck wrote are not
+    stored.
     """
     from ..index import Index  # numpy and SQLite: only when a command runs
 
@@ -67,8 +75,9 @@ def index_build(
 def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int) -> None:
     """Add files and folders to INDEX_FILE in one transaction.
 
-    Files whose text is already indexed are skipped; a changed file replaces its old
-    version.
+    Files whose text is already indexed are skipped (one indexed under another name is
+    named with it); a changed file replaces its old version. Reports simcheck wrote are
+    not stored.
     """
     from ..index import Index  # numpy and SQLite: only when a command runs
 

@@ -5,6 +5,8 @@ The modules, each importing only those above it in this list:
 - :mod:`~simcheck.index.schema`: the tables, opening a file, how values and names are
   stored, SQLite errors turned into one-line messages;
 - :mod:`~simcheck.index.query`: reading: stored documents, candidates, related documents;
+- :mod:`~simcheck.index.sources`: what an add reads: files and folders, and what it
+  passes over;
 - :mod:`~simcheck.index.build`: writing: a new file, adding and removing documents;
 - :mod:`~simcheck.index.verify`: ``index info`` and ``index verify``;
 - :mod:`~simcheck.index.store`: :class:`Index`, the one class callers use.
@@ -19,4 +21,12 @@ from .query import Related
 from .schema import FORMAT_VERSION, is_index_file
 from .store import Index
 
-__all__ = ["FORMAT_VERSION", "AddResult", "Index", "Related", "Scanned", "is_index_file", "scan"]
+__all__ = [
+    "FORMAT_VERSION",
+    "AddResult",
+    "Index",
+    "Related",
+    "Scanned",
+    "is_index_file",
+    "scan",
+]
