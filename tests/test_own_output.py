@@ -116,8 +116,9 @@ def test_index_add_stores_no_report_and_says_so(tmp_path: Path) -> None:
     with Index(index) as opened:
         assert sorted(opened.doc_ids()) == sorted(f"class/{name}" for name in STUDENTS)
     assert "reports: " in added.output and "simcheck" in added.output
-    # A report page given by name is not stored either.
+    # A report page given by name is not stored either; nothing else given: an error.
     page = runner.invoke(main, ["index", "add", str(index), str(folder / "reports" / "report.html")])
+    assert page.exit_code == 1
     assert "report.html: is a report simcheck wrote" in page.output
 
 

@@ -152,7 +152,9 @@ def load_zip(
 ) -> tuple[list[Document], list[InputError]]:
     """Every readable document in a zip, and an error for each member that is not.
 
-    Documents are named by their cleaned member name and come in name order.
+    Documents are named by their cleaned member name and come in name order; the
+    path of each is the archive's followed by that name (``class.zip/Ada/essay.txt``),
+    so that a copy of it saved in an index from this zip is known as its own.
 
     Raises
     ------
@@ -169,7 +171,8 @@ def load_zip(
     walk = _Walk(max_bytes, max_unpacked, max_members, max_depth, source=display_name(Path(source).name))
     with archive:
         _read_archive(archive, "", 1, walk)
-    return walk.documents, walk.errors
+    where = os.fspath(source)
+    return [Document(d.doc_id, d.text, f"{where}/{d.doc_id}", d.meta) for d in walk.documents], walk.errors
 
 
 def _read_archive(archive: zipfile.ZipFile, prefix: str, depth: int, walk: _Walk) -> None:

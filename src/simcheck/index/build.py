@@ -4,7 +4,8 @@ Every change is one transaction: a process killed at any point leaves the index 
 was before or after the change. A new index is written beside its final name and
 linked into place when complete, so that name never holds half an index.
 
-Documents are named as :func:`~simcheck.index.schema.stored_name` says.
+Documents are named as :func:`~simcheck.index.schema.stored_name` says, a zip's members
+below the zip (see :mod:`.sources`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,24 @@ class AddResult:
     same_text: list[tuple[str, str]] = field(default_factory=list)
     passed_over: list[InputError] = field(default_factory=list)
 
+    def nothing_read(self) -> str:
+        """Why no document of the sources was read, or an empty string."""
+        if self.added or self.replaced or self.unchanged:
+            return ""
+        found = [f"{len(self.errors)} unreadable"] if self.errors else []
+        if self.passed_over:
+            found.append(f"{len(self.passed_over)} passed over as simcheck's own reports")
+        return ", ".join(found) or "no file of a type simcheck reads"
+
+
+class NothingIndexed(CorpusError):
+    """No document of the sources could be read: nothing was added (``result`` says
+    what was found instead)."""
+
+    def __init__(self, path: Path, result: AddResult) -> None:
+        super().__init__(f"{path}: nothing indexed ({result.nothing_read()})")
+        self.result = result
+
 
 @dataclass(frozen=True)
 class Scanned:
@@ -95,6 +114,8 @@ def finish(config: CheckConfig, task: tuple[bytes, np.ndarray]) -> tuple[bytes, 
 
 def _scan_file(settings: tuple[CheckConfig, int], task: Task) -> Scanned | InputError:
     config, max_bytes = settings
+    if isinstance(task, Document):  # read from a zip already
+        return scan(task, config)
     path, doc_id, root = task
     try:
         return scan(load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root), config)
@@ -139,15 +160,23 @@ def add_sources(
     max_bytes: int = MAX_FILE_BYTES,
     progress: ProgressCallback | None = None,
 ) -> AddResult:
-    """Add files and folders to the index ``db`` in one transaction; unchanged files are
-    skipped, changed ones replaced. Files over ``max_bytes`` are listed in ``errors``,
-    like other unreadable files, and reports simcheck wrote in ``passed_over``."""
+    """Add files, folders and zips to the index ``db`` in one transaction; unchanged
+    files are skipped, changed ones replaced. Files over ``max_bytes`` are listed in
+    ``errors``, like other unreadable files.
+
+    Raises
+    ------
+    NothingIndexed
+        No document of ``sources`` could be read (the index is left as it was).
+    """
     found = gather(sources, max_bytes)
     result = AddResult(errors=found.errors, passed_over=found.passed_over)
     begin(db, path)
     try:
         with workers((config, max_bytes), jobs=jobs, tasks=len(found.tasks)) as run:
             _Writer(db, config, result).add(run, found.tasks, progress)
+        if result.nothing_read():
+            raise NothingIndexed(path, result)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -367,7 +396,8 @@ def build_file(
 
     The index is written to a temporary file beside ``target`` (one per process) and
     linked into place at the end, so ``target`` never holds half an index, and a build
-    never replaces an index another process made meanwhile.
+    never replaces an index another process made meanwhile. When no document of
+    ``sources`` can be read, no index is made (:class:`NothingIndexed`).
     """
     if target.exists():
         raise CorpusError(f"{target}: already exists; add to it with `simcheck index add` or remove it first")
@@ -383,6 +413,10 @@ def build_file(
     try:
         result = add_sources(db, partial, config, sources, jobs=jobs, max_bytes=max_bytes, progress=progress)
         db.execute("PRAGMA journal_mode=WAL")  # how every reader and writer opens it
+    except NothingIndexed as exc:
+        db.close()
+        partial.unlink()  # an empty index is no use: none is made
+        raise NothingIndexed(target, exc.result) from None
     finally:
         db.close()
     with open(partial, "rb+") as handle:  # on disk before it is published
