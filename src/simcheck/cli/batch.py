@@ -98,8 +98,9 @@ def batch(
             written = write_reports(result, output)
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write the reports ({exc.strerror})") from None
-    shown = class_table(result, show)
-    Console(highlight=False).print(shown.table)
+    console = Console(highlight=False)
+    shown = class_table(result, show, console.width)
+    console.print(shown.table)
     if shown.hidden:
         click.echo(f"... and {shown.hidden} more submissions (all in documents.csv, report.html)")
     if shown.unreadable:
