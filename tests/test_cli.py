@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -141,6 +142,21 @@ def test_readme_documents_every_command() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for name in main.commands:
         assert f"simcheck {name}" in readme
+
+
+def test_readme_install_covers_windows_pipx_and_the_python_version() -> None:
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    # The two quick-start commands stay first, as they were.
+    commands = start.split("```", 2)[1].strip().splitlines()
+    assert commands[0].startswith("python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && ")
+    assert commands[1] == ".venv/bin/python -m pytest"
+    needed = re.search(r'requires-python = ">=(\d+\.\d+)"', (root / "pyproject.toml").read_text()).group(1)
+    assert f"Python {needed} or newer" in start
+    for windows in ("py -m venv .venv", ".venv\\Scripts\\pip install", ".venv\\Scripts\\simcheck batch"):
+        assert windows in start, windows
+    assert "pipx install" in start
 
 
 def test_installed_console_script(essay: Path) -> None:
