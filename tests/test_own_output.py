@@ -139,3 +139,14 @@ def test_the_same_text_under_a_new_name_is_named_with_its_stored_copy(tmp_path: 
         "late/ada-resubmitted.txt: same text as class/Ada Lovelace_111_assignsubmission_file_essay.txt "
         "already in the index; not stored under this name"
     ) in result.output
+
+
+def test_check_refuses_a_report_page_given_as_the_essay(tmp_path: Path) -> None:
+    folder = write_class(tmp_path / "class")
+    page = tmp_path / "report.html"
+    page.write_text(render_check_html(check(str(folder / next(iter(STUDENTS))), COLDWAR)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(page), "--corpus", str(COLDWAR)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {page}: is a report simcheck wrote; not read as an essay; check the essay itself\n"
+    )
