@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,6 +142,21 @@ def test_readme_documents_every_command() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for name in main.commands:
         assert f"simcheck {name}" in readme
+
+
+def test_readme_install_covers_windows_pipx_and_the_python_version() -> None:
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    # The two quick-start commands stay first, as they were.
+    commands = start.split("```", 2)[1].strip().splitlines()
+    assert commands[0].startswith("python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && ")
+    assert commands[1] == ".venv/bin/python -m pytest"
+    needed = re.search(r'requires-python = ">=(\d+\.\d+)"', (root / "pyproject.toml").read_text()).group(1)
+    assert f"Python {needed} or newer" in start
+    for windows in ("py -m venv .venv", ".venv\\Scripts\\pip install", ".venv\\Scripts\\simcheck batch"):
+        assert windows in start, windows
+    assert "pipx install" in start
 
 
 def test_installed_console_script(essay: Path) -> None:
@@ -283,3 +300,60 @@ def test_reports_that_cannot_be_written_are_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(cases), "-o", str(blocked / "out")])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {blocked / 'out'}: cannot write the reports (")
+
+
+LONG_NAMES = (
+    "Alexandra Konstantinopoulou-Featherstonehaugh_111_assignsubmission_file_final essay, cold war.txt",
+    "Alexandra Konstantinopoulou-Fairweather_222_assignsubmission_file_essay.txt",
+    "Bo Li_333_assignsubmission_file_e.txt",
+)
+LONG_STUDENTS = [name.split("_")[0] for name in LONG_NAMES]
+
+
+def _long_named_class(tmp_path: Path) -> Path:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in LONG_NAMES:
+        (folder / name).write_text("Own words on Berlin and Korea. " + MARSHALL * 2, encoding="utf-8")
+    return folder
+
+
+def _assert_no_name_wraps(listing: str, width: int, whole: bool = True) -> None:
+    """Each student's name whole on one line (when it fits), and every line beginning
+    with a whole name, a label or spaces: no line starts with the rest of a name, to be
+    read as a student."""
+    lines = [line for line in listing.splitlines() if line.strip()]
+    assert lines and all(len(line) <= width for line in lines), listing
+    for student in LONG_STUDENTS:
+        assert any((student if whole else student.split()[0]) in line for line in lines), (student, listing)
+    labels = ("student", "file", "words", "similarity", "top source", "group", "status", "━", " ")
+    for line in lines:
+        assert line.startswith(labels) or any(line.startswith(s) for s in LONG_STUDENTS), (line, listing)
+
+
+@pytest.mark.parametrize(("columns", "whole"), [(80, True), (60, True), (40, False)])
+def test_a_long_name_never_wraps_into_what_reads_as_another_row(
+    runner: CliRunner, tmp_path: Path, columns: int, whole: bool
+) -> None:
+    folder = _long_named_class(tmp_path)
+    result = runner.invoke(
+        main, ["batch", str(folder), "-o", str(tmp_path / "out")], env={"COLUMNS": str(columns)}
+    )
+    assert result.exit_code == 0, result.output
+    # At 40 columns a 45-character name cannot be whole: it goes on, indented, below.
+    _assert_no_name_wraps(result.stdout, columns, whole)
+
+
+def test_a_long_name_never_wraps_when_piped(tmp_path: Path) -> None:
+    folder = _long_named_class(tmp_path)
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    done = subprocess.run(
+        [sys.executable, "-m", "simcheck", "batch", str(folder), "-o", str(tmp_path / "out")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    _assert_no_name_wraps(done.stdout, 80)

@@ -3,8 +3,10 @@ documents, own copies. Killed and racing writers are in test_index_crash.py."""
 
 from __future__ import annotations
 
+import io
 import random
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -307,3 +309,67 @@ def test_a_class_checked_against_its_own_archive_is_never_matched_with_itself(
             assert f"{students[source.submission]}_" not in source.source
     assert [d.similarity for d in batch.result.documents] == [d.similarity for d in alone.result.documents]
     assert any(s.source.startswith("class/Bob Roy_") for s in batch.result.sources)  # a classmate's copy
+
+
+def _moodle_zip(path: Path) -> dict[str, str]:
+    """A Moodle export as a zip: a file per student, one handed in inside a zip of their
+    own, and an old Word file; returns the essays by member name as batch names them."""
+    rng = random.Random(9)
+    essays = {
+        "Ada Lovelace_111_assignsubmission_file_essay.txt": random_essay(rng) + "\n\n" + MARSHALL,
+        "Bob Smith_222_assignsubmission_file_essay.txt": random_essay(rng) + "\n\n" + MARSHALL,
+    }
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as nested:
+        nested.writestr("essay.txt", random_essay(rng))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in essays.items():
+            archive.writestr(name, text)
+        archive.writestr("Cy Young_333_assignsubmission_file_work.zip", inner.getvalue())
+        archive.writestr("Di Prince_444_assignsubmission_file_old.doc", b"\xd0\xcf\x11\xe0 legacy word")
+    return essays
+
+
+@pytest.mark.parametrize("command", ["add", "build"])
+def test_index_reads_an_lms_zip_as_batch_does(tmp_path: Path, command: str) -> None:
+    from simcheck.batch import compare_batch, load_submissions
+
+    export = tmp_path / "exports" / "class.zip"
+    _moodle_zip(export)
+    index = tmp_path / "archive.simcheck"
+    if command == "add":
+        Index.create(index).close()
+    result = CliRunner().invoke(main, ["index", command, str(index), str(export)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("added 3, replaced 0, unchanged 0, unreadable 1")
+    old = "exports/class.zip/Di Prince_444_assignsubmission_file_old.doc"
+    assert f"skipped {old}: is a legacy" in result.output
+    documents, _ = load_submissions(export)
+    with Index(index) as opened:
+        assert sorted(opened.doc_ids()) == sorted(f"exports/class.zip/{d.doc_id}" for d in documents)
+    # The class checked against the archive that holds it: nobody matches their own copy.
+    alone = compare_batch(export)
+    archived = compare_batch(export, index)
+    assert [d.similarity for d in archived.result.documents] == [d.similarity for d in alone.result.documents]
+    assert all(not s.source.endswith(s.submission) for s in archived.result.sources)
+
+
+def test_a_command_that_read_nothing_exits_1_with_one_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "a.doc").write_bytes(b"\xd0\xcf\x11\xe0 legacy word")
+    (tmp_path / "damaged.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    index = tmp_path / "archive.simcheck"
+    built = runner.invoke(main, ["index", "build", str(index), str(folder)])
+    assert built.exit_code == 1
+    assert built.output.splitlines()[-1] == f"Error: {index}: nothing indexed (1 unreadable)"
+    assert not index.exists() and list(tmp_path.glob(".archive.simcheck*")) == []
+    Index.create(index).close()
+    for sources in ([folder], [tmp_path / "damaged.zip"]):
+        added = runner.invoke(main, ["index", "add", str(index), *map(str, sources)])
+        assert added.exit_code == 1, added.output
+        assert added.output.splitlines()[-1] == f"Error: {index}: nothing indexed (1 unreadable)"
+    batch = runner.invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out")])
+    assert batch.exit_code == 1 and batch.output.startswith(f"Error: {folder}: no readable submissions")

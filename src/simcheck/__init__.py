@@ -23,6 +23,7 @@ if _typing.TYPE_CHECKING:  # what a type checker sees; at run time __getattr__ l
     from .errors import ConfigError as ConfigError
     from .errors import CorpusError as CorpusError
     from .errors import InputError as InputError
+    from .errors import OwnReport as OwnReport
     from .errors import SimcheckError as SimcheckError
     from .index import Index as Index
     from .load import load_document as load_document
@@ -58,6 +59,7 @@ _HOMES = {
     "InputError": "errors",
     "Kind": "models",
     "Match": "models",
+    "OwnReport": "errors",
     "Passage": "models",
     "SimcheckError": "errors",
     "SourceResult": "models",

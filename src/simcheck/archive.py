@@ -14,7 +14,9 @@ members are still read:
   members named ``outer.zip/inner.txt``).
 
 Members of a type simcheck does not read are listed as errors too, so that no
-submitted file goes unmentioned.
+submitted file goes unmentioned. Reports simcheck wrote (a report page, a JSON report, a
+class's report folder; see :mod:`simcheck.load.own`) are passed over, each with a note,
+an :class:`~simcheck.errors.OwnReport`, among the errors.
 """
 
 from __future__ import annotations
@@ -27,13 +29,18 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from .errors import CorpusError, InputError
+from .errors import CorpusError, InputError, OwnReport
 from .load import (
+    FILE_REASON,
+    FOLDER_REASON,
+    HEAD_BYTES,
     MAX_FILE_BYTES,
     bomb_ratio,
     display_name,
+    is_own_report,
+    is_report_folder,
     is_supported,
     load_bytes,
     read_member,
@@ -131,6 +138,8 @@ class _Walk:
     seen: set[str] = field(default_factory=set)
     documents: list[Document] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    #: The archive's file name, for a note on the whole of it.
+    source: str = ""
 
 
 def load_zip(
@@ -143,7 +152,9 @@ def load_zip(
 ) -> tuple[list[Document], list[InputError]]:
     """Every readable document in a zip, and an error for each member that is not.
 
-    Documents are named by their cleaned member name and come in name order.
+    Documents are named by their cleaned member name and come in name order; the
+    path of each is the archive's followed by that name (``class.zip/Ada/essay.txt``),
+    so that a copy of it saved in an index from this zip is known as its own.
 
     Raises
     ------
@@ -157,14 +168,17 @@ def load_zip(
             f"{display_name(os.fspath(source))}: not a readable zip archive (damaged or truncated); "
             "download the export again"
         ) from None
-    walk = _Walk(max_bytes, max_unpacked, max_members, max_depth)
+    walk = _Walk(max_bytes, max_unpacked, max_members, max_depth, source=display_name(Path(source).name))
     with archive:
         _read_archive(archive, "", 1, walk)
-    return walk.documents, walk.errors
+    where = os.fspath(source)
+    return [Document(d.doc_id, d.text, f"{where}/{d.doc_id}", d.meta) for d in walk.documents], walk.errors
 
 
 def _read_archive(archive: zipfile.ZipFile, prefix: str, depth: int, walk: _Walk) -> None:
     members = sorted(archive.infolist(), key=lambda i: (safe_member(member_name(i)), i.filename))
+    reports = _report_folders(archive, members)
+    noted: set[str] = set()  # a report folder's note is given once, not per file
     for info in members:
         name = safe_member(member_name(info))
         hidden = any(part.startswith((".", "__MACOSX")) for part in name.split("/"))
@@ -172,6 +186,13 @@ def _read_archive(archive: zipfile.ZipFile, prefix: str, depth: int, walk: _Walk
         if info.is_dir() or not name or hidden:
             continue
         shown = display_name(prefix + name)
+        own = _own_report(archive, info, name, reports)
+        if own is not None:
+            label = display_name(prefix + own[0]) if own[0] else prefix.rstrip("/") or walk.source
+            if label not in noted:
+                noted.add(label)
+                walk.errors.append(OwnReport(label, own[1]))
+            continue
         if not (nested or is_supported(name)):
             # Listed, not skipped: a student's .doc must not vanish from the report.
             walk.errors.append(InputError(shown, unsupported_reason(name)))
@@ -200,6 +221,47 @@ def _read_archive(archive: zipfile.ZipFile, prefix: str, depth: int, walk: _Walk
             walk.documents.append(load_bytes(data, shown, doc_id=shown, max_bytes=walk.max_bytes))
         except InputError as exc:
             walk.errors.append(exc)
+
+
+def _report_folders(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> set[str]:
+    """The folders of ``archive`` (cleaned names; ``""`` for its top) that are a class's
+    report folders simcheck wrote."""
+    folders: dict[str, dict[str, zipfile.ZipInfo]] = {}
+    for info in members:
+        folder, _, base = safe_member(member_name(info)).rpartition("/")
+        folders.setdefault(folder, {})[base] = info
+    return {
+        folder
+        for folder, files in folders.items()
+        if "documents.csv" in files
+        and "report.json" in files
+        and is_report_folder(set(files), _head(archive, files["report.json"]))
+    }
+
+
+def _own_report(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, reports: set[str]
+) -> tuple[str, str] | None:
+    """(what is passed over, why) when a member is one of simcheck's reports or lies in
+    a report folder of ``reports``, else None."""
+    for folder in reports:
+        if not folder or name.startswith(folder + "/"):
+            return folder, FOLDER_REASON
+    if name.lower().endswith((".html", ".htm", ".json")) and is_own_report(name, _head(archive, info)):
+        return name, FILE_REASON
+    return None
+
+
+def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The first bytes of a member (nothing when it cannot be unpacked): a few
+    kilobytes, whatever the member claims to hold."""
+    if info.flag_bits & 0x1 or stat.S_ISLNK(info.external_attr >> 16):
+        return b""
+    try:
+        with archive.open(info) as member:
+            return member.read(HEAD_BYTES)
+    except (*_UNPACK_ERRORS, RuntimeError):
+        return b""
 
 
 def _refusal(info: zipfile.ZipInfo, shown: str, nested: bool, depth: int, walk: _Walk) -> str:

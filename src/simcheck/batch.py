@@ -11,7 +11,7 @@ import json
 import os
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ from ._version import __version__
 from .archive import load_zip
 from .config import CheckConfig
 from .corpus import CorpusLike, rarity_of, settings_for
-from .errors import CorpusError, InputError
+from .errors import CorpusError, InputError, OwnReport
 from .fingerprint import Rarity
 from .load import MAX_FILE_BYTES, load_folder, unsupported_files
 from .models import (
@@ -55,17 +55,22 @@ DOCUMENT_COLUMNS = ("student", "files", "words", "similarity", "identical", "top
 
 
 def load_submissions(
-    source: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES
+    source: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    skip: Sequence[str | os.PathLike[str]] = (),
 ) -> tuple[list[Document], list[InputError]]:
     """Every readable submission in a folder or a zip, and an error for each other file.
 
     See :mod:`simcheck.archive` for what is refused in a zip, and
-    :func:`~simcheck.load.load_folder` for a folder.
+    :func:`~simcheck.load.load_folder` for a folder; the folders in ``skip`` are not
+    read. Reports simcheck wrote are passed over, each with an
+    :class:`~simcheck.errors.OwnReport` among the errors.
     """
     path = Path(source)
     if path.is_dir():
-        documents, errors = load_folder(path, max_bytes=max_bytes)
-        return documents, sorted(errors + unsupported_files(path), key=lambda e: e.path)
+        documents, errors = load_folder(path, max_bytes=max_bytes, skip=skip)
+        return documents, sorted(errors + unsupported_files(path, skip=skip), key=lambda e: e.path)
     # A pipe or device would block is_zipfile's read: only a regular file is tried.
     if not path.is_file() or not zipfile.is_zipfile(path):
         raise CorpusError(f"{source}: neither a folder nor a zip archive; give the class's folder or export")
@@ -95,7 +100,8 @@ class FileRow:
 class BatchResult:
     """The class compared: every submission's result, the pairs and the groups, an
     :class:`~simcheck.errors.InputError` for each class file that could not be read
-    (``errors``) and for each corpus file (``corpus_errors``)."""
+    (``errors``) and for each corpus file (``corpus_errors``), and a note for each report
+    simcheck wrote that was found among the submissions and not read (``passed_over``)."""
 
     result: CheckResult
     students: dict[str, str]
@@ -103,6 +109,7 @@ class BatchResult:
     groups: dict[str, int]
     errors: tuple[InputError, ...] = field(default_factory=tuple)
     corpus_errors: tuple[InputError, ...] = field(default_factory=tuple)
+    passed_over: tuple[InputError, ...] = field(default_factory=tuple)
 
     def file_rows(self) -> list[FileRow]:
         """Every submitted file, the unreadable ones last."""
@@ -207,6 +214,7 @@ def compare_batch(
     jobs: int = 1,
     max_bytes: int = MAX_FILE_BYTES,
     progress: ProgressCallback | None = None,
+    skip: Sequence[str | os.PathLike[str]] = (),
 ) -> BatchResult:
     """Compare every submission with every other student's and with ``corpus``.
 
@@ -225,15 +233,19 @@ def compare_batch(
         Worker processes; the result is the same whatever their number.
     max_bytes : int, default=MAX_FILE_BYTES
         Largest submission file read; larger ones are listed as unreadable.
+    skip : sequence of folders
+        Folders under ``submissions`` not to read (the reports' own folder).
     """
     errors: list[InputError] = []
     if isinstance(submissions, (str, os.PathLike)):
-        documents, errors = load_submissions(submissions, max_bytes=max_bytes)
+        documents, errors = load_submissions(submissions, max_bytes=max_bytes, skip=skip)
     else:
         documents = list(submissions)
+    # simcheck's own reports are no student's: listed apart, never a row of the class.
+    passed_over = [e for e in errors if isinstance(e, OwnReport)]
+    errors = [e for e in errors if not isinstance(e, OwnReport)]
     if not documents:
-        detail = f" ({len(errors)} unreadable; the first: {errors[0]})" if errors else ""
-        raise CorpusError(f"{submissions}: no readable submissions{detail}")
+        raise CorpusError(f"{submissions}: no readable submissions{_nothing_read(errors, passed_over)}")
     external = open_corpus(corpus, config) if corpus is not None else None
     config = settings_for(config, external) if external is not None else config or CheckConfig()
     # Unreadable files have students too: they are listed with them.
@@ -275,7 +287,18 @@ def compare_batch(
             sources.extend(found_sources)
             if progress is not None:
                 progress(done, len(documents))
-    return _result(whole, summaries, matches, sources, errors)
+    return replace(_result(whole, summaries, matches, sources, errors), passed_over=tuple(passed_over))
+
+
+def _nothing_read(errors: Sequence[InputError], passed_over: Sequence[InputError]) -> str:
+    """What was found instead of a readable submission, for the error that says so."""
+    found = []
+    if errors:
+        found.append(f"{len(errors)} unreadable")
+    if passed_over:
+        found.append(f"{len(passed_over)} passed over as simcheck's own reports")
+    first = (errors or passed_over)[:1]
+    return f" ({', '.join(found)}; the first: {first[0]})" if first else ""
 
 
 def _result(

@@ -6,6 +6,7 @@ caller (the CLI among them) can catch one class::
     SimcheckError
     ├── ConfigError      a setting is out of range or unknown
     ├── InputError       a document cannot be read: empty, binary, corrupt, undecodable
+    │   └── OwnReport    a file or folder simcheck wrote, passed over (not an error)
     └── CorpusError      a corpus is missing, empty or unusable
 
 Messages are one line, name the file or setting, and say what to do.
@@ -33,6 +34,15 @@ class InputError(SimcheckError):
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         # Rebuilt from its two parts, so it crosses process boundaries (--jobs).
         return (InputError, (self.path, self.reason))
+
+
+class OwnReport(InputError):
+    """A report simcheck wrote, found among the inputs and passed over: listed where
+    unreadable files are listed, so nothing goes unmentioned, but not a student's file
+    that failed (``batch`` and ``index add`` count it apart)."""
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        return (OwnReport, (self.path, self.reason))
 
 
 class CorpusError(SimcheckError):

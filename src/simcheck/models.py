@@ -115,7 +115,8 @@ class Document:
     text : str
         The exact extracted text; every offset refers into it.
     path : str or None
-        The file it came from, or None for text given directly.
+        The file it came from (for a zip's member, the zip's path followed by the
+        member's name), or None for text given directly.
     meta : Mapping
         Format and decoding details (``format``, ``encoding``).
     """

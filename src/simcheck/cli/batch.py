@@ -90,14 +90,17 @@ def batch(
             jobs=jobs,
             max_bytes=max_bytes,
             progress=advance,
+            # Reports written into the class folder are never read back as a student.
+            skip=[output],
         )
     with running():
         try:
             written = write_reports(result, output)
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write the reports ({exc.strerror})") from None
-    shown = class_table(result, show)
-    Console(highlight=False).print(shown.table)
+    console = Console(highlight=False)
+    shown = class_table(result, show, console.width)
+    console.print(shown.table)
     if shown.hidden:
         click.echo(f"... and {shown.hidden} more submissions (all in documents.csv, report.html)")
     if shown.unreadable:
@@ -106,6 +109,10 @@ def batch(
         )
         for line in shown.unreadable:
             click.echo(f"  {line}")
+    if result.passed_over:
+        click.echo(f"Not read, being simcheck's own output ({len(result.passed_over)}):")
+        for note in result.passed_over:
+            click.echo(f"  {note}")
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
     exit_if_above(
         fail_above,

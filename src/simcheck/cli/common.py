@@ -16,7 +16,7 @@ from rich.console import Console
 
 from ..config import CheckConfig, help_of
 from ..errors import InputError, SimcheckError
-from ..load import MAX_FILE_BYTES, decode_bytes, load_document, load_text
+from ..load import FILE_REASON, MAX_FILE_BYTES, decode_bytes, load_document, load_text, own_file
 from ..models import Document
 from ..parallel import available_cores
 
@@ -81,6 +81,8 @@ def read_essay(essay: str, max_bytes: int = MAX_FILE_BYTES) -> Document:
     never reaches a report as undecodable characters.
     """
     if essay != "-":
+        if own_file(essay):
+            raise InputError(essay, f"{FILE_REASON}; check the essay itself")
         try:
             return load_document(essay, max_bytes=max_bytes)
         except InputError as exc:

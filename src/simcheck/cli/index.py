@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from .common import config_from, config_options, jobs_option, max_bytes_option, 
 
 if TYPE_CHECKING:
     from ..index import AddResult
+    from ..models import ProgressCallback
 
 
 @click.group()
@@ -24,13 +26,36 @@ def index() -> None:
     """
 
 
+def _indexing(work: Callable[[ProgressCallback | None], AddResult]) -> None:
+    """Run an add or a build and list what it did; exit 1 when it read nothing, after
+    listing why."""
+    from ..index import NothingIndexed  # numpy and SQLite: only when a command runs
+
+    failed = None
+    with running("indexing") as advance:
+        try:
+            result = work(advance)
+        except NothingIndexed as exc:
+            result, failed = exc.result, exc
+    _report_add(result)
+    if failed is not None:
+        raise click.ClickException(str(failed))
+
+
 def _report_add(result: AddResult) -> None:
+    passed = f", passed over {len(result.passed_over)}" if result.passed_over else ""
     click.echo(
         f"added {len(result.added)}, replaced {len(result.replaced)}, "
-        f"unchanged {len(result.unchanged)}, unreadable {len(result.errors)}"
+        f"unchanged {len(result.unchanged)}, unreadable {len(result.errors)}{passed}"
     )
+    for name, stored in result.same_text:
+        click.echo(
+            f"{name}: same text as {stored} already in the index; not stored under this name", err=True
+        )
     for error in result.errors:
         click.echo(f"skipped {error}", err=True)
+    for note in result.passed_over:
+        click.echo(f"passed over {note}", err=True)
 
 
 @index.command("build")
@@ -42,21 +67,26 @@ def _report_add(result: AddResult) -> None:
 def index_build(
     index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int, **options: Any
 ) -> None:
-    """Create INDEX_FILE from the files and folders SOURCES.
+    """Create INDEX_FILE from the files, folders and zips SOURCES.
 
     The index is written beside INDEX_FILE and moved into place when complete. Each
     document is named by its path below the folder it was found in, with that folder's
-    own name in front (coldwar/the-berlin-wall.txt).
+    own name in front (coldwar/the-berlin-wall.txt); a zip's files below the zip
+    (exports/class.zip/Ada/essay.txt). Reports simcheck wrote are not stored. Exits 1,
+    making no index, when no file can be read.
     """
     from ..index import Index  # numpy and SQLite: only when a command runs
 
     config = config_from(options)
-    with running("indexing") as advance:
+
+    def build(advance: ProgressCallback | None) -> AddResult:
         built, result = Index.build(
             index_file, sources, config, jobs=jobs, max_bytes=max_bytes, progress=advance
         )
         built.close()
-    _report_add(result)
+        return result
+
+    _indexing(build)
 
 
 @index.command("add")
@@ -65,16 +95,20 @@ def index_build(
 @jobs_option
 @max_bytes_option("file indexed")
 def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int) -> None:
-    """Add files and folders to INDEX_FILE in one transaction.
+    """Add files, folders and zips (a class's export, as batch reads it) to INDEX_FILE
+    in one transaction.
 
-    Files whose text is already indexed are skipped; a changed file replaces its old
-    version.
+    Files whose text is already indexed are skipped (one indexed under another name is
+    named with it); a changed file replaces its old version. Reports simcheck wrote are
+    not stored. Exits 1 when no file can be read.
     """
     from ..index import Index  # numpy and SQLite: only when a command runs
 
-    with running("indexing") as advance, Index(index_file) as opened:
-        result = opened.add(sources, jobs=jobs, max_bytes=max_bytes, progress=advance)
-    _report_add(result)
+    def add(advance: ProgressCallback | None) -> AddResult:
+        with Index(index_file) as opened:
+            return opened.add(sources, jobs=jobs, max_bytes=max_bytes, progress=advance)
+
+    _indexing(add)
 
 
 @index.command("remove")

@@ -4,16 +4,16 @@ Every change is one transaction: a process killed at any point leaves the index 
 was before or after the change. A new index is written beside its final name and
 linked into place when complete, so that name never holds half an index.
 
-Documents are named as :func:`~simcheck.index.schema.stored_name` says.
+Documents are named as :func:`~simcheck.index.schema.stored_name` says, a zip's members
+below the zip (see :mod:`.sources`).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,12 +22,13 @@ import numpy as np
 from ..config import CheckConfig
 from ..errors import CorpusError, InputError
 from ..fingerprint import Fingerprinted, fingerprint_words, signature_bands, tfidf_weights
-from ..load import MAX_FILE_BYTES, display_name, folder_problems, iter_files, load_document, unsupported_files
+from ..load import MAX_FILE_BYTES, load_document
 from ..models import Document, ProgressCallback
 from ..parallel import Workers, workers
 from ..tokens import shared_lexicon
 from . import schema
 from .query import TOPIC_TERMS, document_frequencies, stored_document
+from .sources import Task, gather
 
 #: Documents per write batch while building: bounds memory, not correctness.
 _BATCH = 2000
@@ -37,12 +38,38 @@ _MAX_TITLE = 120
 
 @dataclass(frozen=True)
 class AddResult:
-    """What one ``add`` changed."""
+    """What one ``add`` changed.
+
+    ``unchanged`` names each file whose text the index already holds; ``same_text``
+    pairs those of them it holds under another name with that name (the file is not
+    stored again under its own). ``errors`` lists the files that could not be read,
+    ``passed_over`` the reports simcheck wrote, which are never stored.
+    """
 
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    same_text: list[tuple[str, str]] = field(default_factory=list)
+    passed_over: list[InputError] = field(default_factory=list)
+
+    def nothing_read(self) -> str:
+        """Why no document of the sources was read, or an empty string."""
+        if self.added or self.replaced or self.unchanged:
+            return ""
+        found = [f"{len(self.errors)} unreadable"] if self.errors else []
+        if self.passed_over:
+            found.append(f"{len(self.passed_over)} passed over as simcheck's own reports")
+        return ", ".join(found) or "no file of a type simcheck reads"
+
+
+class NothingIndexed(CorpusError):
+    """No document of the sources could be read: nothing was added (``result`` says
+    what was found instead)."""
+
+    def __init__(self, path: Path, result: AddResult) -> None:
+        super().__init__(f"{path}: nothing indexed ({result.nothing_read()})")
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -85,8 +112,10 @@ def finish(config: CheckConfig, task: tuple[bytes, np.ndarray]) -> tuple[bytes, 
     return schema.compress_bytes(raw), signature_bands(prints, config)
 
 
-def _scan_file(settings: tuple[CheckConfig, int], task: tuple[str, str, str | None]) -> Scanned | InputError:
+def _scan_file(settings: tuple[CheckConfig, int], task: Task) -> Scanned | InputError:
     config, max_bytes = settings
+    if isinstance(task, Document):  # read from a zip already
+        return scan(task, config)
     path, doc_id, root = task
     try:
         return scan(load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root), config)
@@ -106,18 +135,6 @@ def _title(text: str, path: str) -> str:
         if line:
             return line[:_MAX_TITLE]
     return Path(path).name
-
-
-def _sources(items: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str, str | None]]:
-    """(file, stored name, folder it was found in) for every supported file named or
-    found under a folder."""
-    for item in items:
-        path = Path(item)
-        if path.is_dir():
-            for file in iter_files(path):
-                yield str(file), schema.stored_name(file, path), str(path)
-        else:
-            yield str(path), schema.stored_name(path, path.parent), None
 
 
 def begin(db: sqlite3.Connection, path: Path) -> None:
@@ -143,24 +160,23 @@ def add_sources(
     max_bytes: int = MAX_FILE_BYTES,
     progress: ProgressCallback | None = None,
 ) -> AddResult:
-    """Add files and folders to the index ``db`` in one transaction; unchanged files are
-    skipped, changed ones replaced. Files over ``max_bytes`` are listed in ``errors``,
-    like other unreadable files."""
-    sources = list(sources)
-    tasks = list(_sources(sources))
-    result = AddResult()
-    # Files of a type simcheck does not read (a student's .doc) and links or folders
-    # it does not follow are listed, not passed over in silence.
-    for item in sources:
-        if Path(item).is_dir():
-            result.errors.extend(
-                folder_problems(item, name_of=functools.partial(schema.stored_name, root=Path(item)))
-            )
-            result.errors.extend(unsupported_files(item, name_of=lambda file: display_name(str(file))))
+    """Add files, folders and zips to the index ``db`` in one transaction; unchanged
+    files are skipped, changed ones replaced. Files over ``max_bytes`` are listed in
+    ``errors``, like other unreadable files.
+
+    Raises
+    ------
+    NothingIndexed
+        No document of ``sources`` could be read (the index is left as it was).
+    """
+    found = gather(sources, max_bytes)
+    result = AddResult(errors=found.errors, passed_over=found.passed_over)
     begin(db, path)
     try:
-        with workers((config, max_bytes), jobs=jobs, tasks=len(tasks)) as run:
-            _Writer(db, config, result).add(run, tasks, progress)
+        with workers((config, max_bytes), jobs=jobs, tasks=len(found.tasks)) as run:
+            _Writer(db, config, result).add(run, found.tasks, progress)
+        if result.nothing_read():
+            raise NothingIndexed(path, result)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -182,7 +198,10 @@ class _Writer:
         self.db = db
         self.config = config
         self.result = result
-        self.known = {sha for (sha,) in db.execute("SELECT sha256 FROM documents")}
+        # Each text's stored name (the first one, should two hold it).
+        self.known: dict[str, str] = {}
+        for sha, name in db.execute("SELECT sha256, path FROM documents ORDER BY id"):
+            self.known.setdefault(sha, name)
         self.next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
         self.pending: list[Scanned] = []
         # Scanned, not yet written: (id, path, sha256, words, title, text, fingerprints),
@@ -192,7 +211,7 @@ class _Writer:
     def add(
         self,
         run: Workers[tuple[CheckConfig, int]],
-        tasks: Sequence[tuple[str, str, str | None]],
+        tasks: Sequence[Task],
         progress: ProgressCallback | None,
     ) -> None:
         for done, outcome in enumerate(run.map(_scan_file, tasks), 1):
@@ -210,8 +229,11 @@ class _Writer:
             result.errors.append(outcome)
         elif outcome.sha256 in self.known:
             result.unchanged.append(outcome.path)
+            stored = self.known[outcome.sha256]
+            if stored != outcome.path and not self._holds(outcome.path, outcome.sha256):
+                result.same_text.append((outcome.path, stored))
         else:
-            self.known.add(outcome.sha256)
+            self.known[outcome.sha256] = outcome.path
             row = self.db.execute("SELECT id FROM documents WHERE path = ?", (outcome.path,)).fetchone()
             if row is not None:
                 delete(self.db, self.config, row[0])
@@ -219,6 +241,11 @@ class _Writer:
             else:
                 result.added.append(outcome.path)
             self.pending.append(outcome)
+
+    def _holds(self, name: str, sha256: str) -> bool:
+        """Whether the index holds this text under this name too."""
+        row = self.db.execute("SELECT 1 FROM documents WHERE path = ? AND sha256 = ?", (name, sha256))
+        return row.fetchone() is not None
 
     def _write_terms(self) -> None:
         pending = self.pending
@@ -369,7 +396,8 @@ def build_file(
 
     The index is written to a temporary file beside ``target`` (one per process) and
     linked into place at the end, so ``target`` never holds half an index, and a build
-    never replaces an index another process made meanwhile.
+    never replaces an index another process made meanwhile. When no document of
+    ``sources`` can be read, no index is made (:class:`NothingIndexed`).
     """
     if target.exists():
         raise CorpusError(f"{target}: already exists; add to it with `simcheck index add` or remove it first")
@@ -385,6 +413,10 @@ def build_file(
     try:
         result = add_sources(db, partial, config, sources, jobs=jobs, max_bytes=max_bytes, progress=progress)
         db.execute("PRAGMA journal_mode=WAL")  # how every reader and writer opens it
+    except NothingIndexed as exc:
+        db.close()
+        partial.unlink()  # an empty index is no use: none is made
+        raise NothingIndexed(target, exc.result) from None
     finally:
         db.close()
     with open(partial, "rb+") as handle:  # on disk before it is published

@@ -11,7 +11,9 @@ Its modules, in the order they import each other (each imports only modules abov
 - ``names``: file names made safe to show on one line (:func:`display_name`).
 - ``formats``: the reader of each suffix, zip-bomb limits on docx and odt, supported types.
 - ``files``: one file or its bytes to a Document, under the size and read-time limits.
-- ``folders``: walking a folder: the files it loads, and those it cannot read.
+- ``own``: simcheck's own reports, known by their content, never read as essays.
+- ``folders``: walking a folder: the files it loads, those it cannot read, and the reports
+  simcheck wrote there, which it passes over.
 
 Everything other modules use is imported from here (``from .load import load_document``).
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from .decode import decode_bytes
 from .files import MAX_FILE_BYTES, MAX_READ_SECONDS, load_bytes, load_document, load_text
-from .folders import folder_problems, iter_files, load_folder, unsupported_files
+from .folders import SKIPPED_REASON, folder_problems, iter_files, load_folder, own_reports, unsupported_files
 from .formats import (
     MAX_RATIO,
     RATIO_FLOOR,
@@ -31,23 +33,32 @@ from .formats import (
     unsupported_reason,
 )
 from .names import display_name
+from .own import FILE_REASON, FOLDER_REASON, HEAD_BYTES, is_own_report, is_report_folder, own_file
 
 __all__ = [
+    "FILE_REASON",
+    "FOLDER_REASON",
+    "HEAD_BYTES",
     "MAX_FILE_BYTES",
     "MAX_RATIO",
     "MAX_READ_SECONDS",
     "RATIO_FLOOR",
+    "SKIPPED_REASON",
     "SUPPORTED_SUFFIXES",
     "bomb_ratio",
     "decode_bytes",
     "display_name",
     "folder_problems",
+    "is_own_report",
+    "is_report_folder",
     "is_supported",
     "iter_files",
     "load_bytes",
     "load_document",
     "load_folder",
     "load_text",
+    "own_file",
+    "own_reports",
     "read_member",
     "unsupported_files",
     "unsupported_reason",

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..batch import BatchResult
+from ..batch import BatchResult, FileRow
 from ..students import short_name
+
+#: The columns, in order; in the narrow layout, the name at the start of each line.
+COLUMNS = ("student", "file", "words", "similarity", "top source", "group", "status")
+#: The fewest characters a cut name (or its column's heading) keeps in the table, its
+#: "…" included: enough to tell most apart, so that a table, not a list, fits 80 columns.
+MIN_CUT = 6
+#: The most characters of a top source's name the table shows.
+MAX_SOURCE = 16
+_CUT = ("file", "top source")
 
 
 @dataclass(frozen=True)
@@ -16,45 +26,104 @@ class ClassTable:
     """The table, how many submissions it leaves out, and one line per file that could
     not be read (``file: reason``), printed below the table rather than wrapped into it."""
 
-    table: Table
+    table: RenderableType
     hidden: int
     unreadable: list[str]
 
 
-def class_table(batch: BatchResult, show: int = 30) -> ClassTable:
+def class_table(batch: BatchResult, show: int = 30, width: int = 80) -> ClassTable:
     """The ``show`` most similar submissions (all when 0) and every file that could not
-    be read, most similar first.
+    be read, most similar first, for a terminal ``width`` characters wide.
 
-    At 80 columns every cell stays short: the student has a column of their own, the
-    file loses the prefix platforms add, a long top source is cut short (its full name
-    is in documents.csv and report.html).
+    Nothing is ever wrapped onto a line of its own, where it would read as another
+    student. Each file is one row with its student's name whole; the file loses the
+    prefix platforms add, and a long file or top source name is cut short (their full
+    names are in documents.csv and report.html). When the students' names leave no room
+    for that, each file is a block of lines instead, one per field, each line starting
+    with the field's name.
     """
-    table = Table(show_edge=False, pad_edge=False, collapse_padding=True)
-    for column in ("student", "file", "words", "similarity", "top source", "group", "status"):
-        table.add_column(
-            column,
-            overflow="ellipsis" if column == "top source" else "fold",
-            max_width=16 if column == "top source" else None,
-            no_wrap=column in ("words", "similarity", "group", "status"),
-            justify="right" if column in ("words", "similarity", "group") else "left",
-        )
     ordered = sorted(batch.file_rows(), key=lambda row: (-row.similarity, row.file))
     # A class of hundreds: the top of the ranking, and every file that needs attention.
     listed = [
         row for place, row in enumerate(ordered) if not show or place < show or row.status == "unreadable"
     ]
-    unreadable = []
-    for row in listed:
-        if row.reason:
-            unreadable.append(f"{row.file}: {row.reason}")
-        table.add_row(
-            Text(row.student),  # names are data, never markup
-            Text(short_name(row.file)),
-            str(row.words),
-            f"{row.similarity:.1f}%",
-            # A classmate is named by student; the file names platforms give are long.
-            Text(batch.students.get(row.top_source, row.top_source)),
-            str(row.group or ""),
-            Text(row.status),
+    unreadable = [f"{row.file}: {row.reason}" for row in listed if row.reason]
+    cells = [_cells(batch, row) for row in listed]
+    table = _fitted(cells, width)
+    return ClassTable(_records(cells) if table is None else table, len(ordered) - len(listed), unreadable)
+
+
+def _cells(batch: BatchResult, row: FileRow) -> list[Text]:
+    """A row's cells, each a Text: names are data, never markup."""
+    return [
+        Text(row.student),
+        Text(short_name(row.file)),
+        Text(str(row.words)),
+        Text(f"{row.similarity:.1f}%"),
+        # A classmate is named by student; the file names platforms give are long.
+        Text(batch.students.get(row.top_source, row.top_source)),
+        Text(str(row.group or "")),
+        Text(row.status),
+    ]
+
+
+def _fitted(cells: list[list[Text]], width: int) -> Table | None:
+    """The table at most ``width`` characters wide, each row on one line with the
+    student's name whole, or None when even names cut to the least leave no room."""
+    natural = {
+        column: max([len(column)] + [row[place].cell_len for row in cells])
+        for place, column in enumerate(COLUMNS)
+    }
+    floor = {column: min(natural[column], MIN_CUT) for column in _CUT}
+    spare = width - _width(_table(cells, floor))
+    if spare < 0:
+        return None
+    # The room left is shared: up to half to the file, the source what it can use of
+    # the rest (up to MAX_SOURCE), and the file anything still left.
+    room = {
+        "file": natural["file"],
+        "top source": max(floor["top source"], min(natural["top source"], MAX_SOURCE)),
+    }
+    file = min(room["file"] - floor["file"], spare // 2)
+    source = min(room["top source"] - floor["top source"], spare - file)
+    file = min(room["file"] - floor["file"], spare - source)
+    return _table(cells, {"file": floor["file"] + file, "top source": floor["top source"] + source})
+
+
+def _table(cells: list[list[Text]], widths: dict[str, int]) -> Table:
+    """The rows as a table, no cell wrapped, those of ``widths`` cut to that many
+    characters."""
+    table = Table(show_edge=False, pad_edge=False, collapse_padding=True)
+    for column in COLUMNS:
+        table.add_column(
+            column,
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width=widths.get(column),
+            justify="right" if column in ("words", "similarity", "group") else "left",
         )
-    return ClassTable(table, len(ordered) - len(listed), unreadable)
+    for row in cells:
+        table.add_row(*row)
+    return table
+
+
+def _width(table: Table) -> int:
+    """The width ``table`` takes when nothing limits it."""
+    return Console(width=100_000).measure(table).maximum
+
+
+def _records(cells: list[list[Text]]) -> Group:
+    """Each file as lines of ``field  value``, a blank line between files; a value too
+    long for the line goes on under itself, never back at the start of a line."""
+    blocks: list[RenderableType] = []
+    for row in cells:
+        if blocks:
+            blocks.append(Text())
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for column, cell in zip(COLUMNS, row):
+            if cell.plain:
+                grid.add_row(column, cell)
+        blocks.append(grid)
+    return Group(*blocks)

@@ -1,0 +1,82 @@
+"""simcheck's own reports, known by their content so that they are never read back as a
+student's work (a report holds every essay it checked: read as one, it would match them all).
+
+- a report page (report.html, or ``check -o x.html``) names simcheck in its
+  ``<meta name="generator">``;
+- a JSON report opens with ``"version"`` and then ``"settings"``;
+- a class's report folder holds such a report.json with documents.csv beside it.
+
+The name alone proves nothing: a student may hand in ``report.html``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+#: How much of a file's start is read to know it: the marks come in the first lines.
+HEAD_BYTES = 8192
+#: Why a report page or JSON report is not read.
+FILE_REASON = "is a report simcheck wrote; not read as an essay"
+#: Why a class's report folder is not read.
+FOLDER_REASON = "is a folder of reports simcheck wrote (report.json, documents.csv); not read"
+
+_PAGE = re.compile(rb"""<meta\s+name=["']generator["']\s+content=["']simcheck[ "']""")
+_JSON = re.compile(rb'\A\s*\{\s*"version":\s*"[^"\n]*",\s*"settings":\s*\{')
+
+
+def is_own_report(name: str, head: bytes) -> bool:
+    """Whether a file named ``name`` whose first bytes are ``head`` is a report simcheck
+    wrote (an HTML page or a JSON report; see the module's docstring).
+
+    >>> is_own_report("r.html", b'<meta name="generator" content="simcheck 0.9.0">')
+    True
+    >>> is_own_report("r.json", b'{\\n  "version": "0.9.0",\\n  "settings": {')
+    True
+    >>> is_own_report("essay.html", b'<meta name="generator" content="LibreOffice">')
+    False
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix in (".html", ".htm"):
+        return _PAGE.search(head[:HEAD_BYTES]) is not None
+    if suffix == ".json":
+        return _JSON.match(head[:HEAD_BYTES]) is not None
+    return False
+
+
+def is_report_folder(names: set[str], report_json: bytes) -> bool:
+    """Whether a folder holding the files ``names`` is a class's report folder, given
+    the start of its report.json (empty when it has none)."""
+    return "documents.csv" in names and "report.json" in names and is_own_report("report.json", report_json)
+
+
+def head(path: str | os.PathLike[str]) -> bytes:
+    """The first bytes of a regular file; nothing for a link, a pipe or a device (never
+    blocks, never follows a link out of the folder) or a file that cannot be read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return b""
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            return handle.read(HEAD_BYTES) if stat.S_ISREG(os.fstat(descriptor).st_mode) else b""
+        except OSError:
+            return b""
+
+
+def own_file(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` is a report simcheck wrote."""
+    name = os.fspath(path)
+    if Path(name).suffix.lower() not in (".html", ".htm", ".json"):
+        return False  # no need to open it
+    return is_own_report(name, head(name))
+
+
+def own_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether the folder at ``path`` (not a link) is a class's report folder."""
+    folder = Path(path)
+    if os.path.islink(folder) or not (folder / "documents.csv").is_file():
+        return False
+    return is_report_folder({"documents.csv", "report.json"}, head(folder / "report.json"))
