@@ -239,10 +239,11 @@ def test_batch_against_an_archive_holding_the_class_skips_each_own_file(tmp_path
     Index.build(tmp_path / "archive.simcheck", [tmp_path / "class"])[0].close()
     alone = compare_batch(tmp_path / "class", None)
     batch = compare_batch(tmp_path / "class", tmp_path / "archive.simcheck")
-    # Classmates' archived copies match as the classmates do; nobody's own file does.
-    assert all(f"class/{s.submission}" != s.source for s in batch.result.sources)
+    # Nobody's own file matches, nor a classmate's archived copy: Ann and Bob are matched
+    # with each other, as without the archive.
+    assert [s.source for s in batch.result.sources] == [s.source for s in alone.result.sources]
+    assert not any(s.source.startswith("class/") for s in batch.result.sources)  # archived names
     assert [d.similarity for d in batch.result.documents] == [d.similarity for d in alone.result.documents]
-    assert any(s.source == "class/bob/essay.txt" for s in batch.result.sources)
 
 
 def test_index_add_names_an_odd_folder_link_once_escaped(tmp_path: Path) -> None:
@@ -307,8 +308,23 @@ def test_a_class_checked_against_its_own_archive_is_never_matched_with_itself(
     for source in batch.result.sources:
         if source.source not in students:  # an archived file: never the student's own
             assert f"{students[source.submission]}_" not in source.source
-    assert [d.similarity for d in batch.result.documents] == [d.similarity for d in alone.result.documents]
-    assert any(s.source.startswith("class/Bob Roy_") for s in batch.result.sources)  # a classmate's copy
+    # Nor a classmate's archived copy of what they hand in again: Ann and Bob are compared
+    # directly, as one group, with the same top sources as without the archive (before,
+    # each was matched with the other's archived copy and the group was lost).
+    assert batch.documents_frame().equals(alone.documents_frame())
+    assert [s.source for s in batch.result.sources] == [s.source for s in alone.result.sources]
+    # The archive still serves the next class: a student of another name who hands in
+    # Bob's archived essay is matched with it.
+    later = tmp_path / "later"
+    (later / "Dee Fox_42000_assignsubmission_file_").mkdir(parents=True)
+    bob = next(folder.glob("Bob Roy_*")) / "essay.txt"
+    shutil.copy(bob, later / "Dee Fox_42000_assignsubmission_file_" / "essay.txt")
+    (later / "Eve Hall_42001_assignsubmission_file_essay.txt").write_text(random_essay(rng), "utf-8")
+    next_class = compare_batch(later, tmp_path / "archive.simcheck")
+    assert [(next_class.students[d.path], d.similarity) for d in next_class.result.documents] == [
+        ("Dee Fox", 100.0),
+        ("Eve Hall", 0.0),
+    ]
 
 
 def _moodle_zip(path: Path) -> dict[str, str]:

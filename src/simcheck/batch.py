@@ -202,6 +202,7 @@ class _Class:
     template_tokens: list[Tokens]
     rarity: Rarity
     archived: dict[str, list[int]]
+    resubmitted: list[int]
     common_threshold: int
 
 
@@ -262,6 +263,7 @@ def compare_batch(
     # MIN_COMMON_DOCUMENTS to be common, so a passage a few students copy keeps its words).
     rarity = rarity_of([classmates] if external is None else [classmates, external])
     archived = external.keys_by_student() if external is not None else {}
+    resubmitted = [] if external is None else archived_resubmissions(documents, students, archived, external)
     whole = _Class(
         documents,
         students,
@@ -273,6 +275,7 @@ def compare_batch(
         template_tokens,
         rarity,
         archived,
+        resubmitted,
         common_threshold,
     )
     summaries: list[DocumentSummary] = []
@@ -288,6 +291,28 @@ def compare_batch(
             if progress is not None:
                 progress(done, len(documents))
     return replace(_result(whole, summaries, matches, sources, errors), passed_over=tuple(passed_over))
+
+
+def archived_resubmissions(
+    documents: Sequence[Document],
+    students: dict[str, str],
+    archived: dict[str, list[int]],
+    external: CorpusLike,
+) -> list[int]:
+    """The archived files that a student of the class hands in again, word for word:
+    stored under the student's name with the text of one of their files now. Another
+    student's identical text stays a source: only the name and the text together say it
+    is the same submission."""
+    texts_of: dict[str, set[str]] = {}
+    for document in documents:
+        texts_of.setdefault(students[document.doc_id], set()).add(document.text)
+    return sorted(
+        key
+        for student, keys in archived.items()
+        if student in texts_of
+        for key in keys
+        if external.document(key).text in texts_of[student]
+    )
 
 
 def _nothing_read(errors: Sequence[InputError], passed_over: Sequence[InputError]) -> str:
@@ -348,9 +373,14 @@ def _check_submission(
     ]
     if whole.external is not None:
         # A class already added to the archive is not matched with its own files there:
-        # neither the very file nor any file the archive names as the student's.
+        # neither the very file nor any file the archive names as the student's, nor a
+        # classmate's archived copy of what they hand in again (they are compared directly).
         copy = whole.external.own_copy(document)
-        outside = whole.archived.get(whole.students[document.doc_id], []) + ([] if copy is None else [copy])
+        outside = (
+            whole.archived.get(whole.students[document.doc_id], [])
+            + whole.resubmitted
+            + ([] if copy is None else [copy])
+        )
         found.append(
             check_document(
                 document, tokens, whole.external, config, exclude=outside, zones=zones, rarity=rarity
