@@ -31,6 +31,7 @@ from .models import (
     ProgressCallback,
     SourceResult,
     match_order,
+    reported,
     source_order,
 )
 from .parallel import workers
@@ -115,8 +116,8 @@ class BatchResult:
                     student=student,
                     file=summary.path,
                     words=summary.words,
-                    similarity=round(summary.similarity, 2),
-                    identical=round(summary.identical, 2),
+                    similarity=reported(summary.similarity),
+                    identical=reported(summary.identical),
                     top_source=sources[0].source if sources else "",
                     group=self.groups.get(student, 0),
                     status="flagged" if summary.similarity > 0 else "clean",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,27 @@ SOURCE_COLUMNS = (
 
 #: ``progress(done, total)``: how a long step reports how far it has got.
 ProgressCallback = Callable[[int, int], None]
+
+
+def reported(percent: float) -> float:
+    """A percentage as the JSON and the CSV tables give it: to two decimals.
+
+    >>> reported(23.549)
+    23.55
+    """
+    return round(percent, 2)
+
+
+def shown(percent: float) -> str:
+    """A percentage as every view shows it (the HTML overview and pages, the terminal,
+    messages): its reported value to one decimal, a final 5 rounded up. Each view shows
+    the one value the CSV holds, so none disagrees with another or with the CSV.
+
+    >>> shown(23.549), shown(23.45), shown(0.004), shown(100)
+    ('23.6%', '23.5%', '0.0%', '100.0%')
+    """
+    value = Decimal(repr(reported(percent))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value}%"
 
 
 class Kind(StrEnum):
@@ -250,7 +272,7 @@ class SourceResult:
     def to_dict(self) -> dict[str, Any]:
         row = {name: getattr(self, name) for name in SOURCE_COLUMNS}
         for name in ("similarity", "identical"):
-            row[name] = round(row[name], 2)
+            row[name] = reported(row[name])
         for name in ("tfidf_cosine", "jaccard_estimate"):
             row[name] = round(row[name], 4)
         return row
@@ -270,8 +292,8 @@ class DocumentSummary:
         return {
             "path": self.path,
             "words": self.words,
-            "similarity": round(self.similarity, 2),
-            "identical": round(self.identical, 2),
+            "similarity": reported(self.similarity),
+            "identical": reported(self.identical),
         }
 
 

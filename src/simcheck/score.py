@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult
+from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult, reported
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only class tables need it
@@ -266,7 +266,7 @@ def student_pairs(sources: Iterable[SourceResult], students: Mapping[str, str]) 
             (a, b), {"similarity_a": 0.0, "similarity_b": 0.0, "words": 0, "passages": 0}
         )
         side = "similarity_a" if students[source.submission] == a else "similarity_b"
-        row[side] = max(row[side], round(source.similarity, 2))
+        row[side] = max(row[side], reported(source.similarity))
         row["words"] = max(row["words"], source.words)
         row["passages"] = max(row["passages"], source.passages)
     rows = [{"student_a": a, "student_b": b, **values} for (a, b), values in by_pair.items()]

@@ -17,7 +17,7 @@ from rich.console import Console
 from ..config import CheckConfig, help_of
 from ..errors import InputError, SimcheckError
 from ..load import MAX_FILE_BYTES, decode_bytes, load_document, load_text
-from ..models import Document
+from ..models import Document, reported, shown
 from ..parallel import available_cores
 
 if TYPE_CHECKING:
@@ -150,13 +150,14 @@ def exit_if_above(limit: float | None, similarities: dict[str, float]) -> None:
     """Exit 3, saying on stderr which submissions exceed ``limit`` (largest first)."""
     if limit is None:
         return
+    # Compared as reported, so a submission shown at the limit is never said to exceed it.
     over = sorted(
-        ((value, name) for name, value in similarities.items() if value > limit),
+        ((value, name) for name, value in similarities.items() if reported(value) > limit),
         key=lambda v: (-v[0], v[1]),
     )
     if not over:
         return
-    listed = ", ".join(f"{name} {round(value, 2):.1f}%" for value, name in over[:5])
+    listed = ", ".join(f"{name} {shown(value)}" for value, name in over[:5])
     more = f" and {len(over) - 5} more" if len(over) > 5 else ""
     noun = "submission" if len(over) == 1 else "submissions"
     click.echo(f"simcheck: {len(over)} {noun} above {limit:g}%: {listed}{more}", err=True)

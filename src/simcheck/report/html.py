@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from ..batch import BatchResult
-from ..models import CheckResult, Excluded
+from ..models import CheckResult, Excluded, reported, shown
 from ..score import common_passages
 from ..students import short_name
 from .views import submission_views
@@ -143,7 +143,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["percent"] = lambda value: f"{float(value):.1f}%"
+    # One rounding for every view: the overview and a student's page show the same value.
+    environment.filters["percent"] = lambda value: shown(float(value))
     return environment
 
 
@@ -236,7 +237,7 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
             "batch": True,
             "rows": rows,
             "submissions": views,
-            "histogram": histogram([d.similarity for d in result.documents]),
+            "histogram": histogram([reported(d.similarity) for d in result.documents]),
             "pairs": pairs,
             "graphs": _group_graphs(pairs, batch.groups),
             "exclusions": _exclusions(result),

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..batch import BatchResult
+from ..models import shown
 from ..students import short_name
 
 
@@ -51,7 +52,7 @@ def class_table(batch: BatchResult, show: int = 30) -> ClassTable:
             Text(row.student),  # names are data, never markup
             Text(short_name(row.file)),
             str(row.words),
-            f"{row.similarity:.1f}%",
+            shown(row.similarity),
             # A classmate is named by student; the file names platforms give are long.
             Text(batch.students.get(row.top_source, row.top_source)),
             str(row.group or ""),
