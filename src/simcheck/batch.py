@@ -120,7 +120,7 @@ class BatchResult:
                     identical=reported(summary.identical),
                     top_source=sources[0].source if sources else "",
                     group=self.groups.get(student, 0),
-                    status="flagged" if summary.similarity > 0 else "clean",
+                    status=summary.status,
                 )
             )
         # A file that could not be read is listed with its student and the reason,
@@ -316,4 +316,4 @@ def _check_submission(
             check_document(document, tokens, whole.external, config, exclude=outside, zones=zones)[0]
         )
     mark = partial(mark_common, students=whole.students, threshold=config.common_threshold)
-    return settle(document, tokens, found, mark)
+    return settle(document, tokens, found, mark, config=config)

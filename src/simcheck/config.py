@@ -15,9 +15,13 @@ from typing import Any, ClassVar
 from .errors import ConfigError
 
 
-def _setting(default: Any, help: str, *, shapes_index: bool = False, batch_only: bool = False) -> Any:
-    """A field with its description (first sentence: the CLI's help) and where it applies."""
-    return field(default=default, metadata={"help": help, "index": shapes_index, "batch": batch_only})
+def _setting(
+    default: Any, help: str, *, shapes_index: bool = False, batch_only: bool = False, percent: bool = False
+) -> Any:
+    """A field with its description (first sentence: the CLI's help), where it applies,
+    and whether it is a percentage (the CLI then takes ``20`` or ``20%``)."""
+    metadata = {"help": help, "index": shapes_index, "batch": batch_only, "percent": percent}
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,23 @@ class CheckConfig:
         batch_only=True,
     )
     language: str = _setting("english", "Stemmer language (Snowball).", shapes_index=True)
+    flag_above: float = _setting(
+        15.0,
+        "Similarity above which a submission is flagged, in percent. A submission is also "
+        "flagged by one counted passage of flag_passage_words; flagged means worth reading "
+        "for copying, not proof of it. 15 is above every independent answer of the "
+        "Clough-Stevenson corpus (the highest scores 12.1%), so short overlaps flag only "
+        "when they add up to more than chance gives.",
+        percent=True,
+    )
+    flag_passage_words: int = _setting(
+        25,
+        "Words of one counted passage that flag its submission whatever its similarity (0: "
+        "only flag_above flags). A sentence or more taken from a source is worth reading in "
+        "an essay of any length; a shorter overlap (a name and a date, a stock phrase) is "
+        "common on one topic. 25 words is the shortest passage the PAN figures count as a "
+        "case (BENCHMARKS.md).",
+    )
 
     def __post_init__(self) -> None:
         for name in ("shingle_size", "winnow_window", "seed_size", "min_words", "num_perm", "lsh_bands"):
@@ -77,6 +98,11 @@ class CheckConfig:
             )
         _int_at_least(self, "common_threshold", 2)
         _int_at_least(self, "max_gap", 0)
+        _int_at_least(self, "flag_passage_words", 0)
+        number = isinstance(self.flag_above, (int, float)) and not isinstance(self.flag_above, bool)
+        if not number or not 0 <= self.flag_above <= 100:
+            raise ConfigError(f"flag_above must be a percentage from 0 to 100, got {self.flag_above!r}")
+        object.__setattr__(self, "flag_above", float(self.flag_above))  # 20 and 20.0 report alike
         _int_at_least(self, "seed", 0)
         for name in ("sentence_cosine", "sentence_dice"):
             _fraction(self, name)

@@ -280,13 +280,21 @@ class SourceResult:
 
 @dataclass(frozen=True)
 class DocumentSummary:
-    """One checked submission: its size, its headline similarity percentage, and the
-    percentage of its words left word for word (``identical``)."""
+    """One checked submission: its size, its headline similarity percentage, the
+    percentage of its words left word for word (``identical``), and whether it is
+    ``flagged`` by the settings ``flag_above`` and ``flag_passage_words`` (see
+    :func:`~simcheck.score.is_flagged`)."""
 
     path: str
     words: int
     similarity: float
     identical: float = 0.0
+    flagged: bool = False
+
+    @property
+    def status(self) -> str:
+        """``flagged`` or ``clean``, as every report gives it."""
+        return "flagged" if self.flagged else "clean"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -294,6 +302,7 @@ class DocumentSummary:
             "words": self.words,
             "similarity": reported(self.similarity),
             "identical": reported(self.identical),
+            "status": self.status,
         }
 
 

@@ -151,7 +151,7 @@ def check(
         zones=zones,
         rarity=rarity_of([store]),
     )
-    summary, matches, sources = settle(document, tokens, [found])
+    summary, matches, sources = settle(document, tokens, [found], config=config)
     matches.sort(key=match_order)
     sources.sort(key=source_order)
     return CheckResult(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .config import CheckConfig
 from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult, reported
 from .tokens import Tokens
 
@@ -125,11 +126,30 @@ def percentages(tokens: Tokens, counted: Sequence[Match]) -> tuple[float, float]
     )
 
 
-def summarise(document: Document, tokens: Tokens, matches: Iterable[Match]) -> DocumentSummary:
+def is_flagged(similarity: float, counted: Sequence[Match], config: CheckConfig) -> bool:
+    """Whether a submission is flagged, worth reading for copying: its similarity, as
+    reported, above ``flag_above``, or one of its ``counted`` passages of
+    ``flag_passage_words`` words or more (a copied paragraph flags a long essay too).
+
+    >>> settings = CheckConfig(flag_above=15, flag_passage_words=25)
+    >>> is_flagged(15.001, [], settings), is_flagged(15.006, [], settings)
+    (False, True)
+    """
+    if reported(similarity) > config.flag_above:
+        return True
+    longest = max((m.words for m in counted), default=0)
+    return config.flag_passage_words > 0 and longest >= config.flag_passage_words
+
+
+def summarise(
+    document: Document, tokens: Tokens, matches: Iterable[Match], config: CheckConfig
+) -> DocumentSummary:
     """A submission's percentages from the passages that count (the union over sources:
-    words matched in two sources count once)."""
-    similarity, identical = percentages(tokens, [m for m in matches if not m.excluded])
-    return DocumentSummary(document.doc_id, len(tokens), similarity, identical)
+    words matched in two sources count once), and whether they flag it."""
+    counted = [m for m in matches if not m.excluded]
+    similarity, identical = percentages(tokens, counted)
+    flagged = is_flagged(similarity, counted, config)
+    return DocumentSummary(document.doc_id, len(tokens), similarity, identical, flagged)
 
 
 def explained(match: Match, matches: Sequence[Match]) -> bool:
@@ -183,12 +203,15 @@ def settle(
     tokens: Tokens,
     found: Sequence[Found],
     mark: Callable[[list[Match]], list[Match]] | None = None,
+    *,
+    config: CheckConfig | None = None,
 ) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
     """A submission's result from what its checks against one or more corpora found.
 
     Matches another corpus's copy explains are dropped; ``mark`` may exclude more (a
     class's common text) and keeps the order; each check's sources are recounted from
-    that check's own matches (a classmate and a corpus file may share a name).
+    that check's own matches (a classmate and a corpus file may share a name); the flag
+    settings of ``config`` (the defaults if None) say whether the submission is flagged.
     """
     everything = [m for matches, _ in found for m in matches]
     kept = [[m for m in matches if not explained(m, everything)] for matches, _ in found]
@@ -199,7 +222,7 @@ def settle(
     for matches, (_, check_sources) in zip(kept, found):
         sources.extend(recounted(check_sources, tokens, marked[start : start + len(matches)]))
         start += len(matches)
-    return summarise(document, tokens, marked), marked, sources
+    return summarise(document, tokens, marked, config or CheckConfig()), marked, sources
 
 
 # --- a class --------------------------------------------------------------------------

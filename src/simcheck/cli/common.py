@@ -37,10 +37,14 @@ def config_options(*, batch: bool = False) -> Callable[[F], F]:
             if field.name in CheckConfig.BATCH_SETTINGS and not batch:
                 continue
             kind = {"int": int, "float": float, "str": str}[str(field.type)]
+            # A percentage is written 20 or 20%, as --fail-above's is.
+            percent = bool(field.metadata["percent"])
             func = click.option(
                 f"--{field.name.replace('_', '-')}",
                 field.name,
-                type=kind,
+                type=str if percent else kind,
+                callback=_percent if percent else None,
+                metavar="PERCENT" if percent else None,
                 default=None,
                 show_default=str(field.default),
                 help=help_of(field.name),

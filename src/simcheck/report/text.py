@@ -70,7 +70,8 @@ def render_to(console: Console, result: CheckResult) -> None:
             (document.path, "bold"),
             f"  {document.words} words  similarity ",
             (shown(document.similarity), _percent_style(document.similarity)),
-            f"  identical {shown(document.identical)}",
+            f"  identical {shown(document.identical)}  ",
+            (document.status, "bold red" if document.flagged else "green"),
         )
         matches = [m for m in result.matches if m.submission == document.path]
         console.print(header)
