@@ -12,7 +12,6 @@ import os
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +43,8 @@ from .pipeline import (
     source_texts,
 )
 from .retrieve import Corpus
-from .score import common_passages, groups, mark_common, settle, student_pairs
+from .review import SetAside
+from .score import common_passages, groups, mark_common, mark_set_aside, settle, student_pairs
 from .students import student_of, students_of
 from .tokens import Tokens
 
@@ -195,6 +195,7 @@ class _Class:
     templates: list[Document]
     template_tokens: list[Tokens]
     rarity: Rarity
+    set_aside: SetAside
 
 
 def compare_batch(
@@ -203,6 +204,7 @@ def compare_batch(
     *,
     config: CheckConfig | None = None,
     templates: Sequence[Document] = (),
+    set_aside: SetAside | None = None,
     jobs: int = 1,
     max_bytes: int = MAX_FILE_BYTES,
     progress: ProgressCallback | None = None,
@@ -220,6 +222,9 @@ def compare_batch(
         Settings; by default those of an index given as ``corpus``, else the defaults.
     templates : sequence of Document
         The assignment prompt or other given text, not counted where students repeat it.
+    set_aside : SetAside, optional
+        Sources (corpus documents or classmates) and pairs the teacher has reviewed:
+        their passages are listed with the reason and count towards nothing.
     jobs : int, default=1
         Worker processes; the result is the same whatever their number.
     max_bytes : int, default=MAX_FILE_BYTES
@@ -246,7 +251,16 @@ def compare_batch(
     # MIN_COMMON_DOCUMENTS to be common, so a passage a few students copy keeps its words).
     rarity = rarity_of([classmates] if external is None else [classmates, external])
     whole = _Class(
-        documents, students, files_of, classmates, external, config, list(templates), template_tokens, rarity
+        documents,
+        students,
+        files_of,
+        classmates,
+        external,
+        config,
+        list(templates),
+        template_tokens,
+        rarity,
+        set_aside or SetAside(),
     )
     summaries: list[DocumentSummary] = []
     matches: list[Match] = []
@@ -289,6 +303,7 @@ def _result(
         stats={"submissions": len(whole.documents), "passages": len(matches)},
         texts=texts,
         inputs=describe_inputs(external, whole.templates),
+        set_aside=whole.set_aside.to_dict(),
     )
     pairs = student_pairs(result.sources, students)
     linked = groups(zip(pairs["student_a"], pairs["student_b"]))
@@ -315,5 +330,10 @@ def _check_submission(
         found.append(
             check_document(document, tokens, whole.external, config, exclude=outside, zones=zones)[0]
         )
-    mark = partial(mark_common, students=whole.students, threshold=config.common_threshold)
+
+    def mark(matches: list[Match]) -> list[Match]:
+        # What the teacher set aside first: it is then no student's share of common text.
+        aside = mark_set_aside(matches, whole.set_aside, whole.students)
+        return mark_common(aside, whole.students, config.common_threshold)
+
     return settle(document, tokens, found, mark, config=config)

@@ -96,6 +96,10 @@ class Excluded(StrEnum):
     TEMPLATE = "template"
     #: In a batch, a passage found in more submissions than ``common_threshold``.
     COMMON_TEXT = "common text"
+    #: From a source the teacher set aside for every submission (``--exclude-source``).
+    EXCLUDED_SOURCE = "excluded source"
+    #: From a source or between a pair the teacher reviewed (``--allow-list``).
+    ALLOW_LISTED = "allow-listed"
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,9 @@ class CheckResult:
     inputs : Mapping
         Provenance for reports: ``corpus`` (what was checked against) and ``templates``
         (``[name, sha256]`` pairs). Not part of the JSON.
+    set_aside : Mapping
+        What the teacher set aside (``exclude_source``: names; ``allow_list``: entries of
+        one or two names), whose passages are listed as not counted.
     """
 
     documents: tuple[DocumentSummary, ...]
@@ -343,6 +350,7 @@ class CheckResult:
     stats: dict[str, int] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     inputs: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    set_aside: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def similarity(self) -> float:
@@ -358,6 +366,10 @@ class CheckResult:
             "matches": [m.to_dict() for m in self.matches],
             "skipped": [str(error) for error in self.skipped],
             "stats": dict(self.stats),
+            "set_aside": {
+                "exclude_source": list(self.set_aside.get("exclude_source", [])),
+                "allow_list": [list(entry) for entry in self.set_aside.get("allow_list", [])],
+            },
         }
 
     def to_json(self) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .config import CheckConfig
 from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult, reported
+from .review import SetAside
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only class tables need it
@@ -223,6 +224,19 @@ def settle(
         sources.extend(recounted(check_sources, tokens, marked[start : start + len(matches)]))
         start += len(matches)
     return summarise(document, tokens, marked, config or CheckConfig()), marked, sources
+
+
+def mark_set_aside(matches: list[Match], set_aside: SetAside, students: Mapping[str, str]) -> list[Match]:
+    """Exclude the counted passages a teacher set aside, each with its reason (a passage
+    already excluded keeps its own); the order is kept."""
+    marked = []
+    for match in matches:
+        if not match.excluded:
+            reason = set_aside.reason(match.submission, match.source, students)
+            if reason:
+                match = replace(match, excluded=reason)
+        marked.append(match)
+    return marked
 
 
 # --- a class --------------------------------------------------------------------------

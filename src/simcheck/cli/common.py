@@ -17,8 +17,9 @@ from rich.console import Console
 from ..config import CheckConfig, help_of
 from ..errors import InputError, SimcheckError
 from ..load import MAX_FILE_BYTES, decode_bytes, load_document, load_text
-from ..models import Document, reported, shown
+from ..models import Document, Match, reported, shown
 from ..parallel import available_cores
+from ..review import SetAside, read_allow_list
 
 if TYPE_CHECKING:
     from ..corpus import CorpusLike
@@ -126,6 +127,36 @@ template_option = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The assignment prompt or other given text (repeatable): not counted where repeated.",
 )
+
+
+def set_aside_options(func: F) -> F:
+    """``--exclude-source`` (repeatable) and ``--allow-list FILE``."""
+    func = click.option(
+        "--allow-list",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A file of sources and pairs already reviewed, one a line: a source, or two names "
+        "comma-separated (a pair). Their passages are listed, not counted.",
+    )(func)
+    return click.option(
+        "--exclude-source",
+        "exclude_sources",
+        multiple=True,
+        metavar="NAME",
+        help="A corpus document or a classmate already reviewed (repeatable): its passages are "
+        "listed, not counted.",
+    )(func)
+
+
+def set_aside_from(exclude_sources: tuple[str, ...], allow_list: Path | None) -> SetAside:
+    """What ``--exclude-source`` and ``--allow-list`` set aside."""
+    allowed = read_allow_list(allow_list) if allow_list is not None else ()
+    return SetAside(sources=tuple(exclude_sources), allowed=allowed)
+
+
+def warn_unused(set_aside: SetAside, matches: tuple[Match, ...], students: dict[str, str]) -> None:
+    """Name on stderr each entry that set no passage aside (a misspelt name, most often)."""
+    for entry in set_aside.unused(matches, students):
+        click.echo(f"simcheck: {entry} set aside no passage; is the name right?", err=True)
 
 
 def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

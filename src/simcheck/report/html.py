@@ -175,6 +175,8 @@ def _provenance(result: CheckResult, created: str | None) -> dict[str, Any]:
         "settings": sorted(result.settings.items()),
         "identical_run": result.settings.get("shingle_size", ""),
         "skipped": list(result.skipped),
+        "excluded_sources": list(result.set_aside.get("exclude_source", [])),
+        "allow_list": [list(entry) for entry in result.set_aside.get("allow_list", [])],
     }
 
 

@@ -83,6 +83,10 @@ def render_to(console: Console, result: CheckResult) -> None:
             console.print(_passage_table(match, number))
     for reason in result.skipped:
         console.print(Text(f"skipped corpus file: {reason}", style="dim"))
+    aside = [f"excluded source {name}" for name in result.set_aside.get("exclude_source", [])]
+    aside += [f"allow-listed {', '.join(entry)}" for entry in result.set_aside.get("allow_list", [])]
+    for line in aside:
+        console.print(Text(f"set aside, listed but not counted: {line}", style="dim"))
     stats = result.stats
     console.print(
         escape(
