@@ -4,9 +4,15 @@ where a value does not exist, and real names from a class list."""
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+from pathlib import Path
+
+from click.testing import CliRunner
 
 from simcheck.batch import BatchResult
+from simcheck.cli import main
 from simcheck.config import CheckConfig
 from simcheck.models import CheckResult, DocumentSummary, SourceResult
 from simcheck.report import render_text
@@ -52,3 +58,66 @@ def test_a_reported_value_ending_in_five_rounds_up_everywhere() -> None:
     page = render_batch_html(batch, created="today")
     assert _shown(page) == {"23.5%"}
     assert _shown(render_text(batch.result)) == {"23.5%"}
+
+
+COLDWAR = Path(__file__).resolve().parent.parent / "corpora" / "coldwar"
+THAW = (COLDWAR / "khrushchev-and-the-thaw.txt").read_text(encoding="utf-8")
+SHARED = (
+    "The arms race consumed enormous resources on both sides. Each new weapon prompted a counter-weapon, "
+    "and diplomats struggled to keep up with engineers who designed ever more destructive missiles. "
+)
+ANN = "Ann Lee_101_assignsubmission_file_essay.txt"
+ANN_NOTES = "Ann Lee_101_assignsubmission_file_notes.txt"
+BO = "leebo_12345_67890_essay.txt"  # Canvas: the login-style name and the user ID
+CY = "Cy Doe_103_assignsubmission_file_essay.docx"  # unreadable
+DI = "Di Ray/essay.txt"  # a folder per student: no ID
+
+
+def write_class(folder: Path) -> Path:
+    files = {
+        ANN: "Volcanoes and tides are my subject before the war. " + SHARED,
+        ANN_NOTES: "Notes on compost, watering and soil for a vegetable garden, all summer long here.",
+        BO: "My essay begins with Korea in the summer of 1950. " + SHARED,
+        DI: "An opening sentence of my own. " + THAW[200:900],
+    }
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / CY).write_bytes(b"not a docx")
+    return folder
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _batch(tmp_path: Path, *extra: str) -> tuple[Path, str]:
+    folder = write_class(tmp_path / "class")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(folder), "-c", str(COLDWAR), "-o", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return out, result.stdout
+
+
+def test_documents_csv_has_the_student_id_and_empty_cells_for_missing_values(tmp_path: Path) -> None:
+    out, _ = _batch(tmp_path)
+    rows = {row["files"]: row for row in _csv(out / "documents.csv")}
+    assert list(_csv(out / "documents.csv")[0])[:3] == ["student", "student_id", "files"]
+    assert {file: row["student_id"] for file, row in rows.items()} == {
+        ANN: "101",
+        ANN_NOTES: "101",
+        BO: "12345",
+        CY: "103",
+        DI: "",
+    }
+    # Unreadable: no words, similarity or identical share, rather than 0 and 0.0.
+    cy = rows[CY]
+    assert (cy["words"], cy["similarity"], cy["identical"], cy["group"]) == ("", "", "", "")
+    assert cy["status"].startswith("unreadable: ")
+    # In no group: an empty group, not 0; in one: its number.
+    assert rows[DI]["group"] == "" and rows[ANN]["group"] == "1" and rows[ANN_NOTES]["similarity"] == "0.0"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    cy_json = next(row for row in report["submissions"] if row["files"] == CY)
+    assert cy_json["similarity"] is None and cy_json["words"] is None and cy_json["group"] is None
+    assert cy_json["student_id"] == "103"

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .archive import load_zip
@@ -45,14 +45,24 @@ from .pipeline import (
 from .retrieve import Corpus
 from .review import SetAside
 from .score import common_passages, groups, mark_common, mark_set_aside, settle, student_pairs
-from .students import student_of, students_of
+from .students import student_ids, student_of, students_of
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only the tables need it
     import pandas as pd
 
 #: Columns of documents.csv, one row per submitted file.
-DOCUMENT_COLUMNS = ("student", "files", "words", "similarity", "identical", "top_source", "group", "status")
+DOCUMENT_COLUMNS = (
+    "student",
+    "student_id",
+    "files",
+    "words",
+    "similarity",
+    "identical",
+    "top_source",
+    "group",
+    "status",
+)
 
 
 def load_submissions(
@@ -78,25 +88,30 @@ class FileRow:
     """One submitted file as the class tables show it (a row of documents.csv).
 
     ``status`` is ``flagged``, ``clean`` or ``unreadable``; ``reason`` says why an
-    unreadable file could not be read.
+    unreadable file could not be read. A value that does not exist is None: the words
+    and percentages of an unreadable file, the group of a student in none (an empty
+    cell in the CSV, null in the JSON). ``student_id`` is the platform's number for the
+    student (Moodle, Canvas), or empty.
     """
 
     student: str
     file: str
-    words: int
-    similarity: float
-    identical: float
+    words: int | None
+    similarity: float | None
+    identical: float | None
     top_source: str
-    group: int
+    group: int | None
     status: str
     reason: str = ""
+    student_id: str = ""
 
 
 @dataclass(frozen=True)
 class BatchResult:
-    """The class compared: every submission's result, the pairs and the groups, an
-    :class:`~simcheck.errors.InputError` for each class file that could not be read
-    (``errors``) and for each corpus file (``corpus_errors``)."""
+    """The class compared: every submission's result, the student (``students``) and
+    student ID (``ids``, empty where the file name has none) of each file, the pairs
+    and the groups, an :class:`~simcheck.errors.InputError` for each class file that
+    could not be read (``errors``) and for each corpus file (``corpus_errors``)."""
 
     result: CheckResult
     students: dict[str, str]
@@ -104,6 +119,7 @@ class BatchResult:
     groups: dict[str, int]
     errors: tuple[InputError, ...] = field(default_factory=tuple)
     corpus_errors: tuple[InputError, ...] = field(default_factory=tuple)
+    ids: dict[str, str] = field(default_factory=dict)
 
     def file_rows(self) -> list[FileRow]:
         """Every submitted file, the unreadable ones last."""
@@ -119,36 +135,38 @@ class BatchResult:
                     similarity=reported(summary.similarity),
                     identical=reported(summary.identical),
                     top_source=sources[0].source if sources else "",
-                    group=self.groups.get(student, 0),
+                    group=self.groups.get(student),
                     status=summary.status,
+                    student_id=self.ids.get(summary.path, ""),
                 )
             )
         # A file that could not be read is listed with its student and the reason,
         # so nobody's submission silently disappears from the table.
         rows.extend(
             FileRow(
-                self.students.get(error.path) or student_of(error.path),
-                error.path,
-                0,
-                0.0,
-                0.0,
-                "",
-                0,
-                "unreadable",
-                error.reason,
+                student=self.students.get(error.path) or student_of(error.path),
+                file=error.path,
+                words=None,
+                similarity=None,
+                identical=None,
+                top_source="",
+                group=self.groups.get(self.students.get(error.path, "")),
+                status="unreadable",
+                reason=error.reason,
+                student_id=self.ids.get(error.path, ""),
             )
             for error in self.errors
         )
         return rows
 
     def documents_frame(self) -> pd.DataFrame:
-        """One row per submitted file: student, words, similarity %, top source, group,
-        and the status (``unreadable: reason`` for a file that could not be read)."""
-        import pandas as pd  # a fifth of a second to import: only when a table is asked for
-
+        """One row per submitted file: student, student ID, words, similarity %, top
+        source, group, and the status (``unreadable: reason`` for a file that could not
+        be read); a value that does not exist is left empty."""
         records = [
             {
                 "student": row.student,
+                "student_id": row.student_id,
                 "files": row.file,
                 "words": row.words,
                 "similarity": row.similarity,
@@ -159,7 +177,7 @@ class BatchResult:
             }
             for row in self.file_rows()
         ]
-        return pd.DataFrame(records, columns=list(DOCUMENT_COLUMNS))
+        return _frame(records, DOCUMENT_COLUMNS)
 
     def common_frame(self) -> pd.DataFrame:
         """Each passage common to many submissions, with how many hold it (common.csv)."""
@@ -180,6 +198,17 @@ class BatchResult:
         ):
             report[key] = json.loads(frame.to_json(orient="records", force_ascii=False))
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def _frame(records: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    """A class table: whole numbers stay whole where some are missing (an empty CSV cell
+    and a JSON null, never ``0`` or ``3.0``)."""
+    import pandas as pd  # a fifth of a second to import: only when a table is asked for
+
+    frame = pd.DataFrame(records, columns=list(columns))
+    counts = {name: "Int64" for name in ("words", "group", "submitted_files", "unreadable_files")}
+    shares = {name: "float64" for name in ("similarity", "identical")}
+    return frame.astype({name: kind for name, kind in {**counts, **shares}.items() if name in columns})
 
 
 @dataclass(frozen=True)
@@ -307,7 +336,8 @@ def _result(
     )
     pairs = student_pairs(result.sources, students)
     linked = groups(zip(pairs["student_a"], pairs["student_b"]))
-    return BatchResult(result, students, pairs, linked, tuple(errors), tuple(corpus_errors))
+    ids = student_ids([d.doc_id for d in whole.documents] + [e.path for e in errors])
+    return BatchResult(result, students, pairs, linked, tuple(errors), tuple(corpus_errors), ids)
 
 
 def _check_submission(

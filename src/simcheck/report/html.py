@@ -218,6 +218,8 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
             "words": row.words,
             "similarity": row.similarity,
             "identical": row.identical,
+            # An unreadable file has no similarity: it sorts below every file that was read.
+            "rank": -1.0 if row.similarity is None else row.similarity,
             "group": row.group,
             "number": number_of.get(row.file, 0),
             "top_label": batch.students.get(row.top_source, row.top_source),

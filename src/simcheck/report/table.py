@@ -39,7 +39,10 @@ def class_table(batch: BatchResult, show: int = 30) -> ClassTable:
             no_wrap=column in ("words", "similarity", "group", "status"),
             justify="right" if column in ("words", "similarity", "group") else "left",
         )
-    ordered = sorted(batch.file_rows(), key=lambda row: (-row.similarity, row.file))
+    # An unreadable file has no similarity: it sorts below every file that was read.
+    ordered = sorted(
+        batch.file_rows(), key=lambda row: (row.similarity is None, -(row.similarity or 0), row.file)
+    )
     # A class of hundreds: the top of the ranking, and every file that needs attention.
     listed = [
         row for place, row in enumerate(ordered) if not show or place < show or row.status == "unreadable"
@@ -51,8 +54,8 @@ def class_table(batch: BatchResult, show: int = 30) -> ClassTable:
         table.add_row(
             Text(row.student),  # names are data, never markup
             Text(short_name(row.file)),
-            str(row.words),
-            shown(row.similarity),
+            "" if row.words is None else str(row.words),
+            "" if row.similarity is None else shown(row.similarity),
             # A classmate is named by student; the file names platforms give are long.
             Text(batch.students.get(row.top_source, row.top_source)),
             str(row.group or ""),
