@@ -121,3 +121,26 @@ def test_documents_csv_has_the_student_id_and_empty_cells_for_missing_values(tmp
     cy_json = next(row for row in report["submissions"] if row["files"] == CY)
     assert cy_json["similarity"] is None and cy_json["words"] is None and cy_json["group"] is None
     assert cy_json["student_id"] == "103"
+
+
+def test_students_csv_has_one_row_per_student(tmp_path: Path) -> None:
+    out, _ = _batch(tmp_path)
+    rows = {row["student"]: row for row in _csv(out / "students.csv")}
+    assert list(rows) == ["Ann Lee", "Cy Doe", "Di Ray", "leebo"]
+    ann = rows["Ann Lee"]
+    files = {row["files"]: row for row in _csv(out / "documents.csv")}
+    words = int(files[ANN]["words"]) + int(files[ANN_NOTES]["words"])
+    # The share of all the student's words: each file weighted by its words.
+    share = float(files[ANN]["similarity"]) * int(files[ANN]["words"]) / words
+    assert ann["student_id"] == "101" and ann["submitted_files"] == "2" and ann["words"] == str(words)
+    assert abs(float(ann["similarity"]) - share) < 0.01 and ann["status"] == "flagged" and ann["group"] == "1"
+    assert ann["top_source"] == BO
+    cy = rows["Cy Doe"]
+    assert (cy["words"], cy["similarity"], cy["group"], cy["status"]) == ("", "", "", "unreadable")
+    assert cy["unreadable_files"] == "1"
+    assert (
+        rows["Di Ray"]["student_id"] == "" and rows["Di Ray"]["top_source"] == "khrushchev-and-the-thaw.txt"
+    )
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [row["student"] for row in report["students"]] == list(rows)
+    assert report["students"][1]["similarity"] is None

@@ -7,6 +7,7 @@ files form one submission and are never compared with each other (see
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import zipfile
@@ -63,6 +64,19 @@ DOCUMENT_COLUMNS = (
     "group",
     "status",
 )
+#: Columns of students.csv, one row per student (all their files together).
+STUDENT_COLUMNS = (
+    "student",
+    "student_id",
+    "submitted_files",
+    "unreadable_files",
+    "words",
+    "similarity",
+    "identical",
+    "top_source",
+    "group",
+    "status",
+)
 
 
 def load_submissions(
@@ -104,6 +118,29 @@ class FileRow:
     status: str
     reason: str = ""
     student_id: str = ""
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    """One student as a gradebook reads them (a row of students.csv): all their files.
+
+    ``similarity`` and ``identical`` are shares of all the words of the files that were
+    read (each file weighted by its words), None when none was. ``status`` is
+    ``flagged`` when any file is, else ``unreadable`` when a file could not be read
+    (``unreadable_files`` says how many), else ``clean``. ``top_source`` is that of the
+    student's most similar file.
+    """
+
+    student: str
+    student_id: str
+    submitted_files: int
+    unreadable_files: int
+    words: int | None
+    similarity: float | None
+    identical: float | None
+    top_source: str
+    group: int | None
+    status: str
 
 
 @dataclass(frozen=True)
@@ -179,6 +216,20 @@ class BatchResult:
         ]
         return _frame(records, DOCUMENT_COLUMNS)
 
+    def student_rows(self) -> list[StudentRow]:
+        """Every student, by name: their files taken together."""
+        files: dict[str, list[FileRow]] = {}
+        for row in self.file_rows():
+            files.setdefault(row.student, []).append(row)
+        summaries = {summary.path: summary for summary in self.result.documents}
+        ordered = sorted(files.items(), key=lambda item: (item[0].casefold(), item[0]))
+        return [_student_row(student, rows, summaries) for student, rows in ordered]
+
+    def students_frame(self) -> pd.DataFrame:
+        """One row per student (students.csv): student ID, files, words, similarity %,
+        top source, group and status; a value that does not exist is left empty."""
+        return _frame([dataclasses.asdict(row) for row in self.student_rows()], STUDENT_COLUMNS)
+
     def common_frame(self) -> pd.DataFrame:
         """Each passage common to many submissions, with how many hold it (common.csv)."""
         import pandas as pd  # a fifth of a second to import: only when a table is asked for
@@ -188,16 +239,49 @@ class BatchResult:
 
     def to_json(self) -> str:
         """The JSON report: ``check``'s contract for every submission, and the class
-        tables beside it (``submissions`` as in documents.csv, ``pairs``, ``common``),
-        so a script needs no CSV. Byte-identical for the same inputs."""
+        tables beside it (``submissions`` as in documents.csv, ``students`` as in
+        students.csv, ``pairs``, ``common``), so a script needs no CSV. Byte-identical
+        for the same inputs."""
         report = self.result.to_dict()
         for key, frame in (
             ("submissions", self.documents_frame()),
+            ("students", self.students_frame()),
             ("pairs", self.pairs),
             ("common", self.common_frame()),
         ):
             report[key] = json.loads(frame.to_json(orient="records", force_ascii=False))
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def _student_row(student: str, rows: list[FileRow], summaries: dict[str, DocumentSummary]) -> StudentRow:
+    """A student's files taken together: percentages of all the words that were read."""
+    read = [summaries[row.file] for row in rows if row.file in summaries]
+    words = sum(summary.words for summary in read)
+
+    def share(values: list[float]) -> float | None:
+        if not read:
+            return None
+        covered = sum(value * summary.words for value, summary in zip(values, read))
+        return reported(covered / words) if words else 0.0
+
+    top = max(
+        (row for row in rows if row.similarity is not None),
+        key=lambda row: (summaries[row.file].similarity, row.file),
+        default=None,
+    )
+    statuses = {row.status for row in rows}
+    return StudentRow(
+        student=student,
+        student_id=next((row.student_id for row in rows if row.student_id), ""),
+        submitted_files=len(rows),
+        unreadable_files=len(rows) - len(read),
+        words=words if read else None,
+        similarity=share([summary.similarity for summary in read]),
+        identical=share([summary.identical for summary in read]),
+        top_source=top.top_source if top is not None else "",
+        group=rows[0].group,
+        status=next(status for status in ("flagged", "unreadable", "clean") if status in statuses),
+    )
 
 
 def _frame(records: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:

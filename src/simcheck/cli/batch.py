@@ -41,7 +41,8 @@ from .common import (
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("reports"),
     show_default=True,
-    help="Folder for report.html, report.json, documents.csv, pairs.csv, matches.csv and common.csv.",
+    help="Folder for report.html, report.json, documents.csv, students.csv, pairs.csv, matches.csv "
+    "and common.csv.",
 )
 @click.option(
     "--show",
