@@ -9,11 +9,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from simcheck.batch import BatchResult
+from simcheck.batch import BatchResult, compare_batch
 from simcheck.cli import main
 from simcheck.config import CheckConfig
+from simcheck.errors import InputError
 from simcheck.models import CheckResult, DocumentSummary, SourceResult
 from simcheck.report import render_text
 from simcheck.report.html import render_batch_html, render_check_html
@@ -144,3 +146,52 @@ def test_students_csv_has_one_row_per_student(tmp_path: Path) -> None:
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert [row["student"] for row in report["students"]] == list(rows)
     assert report["students"][1]["similarity"] is None
+
+
+def test_a_class_list_names_students_in_every_report(tmp_path: Path) -> None:
+    names = tmp_path / "class-list.csv"
+    # Canvas's gradebook export: a header, "Last, First" names, a row with no student.
+    names.write_text(
+        "Student,ID,SIS User ID,Section\n"
+        '"    Points Possible",,,\n"Lee, Bo",12345,s1,A\nAnn Lee-Park,101,s2,A\n',
+        encoding="utf-8",
+    )
+    out, stdout = _batch(tmp_path, "--class-list", str(names))
+    students = {row["student_id"]: row["student"] for row in _csv(out / "students.csv")}
+    assert students == {"101": "Ann Lee-Park", "103": "Cy Doe", "": "Di Ray", "12345": "Lee, Bo"}
+    assert {row["student"] for row in _csv(out / "documents.csv")} == set(students.values())
+    assert [(p["student_a"], p["student_b"]) for p in _csv(out / "pairs.csv")] == [
+        ("Ann Lee-Park", "Lee, Bo")
+    ]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Lee, Bo" in page and "leebo" not in page.replace(BO, "")
+    assert "Lee, Bo" in stdout and "leebo " not in stdout
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {row["student"] for row in report["submissions"]} == set(students.values())
+
+
+def test_a_moodle_worksheet_and_a_plain_list_are_read(tmp_path: Path) -> None:
+    from simcheck.review import read_class_list
+
+    worksheet = tmp_path / "worksheet.csv"
+    worksheet.write_text("Identifier,Full name,Email address\nParticipant 101,Ann Lee-Park,a@x\n", "utf-8")
+    assert read_class_list(worksheet) == {"101": "Ann Lee-Park"}
+    plain = tmp_path / "plain.csv"
+    plain.write_text("12345,Bo Lee\n101, Ann Lee-Park \n", encoding="utf-8")
+    assert read_class_list(plain) == {"12345": "Bo Lee", "101": "Ann Lee-Park"}
+    clash = tmp_path / "clash.csv"
+    clash.write_text("1,Ann\n1,Bo\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 2: ID 1 is given two names"):
+        read_class_list(clash)
+
+
+def test_two_students_of_one_name_are_two_students(tmp_path: Path) -> None:
+    # Before, both were "Sam Green": one student, so their shared passage was never found.
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for number in ("111", "222"):
+        text = f"Opening {number} of my own. " + SHARED
+        (folder / f"Sam Green_{number}_assignsubmission_file_essay.txt").write_text(text, encoding="utf-8")
+    batch = compare_batch(folder)
+    assert sorted(set(batch.students.values())) == ["Sam Green (111)", "Sam Green (222)"]
+    assert len(batch.pairs) == 1 and batch.result.matches

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,7 +46,7 @@ from .pipeline import (
 from .retrieve import Corpus
 from .review import SetAside
 from .score import common_passages, groups, mark_common, mark_set_aside, settle, student_pairs
-from .students import student_ids, student_of, students_of
+from .students import named_students, student_ids, student_of
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only the tables need it
@@ -318,6 +318,7 @@ def compare_batch(
     config: CheckConfig | None = None,
     templates: Sequence[Document] = (),
     set_aside: SetAside | None = None,
+    class_list: Mapping[str, str] | None = None,
     jobs: int = 1,
     max_bytes: int = MAX_FILE_BYTES,
     progress: ProgressCallback | None = None,
@@ -338,6 +339,9 @@ def compare_batch(
     set_aside : SetAside, optional
         Sources (corpus documents or classmates) and pairs the teacher has reviewed:
         their passages are listed with the reason and count towards nothing.
+    class_list : mapping, optional
+        Student ID to name (see :func:`~simcheck.review.read_class_list`): each student
+        is named by it in every report where their file name holds their ID.
     jobs : int, default=1
         Worker processes; the result is the same whatever their number.
     max_bytes : int, default=MAX_FILE_BYTES
@@ -354,7 +358,7 @@ def compare_batch(
     external = open_corpus(corpus, config) if corpus is not None else None
     config = settings_for(config, external) if external is not None else config or CheckConfig()
     # Unreadable files have students too: they are listed with them.
-    students = students_of([d.doc_id for d in documents] + [e.path for e in errors])
+    students = named_students([d.doc_id for d in documents] + [e.path for e in errors], class_list)
     files_of: dict[str, list[int]] = {}
     for position, document in enumerate(documents):
         files_of.setdefault(students[document.doc_id], []).append(position)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -145,3 +146,48 @@ def read_allow_list(path: str | os.PathLike[str]) -> tuple[tuple[str, ...], ...]
             )
         entries.append(tuple(cells))
     return tuple(entries)
+
+
+#: Column headings that hold a student's ID or name in a class list (Canvas's gradebook
+#: export has "Student" and "ID"; Moodle's grading worksheet "Identifier" and "Full name").
+_ID_HEADINGS = ("id", "student id", "student_id", "identifier", "user id", "user_id", "participant")
+_NAME_HEADINGS = ("name", "student", "full name", "student name", "full_name", "fullname")
+
+
+def read_class_list(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Student ID to name, from a CSV class list.
+
+    Without a heading row, the first column is the ID and the second the name. A heading
+    row naming its columns (``ID`` or ``Identifier``; ``Name``, ``Student`` or ``Full
+    name``) picks them from a wider table, as the platforms export it. The ID is the one
+    number in its cell (``Participant 123456`` is 123456); a row with an empty ID cell
+    (Canvas's "Points Possible") is skipped. Names are kept as written.
+    """
+    rows = list(_rows(path))
+    id_column, name_column = 0, 1
+    if rows and {_key(cell) for cell in rows[0][1]} & {*_ID_HEADINGS, *_NAME_HEADINGS}:
+        headings = [_key(cell) for cell in rows.pop(0)[1]]
+        id_column = _column(path, headings, _ID_HEADINGS, "the student ID")
+        name_column = _column(path, headings, _NAME_HEADINGS, "the name")
+    names: dict[str, str] = {}
+    for number, cells in rows:
+        cell = cells[id_column] if id_column < len(cells) else ""
+        name = unicodedata.normalize("NFC", cells[name_column]) if name_column < len(cells) else ""
+        if not cell or not name:
+            continue
+        numbers = re.findall(r"\d+", cell)
+        if len(numbers) != 1:
+            raise InputError(str(path), f"line {number}: {cell!r} is not one student ID number")
+        if names.setdefault(numbers[0], name) != name:
+            raise InputError(str(path), f"line {number}: ID {numbers[0]} is given two names")
+    if not names:
+        raise InputError(str(path), "holds no student ID and name; give a CSV of ID and name")
+    return names
+
+
+def _column(path: str | os.PathLike[str], headings: list[str], wanted: tuple[str, ...], what: str) -> int:
+    """Which column has one of the ``wanted`` headings."""
+    for position, heading in enumerate(headings):
+        if heading in wanted:
+            return position
+    raise InputError(str(path), f"no column for {what}; head it with one of: {', '.join(wanted)}")

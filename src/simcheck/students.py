@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:[a-z]+_)?")
@@ -89,6 +90,28 @@ def student_ids(doc_ids: list[str]) -> dict[str, str]:
     {'class/Ada_7_assignsubmission_file_a.txt': '7', 'class/Bob/b.txt': ''}
     """
     return {doc_id: student_id(own) for doc_id, own in _below_the_class(doc_ids).items()}
+
+
+def named_students(doc_ids: list[str], class_list: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The student of each submitted file, as every report names them: from
+    ``class_list`` (student ID to name) where it holds the file's student ID, else from
+    the file name (:func:`students_of`). Students of one name with different IDs stay
+    apart, each named with their ID, so they are compared with each other.
+
+    >>> named_students(["Sam Green_1_assignsubmission_file_a.txt", "greensam_2_9_b.txt"], {"2": "Sam Green"})
+    {'Sam Green_1_assignsubmission_file_a.txt': 'Sam Green (1)', 'greensam_2_9_b.txt': 'Sam Green (2)'}
+    """
+    students, ids = students_of(doc_ids), student_ids(doc_ids)
+    names = class_list or {}
+    named = {doc: names.get(ids[doc], student) if ids[doc] else student for doc, student in students.items()}
+    holders: dict[str, set[str]] = {}
+    for doc, name in named.items():
+        if ids[doc]:
+            holders.setdefault(name, set()).add(ids[doc])
+    return {
+        doc: f"{name} ({ids[doc]})" if ids[doc] and len(holders[name]) > 1 else name
+        for doc, name in named.items()
+    }
 
 
 def _below_the_class(doc_ids: list[str]) -> dict[str, str]:

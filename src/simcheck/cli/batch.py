@@ -10,6 +10,7 @@ from rich.console import Console
 
 from ..load import load_document
 from ..models import Excluded, Match
+from ..review import read_class_list
 from ..students import submission_label
 from .common import (
     config_from,
@@ -55,6 +56,12 @@ from .common import (
 @fail_above_option("any submission's similarity exceeds PERCENT")
 @template_option
 @set_aside_options
+@click.option(
+    "--class-list",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV of student ID and name (or a gradebook export with ID and name columns): "
+    "students are named by it in every report.",
+)
 @jobs_option
 @max_bytes_option("submission or template file")
 @config_options(batch=True)
@@ -67,6 +74,7 @@ def batch(
     templates: tuple[Path, ...],
     exclude_sources: tuple[str, ...],
     allow_list: Path | None,
+    class_list: Path | None,
     jobs: int,
     max_bytes: int,
     **options: Any,
@@ -89,6 +97,7 @@ def batch(
     config = config_from(options)
     with running("comparing") as advance:
         set_aside = set_aside_from(exclude_sources, allow_list)
+        names = read_class_list(class_list) if class_list is not None else None
         store = open_corpus(corpus, options) if corpus is not None else None
         result = compare_batch(
             submissions,
@@ -97,6 +106,7 @@ def batch(
             config=config if store is None or isinstance(store, str) else None,
             templates=[load_document(t, max_bytes=max_bytes) for t in templates],
             set_aside=set_aside,
+            class_list=names,
             jobs=jobs,
             max_bytes=max_bytes,
             progress=advance,
