@@ -103,7 +103,7 @@ def _batch(tmp_path: Path, *extra: str) -> tuple[Path, str]:
 
 
 def test_documents_csv_has_the_student_id_and_empty_cells_for_missing_values(tmp_path: Path) -> None:
-    out, _ = _batch(tmp_path)
+    out, stdout = _batch(tmp_path)
     rows = {row["files"]: row for row in _csv(out / "documents.csv")}
     assert list(_csv(out / "documents.csv")[0])[:3] == ["student", "student_id", "files"]
     assert {file: row["student_id"] for file, row in rows.items()} == {
@@ -123,6 +123,13 @@ def test_documents_csv_has_the_student_id_and_empty_cells_for_missing_values(tmp
     cy_json = next(row for row in report["submissions"] if row["files"] == CY)
     assert cy_json["similarity"] is None and cy_json["words"] is None and cy_json["group"] is None
     assert cy_json["student_id"] == "103"
+    # The terminal and the page show no group for Di Ray either: an empty cell, no "0".
+    di_line = next(line for line in stdout.splitlines() if line.startswith("Di Ray"))
+    assert di_line.split("\u2502")[5].strip() == ""
+    page = (out / "report.html").read_text(encoding="utf-8")
+    di_row = next(row for row in page.split("<tr ") if "Di Ray" in row and 'class="state"' in row)
+    assert re.search(r'>([^<]*)</td><td class="state"', di_row).group(1) == ""  # type: ignore[union-attr]
+    assert page.count("<dt>Group</dt>") == 3  # Ann Lee's two files and leebo's; not Di Ray's
 
 
 def test_students_csv_has_one_row_per_student(tmp_path: Path) -> None:
