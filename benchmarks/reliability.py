@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 COLDWAR = ROOT / "corpora" / "coldwar"
 DEMO_CLASS = ROOT / "corpora" / "demo-class"
-REPORTS = ("report.json", "documents.csv", "pairs.csv", "matches.csv", "common.csv")
+REPORTS = ("report.json", "documents.csv", "students.csv", "pairs.csv", "matches.csv", "common.csv")
 #: The property tests (hypothesis, fixed examples), each in the test file of its stage.
 PROPERTY_TESTS = (
     "tests/test_tokens.py::test_token_spans_are_exact",

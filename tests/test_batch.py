@@ -104,7 +104,7 @@ def test_jobs_give_byte_identical_reports(tmp_path: Path) -> None:
         )
     write_reports(compare_batch(folder, COLDWAR), tmp_path / "serial")
     write_reports(compare_batch(folder, COLDWAR, jobs=2), tmp_path / "parallel")
-    for name in ("report.json", "documents.csv", "pairs.csv", "matches.csv", "common.csv"):
+    for name in ("report.json", "documents.csv", "students.csv", "pairs.csv", "matches.csv", "common.csv"):
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
 
 

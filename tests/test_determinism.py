@@ -10,7 +10,7 @@ from pathlib import Path
 from benchmarks.workloads.hostile import GOOD
 from test_batch import COLDWAR, write_class
 
-REPORTS = ("report.json", "documents.csv", "pairs.csv", "matches.csv", "common.csv")
+REPORTS = ("report.json", "documents.csv", "students.csv", "pairs.csv", "matches.csv", "common.csv")
 
 
 def _simcheck(args: list[str], hash_seed: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:

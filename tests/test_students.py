@@ -1,10 +1,11 @@
-"""Whose submission a file is (simcheck.students): student_of, short_name, submission_label."""
+"""Whose submission a file is (simcheck.students): student_of, student_id, short_name,
+submission_label."""
 
 from __future__ import annotations
 
 import pytest
 
-from simcheck.students import short_name, student_of, submission_label
+from simcheck.students import named_students, short_name, student_id, student_of, submission_label
 
 
 @pytest.mark.parametrize(
@@ -38,6 +39,32 @@ def test_student_of_folders_and_zips_handed_in(doc_id: str, student: str) -> Non
 )
 def test_student_of_platform_names(doc_id: str, student: str) -> None:
     assert student_of(doc_id) == student
+
+
+@pytest.mark.parametrize(
+    "doc_id",
+    [
+        "late_lovelaceada_12345_67890_essay.docx",
+        "LATE_lovelaceada_12345_67890_essay.docx",
+        "lovelaceada_late_12345_67890_essay.docx",
+        "lovelaceada_LATE_12345_67890_essay.docx",
+        "lovelaceada_Late_12345_67890_essay.docx",
+    ],
+)
+def test_canvas_late_marker_in_any_case(doc_id: str) -> None:
+    # Canvas marks a late file "late" or "LATE" (issue 19, point 7). Read case-sensitively, an
+    # upper-case one left the file unrecognised: no ID, the prefix kept in the name, and
+    # the student's on-time and late files taken for two students.
+    assert (student_of(doc_id), student_id(doc_id), short_name(doc_id)) == (
+        "lovelaceada",
+        "12345",
+        "essay.docx",
+    )
+    on_time = "lovelaceada_12345_67891_draft.docx"
+    assert named_students([doc_id, on_time], {"12345": "Ada Lovelace"}) == {
+        doc_id: "Ada Lovelace",
+        on_time: "Ada Lovelace",
+    }
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,7 @@ if _typing.TYPE_CHECKING:  # what a type checker sees; at run time __getattr__ l
     from .pipeline import check as check
     from .report.files import write_reports as write_reports
     from .retrieve import Corpus as Corpus
+    from .review import SetAside as SetAside
 
 #: Each public name and the module that defines it.
 _HOMES = {
@@ -61,6 +62,7 @@ _HOMES = {
     "Match": "models",
     "OwnReport": "errors",
     "Passage": "models",
+    "SetAside": "review",
     "SimcheckError": "errors",
     "SourceResult": "models",
     "align_passages": "align",

@@ -23,11 +23,24 @@ MIN_COMMON_THRESHOLD = 3
 
 
 def _setting(
-    default: Any, help: str, *, shapes_index: bool = False, batch_only: bool = False, shown: str = ""
+    default: Any,
+    help: str,
+    *,
+    shapes_index: bool = False,
+    batch_only: bool = False,
+    shown: str = "",
+    percent: bool = False,
 ) -> Any:
     """A field with its description (first sentence: the CLI's help), where it applies,
-    and how its default reads where it is no plain value (``shown``)."""
-    metadata = {"help": help, "index": shapes_index, "batch": batch_only, "shown": shown or str(default)}
+    how its default reads where it is no plain value (``shown``), and whether it is a
+    percentage (the CLI then takes ``20`` or ``20%``)."""
+    metadata = {
+        "help": help,
+        "index": shapes_index,
+        "batch": batch_only,
+        "shown": shown or str(default),
+        "percent": percent,
+    }
     return field(default=default, metadata=metadata)
 
 
@@ -82,6 +95,23 @@ class CheckConfig:
         shown=f"{COMMON_CLASS_SHARE:.0%} of the students, at least {MIN_COMMON_THRESHOLD}",
     )
     language: str = _setting("english", "Stemmer language (Snowball).", shapes_index=True)
+    flag_above: float = _setting(
+        15.0,
+        "Similarity above which a submission is flagged, in percent. A submission is also "
+        "flagged by one counted passage of flag_passage_words; flagged means worth reading "
+        "for copying, not proof of it. 15 is above every independent answer of the "
+        "Clough-Stevenson corpus (the highest scores 12.1%), so short overlaps flag only "
+        "when they add up to more than chance gives.",
+        percent=True,
+    )
+    flag_passage_words: int = _setting(
+        25,
+        "Words of one counted passage that flag its submission whatever its similarity (0: "
+        "only flag_above flags). A sentence or more taken from a source is worth reading in "
+        "an essay of any length; a shorter overlap (a name and a date, a stock phrase) is "
+        "common on one topic. 25 words is the shortest passage the PAN figures count as a "
+        "case (BENCHMARKS.md).",
+    )
 
     def common_threshold_for(self, students: int) -> int:
         """The common-text threshold for a class of ``students``: the one set, else
@@ -100,6 +130,11 @@ class CheckConfig:
         if self.common_threshold is not None:
             _int_at_least(self, "common_threshold", 2)
         _int_at_least(self, "max_gap", 0)
+        _int_at_least(self, "flag_passage_words", 0)
+        number = isinstance(self.flag_above, (int, float)) and not isinstance(self.flag_above, bool)
+        if not number or not 0 <= self.flag_above <= 100:
+            raise ConfigError(f"flag_above must be a percentage from 0 to 100, got {self.flag_above!r}")
+        object.__setattr__(self, "flag_above", float(self.flag_above))  # 20 and 20.0 report alike
         _int_at_least(self, "seed", 0)
         for name in ("sentence_cosine", "sentence_dice"):
             _fraction(self, name)

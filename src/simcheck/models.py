@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,27 @@ SOURCE_COLUMNS = (
 ProgressCallback = Callable[[int, int], None]
 
 
+def reported(percent: float) -> float:
+    """A percentage as the JSON and the CSV tables give it: to two decimals.
+
+    >>> reported(23.549)
+    23.55
+    """
+    return round(percent, 2)
+
+
+def shown(percent: float) -> str:
+    """A percentage as every view shows it (the HTML overview and pages, the terminal,
+    messages): its reported value to one decimal, a final 5 rounded up. Each view shows
+    the one value the CSV holds, so none disagrees with another or with the CSV.
+
+    >>> shown(23.549), shown(23.45), shown(0.004), shown(100)
+    ('23.6%', '23.5%', '0.0%', '100.0%')
+    """
+    value = Decimal(repr(reported(percent))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
 class Kind(StrEnum):
     """How a passage was copied, from closest to loosest."""
 
@@ -76,6 +98,10 @@ class Excluded(StrEnum):
     COMMON_TEXT = "common text"
     #: In a batch, text shared with a classmate that both have from a corpus source.
     IN_CORPUS = "also in a corpus source"
+    #: From a source the teacher set aside for every submission (``--exclude-source``).
+    EXCLUDED_SOURCE = "excluded source"
+    #: From a source or between a pair the teacher reviewed (``--allow-list``).
+    ALLOW_LISTED = "allow-listed"
 
 
 @dataclass(frozen=True)
@@ -253,7 +279,7 @@ class SourceResult:
     def to_dict(self) -> dict[str, Any]:
         row = {name: getattr(self, name) for name in SOURCE_COLUMNS}
         for name in ("similarity", "identical"):
-            row[name] = round(row[name], 2)
+            row[name] = reported(row[name])
         for name in ("tfidf_cosine", "jaccard_estimate"):
             row[name] = round(row[name], 4)
         return row
@@ -261,20 +287,29 @@ class SourceResult:
 
 @dataclass(frozen=True)
 class DocumentSummary:
-    """One checked submission: its size, its headline similarity percentage, and the
-    percentage of its words left word for word (``identical``)."""
+    """One checked submission: its size, its headline similarity percentage, the
+    percentage of its words left word for word (``identical``), and whether it is
+    ``flagged`` by the settings ``flag_above`` and ``flag_passage_words`` (see
+    :func:`~simcheck.score.is_flagged`)."""
 
     path: str
     words: int
     similarity: float
     identical: float = 0.0
+    flagged: bool = False
+
+    @property
+    def status(self) -> str:
+        """``flagged`` or ``clean``, as every report gives it."""
+        return "flagged" if self.flagged else "clean"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "words": self.words,
-            "similarity": round(self.similarity, 2),
-            "identical": round(self.identical, 2),
+            "similarity": reported(self.similarity),
+            "identical": reported(self.identical),
+            "status": self.status,
         }
 
 
@@ -304,6 +339,9 @@ class CheckResult:
     inputs : Mapping
         Provenance for reports: ``corpus`` (what was checked against) and ``templates``
         (``[name, sha256]`` pairs). Not part of the JSON.
+    set_aside : Mapping
+        What the teacher set aside (``exclude_source``: names; ``allow_list``: entries of
+        one or two names), whose passages are listed as not counted.
     """
 
     documents: tuple[DocumentSummary, ...]
@@ -315,6 +353,7 @@ class CheckResult:
     stats: dict[str, int] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     inputs: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    set_aside: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def similarity(self) -> float:
@@ -330,6 +369,10 @@ class CheckResult:
             "matches": [m.to_dict() for m in self.matches],
             "skipped": [str(error) for error in self.skipped],
             "stats": dict(self.stats),
+            "set_aside": {
+                "exclude_source": list(self.set_aside.get("exclude_source", [])),
+                "allow_list": [list(entry) for entry in self.set_aside.get("allow_list", [])],
+            },
         }
 
     def to_json(self) -> str:

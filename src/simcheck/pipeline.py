@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from ._version import __version__
@@ -33,7 +34,8 @@ from .models import (
     source_order,
 )
 from .retrieve import Corpus
-from .score import Found, WordRuns, identical_runs, recounted, settle
+from .review import SetAside
+from .score import Found, WordRuns, identical_runs, mark_set_aside, recounted, settle
 from .tokens import Tokens
 from .zones import TEMPLATE, Zone, classify, exclusion_zones
 
@@ -89,6 +91,7 @@ def check(
     *,
     config: CheckConfig | None = None,
     templates: Sequence[SubmissionLike] = (),
+    set_aside: SetAside | None = None,
     progress: ProgressCallback | None = None,
 ) -> CheckResult:
     """Check one essay against a corpus.
@@ -106,6 +109,9 @@ def check(
     templates : sequence of Document, path or str, optional
         The assignment prompt or other given text: passages repeating it are listed
         with ``excluded="template"`` and not counted.
+    set_aside : SetAside, optional
+        Sources (and pairs of the essay and a source) the teacher has reviewed: their
+        passages are listed with the reason and not counted.
     progress : callable, optional
         ``progress(done, total)`` while a corpus folder is indexed.
 
@@ -151,7 +157,9 @@ def check(
         zones=zones,
         rarity=rarity_of([store]),
     )
-    summary, matches, sources = settle(document, tokens, [found])
+    aside = set_aside or SetAside()
+    mark = partial(mark_set_aside, set_aside=aside, students={}) if aside else None
+    summary, matches, sources = settle(document, tokens, [found], mark, config=config)
     matches.sort(key=match_order)
     sources.sort(key=source_order)
     return CheckResult(
@@ -169,6 +177,7 @@ def check(
         },
         texts={document.doc_id: document.text, **source_texts(store, (m.source for m in matches))},
         inputs=describe_inputs(store, template_documents),
+        set_aside=aside.to_dict(),
     )
 
 

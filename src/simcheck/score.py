@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult
+from .config import CheckConfig
+from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult, reported
+from .review import SetAside
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only class tables need it
@@ -130,11 +132,30 @@ def percentages(tokens: Tokens, counted: Sequence[Match]) -> tuple[float, float]
     )
 
 
-def summarise(document: Document, tokens: Tokens, matches: Iterable[Match]) -> DocumentSummary:
+def is_flagged(similarity: float, counted: Sequence[Match], config: CheckConfig) -> bool:
+    """Whether a submission is flagged, worth reading for copying: its similarity, as
+    reported, above ``flag_above``, or one of its ``counted`` passages of
+    ``flag_passage_words`` words or more (a copied paragraph flags a long essay too).
+
+    >>> settings = CheckConfig(flag_above=15, flag_passage_words=25)
+    >>> is_flagged(15.001, [], settings), is_flagged(15.006, [], settings)
+    (False, True)
+    """
+    if reported(similarity) > config.flag_above:
+        return True
+    longest = max((m.words for m in counted), default=0)
+    return config.flag_passage_words > 0 and longest >= config.flag_passage_words
+
+
+def summarise(
+    document: Document, tokens: Tokens, matches: Iterable[Match], config: CheckConfig
+) -> DocumentSummary:
     """A submission's percentages from the passages that count (the union over sources:
-    words matched in two sources count once)."""
-    similarity, identical = percentages(tokens, [m for m in matches if not m.excluded])
-    return DocumentSummary(document.doc_id, len(tokens), similarity, identical)
+    words matched in two sources count once), and whether they flag it."""
+    counted = [m for m in matches if not m.excluded]
+    similarity, identical = percentages(tokens, counted)
+    flagged = is_flagged(similarity, counted, config)
+    return DocumentSummary(document.doc_id, len(tokens), similarity, identical, flagged)
 
 
 def explained(match: Match, matches: Sequence[Match]) -> bool:
@@ -188,12 +209,15 @@ def settle(
     tokens: Tokens,
     found: Sequence[Found],
     mark: Callable[[list[Match]], list[Match]] | None = None,
+    *,
+    config: CheckConfig | None = None,
 ) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
     """A submission's result from what its checks against one or more corpora found.
 
     Matches another corpus's copy explains are dropped; ``mark`` may exclude more (a
     class's common text) and keeps the order; each check's sources are recounted from
-    that check's own matches (a classmate and a corpus file may share a name).
+    that check's own matches (a classmate and a corpus file may share a name); the flag
+    settings of ``config`` (the defaults if None) say whether the submission is flagged.
     """
     everything = [m for matches, _ in found for m in matches]
     kept = [[m for m in matches if not explained(m, everything)] for matches, _ in found]
@@ -204,7 +228,20 @@ def settle(
     for matches, (_, check_sources) in zip(kept, found):
         sources.extend(recounted(check_sources, tokens, marked[start : start + len(matches)]))
         start += len(matches)
-    return summarise(document, tokens, marked), marked, sources
+    return summarise(document, tokens, marked, config or CheckConfig()), marked, sources
+
+
+def mark_set_aside(matches: list[Match], set_aside: SetAside, students: Mapping[str, str]) -> list[Match]:
+    """Exclude the counted passages a teacher set aside, each with its reason (a passage
+    already excluded keeps its own); the order is kept."""
+    marked = []
+    for match in matches:
+        if not match.excluded:
+            reason = set_aside.reason(match.submission, match.source, students)
+            if reason:
+                match = replace(match, excluded=reason)
+        marked.append(match)
+    return marked
 
 
 # --- a class --------------------------------------------------------------------------
@@ -319,7 +356,7 @@ def student_pairs(sources: Iterable[SourceResult], students: Mapping[str, str]) 
             (a, b), {"similarity_a": 0.0, "similarity_b": 0.0, "words": 0, "passages": 0}
         )
         side = "similarity_a" if students[source.submission] == a else "similarity_b"
-        row[side] = max(row[side], round(source.similarity, 2))
+        row[side] = max(row[side], reported(source.similarity))
         row["words"] = max(row["words"], source.words)
         row["passages"] = max(row["passages"], source.passages)
     rows = [{"student_a": a, "student_b": b, **values} for (a, b), values in by_pair.items()]

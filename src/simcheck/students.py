@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:[a-z]+_)?")
@@ -50,6 +51,20 @@ def student_of(doc_id: str) -> str:
     return first if len(path.parts) > 1 else unicodedata.normalize("NFC", path.stem)
 
 
+def student_id(doc_id: str) -> str:
+    """The number a learning platform gives the student of a file (Moodle's participant
+    number, Canvas's user ID), or ``""`` when the name holds none.
+
+    >>> student_id("Ada Lovelace_123456_assignsubmission_file_essay.docx")
+    '123456'
+    >>> student_id("lovelaceada_LATE_12345_67890_essay.docx"), student_id("Ada/draft.txt")
+    ('12345', '')
+    """
+    parts = PurePosixPath(doc_id).parts
+    found = _platform_name(unicodedata.normalize("NFC", parts[0] if parts else doc_id))
+    return found.group("id") if found else ""
+
+
 def students_of(doc_ids: list[str]) -> dict[str, str]:
     """The student of each submitted file of a class.
 
@@ -64,10 +79,47 @@ def students_of(doc_ids: list[str]) -> dict[str, str]:
     >>> students_of(["Ada/a.txt", "bob.txt"])
     {'Ada/a.txt': 'Ada', 'bob.txt': 'bob'}
     """
+    return {doc_id: student_of(own) for doc_id, own in _below_the_class(doc_ids).items()}
+
+
+def student_ids(doc_ids: list[str]) -> dict[str, str]:
+    """The student ID of each submitted file of a class (``""`` where its name has none),
+    a folder holding the whole class passed over as by :func:`students_of`.
+
+    >>> student_ids(["class/Ada_7_assignsubmission_file_a.txt", "class/Bob/b.txt"])
+    {'class/Ada_7_assignsubmission_file_a.txt': '7', 'class/Bob/b.txt': ''}
+    """
+    return {doc_id: student_id(own) for doc_id, own in _below_the_class(doc_ids).items()}
+
+
+def named_students(doc_ids: list[str], class_list: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The student of each submitted file, as every report names them: from
+    ``class_list`` (student ID to name) where it holds the file's student ID, else from
+    the file name (:func:`students_of`). Students of one name with different IDs stay
+    apart, each named with their ID, so they are compared with each other.
+
+    >>> named_students(["Sam Green_1_assignsubmission_file_a.txt", "greensam_2_9_b.txt"], {"2": "Sam Green"})
+    {'Sam Green_1_assignsubmission_file_a.txt': 'Sam Green (1)', 'greensam_2_9_b.txt': 'Sam Green (2)'}
+    """
+    students, ids = students_of(doc_ids), student_ids(doc_ids)
+    names = class_list or {}
+    named = {doc: names.get(ids[doc], student) if ids[doc] else student for doc, student in students.items()}
+    holders: dict[str, set[str]] = {}
+    for doc, name in named.items():
+        if ids[doc]:
+            holders.setdefault(name, set()).add(ids[doc])
+    return {
+        doc: f"{name} ({ids[doc]})" if ids[doc] and len(holders[name]) > 1 else name
+        for doc, name in named.items()
+    }
+
+
+def _below_the_class(doc_ids: list[str]) -> dict[str, str]:
+    """Each file's path without the folder holding the whole class, if there is one."""
     parts = [PurePosixPath(doc_id).parts for doc_id in doc_ids]
     tops = {p[0] for p in parts}
     skip = len(tops) == 1 and all(len(p) > 1 for p in parts) and _platform_name(next(iter(tops))) is None
-    return {doc_id: student_of("/".join(p[1:]) if skip else doc_id) for doc_id, p in zip(doc_ids, parts)}
+    return {doc_id: "/".join(p[1:]) if skip else doc_id for doc_id, p in zip(doc_ids, parts)}
 
 
 def short_name(path: str) -> str:

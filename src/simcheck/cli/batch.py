@@ -9,6 +9,8 @@ import click
 from rich.console import Console
 
 from ..load import load_document
+from ..models import Excluded, Match
+from ..review import read_class_list
 from ..students import submission_label
 from .common import (
     config_from,
@@ -19,7 +21,10 @@ from .common import (
     max_bytes_option,
     open_corpus,
     running,
+    set_aside_from,
+    set_aside_options,
     template_option,
+    warn_unused,
 )
 
 
@@ -37,7 +42,8 @@ from .common import (
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("reports"),
     show_default=True,
-    help="Folder for report.html, report.json, documents.csv, pairs.csv, matches.csv and common.csv.",
+    help="Folder for report.html, report.json, documents.csv, students.csv, pairs.csv, matches.csv "
+    "and common.csv.",
 )
 @click.option(
     "--show",
@@ -49,6 +55,13 @@ from .common import (
 )
 @fail_above_option("any submission's similarity exceeds PERCENT")
 @template_option
+@set_aside_options
+@click.option(
+    "--class-list",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV of student ID and name (or a gradebook export with ID and name columns): "
+    "students are named by it in every report.",
+)
 @jobs_option
 @max_bytes_option("submission or template file")
 @config_options(batch=True)
@@ -59,6 +72,9 @@ def batch(
     show: int,
     fail_above: float | None,
     templates: tuple[Path, ...],
+    exclude_sources: tuple[str, ...],
+    allow_list: Path | None,
+    class_list: Path | None,
     jobs: int,
     max_bytes: int,
     **options: Any,
@@ -80,6 +96,8 @@ def batch(
 
     config = config_from(options)
     with running("comparing") as advance:
+        set_aside = set_aside_from(exclude_sources, allow_list)
+        names = read_class_list(class_list) if class_list is not None else None
         store = open_corpus(corpus, options) if corpus is not None else None
         result = compare_batch(
             submissions,
@@ -87,6 +105,8 @@ def batch(
             # An index brings its own settings, with the user's on top: open_corpus made them.
             config=config if store is None or isinstance(store, str) else None,
             templates=[load_document(t, max_bytes=max_bytes) for t in templates],
+            set_aside=set_aside,
+            class_list=names,
             jobs=jobs,
             max_bytes=max_bytes,
             progress=advance,
@@ -113,8 +133,23 @@ def batch(
         click.echo(f"Not read, being simcheck's own output ({len(result.passed_over)}):")
         for note in result.passed_over:
             click.echo(f"  {note}")
+    _report_set_aside(result.result.matches)
+    warn_unused(set_aside, result.result.matches, result.students)
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
     exit_if_above(
         fail_above,
         {submission_label(result.students[d.path], d.path): d.similarity for d in result.result.documents},
     )
+
+
+def _report_set_aside(matches: tuple[Match, ...]) -> None:
+    """How many passages the teacher's lists set aside, by reason: listed, not counted."""
+    reasons = (Excluded.ALLOW_LISTED, Excluded.EXCLUDED_SOURCE)
+    counts = {reason: sum(1 for m in matches if m.excluded == reason) for reason in reasons}
+    total = sum(counts.values())
+    if total:
+        each = ", ".join(f"{reason} {count}" for reason, count in counts.items() if count)
+        noun = "passage" if total == 1 else "passages"
+        click.echo(
+            f"{total} {noun} set aside, listed but not counted ({each}): in matches.csv and report.html"
+        )

@@ -24,7 +24,10 @@ from .common import (
     open_corpus,
     read_essay,
     running,
+    set_aside_from,
+    set_aside_options,
     template_option,
+    warn_unused,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,6 +75,7 @@ def _essay_against(corpus: click.Path, help: str) -> Callable[[F], F]:
 )
 @fail_above_option("the similarity exceeds PERCENT")
 @template_option
+@set_aside_options
 @max_bytes_option("essay or template file")
 @config_options()
 def check(
@@ -81,6 +85,8 @@ def check(
     output: Path | None,
     fail_above: float | None,
     templates: tuple[Path, ...],
+    exclude_sources: tuple[str, ...],
+    allow_list: Path | None,
     max_bytes: int,
     **options: Any,
 ) -> None:
@@ -101,11 +107,13 @@ def check(
     with running():
         submission = read_essay(essay, max_bytes)
         given = [load_document(t, max_bytes=max_bytes) for t in templates]
+        set_aside = set_aside_from(exclude_sources, allow_list)
         store = open_corpus(corpus, options)
         # An index brings its own settings, with the user's on top: open_corpus made them.
         settings = None if not isinstance(store, str) else config
-        result = pipeline.check(submission, store, config=settings, templates=given)
+        result = pipeline.check(submission, store, config=settings, templates=given, set_aside=set_aside)
         _emit(result, fmt, output)
+    warn_unused(set_aside, result.matches, {})
     exit_if_above(fail_above, {d.path: d.similarity for d in result.documents})
 
 

@@ -17,8 +17,9 @@ from rich.console import Console
 from ..config import CheckConfig, help_of
 from ..errors import InputError, SimcheckError
 from ..load import FILE_REASON, MAX_FILE_BYTES, decode_bytes, load_document, load_text, own_file
-from ..models import Document
+from ..models import Document, Match, reported, shown
 from ..parallel import available_cores
+from ..review import SetAside, read_allow_list
 
 if TYPE_CHECKING:
     from ..corpus import CorpusLike
@@ -37,10 +38,14 @@ def config_options(*, batch: bool = False) -> Callable[[F], F]:
             if field.name in CheckConfig.BATCH_SETTINGS and not batch:
                 continue
             kind = {"int": int, "int | None": int, "float": float, "str": str}[str(field.type)]
+            # A percentage is written 20 or 20%, as --fail-above's is.
+            percent = bool(field.metadata["percent"])
             func = click.option(
                 f"--{field.name.replace('_', '-')}",
                 field.name,
-                type=kind,
+                type=str if percent else kind,
+                callback=_percent if percent else None,
+                metavar="PERCENT" if percent else None,
                 default=None,
                 show_default=field.metadata["shown"],
                 help=help_of(field.name),
@@ -126,6 +131,36 @@ template_option = click.option(
 )
 
 
+def set_aside_options(func: F) -> F:
+    """``--exclude-source`` (repeatable) and ``--allow-list FILE``."""
+    func = click.option(
+        "--allow-list",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A file of sources and pairs already reviewed, one a line: a source, or two names "
+        "comma-separated (a pair). Their passages are listed, not counted.",
+    )(func)
+    return click.option(
+        "--exclude-source",
+        "exclude_sources",
+        multiple=True,
+        metavar="NAME",
+        help="A corpus document or a classmate already reviewed (repeatable): its passages are "
+        "listed, not counted.",
+    )(func)
+
+
+def set_aside_from(exclude_sources: tuple[str, ...], allow_list: Path | None) -> SetAside:
+    """What ``--exclude-source`` and ``--allow-list`` set aside."""
+    allowed = read_allow_list(allow_list) if allow_list is not None else ()
+    return SetAside(sources=tuple(exclude_sources), allowed=allowed)
+
+
+def warn_unused(set_aside: SetAside, matches: tuple[Match, ...], students: dict[str, str]) -> None:
+    """Name on stderr each entry that set no passage aside (a misspelt name, most often)."""
+    for entry in set_aside.unused(matches, students):
+        click.echo(f"simcheck: {entry} set aside no passage; is the name right?", err=True)
+
+
 def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     """A percentage from 0 to 100, written ``20`` or ``20%``."""
     if value is None:
@@ -152,13 +187,14 @@ def exit_if_above(limit: float | None, similarities: dict[str, float]) -> None:
     """Exit 3, saying on stderr which submissions exceed ``limit`` (largest first)."""
     if limit is None:
         return
+    # Compared as reported, so a submission shown at the limit is never said to exceed it.
     over = sorted(
-        ((value, name) for name, value in similarities.items() if value > limit),
+        ((value, name) for name, value in similarities.items() if reported(value) > limit),
         key=lambda v: (-v[0], v[1]),
     )
     if not over:
         return
-    listed = ", ".join(f"{name} {round(value, 2):.1f}%" for value, name in over[:5])
+    listed = ", ".join(f"{name} {shown(value)}" for value, name in over[:5])
     more = f" and {len(over) - 5} more" if len(over) > 5 else ""
     noun = "submission" if len(over) == 1 else "submissions"
     click.echo(f"simcheck: {len(over)} {noun} above {limit:g}%: {listed}{more}", err=True)

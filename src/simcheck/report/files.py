@@ -18,7 +18,7 @@ def _csv(frame: pd.DataFrame) -> str:
 
 
 def write_reports(batch: BatchResult, folder: str | os.PathLike[str]) -> list[Path]:
-    """report.json, documents.csv, pairs.csv, matches.csv, common.csv and report.html in
+    """report.json, documents.csv, students.csv, pairs.csv, matches.csv, common.csv and report.html in
     ``folder`` (made if missing); the paths written.
 
     Everything is encoded before anything is written, and each file is renamed into
@@ -29,6 +29,7 @@ def write_reports(batch: BatchResult, folder: str | os.PathLike[str]) -> list[Pa
     files = {
         "report.json": batch.to_json(),
         "documents.csv": _csv(batch.documents_frame()),
+        "students.csv": _csv(batch.students_frame()),
         "pairs.csv": _csv(batch.pairs),
         "matches.csv": _csv(batch.result.to_frame()),
         "common.csv": _csv(batch.common_frame()),

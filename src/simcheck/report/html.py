@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from ..batch import BatchResult
-from ..models import CheckResult, Excluded
+from ..models import CheckResult, Excluded, reported, shown
 from ..score import common_passages
 from ..students import short_name
 from .views import submission_views
@@ -143,7 +143,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["percent"] = lambda value: f"{float(value):.1f}%"
+    # One rounding for every view: the overview and a student's page show the same value.
+    environment.filters["percent"] = lambda value: shown(float(value))
     return environment
 
 
@@ -174,6 +175,8 @@ def _provenance(result: CheckResult, created: str | None) -> dict[str, Any]:
         "settings": sorted(result.settings.items()),
         "identical_run": result.settings.get("shingle_size", ""),
         "skipped": list(result.skipped),
+        "excluded_sources": list(result.set_aside.get("exclude_source", [])),
+        "allow_list": [list(entry) for entry in result.set_aside.get("allow_list", [])],
     }
 
 
@@ -215,6 +218,8 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
             "words": row.words,
             "similarity": row.similarity,
             "identical": row.identical,
+            # An unreadable file has no similarity: it sorts below every file that was read.
+            "rank": -1.0 if row.similarity is None else row.similarity,
             "group": row.group,
             "number": number_of.get(row.file, 0),
             "top_label": batch.students.get(row.top_source, row.top_source),
@@ -236,7 +241,7 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
             "batch": True,
             "rows": rows,
             "submissions": views,
-            "histogram": histogram([d.similarity for d in result.documents]),
+            "histogram": histogram([reported(d.similarity) for d in result.documents]),
             "pairs": pairs,
             "graphs": _group_graphs(pairs, batch.groups),
             "exclusions": _exclusions(result),

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..batch import BatchResult, FileRow
+from ..models import shown
 from ..students import short_name
 
 #: The columns, in order; in the narrow layout, the name at the start of each line.
@@ -42,7 +43,10 @@ def class_table(batch: BatchResult, show: int = 30, width: int = 80) -> ClassTab
     for that, each file is a block of lines instead, one per field, each line starting
     with the field's name.
     """
-    ordered = sorted(batch.file_rows(), key=lambda row: (-row.similarity, row.file))
+    # An unreadable file has no similarity: it sorts below every file that was read.
+    ordered = sorted(
+        batch.file_rows(), key=lambda row: (row.similarity is None, -(row.similarity or 0), row.file)
+    )
     # A class of hundreds: the top of the ranking, and every file that needs attention.
     listed = [
         row for place, row in enumerate(ordered) if not show or place < show or row.status == "unreadable"
@@ -58,8 +62,8 @@ def _cells(batch: BatchResult, row: FileRow) -> list[Text]:
     return [
         Text(row.student),
         Text(short_name(row.file)),
-        Text(str(row.words)),
-        Text(f"{row.similarity:.1f}%"),
+        Text("" if row.words is None else str(row.words)),
+        Text("" if row.similarity is None else shown(row.similarity)),
         # A classmate is named by student; the file names platforms give are long.
         Text(batch.students.get(row.top_source, row.top_source)),
         Text(str(row.group or "")),

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..models import CheckResult, Kind, Match
+from ..models import CheckResult, Kind, Match, shown
 
 _KIND_STYLE = {Kind.VERBATIM: "bold red", Kind.EDITED: "yellow", Kind.PARAPHRASE: "cyan"}
 
@@ -34,8 +34,8 @@ def _sources_table(result: CheckResult, submission: str) -> Table:
             name.append(" (near-duplicate document)", style="bold red")
         table.add_row(
             name,
-            Text(f"{source.similarity:.1f}%", style=_percent_style(source.similarity)),
-            f"{source.identical:.1f}%",
+            Text(shown(source.similarity), style=_percent_style(source.similarity)),
+            shown(source.identical),
             str(source.words),
             str(source.passages),
             f"{source.tfidf_cosine:.2f}",
@@ -69,8 +69,9 @@ def render_to(console: Console, result: CheckResult) -> None:
         header = Text.assemble(
             (document.path, "bold"),
             f"  {document.words} words  similarity ",
-            (f"{document.similarity:.1f}%", _percent_style(document.similarity)),
-            f"  identical {document.identical:.1f}%",
+            (shown(document.similarity), _percent_style(document.similarity)),
+            f"  identical {shown(document.identical)}  ",
+            (document.status, "bold red" if document.flagged else "green"),
         )
         matches = [m for m in result.matches if m.submission == document.path]
         console.print(header)
@@ -82,6 +83,10 @@ def render_to(console: Console, result: CheckResult) -> None:
             console.print(_passage_table(match, number))
     for reason in result.skipped:
         console.print(Text(f"skipped corpus file: {reason}", style="dim"))
+    aside = [f"excluded source {name}" for name in result.set_aside.get("exclude_source", [])]
+    aside += [f"allow-listed {', '.join(entry)}" for entry in result.set_aside.get("allow_list", [])]
+    for line in aside:
+        console.print(Text(f"set aside, listed but not counted: {line}", style="dim"))
     stats = result.stats
     console.print(
         escape(

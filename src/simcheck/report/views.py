@@ -84,6 +84,7 @@ class SubmissionView:
     similarity: float
     identical: float
     group: int
+    status: str = "clean"
     segments: list[Segment] = field(default_factory=list)
     sources: list[SourceView] = field(default_factory=list)
     passages: list[PassageView] = field(default_factory=list)
@@ -227,6 +228,7 @@ def submission_views(
             similarity=summary.similarity,
             identical=summary.identical,
             group=groups.get(student, 0),
+            status=summary.status,
         )
         by_source = {s.source: s for s in ranked}
         view.sources = [
