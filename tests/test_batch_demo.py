@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simcheck import compare_batch, load_document
-from simcheck.batch import BatchResult
+from simcheck.batch_result import BatchResult
 from simcheck.tokens import Tokens
 
 ROOT = Path(__file__).resolve().parent.parent

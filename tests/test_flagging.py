@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from simcheck import check, compare_batch, load_document
-from simcheck.batch import BatchResult
+from simcheck.batch_result import BatchResult
 from simcheck.cli import main
 from simcheck.config import CheckConfig
 from simcheck.errors import ConfigError

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simcheck.batch import BatchResult, compare_batch
+from simcheck.batch import compare_batch
+from simcheck.batch_result import BatchResult
 from simcheck.cli import main
 from simcheck.config import CheckConfig
 from simcheck.errors import InputError

@@ -353,7 +353,7 @@ def large_class(count: int = 1000, words: int = 900) -> Any:
     import pandas as pd
 
     from simcheck import CheckConfig, CheckResult, DocumentSummary, Match, SourceResult
-    from simcheck.batch import BatchResult
+    from simcheck.batch_result import BatchResult
     from simcheck.score import PAIR_COLUMNS
 
     rng = random.Random(0)

@@ -16,8 +16,8 @@ from ._version import __version__
 
 if _typing.TYPE_CHECKING:  # what a type checker sees; at run time __getattr__ loads them
     from .align import align_passages as align_passages
-    from .batch import BatchResult as BatchResult
     from .batch import compare_batch as compare_batch
+    from .batch_result import BatchResult as BatchResult
     from .config import CheckConfig as CheckConfig
     from .corpus import CorpusLike as CorpusLike
     from .errors import ConfigError as ConfigError
@@ -45,7 +45,7 @@ if _typing.TYPE_CHECKING:  # what a type checker sees; at run time __getattr__ l
 
 #: Each public name and the module that defines it.
 _HOMES = {
-    "BatchResult": "batch",
+    "BatchResult": "batch_result",
     "Candidate": "models",
     "CheckConfig": "config",
     "CheckResult": "models",

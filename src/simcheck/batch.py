@@ -7,17 +7,16 @@ files form one submission and are never compared with each other (see
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .archive import load_zip
+from .batch_result import BatchResult
 from .config import CheckConfig
 from .corpus import CorpusLike, rarity_of, settings_for
 from .errors import CorpusError, InputError, OwnReport
@@ -31,7 +30,6 @@ from .models import (
     ProgressCallback,
     SourceResult,
     match_order,
-    reported,
     source_order,
 )
 from .parallel import workers
@@ -45,38 +43,12 @@ from .pipeline import (
 )
 from .retrieve import Corpus
 from .review import SetAside
-from .score import common_passages, groups, mark_class, mark_set_aside, settle, student_pairs
-from .students import named_students, student_ids, student_of
+from .score import groups, mark_class, mark_set_aside, settle, student_pairs
+from .students import named_students, student_ids
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only the tables need it
-    import pandas as pd
-
-#: Columns of documents.csv, one row per submitted file.
-DOCUMENT_COLUMNS = (
-    "student",
-    "student_id",
-    "files",
-    "words",
-    "similarity",
-    "identical",
-    "top_source",
-    "group",
-    "status",
-)
-#: Columns of students.csv, one row per student (all their files together).
-STUDENT_COLUMNS = (
-    "student",
-    "student_id",
-    "submitted_files",
-    "unreadable_files",
-    "words",
-    "similarity",
-    "identical",
-    "top_source",
-    "group",
-    "status",
-)
+    pass
 
 
 def load_submissions(
@@ -100,207 +72,6 @@ def load_submissions(
     if not path.is_file() or not zipfile.is_zipfile(path):
         raise CorpusError(f"{source}: neither a folder nor a zip archive; give the class's folder or export")
     return load_zip(path, max_bytes=max_bytes)
-
-
-@dataclass(frozen=True)
-class FileRow:
-    """One submitted file as the class tables show it (a row of documents.csv).
-
-    ``status`` is ``flagged``, ``clean`` or ``unreadable``; ``reason`` says why an
-    unreadable file could not be read. A value that does not exist is None: the words
-    and percentages of an unreadable file, the group of a student in none (an empty
-    cell in the CSV, null in the JSON). ``student_id`` is the platform's number for the
-    student (Moodle, Canvas), or empty.
-    """
-
-    student: str
-    file: str
-    words: int | None
-    similarity: float | None
-    identical: float | None
-    top_source: str
-    group: int | None
-    status: str
-    reason: str = ""
-    student_id: str = ""
-
-
-@dataclass(frozen=True)
-class StudentRow:
-    """One student as a gradebook reads them (a row of students.csv): all their files.
-
-    ``similarity`` and ``identical`` are shares of all the words of the files that were
-    read (each file weighted by its words), None when none was. ``status`` is
-    ``flagged`` when any file is, else ``unreadable`` when a file could not be read
-    (``unreadable_files`` says how many), else ``clean``. ``top_source`` is that of the
-    student's most similar file.
-    """
-
-    student: str
-    student_id: str
-    submitted_files: int
-    unreadable_files: int
-    words: int | None
-    similarity: float | None
-    identical: float | None
-    top_source: str
-    group: int | None
-    status: str
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """The class compared: every submission's result, the student (``students``) and
-    student ID (``ids``, empty where the file name has none) of each file, the pairs
-    and the groups, an :class:`~simcheck.errors.InputError` for each class file that
-    could not be read (``errors``) and for each corpus file (``corpus_errors``), and a
-    note for each report simcheck wrote that was found among the submissions and not
-    read (``passed_over``)."""
-
-    result: CheckResult
-    students: dict[str, str]
-    pairs: pd.DataFrame
-    groups: dict[str, int]
-    errors: tuple[InputError, ...] = field(default_factory=tuple)
-    corpus_errors: tuple[InputError, ...] = field(default_factory=tuple)
-    passed_over: tuple[InputError, ...] = field(default_factory=tuple)
-    ids: dict[str, str] = field(default_factory=dict)
-
-    def file_rows(self) -> list[FileRow]:
-        """Every submitted file, the unreadable ones last."""
-        rows = []
-        for summary in self.result.documents:
-            student = self.students[summary.path]
-            sources = [s for s in self.result.sources if s.submission == summary.path and s.passages]
-            rows.append(
-                FileRow(
-                    student=student,
-                    file=summary.path,
-                    words=summary.words,
-                    similarity=reported(summary.similarity),
-                    identical=reported(summary.identical),
-                    top_source=sources[0].source if sources else "",
-                    group=self.groups.get(student),
-                    status=summary.status,
-                    student_id=self.ids.get(summary.path, ""),
-                )
-            )
-        # A file that could not be read is listed with its student and the reason,
-        # so nobody's submission silently disappears from the table.
-        rows.extend(
-            FileRow(
-                student=self.students.get(error.path) or student_of(error.path),
-                file=error.path,
-                words=None,
-                similarity=None,
-                identical=None,
-                top_source="",
-                group=self.groups.get(self.students.get(error.path, "")),
-                status="unreadable",
-                reason=error.reason,
-                student_id=self.ids.get(error.path, ""),
-            )
-            for error in self.errors
-        )
-        return rows
-
-    def documents_frame(self) -> pd.DataFrame:
-        """One row per submitted file: student, student ID, words, similarity %, top
-        source, group, and the status (``unreadable: reason`` for a file that could not
-        be read); a value that does not exist is left empty."""
-        records = [
-            {
-                "student": row.student,
-                "student_id": row.student_id,
-                "files": row.file,
-                "words": row.words,
-                "similarity": row.similarity,
-                "identical": row.identical,
-                "top_source": row.top_source,
-                "group": row.group,
-                "status": f"{row.status}: {row.reason}" if row.reason else row.status,
-            }
-            for row in self.file_rows()
-        ]
-        return _frame(records, DOCUMENT_COLUMNS)
-
-    def student_rows(self) -> list[StudentRow]:
-        """Every student, by name: their files taken together."""
-        files: dict[str, list[FileRow]] = {}
-        for row in self.file_rows():
-            files.setdefault(row.student, []).append(row)
-        summaries = {summary.path: summary for summary in self.result.documents}
-        ordered = sorted(files.items(), key=lambda item: (item[0].casefold(), item[0]))
-        return [_student_row(student, rows, summaries) for student, rows in ordered]
-
-    def students_frame(self) -> pd.DataFrame:
-        """One row per student (students.csv): student ID, files, words, similarity %,
-        top source, group and status; a value that does not exist is left empty."""
-        return _frame([dataclasses.asdict(row) for row in self.student_rows()], STUDENT_COLUMNS)
-
-    def common_frame(self) -> pd.DataFrame:
-        """Each passage common to many submissions, with how many hold it (common.csv)."""
-        import pandas as pd  # a fifth of a second to import: only when a table is asked for
-
-        rows = common_passages(self.result.matches, self.students)
-        return pd.DataFrame(rows, columns=["text", "submissions"])
-
-    def to_json(self) -> str:
-        """The JSON report: ``check``'s contract for every submission, and the class
-        tables beside it (``submissions`` as in documents.csv, ``students`` as in
-        students.csv, ``pairs``, ``common``), so a script needs no CSV. Byte-identical
-        for the same inputs."""
-        report = self.result.to_dict()
-        for key, frame in (
-            ("submissions", self.documents_frame()),
-            ("students", self.students_frame()),
-            ("pairs", self.pairs),
-            ("common", self.common_frame()),
-        ):
-            report[key] = json.loads(frame.to_json(orient="records", force_ascii=False))
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-
-
-def _student_row(student: str, rows: list[FileRow], summaries: dict[str, DocumentSummary]) -> StudentRow:
-    """A student's files taken together: percentages of all the words that were read."""
-    read = [summaries[row.file] for row in rows if row.file in summaries]
-    words = sum(summary.words for summary in read)
-
-    def share(values: list[float]) -> float | None:
-        if not read:
-            return None
-        covered = sum(value * summary.words for value, summary in zip(values, read))
-        return reported(covered / words) if words else 0.0
-
-    top = max(
-        (row for row in rows if row.similarity is not None),
-        key=lambda row: (summaries[row.file].similarity, row.file),
-        default=None,
-    )
-    statuses = {row.status for row in rows}
-    return StudentRow(
-        student=student,
-        student_id=next((row.student_id for row in rows if row.student_id), ""),
-        submitted_files=len(rows),
-        unreadable_files=len(rows) - len(read),
-        words=words if read else None,
-        similarity=share([summary.similarity for summary in read]),
-        identical=share([summary.identical for summary in read]),
-        top_source=top.top_source if top is not None else "",
-        group=rows[0].group,
-        status=next(status for status in ("flagged", "unreadable", "clean") if status in statuses),
-    )
-
-
-def _frame(records: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
-    """A class table: whole numbers stay whole where some are missing (an empty CSV cell
-    and a JSON null, never ``0`` or ``3.0``)."""
-    import pandas as pd  # a fifth of a second to import: only when a table is asked for
-
-    frame = pd.DataFrame(records, columns=list(columns))
-    counts = {name: "Int64" for name in ("words", "group", "submitted_files", "unreadable_files")}
-    shares = {name: "float64" for name in ("similarity", "identical")}
-    return frame.astype({name: kind for name, kind in {**counts, **shares}.items() if name in columns})
 
 
 @dataclass(frozen=True)

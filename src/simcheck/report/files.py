@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..batch import BatchResult
+from ..batch_result import BatchResult
 from .html import render_batch_html
 
 if TYPE_CHECKING:

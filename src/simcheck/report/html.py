@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from ..batch import BatchResult
+from ..batch_result import BatchResult
 from ..models import CheckResult, Excluded, reported, shown
 from ..score import common_passages
 from ..students import short_name

@@ -8,7 +8,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..batch import BatchResult, FileRow
+from ..batch_result import BatchResult, FileRow
 from ..models import shown
 from ..students import short_name
 
