@@ -389,3 +389,33 @@ def test_a_command_that_read_nothing_exits_1_with_one_line(tmp_path: Path) -> No
         assert added.output.splitlines()[-1] == f"Error: {index}: nothing indexed (1 unreadable)"
     batch = runner.invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out")])
     assert batch.exit_code == 1 and batch.output.startswith(f"Error: {folder}: no readable submissions")
+
+
+def test_a_class_named_from_a_class_list_is_still_never_matched_with_its_archived_files(
+    tmp_path: Path,
+) -> None:
+    # The archive knows Canvas students by their login names (leebo); a class list names
+    # them Bo Lee in the reports. Before, the two names did not meet and every student was
+    # matched with their own archived essay.
+    from simcheck.batch import compare_batch
+
+    rng = random.Random(12)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for login, number in (("leebo", "12345"), ("parkann", "12346")):
+        (folder / f"{login}_{number}_700{number[-1]}_essay.txt").write_text(random_essay(rng), "utf-8")
+        (folder / f"{login}_{number}_700{number[-1]}_notes.txt").write_text(random_essay(rng), "utf-8")
+    Index.build(tmp_path / "archive.simcheck", [folder])[0].close()
+    names = {"12345": "Bo Lee", "12346": "Ann Park"}
+    # Checked from a copy, with the notes rewritten: only the student's name ties them.
+    again = tmp_path / "again"
+    again.mkdir()
+    for path in folder.glob("*_essay.txt"):
+        (again / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    for path in folder.glob("*_notes.txt"):
+        (again / path.name).write_text(path.read_text("utf-8") + " Revised.", "utf-8")
+    batch = compare_batch(again, tmp_path / "archive.simcheck", class_list=names)
+    assert set(batch.students.values()) == {"Bo Lee", "Ann Park"}
+    alone = compare_batch(again, None, class_list=names)
+    assert [s.source for s in batch.result.sources] == [s.source for s in alone.result.sources]
+    assert [d.similarity for d in batch.result.documents] == [d.similarity for d in alone.result.documents]

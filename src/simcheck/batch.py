@@ -44,7 +44,7 @@ from .pipeline import (
 from .retrieve import Corpus
 from .review import SetAside
 from .score import groups, mark_class, mark_set_aside, settle, student_pairs
-from .students import named_students, student_ids
+from .students import named_students, student_ids, students_of
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only the tables need it
@@ -87,7 +87,7 @@ class _Class:
     templates: list[Document]
     template_tokens: list[Tokens]
     rarity: Rarity
-    archived: dict[str, list[int]]
+    own_archived: dict[str, list[int]]
     resubmitted: list[int]
     common_threshold: int
     set_aside: SetAside
@@ -157,8 +157,12 @@ def compare_batch(
     # The topic's common words: those of the class and its corpus together (a word needs
     # MIN_COMMON_DOCUMENTS to be common, so a passage a few students copy keeps its words).
     rarity = rarity_of([classmates] if external is None else [classmates, external])
+    # The archive knows students by the names their files give, not by a class list's:
+    # each file leaves out the archived files of that name.
+    filed_as = students_of([d.doc_id for d in documents] + [e.path for e in errors])
     archived = external.keys_by_student() if external is not None else {}
-    resubmitted = [] if external is None else archived_resubmissions(documents, students, archived, external)
+    own_archived = {d.doc_id: archived.get(filed_as[d.doc_id], []) for d in documents}
+    resubmitted = [] if external is None else archived_resubmissions(documents, filed_as, archived, external)
     whole = _Class(
         documents,
         students,
@@ -169,7 +173,7 @@ def compare_batch(
         list(templates),
         template_tokens,
         rarity,
-        archived,
+        own_archived,
         resubmitted,
         common_threshold,
         set_aside or SetAside(),
@@ -275,7 +279,7 @@ def _check_submission(
         # classmate's archived copy of what they hand in again (they are compared directly).
         copy = whole.external.own_copy(document)
         outside = (
-            whole.archived.get(whole.students[document.doc_id], [])
+            whole.own_archived[document.doc_id]
             + whole.resubmitted
             + ([] if copy is None else [copy])
         )
