@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .align import align_tokens
@@ -36,6 +36,9 @@ from .retrieve import Corpus
 from .score import Found, WordRuns, identical_runs, recounted, settle
 from .tokens import Tokens
 from .zones import TEMPLATE, Zone, classify, exclusion_zones
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SubmissionLike = Document | str | os.PathLike[str]
 CorpusSource = CorpusLike | str | os.PathLike[str] | Sequence[Document]
@@ -107,7 +110,8 @@ def check(
         The assignment prompt or other given text: passages repeating it are listed
         with ``excluded="template"`` and not counted.
     progress : callable, optional
-        ``progress(done, total)`` while a corpus folder is indexed.
+        ``progress(done, total)`` while a corpus folder is indexed, then while the essay
+        is aligned with its candidate sources (``done`` of ``total`` candidates, from 0).
 
     Returns
     -------
@@ -150,6 +154,7 @@ def check(
         exclude=[own] if own is not None else [],
         zones=zones,
         rarity=rarity_of([store]),
+        progress=progress,
     )
     summary, matches, sources = settle(document, tokens, [found])
     matches.sort(key=match_order)
@@ -215,38 +220,60 @@ def check_document(
     exclude: Sequence[int] = (),
     zones: SubmissionZones,
     rarity: Rarity | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[Found, int]:
     """Passages and sources of one tokenised submission against a store, leaving out
     the store's documents in ``exclude`` (the submission itself, a student's other
     files), each passage marked by ``zones``; and how many candidates were aligned.
     ``rarity`` says how common each word is in everything the submission is checked
-    against (the corpus, and in a batch the class): see :func:`~simcheck.align.align_tokens`."""
+    against (the corpus, and in a batch the class): see :func:`~simcheck.align.align_tokens`.
+    ``progress(done, total)`` is told of each candidate aligned, from none."""
     candidates = store.candidates(tokens, config, exclude=exclude)
     matches: list[Match] = []
     sources: list[SourceResult] = []
     query_fingerprints = fingerprint_tokens(tokens, config).prints
-    duplicate_at = near_duplicate_threshold(config)
-    for candidate in candidates:
-        source = store.document(candidate.key)
-        source_tokens = store.tokens(candidate.key)
-        passages = align_tokens(tokens, source_tokens, config, rarity)
-        if not passages:
-            continue
-        found = _matches(document, tokens, source, source_tokens, passages, zones, config)
-        jaccard = jaccard_similarity(query_fingerprints, fingerprint_tokens(source_tokens, config).prints)
-        unscored = SourceResult(
-            submission=document.doc_id,
-            source=source.doc_id,
-            similarity=0.0,
-            words=0,
-            passages=0,
-            tfidf_cosine=store.tfidf_cosine(tokens, candidate.key),
-            jaccard_estimate=jaccard,
-            near_duplicate=jaccard >= duplicate_at,
-        )
-        sources.extend(recounted([unscored], tokens, found))
-        matches.extend(found)
+    if progress is not None:
+        progress(0, len(candidates))
+    for done, candidate in enumerate(candidates, 1):
+        found = _aligned(document, tokens, store, candidate.key, config, zones, rarity, query_fingerprints)
+        if found is not None:
+            matches.extend(found[0])
+            sources.extend(found[1])
+        if progress is not None:
+            progress(done, len(candidates))
     return (matches, sources), len(candidates)
+
+
+def _aligned(
+    document: Document,
+    tokens: Tokens,
+    store: CorpusLike,
+    key: int,
+    config: CheckConfig,
+    zones: SubmissionZones,
+    rarity: Rarity | None,
+    query_fingerprints: np.ndarray,
+) -> tuple[list[Match], list[SourceResult]] | None:
+    """The passages of the submission aligned with the store's document ``key`` and
+    that source's result, or None when they share none."""
+    source = store.document(key)
+    source_tokens = store.tokens(key)
+    passages = align_tokens(tokens, source_tokens, config, rarity)
+    if not passages:
+        return None
+    found = _matches(document, tokens, source, source_tokens, passages, zones, config)
+    jaccard = jaccard_similarity(query_fingerprints, fingerprint_tokens(source_tokens, config).prints)
+    unscored = SourceResult(
+        submission=document.doc_id,
+        source=source.doc_id,
+        similarity=0.0,
+        words=0,
+        passages=0,
+        tfidf_cosine=store.tfidf_cosine(tokens, key),
+        jaccard_estimate=jaccard,
+        near_duplicate=jaccard >= near_duplicate_threshold(config),
+    )
+    return found, recounted([unscored], tokens, found)
 
 
 def _matches(

@@ -98,13 +98,15 @@ def check(
 
     config = config_from(options)
     fmt = fmt or format_for(output)
-    with running():
+    # On a terminal, a bar: a long essay takes a while to read, and to align with each source.
+    with running("checking") as advance:
         submission = read_essay(essay, max_bytes)
         given = [load_document(t, max_bytes=max_bytes) for t in templates]
         store = open_corpus(corpus, options)
         # An index brings its own settings, with the user's on top: open_corpus made them.
         settings = None if not isinstance(store, str) else config
-        result = pipeline.check(submission, store, config=settings, templates=given)
+        result = pipeline.check(submission, store, config=settings, templates=given, progress=advance)
+    with running():
         _emit(result, fmt, output)
     exit_if_above(fail_above, {d.path: d.similarity for d in result.documents})
 
