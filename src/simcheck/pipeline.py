@@ -35,7 +35,7 @@ from .models import (
 from .retrieve import Corpus
 from .score import Found, WordRuns, identical_runs, recounted, settle
 from .tokens import Tokens
-from .zones import TEMPLATE, Zone, classify, exclusion_zones
+from .zones import TEMPLATE, Zone, ZoneIndex, exclusion_zones
 
 if TYPE_CHECKING:
     import numpy as np
@@ -199,16 +199,16 @@ class SubmissionZones:
         self._tokens = tokens
         self._templates = templates
         self._config = config
-        self._zones: list[Zone] | None = None
+        self._zones: ZoneIndex | None = None
 
     def reason(self, start: int, end: int) -> Excluded | Kind | None:
         """Why the text ``[start, end)`` does not count, or that it is quoted (see
         :func:`~simcheck.zones.classify`)."""
         if self._zones is None:
-            self._zones = exclusion_zones(self._text) + template_zones(
-                self._tokens, self._templates, self._config
+            self._zones = ZoneIndex(
+                exclusion_zones(self._text) + template_zones(self._tokens, self._templates, self._config)
             )
-        return classify(start, end, self._zones)
+        return self._zones.reason(start, end)
 
 
 def check_document(

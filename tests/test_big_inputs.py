@@ -1,0 +1,66 @@
+"""Big and repetitive essays: the work of a check grows with the text, not with its square.
+
+Each test counts the work of one step (or, where no count can be taken, gives it a
+generous time limit) on a text that repeats itself: passages by the thousand, a quotation
+in every copy, one phrase of a source sprinkled all over a long text.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+import simcheck.align.choose
+import simcheck.pipeline
+import simcheck.retrieve
+import simcheck.zones
+from conftest import CORPUS
+from simcheck import Document, check
+
+AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
+# A sentence of the source, and words of the writer's own that share none of its words.
+COPIED = AIRLIFT[AIRLIFT.index("Stalin hoped") :].split(". ")[0] + "."
+OWN = " ".join(f"zq{i}x" for i in range(90)) + "."
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail the block when it runs longer than ``seconds``."""
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_each_passage_of_a_repeated_paragraph_looks_only_at_the_zones_near_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every copy of the paragraph quotes someone and repeats a sentence of the source:
+    # a passage and a quotation per copy. Finding each passage's zone must not look
+    # through the quotations of every other copy.
+    paragraph = f'Truman called it "a test of our resolve," without saying more. {COPIED} {OWN}\n\n'
+    copies = 150
+    looked: list[int] = []
+    original = simcheck.zones.classify
+
+    def counting(start: int, end: int, zones: list[Any]) -> Any:
+        looked.append(len(zones))
+        return original(start, end, zones)
+
+    monkeypatch.setattr(simcheck.zones, "classify", counting)
+    monkeypatch.setattr(simcheck.pipeline, "classify", counting, raising=False)
+    result = check(paragraph * copies, [Document("airlift.txt", AIRLIFT)])
+    assert len(result.matches) == copies
+    assert len(looked) == copies
+    assert sum(looked) <= 3 * copies
