@@ -20,6 +20,9 @@ import simcheck.retrieve
 import simcheck.zones
 from conftest import CORPUS
 from simcheck import Document, check
+from simcheck.models import Excluded, Kind, Match
+from simcheck.score import settle
+from simcheck.tokens import Tokens
 
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
 # A sentence of the source, and words of the writer's own that share none of its words.
@@ -64,3 +67,21 @@ def test_each_passage_of_a_repeated_paragraph_looks_only_at_the_zones_near_it(
     assert len(result.matches) == copies
     assert len(looked) == copies
     assert sum(looked) <= 3 * copies
+
+
+def test_settling_thousands_of_loose_passages_takes_linear_time() -> None:
+    # A paraphrased paragraph pasted again and again: a loose passage per copy, each
+    # explained or not by a copy from another source.
+    copies = 20_000
+    text = "word " * (10 * copies)
+    document, tokens = Document("essay", text), Tokens(text)
+
+    def match(source: str, start: int, end: int, kind: Kind) -> Match:
+        return Match("essay", source, start, end, 0, end - start, "", "", 2, 0.5, kind, Excluded.COUNTED)
+
+    copied = [match("a.txt", 50 * i, 50 * i + 25, Kind.EDITED) for i in range(copies)]
+    inside = [match("b.txt", 50 * i + 5, 50 * i + 20, Kind.PARAPHRASE) for i in range(0, copies, 2)]
+    beyond = [match("b.txt", 50 * i + 20, 50 * i + 40, Kind.PARAPHRASE) for i in range(1, copies, 2)]
+    with within(10):
+        _, matches, _ = settle(document, tokens, [(copied + inside + beyond, [])])
+    assert matches == copied + beyond
