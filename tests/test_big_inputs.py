@@ -19,7 +19,8 @@ import simcheck.pipeline
 import simcheck.retrieve
 import simcheck.zones
 from conftest import CORPUS
-from simcheck import Document, check
+from simcheck import CheckConfig, Document, check
+from simcheck.fingerprint import fingerprint_tokens
 from simcheck.models import Excluded, Kind, Match
 from simcheck.score import settle
 from simcheck.tokens import Tokens
@@ -85,3 +86,22 @@ def test_settling_thousands_of_loose_passages_takes_linear_time() -> None:
     with within(10):
         _, matches, _ = settle(document, tokens, [(copied + inside + beyond, [])])
     assert matches == copied + beyond
+
+
+def test_the_submission_is_fingerprinted_once_whatever_the_number_of_sources(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[Tokens] = []
+
+    def counting(tokens: Tokens, config: CheckConfig) -> Any:
+        seen.append(tokens)
+        return fingerprint_tokens(tokens, config)
+
+    for module in (simcheck.pipeline, simcheck.retrieve):
+        monkeypatch.setattr(module, "fingerprint_tokens", counting)
+    sources = [Document(path.name, path.read_text(encoding="utf-8")) for path in sorted(CORPUS.glob("*.txt"))]
+    essay = "\n\n".join(source.text[:1500] for source in sources)
+    result = check(essay, sources)
+    assert len(result.sources) == 3
+    # Once for the passage evidence and once for the TF-IDF vector, not once per source.
+    assert sum(1 for tokens in seen if tokens.text == essay) <= 2

@@ -235,9 +235,22 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """
     if a.shape[0] == 0 or b.shape[0] == 0:
         return 0.0
-    a, b = np.unique(a), np.unique(b)
-    shared = int(np.intersect1d(a, b, assume_unique=True).shape[0])
+    a, b = _sorted_unique(a), _sorted_unique(b)
+    # The smaller set looked up in the larger: a long essay's fingerprints are not sorted
+    # again for every source it is compared with.
+    small, large = (a, b) if a.shape[0] <= b.shape[0] else (b, a)
+    at = np.minimum(np.searchsorted(large, small), large.shape[0] - 1)
+    shared = int(np.count_nonzero(large[at] == small))
     return shared / (int(a.shape[0]) + int(b.shape[0]) - shared)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``, without sorting values that are sorted and unique already
+    (fingerprints are)."""
+    if bool(np.all(values[1:] > values[:-1])):
+        return values
+    unique: np.ndarray = np.unique(values)
+    return unique
 
 
 # --- sentence windows: passage-level evidence for reworded text --------------------
