@@ -19,7 +19,7 @@ import simcheck.pipeline
 import simcheck.retrieve
 import simcheck.zones
 from conftest import CORPUS
-from simcheck import CheckConfig, Document, check
+from simcheck import CheckConfig, Document, align_passages, check
 from simcheck.fingerprint import fingerprint_tokens
 from simcheck.models import Excluded, Kind, Match
 from simcheck.score import settle
@@ -105,3 +105,23 @@ def test_the_submission_is_fingerprinted_once_whatever_the_number_of_sources(
     assert len(result.sources) == 3
     # Once for the passage evidence and once for the TF-IDF vector, not once per source.
     assert sum(1 for tokens in seen if tokens.text == essay) <= 2
+
+
+def test_phrases_of_a_source_scattered_over_a_long_text_are_not_merged_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A phrase of the source every hundred words is no passage, and a long text holds
+    # many: only the evidence that can make a passage (here one copied sentence) is
+    # merged, however long the text.
+    merged: list[int] = []
+    original = simcheck.align.choose.merge
+
+    def counting(rects: list[Any], gap: int, evidence: Any) -> Any:
+        merged.append(len(rects))
+        return original(rects, gap, evidence)
+
+    monkeypatch.setattr(simcheck.align.choose, "merge", counting)
+    scattered = f"the Berlin airlift {OWN} " * 300
+    passages = align_passages(scattered + COPIED + " " + OWN + " " + scattered, AIRLIFT)
+    assert [p.kind for p in passages] == [Kind.VERBATIM]
+    assert sum(merged) <= 2 * len(Tokens(COPIED))

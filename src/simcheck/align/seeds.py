@@ -3,14 +3,12 @@ sentence pairs whose TF-IDF cosine and stem Dice are both high (paraphrase)."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import numpy as np
 
 from ..config import CheckConfig
 from ..fingerprint import Rarity, tfidf_weights
 from ..tokens import Tokens
-from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, content_stems, coverage
+from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, Seeds, content_stems, covered
 
 # Sentence seeds this similar (Sanchez-Perez, Sidorov and Gelbukh, PAN 2014) that are
 # each other's best match join a passage that stronger evidence makes, never make one.
@@ -22,59 +20,69 @@ _MAX_SEED_REPEATS = 8
 LONG_RUN_WORDS = 8
 
 
-def ngram_seeds(ta: Tokens, tb: Tokens, n: int, rarity: Rarity | None = None) -> list[Rect]:
+def shared_ngrams(ta: Tokens, tb: Tokens, n: int, rarity: Rarity | None = None) -> Seeds:
     """Every shared n-gram of stems that is not made of function words alone.
 
     With a ``rarity``, an n-gram whose content words are all common in the corpus (the
     topic's stock phrases: "the Soviet Union", "the nuclear arms race") is a weak seed:
     it extends a passage that other evidence makes, and makes none.
+
+    Each n-gram of ``b`` is looked up among those of ``a``, not the other way: the cost
+    is the source's and the seeds', however long the submission.
     """
+    none = np.zeros(0, dtype=np.int64)
     if len(ta) < n or len(tb) < n:
-        return []
+        return Seeds(none, none, n, none.astype(bool), none.astype(bool))
     a, b = ta.ngrams(n), tb.ngrams(n)
-    topical = _topical_ngrams(ta, a.positions, n, rarity) if rarity is not None else None
-    lo = np.searchsorted(b.sorted_hashes, a.hashes, side="left")
-    hi = np.searchsorted(b.sorted_hashes, a.hashes, side="right")
-    counts = hi - lo
-    repeated = (counts > 1) | (a.repeats > 1)
-    keep = (counts > 0) & (counts <= _MAX_SEED_REPEATS)
-    weak = topical[keep].tolist() if topical is not None else [False] * int(keep.sum())
-    seeds: list[Rect] = []
-    for i, start, stop, again, stock in zip(
-        a.positions[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), repeated[keep].tolist(), weak
-    ):
-        for j in b.sorted_positions[start:stop].tolist():
-            seeds.append(Rect(i, i + n, j, j + n, repeated=again, weak=stock))
-    return _firm_long_runs(seeds) if topical is not None else seeds
+    hashes, b_lo, b_n = np.unique(b.sorted_hashes, return_index=True, return_counts=True)
+    a_lo = np.searchsorted(a.sorted_hashes, hashes, side="left")
+    a_n = np.searchsorted(a.sorted_hashes, hashes, side="right") - a_lo
+    use = (a_n > 0) & (b_n <= _MAX_SEED_REPEATS)
+    a_lo, a_n, b_lo, b_n = a_lo[use], a_n[use], b_lo[use], b_n[use]
+    # Every occurrence in a of each shared n-gram with every occurrence in b.
+    pairs = a_n * b_n
+    shared = np.repeat(np.arange(pairs.shape[0]), pairs)
+    within = np.arange(int(pairs.sum())) - np.repeat(np.cumsum(pairs) - pairs, pairs)
+    i = a.sorted_positions[a_lo[shared] + within // b_n[shared]]
+    j = b.sorted_positions[b_lo[shared] + within % b_n[shared]]
+    repeated = (b_n[shared] > 1) | (a_n[shared] > 1)
+    order = np.lexsort((j, i))
+    i, j, repeated = i[order], j[order], repeated[order]
+    if rarity is None:
+        return Seeds(i, j, n, repeated, np.zeros(i.shape[0], dtype=bool))
+    return Seeds(i, j, n, repeated, _firm_long_runs(i, j, n, _topical(ta, i, n, rarity)))
 
 
-def _firm_long_runs(seeds: list[Rect]) -> list[Rect]:
+def _firm_long_runs(i: np.ndarray, j: np.ndarray, n: int, weak: np.ndarray) -> np.ndarray:
     """Stock phrases within a long word-for-word run are evidence after all: a stretch of
-    ``LONG_RUN_WORDS`` words copied exactly is no chance, whatever words it is made of."""
-    by_diagonal: dict[int, list[Rect]] = {}
-    for seed in seeds:
-        by_diagonal.setdefault(seed.b_first - seed.a_first, []).append(seed)
-    for run_seeds in by_diagonal.values():
-        run_seeds.sort(key=lambda s: s.a_first)
-        runs: list[list[Rect]] = []
-        for seed in run_seeds:
-            if runs and seed.a_first <= runs[-1][-1].a_last:
-                runs[-1].append(seed)
-            else:
-                runs.append([seed])
-        for run in runs:
-            if run[-1].a_last - run[0].a_first >= LONG_RUN_WORDS:
-                for member in run:
-                    member.weak = False
-    return seeds
+    ``LONG_RUN_WORDS`` words copied exactly is no chance, whatever words it is made of.
+    ``weak`` with the seeds of such runs (overlapping n-grams on one diagonal) made firm."""
+    if i.shape[0] == 0:
+        return weak
+    order = np.lexsort((i, j - i))
+    diagonal, first = (j - i)[order], i[order]
+    # A run goes on while the next seed on its diagonal starts inside the one before.
+    new = np.ones(order.shape[0], dtype=bool)
+    new[1:] = (diagonal[1:] != diagonal[:-1]) | (first[1:] > first[:-1] + n)
+    run = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], order.shape[0]) - 1
+    long = first[ends] + n - first[starts] >= LONG_RUN_WORDS
+    firm = weak.copy()
+    firm[order[long[run]]] = False
+    return firm
 
 
-def _topical_ngrams(tokens: Tokens, positions: np.ndarray, n: int, rarity: Rarity) -> np.ndarray:
-    """Whether each n-gram starting at ``positions`` holds no content word that is rare."""
-    rare = ~tokens.stopword_mask & ~rarity.common(tokens.stem_hashes)
-    counts = np.convolve(rare.astype(np.int64), np.ones(n, dtype=np.int64), mode="valid")
-    topical: np.ndarray = counts[positions] == 0
-    return topical
+def _topical(tokens: Tokens, positions: np.ndarray, n: int, rarity: Rarity) -> np.ndarray:
+    """Whether each n-gram starting at ``positions`` holds no content word that is rare
+    (only the seeds' words are looked up, not the whole text)."""
+    if positions.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    places, back = np.unique(positions, return_inverse=True)
+    words = (places[:, None] + np.arange(n)).ravel()
+    rare = ~tokens.stopword_mask[words] & ~rarity.common(tokens.stem_hashes[words])
+    topical: np.ndarray = ~rare.reshape(-1, n).any(axis=1)
+    return topical[back]
 
 
 def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig, rarity: Rarity | None = None) -> list[Rect]:
@@ -202,7 +210,7 @@ def _best_pairs(
     return row[keep] * len_b + col[keep], strong[keep], weak[keep]
 
 
-def unexplained(sentence_seeds: list[Rect], word_seeds: list[Rect], ta: Tokens, tb: Tokens) -> list[Rect]:
+def unexplained(sentence_seeds: list[Rect], word_seeds: Seeds, ta: Tokens, tb: Tokens) -> list[Rect]:
     """Sentence seeds for sentences that shared n-grams do not already explain.
 
     Where n-grams cover most of a sentence, they say exactly where it came from: a
@@ -212,36 +220,40 @@ def unexplained(sentence_seeds: list[Rect], word_seeds: list[Rect], ta: Tokens, 
     two sentences counts as one shared word: "information retrieval system" and "use"
     are a term and a word in common, the topic, not three words of a paraphrase.
     """
-    covered_a = coverage(len(ta), word_seeds, "a")
-    covered_b = coverage(len(tb), word_seeds, "b")
+    if not sentence_seeds:
+        return []
+    covered_a = covered(len(ta), word_seeds.a_first, word_seeds.a_last)
+    covered_b = covered(len(tb), word_seeds.b_first, word_seeds.b_last)
     candidates = [
         s
         for s in sentence_seeds
         if covered_a[s.a_first : s.a_last].mean() < EDITED_DENSITY
         and covered_b[s.b_first : s.b_last].mean() < EDITED_DENSITY
     ]
-    if not candidates or not word_seeds:
+    if not candidates or not len(word_seeds):
         return candidates
-    by_a = sorted(word_seeds, key=lambda r: r.a_first)
-    firsts = [r.a_first for r in by_a]
+    firsts = word_seeds.a_first  # in order already
     kept = []
     for s in candidates:
         shared = content_stems(ta, s.a_first, s.a_last) & content_stems(tb, s.b_first, s.b_last)
-        inside = [
-            r
-            for r in by_a[bisect_left(firsts, s.a_first) : bisect_left(firsts, s.a_last)]
-            if r.a_last <= s.a_last and s.b_first <= r.b_first and r.b_last <= s.b_last
-        ]
+        lo, hi = np.searchsorted(firsts, [s.a_first, s.a_last], side="left").tolist()
+        a_last, b_first, b_last = (
+            word_seeds.a_last[lo:hi],
+            word_seeds.b_first[lo:hi],
+            word_seeds.b_last[lo:hi],
+        )
+        inside = lo + np.flatnonzero((a_last <= s.a_last) & (s.b_first <= b_first) & (b_last <= s.b_last))
         # Overlapping seeds make one phrase; its shared content words count once.
         phrases: list[set[str]] = []
         run_last = -1
-        for r in inside:
-            words = content_stems(ta, r.a_first, r.a_last) & shared
-            if r.a_first < run_last and phrases:
+        for r_first in firsts[inside].tolist():
+            r_last = r_first + word_seeds.size
+            words = content_stems(ta, r_first, r_last) & shared
+            if r_first < run_last and phrases:
                 phrases[-1] |= words
             else:
                 phrases.append(words)
-            run_last = max(run_last, r.a_last)
+            run_last = max(run_last, r_last)
         in_phrases: set[str] = set().union(*phrases)
         if len(shared - in_phrases) + sum(1 for p in phrases if p) >= MIN_SHARED_SENTENCE_WORDS:
             kept.append(s)
