@@ -23,7 +23,7 @@ from simcheck import CheckConfig, Document, align_passages, check
 from simcheck.fingerprint import fingerprint_tokens
 from simcheck.models import Excluded, Kind, Match
 from simcheck.score import settle
-from simcheck.tokens import Tokens
+from simcheck.tokens import SentenceVocabulary, Tokens
 
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
 # A sentence of the source, and words of the writer's own that share none of its words.
@@ -125,3 +125,23 @@ def test_phrases_of_a_source_scattered_over_a_long_text_are_not_merged_one_by_on
     passages = align_passages(scattered + COPIED + " " + OWN + " " + scattered, AIRLIFT)
     assert [p.kind for p in passages] == [Kind.VERBATIM]
     assert sum(merged) <= 2 * len(Tokens(COPIED))
+
+
+def test_the_submission_s_sentence_vocabulary_is_sorted_once_whatever_the_number_of_sources(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Paraphrase seeds weigh words over both texts' sentences; the submission's side of
+    # that (its sorted vocabulary) is the same for every source, so it is made once.
+    made: list[int] = []
+    original = SentenceVocabulary.of
+
+    def counting(hashes: Any) -> SentenceVocabulary:
+        made.append(len(hashes))
+        return original(hashes)
+
+    monkeypatch.setattr(SentenceVocabulary, "of", counting)
+    sources = [Document(path.name, path.read_text(encoding="utf-8")) for path in sorted(CORPUS.glob("*.txt"))]
+    essay = "\n\n".join(source.text[:1500] for source in sources)
+    result = check(essay, sources)
+    assert len(result.sources) == 3
+    assert len(made) == len(sources) + 1

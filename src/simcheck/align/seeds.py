@@ -7,7 +7,7 @@ import numpy as np
 
 from ..config import CheckConfig
 from ..fingerprint import Rarity, tfidf_weights
-from ..tokens import Tokens
+from ..tokens import SentenceVocabulary, Tokens
 from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, Seeds, content_stems, covered
 
 # Sentence seeds this similar (Sanchez-Perez, Sidorov and Gelbukh, PAN 2014) that are
@@ -95,36 +95,29 @@ def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig, rarity: Rarity |
     sa, sb = ta.sentences, tb.sentences
     if not sa or not sb:
         return []
-    rows_a, terms_a, counts_a = ta.sentence_terms
-    rows_b, terms_b, counts_b = tb.sentence_terms
-    if terms_a.shape[0] == 0 or terms_b.shape[0] == 0:
+    rows_a, _, counts_a = ta.sentence_terms
+    rows_b, _, counts_b = tb.sentence_terms
+    if rows_a.shape[0] == 0 or rows_b.shape[0] == 0:
         return []
-    vocabulary, columns = np.unique(np.concatenate([terms_a, terms_b]), return_inverse=True)
-    rows = np.concatenate([rows_a, rows_b + len(sa)])
-    n_rows = len(sa) + len(sb)
+    # Each text's vocabulary is sorted once (a submission is aligned with many sources);
+    # the pair only looks its shared words up.
+    va, vb = ta.sentence_vocabulary, tb.sentence_vocabulary
+    at = np.minimum(np.searchsorted(va.terms, vb.terms), va.terms.shape[0] - 1)
+    found = va.terms[at] == vb.terms
+    words_a, words_b = at[found], np.flatnonzero(found)
     # IDF over the sentences of both texts (tf-isf): words common in the pair weigh less.
-    in_sentences = np.bincount(columns, minlength=vocabulary.shape[0])
-    weights = tfidf_weights(np.concatenate([counts_a, counts_b]), in_sentences[columns], n_rows, rows)
-    if rarity is not None:
-        weights = _normalised(weights * rarity.idf(vocabulary)[columns], rows)
-    split = rows_a.shape[0]
-    pairs, cosine, shared = _products(
-        rows[:split],
-        columns[:split],
-        weights[:split],
-        rows[split:] - len(sa),
-        columns[split:],
-        weights[split:],
-        len(sb),
-    )
+    n_rows = len(sa) + len(sb)
+    weights_a = _weights(va, counts_a, rows_a, words_a, vb.sentences[words_b], n_rows, rarity)
+    weights_b = _weights(vb, counts_b, rows_b, words_b, va.sentences[words_a], n_rows, rarity)
+    pairs, cosine, shared = _products(va, rows_a, weights_a, words_a, vb, rows_b, weights_b, words_b, len(sb))
     if pairs.shape[0] == 0:
         return []
     pick, strong, weak = _best_pairs(pairs // len(sb), pairs % len(sb), cosine, len(sa), len(sb), config)
     if pick.shape[0] == 0:
         return []
     pick_a, pick_b, shared = pick // len(sb), pick % len(sb), shared[np.searchsorted(pairs, pick)]
-    sizes = np.bincount(rows, minlength=n_rows)
-    dice = 2 * shared / (sizes[pick_a] + sizes[pick_b + len(sa)])
+    sizes_a, sizes_b = np.bincount(rows_a, minlength=len(sa)), np.bincount(rows_b, minlength=len(sb))
+    dice = 2 * shared / (sizes_a[pick_a] + sizes_b[pick_b])
     # Two shared words ("The U.S.", "Whale Watching") are a topic, not a paraphrase,
     # however high the cosine of such short sentences.
     strong &= dice >= config.sentence_dice
@@ -138,6 +131,26 @@ def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig, rarity: Rarity |
     ]
 
 
+def _weights(
+    vocabulary: SentenceVocabulary,
+    counts: np.ndarray,
+    rows: np.ndarray,
+    shared: np.ndarray,
+    other_sentences: np.ndarray,
+    n_rows: int,
+    rarity: Rarity | None,
+) -> np.ndarray:
+    """The TF-IDF weight of each term of one text's sentences, its IDF over the ``n_rows``
+    sentences of both texts: the other holds the terms ``shared`` (numbers in
+    ``vocabulary``) in ``other_sentences`` sentences each."""
+    in_sentences = vocabulary.sentences.copy()
+    in_sentences[shared] += other_sentences
+    weights = tfidf_weights(counts, in_sentences[vocabulary.columns], n_rows, rows)
+    if rarity is not None:
+        weights = _normalised(weights * rarity.idf(vocabulary.terms)[vocabulary.columns], rows)
+    return weights
+
+
 def _normalised(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """``weights`` scaled to unit length within each row."""
     norms = np.sqrt(np.bincount(rows, weights=weights**2))
@@ -146,36 +159,34 @@ def _normalised(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _products(
+    va: SentenceVocabulary,
     rows_a: np.ndarray,
-    columns_a: np.ndarray,
     weights_a: np.ndarray,
+    words_a: np.ndarray,
+    vb: SentenceVocabulary,
     rows_b: np.ndarray,
-    columns_b: np.ndarray,
     weights_b: np.ndarray,
+    words_b: np.ndarray,
     len_b: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of sentences of a and b that share a word, as ``row_a * len_b + row_b``
     (sorted), with the dot product of their weights and the number of words they share.
+    ``words_a`` and ``words_b`` are the shared words' numbers in each vocabulary.
 
     The products are added word by word in the words' order, as a sparse matrix product
     adds them, so the cosines are the same to the last bit.
     """
-    by_a = np.argsort(columns_a, kind="stable")
-    by_b = np.argsort(columns_b, kind="stable")
-    ca, cb = columns_a[by_a], columns_b[by_b]
-    words = np.intersect1d(ca, cb, assume_unique=False)
-    if words.shape[0] == 0:
+    if words_a.shape[0] == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.astype(np.float64), empty
-    a_lo, a_hi = np.searchsorted(ca, words, side="left"), np.searchsorted(ca, words, side="right")
-    b_lo, b_hi = np.searchsorted(cb, words, side="left"), np.searchsorted(cb, words, side="right")
-    a_n, b_n = a_hi - a_lo, b_hi - b_lo
+    a_lo, a_n = va.term_starts[words_a], va.sentences[words_a]
+    b_lo, b_n = vb.term_starts[words_b], vb.sentences[words_b]
     # For each shared word, each of its sentences of a with each of its sentences of b.
     per_word = a_n * b_n
-    word_of = np.repeat(np.arange(words.shape[0]), per_word)
+    word_of = np.repeat(np.arange(words_a.shape[0]), per_word)
     within = np.arange(int(per_word.sum())) - np.repeat(np.cumsum(per_word) - per_word, per_word)
-    at_a = by_a[a_lo[word_of] + within // b_n[word_of]]
-    at_b = by_b[b_lo[word_of] + within % b_n[word_of]]
+    at_a = va.by_term[a_lo[word_of] + within // b_n[word_of]]
+    at_b = vb.by_term[b_lo[word_of] + within % b_n[word_of]]
     keys = rows_a[at_a] * len_b + rows_b[at_b]
     pairs, inverse = np.unique(keys, return_inverse=True)
     dot = np.bincount(inverse, weights=weights_a[at_a] * weights_b[at_b], minlength=pairs.shape[0])
