@@ -35,8 +35,17 @@ def worth_merging(
     b_first = np.concatenate([word_seeds.b_first, [s.b_first for s in sentence_seeds]]).astype(np.int64)
     b_last = np.concatenate([word_seeds.b_last, [s.b_last for s in sentence_seeds]]).astype(np.int64)
     weak = np.concatenate([word_seeds.weak, [s.weak for s in sentence_seeds]]).astype(bool)
-    cluster = _clusters(a_first, a_last, b_first, b_last, gap)
-    count = int(cluster.max()) + 1
+    piece, alone = _stray(a_first, a_last, gap)
+    cluster = piece.copy()
+    rest = np.flatnonzero(~alone)
+    if rest.shape[0]:
+        clustered = _clusters(a_first[rest], a_last[rest], b_first[rest], b_last[rest], gap)
+        cluster[rest] = int(piece.max()) + 1 + clustered
+    # Numbered anew without gaps: the pieces that were clustered further left theirs.
+    used = np.zeros(int(cluster.max()) + 1, dtype=bool)
+    used[cluster] = True
+    cluster = (np.cumsum(used) - 1)[cluster]
+    count = int(used.sum())
     firm = np.bincount(cluster, weights=~weak, minlength=count) > 0
     lowest = np.full(count, np.iinfo(np.int64).max)
     np.minimum.at(lowest, cluster, a_first)
@@ -48,6 +57,25 @@ def worth_merging(
     return word_seeds.rects(keep[:split]) + [
         s for s, kept in zip(sentence_seeds, keep[split:].tolist()) if kept
     ]
+
+
+def _stray(a_first: np.ndarray, a_last: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """The seeds cut into pieces along ``a`` where more than ``gap`` words lie between
+    them, a number for each piece, and whether the seed's piece never merges with any
+    other: a piece at most ``gap / 2`` words long reaches no further than ``gap`` (see
+    :func:`_cut`). Most stray phrases are such; they are judged alone, not clustered."""
+    order = np.argsort(a_first, kind="stable")
+    start, end = a_first[order], a_last[order]
+    reach = np.maximum.accumulate(end)
+    new = np.ones(order.shape[0], dtype=bool)
+    new[1:] = start[1:] - reach[:-1] > gap
+    places = np.flatnonzero(new)
+    extent = np.maximum.reduceat(end, places) - start[places]
+    ordered = np.cumsum(new) - 1
+    piece = np.empty_like(ordered)
+    piece[order] = ordered
+    alone: np.ndarray = (2 * extent <= gap)[piece]
+    return piece, alone
 
 
 def _clusters(
