@@ -26,6 +26,7 @@ from .fingerprint import (
     Postings,
     Signatures,
     df_cap,
+    distinct,
     fingerprint_tokens,
     fingerprint_words,
     shared_windows,
@@ -174,7 +175,7 @@ class Corpus:
 
     def _build_tfidf(self, prepared: list[Fingerprinted]) -> None:
         """One row of TF-IDF weights per document over the corpus vocabulary."""
-        self._vocabulary = np.unique(np.concatenate([p.terms for p in prepared])) if prepared else _NO_HASHES
+        self._vocabulary = distinct(np.concatenate([p.terms for p in prepared])) if prepared else _NO_HASHES
         columns = [np.searchsorted(self._vocabulary, p.terms) for p in prepared]
         flat = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
         self._df = np.bincount(flat, minlength=self._vocabulary.shape[0])
@@ -305,7 +306,7 @@ class Corpus:
         n_docs = len(self.documents)
         # Every shingle of the query is looked up, not only its winnowed ones: a corpus
         # fingerprint anywhere inside a copied passage is then found.
-        shingles = np.unique(shingle_hashes(query.stem_hashes, config.shingle_size))
+        shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
         lo = np.searchsorted(self._print_hashes, shingles, side="left")
         hi = np.searchsorted(self._print_hashes, shingles, side="right")
         df = hi - lo
