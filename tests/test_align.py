@@ -5,12 +5,13 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simcheck import CheckConfig, Document, align_passages, check
 from simcheck.align.passages import join_neighbours
-from simcheck.align.rects import Rect
+from simcheck.align.rects import Rect, covered, covered_from
 from simcheck.align.seeds import sentence_seeds
 from simcheck.tokens import Tokens
 
@@ -344,3 +345,10 @@ def test_a_pasted_paragraph_stops_at_its_end_when_both_next_ones_open_with_the()
     assert passage.kind == "verbatim"
     assert essay[passage.a_start : passage.a_end] == paragraph
     assert source[passage.b_start : passage.b_end] == paragraph
+
+
+def test_cover_of_equal_spans_is_the_cover_of_any_spans() -> None:
+    rng = np.random.default_rng(7)
+    for size in (1, 3, 5):
+        firsts = rng.integers(0, 200 - size + 1, 60)
+        assert np.array_equal(covered_from(200, firsts, size), covered(200, firsts, firsts + size))

@@ -11,7 +11,7 @@ import numpy as np
 from ..tokens import Tokens
 from .extend import extend
 from .merge import core, corroborated, merge, trim
-from .rects import Group, Rect, Seeds, bounding, coverage, covered
+from .rects import Group, Rect, Seeds, bounding, coverage, covered_from
 
 # Share of a passage's words that seeds must cover for it to count as evidence.
 _MIN_DENSITY = 0.3
@@ -26,10 +26,10 @@ class Evidence:
         self._ta = ta
         # Words of a inside any seed, inside a shared n-gram, and inside a seed that is
         # not weak (a weak sentence seed, or a stock phrase of the topic).
-        self.word_evidence_a = covered(len(ta), word_seeds.a_first, word_seeds.a_last)
+        self.word_evidence_a = covered_from(len(ta), word_seeds.a_first, word_seeds.size)
         self.evidence_a = self.word_evidence_a | coverage(len(ta), sentence_seeds, "a")
         firm = ~word_seeds.weak
-        self.firm_a = covered(len(ta), word_seeds.a_first[firm], word_seeds.a_last[firm]) | coverage(
+        self.firm_a = covered_from(len(ta), word_seeds.a_first[firm], word_seeds.size) | coverage(
             len(ta), [s for s in sentence_seeds if not s.weak], "a"
         )
         # Evidence is judged in pieces of _PIECE_WORDS, whatever the reporting threshold:

@@ -128,6 +128,17 @@ def covered(length: int, firsts: np.ndarray, lasts: np.ndarray) -> np.ndarray:
     return inside
 
 
+def covered_from(length: int, firsts: np.ndarray, size: int) -> np.ndarray:
+    """:func:`covered` for spans all ``size`` long (n-grams, inside the text): the
+    starts marked and widened, without the counts a long text's millions of seeds need."""
+    starts = np.zeros(length, dtype=bool)
+    starts[firsts] = True
+    inside = starts.copy()
+    for shift in range(1, size):
+        inside[shift:] |= starts[:-shift]
+    return inside
+
+
 def coverage(length: int, rects: list[Rect], side: str) -> np.ndarray:
     """Which of the ``length`` tokens of side ``"a"`` or ``"b"`` some rectangle covers."""
     firsts = np.fromiter((r.a_first if side == "a" else r.b_first for r in rects), np.int64, len(rects))

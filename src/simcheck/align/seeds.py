@@ -8,7 +8,7 @@ import numpy as np
 from ..config import CheckConfig
 from ..fingerprint import Rarity, tfidf_weights
 from ..tokens import SentenceVocabulary, Tokens
-from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, Seeds, content_stems, covered
+from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, Seeds, content_stems, covered_from
 
 # Sentence seeds this similar (Sanchez-Perez, Sidorov and Gelbukh, PAN 2014) that are
 # each other's best match join a passage that stronger evidence makes, never make one.
@@ -233,8 +233,8 @@ def unexplained(sentence_seeds: list[Rect], word_seeds: Seeds, ta: Tokens, tb: T
     """
     if not sentence_seeds:
         return []
-    covered_a = covered(len(ta), word_seeds.a_first, word_seeds.a_last)
-    covered_b = covered(len(tb), word_seeds.b_first, word_seeds.b_last)
+    covered_a = covered_from(len(ta), word_seeds.a_first, word_seeds.size)
+    covered_b = covered_from(len(tb), word_seeds.b_first, word_seeds.size)
     candidates = [
         s
         for s in sentence_seeds
