@@ -179,17 +179,27 @@ def _products(
     if words_a.shape[0] == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.astype(np.float64), empty
-    a_lo, a_n = va.term_starts[words_a], va.sentences[words_a]
-    b_lo, b_n = vb.term_starts[words_b], vb.sentences[words_b]
-    # For each shared word, each of its sentences of a with each of its sentences of b.
-    per_word = a_n * b_n
-    word_of = np.repeat(np.arange(words_a.shape[0]), per_word)
-    within = np.arange(int(per_word.sum())) - np.repeat(np.cumsum(per_word) - per_word, per_word)
-    at_a = va.by_term[a_lo[word_of] + within // b_n[word_of]]
-    at_b = vb.by_term[b_lo[word_of] + within % b_n[word_of]]
-    keys = rows_a[at_a] * len_b + rows_b[at_b]
-    pairs, inverse = np.unique(keys, return_inverse=True)
-    dot = np.bincount(inverse, weights=weights_a[at_a] * weights_b[at_b], minlength=pairs.shape[0])
+    # Each term of a sentence of a (in order: by sentence, then by word) with each
+    # sentence of b holding it. The pairs come out by sentence of a, each one's words in
+    # order, so a stable sort groups them cheaply and keeps their words' order.
+    in_b = np.full(va.terms.shape[0], -1, dtype=np.int64)
+    in_b[words_a] = words_b
+    word_b = in_b[va.columns]
+    entries = np.flatnonzero(word_b >= 0)
+    word_b = word_b[entries]
+    held = vb.sentences[word_b]
+    entry_a = np.repeat(entries, held)
+    within = np.arange(entry_a.shape[0]) - np.repeat(np.cumsum(held) - held, held)
+    entry_b = vb.by_term[np.repeat(vb.term_starts[word_b], held) + within]
+    keys = rows_a[entry_a] * len_b + rows_b[entry_b]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.ones(ordered.shape[0], dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty_like(order)
+    inverse[order] = np.cumsum(new) - 1
+    pairs = ordered[new]
+    dot = np.bincount(inverse, weights=weights_a[entry_a] * weights_b[entry_b], minlength=pairs.shape[0])
     return pairs, dot, np.bincount(inverse, minlength=pairs.shape[0])
 
 
