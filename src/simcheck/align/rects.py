@@ -141,9 +141,14 @@ def covered_from(length: int, firsts: np.ndarray, size: int) -> np.ndarray:
 
 def coverage(length: int, rects: list[Rect], side: str) -> np.ndarray:
     """Which of the ``length`` tokens of side ``"a"`` or ``"b"`` some rectangle covers."""
-    firsts = np.fromiter((r.a_first if side == "a" else r.b_first for r in rects), np.int64, len(rects))
-    lasts = np.fromiter((r.a_last if side == "a" else r.b_last for r in rects), np.int64, len(rects))
-    return covered(length, firsts, lasts)
+    # Marked span by span: the rectangles are few (sentence seeds), the text may be long.
+    inside = np.zeros(length, dtype=bool)
+    for r in rects:
+        if side == "a":
+            inside[r.a_first : r.a_last] = True
+        else:
+            inside[r.b_first : r.b_last] = True
+    return inside
 
 
 def content_stems(tokens: Tokens, first: int, last: int) -> set[str]:
