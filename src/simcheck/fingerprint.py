@@ -318,7 +318,10 @@ def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -
     owner = np.repeat(np.arange(bounds.shape[0]), sizes)
     entry = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
     key_terms = terms[entry]
-    order = np.lexsort((key_terms, owner))
+    # By window, then term: the windows come in order, each a few runs sorted by term
+    # (its sentences), which a stable sort of one key merges quickly.
+    columns = tokens.sentence_vocabulary.columns
+    order = np.argsort(owner * (int(columns.max()) + 1) + columns[entry], kind="stable")
     owner, key_terms, key_counts = owner[order], key_terms[order], counts[entry][order]
     new = np.ones(owner.shape[0], dtype=bool)
     new[1:] = (owner[1:] != owner[:-1]) | (key_terms[1:] != key_terms[:-1])
