@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 
 import simcheck.align.choose
+import simcheck.align.merge
 import simcheck.pipeline
 import simcheck.retrieve
 import simcheck.zones
 from conftest import CORPUS
 from simcheck import CheckConfig, Document, align_passages, check
+from simcheck.align.rects import Group
 from simcheck.fingerprint import fingerprint_tokens
 from simcheck.models import Excluded, Kind, Match
 from simcheck.score import settle
@@ -145,3 +147,26 @@ def test_the_submission_s_sentence_vocabulary_is_sorted_once_whatever_the_number
     result = check(essay, sources)
     assert len(result.sources) == 3
     assert len(made) == len(sources) + 1
+
+
+def test_a_repeated_paragraph_s_seeds_are_not_all_groups_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each word of a pasted paragraph is a seed; merging makes each a group only as its
+    # turn comes, so a long repeated text does not hold a group per word at once.
+    live = [0, 0]  # now, most
+
+    class Counted(Group):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            live[0] += 1
+            live[1] = max(live)
+
+        def __del__(self) -> None:
+            live[0] -= 1
+
+    monkeypatch.setattr(simcheck.align.merge, "Group", Counted)
+    paragraph = max(AIRLIFT.split("\n\n"), key=len).strip()
+    copies = 40
+    text = (paragraph + "\n\n") * copies
+    passages = align_passages(text, AIRLIFT)
+    assert sum(p.a_end - p.a_start for p in passages) >= 0.9 * len(text)
+    assert live[1] <= 4 * copies < len(Tokens(paragraph)) * copies

@@ -5,6 +5,7 @@ group (its core of seeds on one diagonal, its corroboration, its unclaimed stret
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -43,12 +44,17 @@ def merge(rects: list[Rect], gap: int, evidence_a: np.ndarray) -> list[Group]:
         first, last = min(one.rect.a_first, two.rect.a_first), max(one.rect.a_last, two.rect.a_last)
         return bool(prefix[last] - prefix[first] >= _JOIN_DENSITY * (last - first))
 
-    groups = [Group(Rect(r.a_first, r.a_last, r.b_first, r.b_last), [r]) for r in rects]
+    # A seed is made a group as its turn comes, not all at once: a text that repeats a
+    # source's paragraph has a seed for each of its words, and most join the group
+    # before them at once.
+    seeds = sorted(rects, key=lambda r: (r.a_first, r.b_first))
+    groups: Iterable[Group] = (Group(Rect(r.a_first, r.a_last, r.b_first, r.b_last), [r]) for r in seeds)
     while True:
-        groups.sort(key=lambda g: (g.rect.a_first, g.rect.b_first))
         merged: list[Group] = []
         active: list[Group] = []
+        count = 0
         for group in groups:
+            count += 1
             rect = group.rect
             active = [g for g in active if g.rect.a_last + g.rect.reach(gap) >= rect.a_first]
             target: Group | None = None
@@ -64,9 +70,9 @@ def merge(rects: list[Rect], gap: int, evidence_a: np.ndarray) -> list[Group]:
             else:
                 target.rect.absorb(rect)
                 target.members.extend(group.members)
-        if len(merged) == len(groups):
+        if len(merged) == count:
             return merged
-        groups = merged
+        groups = sorted(merged, key=lambda g: (g.rect.a_first, g.rect.b_first))
 
 
 def _exact(group: Group) -> bool:
