@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simcheck import CheckConfig, Document, align_passages, check
+from simcheck.align.merge import core
 from simcheck.align.passages import join_neighbours
-from simcheck.align.rects import Rect
+from simcheck.align.rects import Group, Rect, bounding, covered, covered_from
 from simcheck.align.seeds import sentence_seeds
 from simcheck.tokens import Tokens
 
@@ -412,3 +414,38 @@ def test_a_sentence_the_writer_added_inside_a_pasted_paragraph_is_in_no_passage(
         ". ".join(sentences[:3]) + ".",
         ". ".join(sentences[3:]),
     ]
+
+
+def test_cover_of_equal_spans_is_the_cover_of_any_spans() -> None:
+    rng = np.random.default_rng(7)
+    for size in (1, 3, 5):
+        firsts = rng.integers(0, 200 - size + 1, 60)
+        assert np.array_equal(covered_from(200, firsts, size), covered(200, firsts, firsts + size))
+
+
+def _core_by_seed(group: Group, gap: int) -> list[Rect]:
+    """``core``'s members as the loop over each repeated seed found them."""
+    repeated = [m for m in group.members if m.repeated]
+    anchors = sorted((m for m in group.members if not m.repeated and not m.sentence), key=lambda m: m.a_first)
+    kept = [m for m in group.members if not m.repeated]
+    closest: dict[int, tuple[int, list[Rect]]] = {}
+    for member in repeated:
+        at = bisect_left([m.a_first for m in anchors], member.a_first)
+        neighbours = [k for k in (at - 1, at) if 0 <= k < len(anchors)]
+        nearest = min(neighbours, key=lambda k: abs(anchors[k].a_first - member.a_first))
+        drift = abs(member.b_first - member.a_first - (anchors[nearest].b_first - anchors[nearest].a_first))
+        if drift <= gap:
+            best, members = closest.get(member.a_first, (drift, []))
+            if drift < best:
+                closest[member.a_first] = (drift, [member])
+            elif drift == best:
+                closest[member.a_first] = (drift, members + [member])
+    return kept + [m for _, members in closest.values() for m in members]
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60), st.booleans()), min_size=1, max_size=40))
+def test_core_keeps_the_repeated_seeds_nearest_the_anchors(seeds: list[tuple[int, int, bool]]) -> None:
+    members = [Rect(a, a + 3, b, b + 3, repeated=again) for a, b, again in seeds]
+    group = Group(bounding(members), members)
+    if any(not m.repeated for m in members):
+        assert core(group, 4).members == _core_by_seed(group, 4)

@@ -177,6 +177,17 @@ def test_installed_console_script(essay: Path) -> None:
     assert module.stdout.startswith("simcheck, version")
 
 
+def test_a_check_shows_its_progress_on_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
+    essay = tmp_path / "essay.txt"
+    essay.write_text(GOOD, encoding="utf-8")
+    shown = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS)], env={"TTY_COMPATIBLE": "1"})
+    assert shown.exit_code == 0, shown.output
+    assert "checking" in shown.stderr
+    # Not on a pipe: the report alone.
+    piped = runner.invoke(main, ["check", str(essay), "-c", str(CORPUS)], env={"TTY_COMPATIBLE": "0"})
+    assert "checking" not in piped.stderr
+
+
 def test_too_large_names_the_file_size_not_the_bytes_read(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
     path.write_text("word " * 524, encoding="utf-8")  # 2,620 bytes

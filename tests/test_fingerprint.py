@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from conftest import english
 from simcheck import Corpus, Document
 from simcheck.fingerprint import (
+    distinct,
     fingerprints,
     jaccard,
     shingle_hashes,
@@ -77,3 +78,13 @@ def test_pair_scores_symmetric_and_in_range(a: str, b: str) -> None:
     corpus = Corpus([Document("a", a), Document("b", b)])
     ab, ba = corpus.tfidf_cosine(ta, 1), corpus.tfidf_cosine(tb, 0)
     assert abs(ab - ba) < 1e-9 and -1e-9 <= ab <= 1 + 1e-9
+
+
+def test_distinct_is_numpy_unique() -> None:
+    rng = np.random.default_rng(3)
+    for values in (
+        rng.integers(0, 2**63, 5000).astype(np.uint64),
+        rng.integers(0, 50, 5000),
+        np.zeros(0, dtype=np.uint64),
+    ):
+        assert np.array_equal(distinct(values), np.unique(values))

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import signal
+import struct
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -14,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.workloads.hostile import make_odt, make_pdf
+from conftest import CORPUS
 from simcheck.cli import main
 from simcheck.errors import InputError
 from simcheck.load import decode_bytes, load_bytes, load_document, load_folder
@@ -65,6 +69,64 @@ def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
         loaded.text
         == "Containment shaped American policy.\nKennan wrote the Long Telegram in 1946.\nTruman\t1947"
     )
+
+
+def _photo(size: int) -> bytes:
+    """A 1-by-1 PNG carrying ``size`` random bytes in a chunk of its own: a photo's worth
+    of data that no packing shrinks."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"raWd", os.urandom(size))
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _docx_with_photo(path: Path, paragraphs: list[str], photo_bytes: int) -> Path:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    document.add_picture(io.BytesIO(_photo(photo_bytes)))
+    document.save(str(path))
+    return path
+
+
+def test_a_docx_that_is_mostly_one_photo_is_read_under_a_limit_on_its_text(tmp_path: Path) -> None:
+    # The limit is on text: a 3 MB photo in a docx is no reason to refuse its essay.
+    path = _docx_with_photo(tmp_path / "photo.docx", ["The Thaw began in 1953.", MARSHALL], 3_000_000)
+    assert path.stat().st_size > 3_000_000
+    loaded = load_document(path, max_bytes=2_000_000)
+    assert loaded.text == "The Thaw began in 1953.\n" + MARSHALL + "\n"
+    result = CliRunner().invoke(
+        main, ["check", str(path), "-c", str(CORPUS), "-f", "json", "--max-bytes", "2000000"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_a_docx_whose_text_is_over_the_limit_is_still_refused(tmp_path: Path) -> None:
+    path = _docx_with_photo(tmp_path / "long.docx", [MARSHALL] * 12_000, 1_000)
+    assert path.stat().st_size < 2_000_000
+    with pytest.raises(InputError, match="over the --max-bytes limit of 2,000,000"):
+        load_document(path, max_bytes=2_000_000)
+
+
+def test_a_photo_packed_like_a_bomb_is_still_refused(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(MARSHALL)
+    out = io.BytesIO()
+    document.save(out)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/image9.png", bytes(1_100_000))
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(InputError, match="zip bomb"):
+        load_document(path, max_bytes=2_000_000)
 
 
 def test_pdf_text_layer() -> None:

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "corpora" / "demo"
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
 COPIED = AIRLIFT[AIRLIFT.index("Stalin hoped") : AIRLIFT.index("\n\nAt its peak")]
+SPACE_RACE = (CORPUS / "space-race.txt").read_text(encoding="utf-8")[:600]
 ESSAY = (
     "Berlin was the first great test of the Cold War. " + COPIED + " Looking back, the crisis "
     "also hardened the division of Germany into two states, which lasted until 1990."
@@ -42,6 +43,17 @@ def test_check_finds_source_and_percentage() -> None:
     assert 0 < source.tfidf_cosine <= 1
     assert 0 <= source.jaccard_estimate <= 1
     assert result.stats["corpus_documents"] == 3
+
+
+def test_a_check_reports_its_progress_while_it_aligns() -> None:
+    # A ready corpus: no folder to index, so every call is the check's own.
+    corpus = Corpus([load_text(p.read_text(encoding="utf-8"), p.name) for p in sorted(CORPUS.glob("*.txt"))])
+    calls: list[tuple[int, int]] = []
+    essay = ESSAY + "\n\n" + SPACE_RACE
+    result = check(essay, corpus, progress=lambda done, total: calls.append((done, total)))
+    candidates = result.stats["candidates"]
+    assert candidates == 2
+    assert calls == [(done, candidates) for done in range(candidates + 1)]
 
 
 def test_identical_document_scores_100_and_clean_one_0(tmp_path: Path) -> None:

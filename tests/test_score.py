@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simcheck.models import Document, Excluded, Kind, Match, SourceResult
 from simcheck.score import (
     PAIR_COLUMNS,
+    Copies,
     WordRuns,
     common_passages,
     explained,
@@ -131,6 +134,30 @@ def test_what_explains_a_loose_match_and_what_does_not() -> None:
     assert not explained(paraphrase, [replace(edited, submission="other"), paraphrase])
     # Wholly inside: one character beyond the copy is not.
     assert not explained(_match("b.txt", 100, 501, Kind.PARAPHRASE), [edited])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a.txt", "b.txt", "c.txt"]),
+            st.integers(0, 40),
+            st.integers(0, 40),
+            st.sampled_from(list(Kind)),
+            st.sampled_from([Excluded.COUNTED, Excluded.CITED_QUOTATION]),
+            st.sampled_from(["essay", "other"]),
+        ),
+        max_size=12,
+    )
+)
+def test_copies_explain_exactly_what_explained_does(
+    rows: list[tuple[str, int, int, Kind, Excluded, str]],
+) -> None:
+    matches = [
+        _match(source, start, start + length, kind, excluded, submission=submission)
+        for source, start, length, kind, excluded, submission in rows
+    ]
+    copies = Copies(matches)
+    assert [copies.explain(m) for m in matches] == [explained(m, matches) for m in matches]
 
 
 def test_recounted_sources_count_only_what_counts() -> None:

@@ -278,11 +278,7 @@ def _check_submission(
         # neither the very file nor any file the archive names as the student's, nor a
         # classmate's archived copy of what they hand in again (they are compared directly).
         copy = whole.external.own_copy(document)
-        outside = (
-            whole.own_archived[document.doc_id]
-            + whole.resubmitted
-            + ([] if copy is None else [copy])
-        )
+        outside = whole.own_archived[document.doc_id] + whole.resubmitted + ([] if copy is None else [copy])
         found.append(
             check_document(
                 document, tokens, whole.external, config, exclude=outside, zones=zones, rarity=rarity

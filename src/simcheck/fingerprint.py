@@ -29,6 +29,7 @@ __all__ = [
     "Fingerprinted",
     "band_keys",
     "df_cap",
+    "distinct",
     "fingerprint_tokens",
     "fingerprint_words",
     "fingerprints",
@@ -66,7 +67,7 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     if span < window:
         rest = window - span  # < span, so the two spans overlap and cover the window
         minima = np.minimum(minima[:-rest], minima[rest:])
-    return np.unique(minima)
+    return distinct(minima)
 
 
 def fingerprints(hashes: np.ndarray, shingle_size: int, window: int) -> np.ndarray:
@@ -221,7 +222,7 @@ def minhash(shingles: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> MinH
     """
     signature = _template(num_perm, seed).copy()
     if shingles.shape[0]:
-        signature.update_batch(np.unique(shingles))
+        signature.update_batch(distinct(shingles))
     return signature
 
 
@@ -235,9 +236,31 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """
     if a.shape[0] == 0 or b.shape[0] == 0:
         return 0.0
-    a, b = np.unique(a), np.unique(b)
-    shared = int(np.intersect1d(a, b, assume_unique=True).shape[0])
+    a, b = _sorted_unique(a), _sorted_unique(b)
+    # The smaller set looked up in the larger: a long essay's fingerprints are not sorted
+    # again for every source it is compared with.
+    small, large = (a, b) if a.shape[0] <= b.shape[0] else (b, a)
+    at = np.minimum(np.searchsorted(large, small), large.shape[0] - 1)
+    shared = int(np.count_nonzero(large[at] == small))
     return shared / (int(a.shape[0]) + int(b.shape[0]) - shared)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``, without sorting values that are sorted and unique already
+    (fingerprints are)."""
+    if bool(np.all(values[1:] > values[:-1])):
+        return values
+    return distinct(values)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending: ``np.unique(values)`` by sorting, which numpy 2's
+    unique (by hashing) is many times slower than on millions of 64-bit hashes."""
+    ordered = np.sort(values)
+    new = np.ones(ordered.shape[0], dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    unique: np.ndarray = ordered[new]
+    return unique
 
 
 # --- sentence windows: passage-level evidence for reworded text --------------------
@@ -295,7 +318,10 @@ def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -
     owner = np.repeat(np.arange(bounds.shape[0]), sizes)
     entry = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
     key_terms = terms[entry]
-    order = np.lexsort((key_terms, owner))
+    # By window, then term: the windows come in order, each a few runs sorted by term
+    # (its sentences), which a stable sort of one key merges quickly.
+    columns = tokens.sentence_vocabulary.columns
+    order = np.argsort(owner * (int(columns.max()) + 1) + columns[entry], kind="stable")
     owner, key_terms, key_counts = owner[order], key_terms[order], counts[entry][order]
     new = np.ones(owner.shape[0], dtype=bool)
     new[1:] = (owner[1:] != owner[:-1]) | (key_terms[1:] != key_terms[:-1])

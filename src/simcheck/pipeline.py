@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .align import align_tokens
@@ -37,7 +37,10 @@ from .retrieve import Corpus
 from .review import SetAside
 from .score import Found, WordRuns, identical_runs, mark_set_aside, recounted, settle
 from .tokens import Tokens
-from .zones import TEMPLATE, Zone, classify, exclusion_zones
+from .zones import TEMPLATE, Zone, ZoneIndex, exclusion_zones
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SubmissionLike = Document | str | os.PathLike[str]
 CorpusSource = CorpusLike | str | os.PathLike[str] | Sequence[Document]
@@ -113,7 +116,8 @@ def check(
         Sources (and pairs of the essay and a source) the teacher has reviewed: their
         passages are listed with the reason and not counted.
     progress : callable, optional
-        ``progress(done, total)`` while a corpus folder is indexed.
+        ``progress(done, total)`` while a corpus folder is indexed, then while the essay
+        is aligned with its candidate sources (``done`` of ``total`` candidates, from 0).
 
     Returns
     -------
@@ -156,6 +160,7 @@ def check(
         exclude=[own] if own is not None else [],
         zones=zones,
         rarity=rarity_of([store]),
+        progress=progress,
     )
     aside = set_aside or SetAside()
     mark = partial(mark_set_aside, set_aside=aside, students={}) if aside else None
@@ -203,16 +208,16 @@ class SubmissionZones:
         self._tokens = tokens
         self._templates = templates
         self._config = config
-        self._zones: list[Zone] | None = None
+        self._zones: ZoneIndex | None = None
 
     def reason(self, start: int, end: int) -> Excluded | Kind | None:
         """Why the text ``[start, end)`` does not count, or that it is quoted (see
         :func:`~simcheck.zones.classify`)."""
         if self._zones is None:
-            self._zones = exclusion_zones(self._text) + template_zones(
-                self._tokens, self._templates, self._config
+            self._zones = ZoneIndex(
+                exclusion_zones(self._text) + template_zones(self._tokens, self._templates, self._config)
             )
-        return classify(start, end, self._zones)
+        return self._zones.reason(start, end)
 
 
 def check_document(
@@ -224,38 +229,60 @@ def check_document(
     exclude: Sequence[int] = (),
     zones: SubmissionZones,
     rarity: Rarity | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[Found, int]:
     """Passages and sources of one tokenised submission against a store, leaving out
     the store's documents in ``exclude`` (the submission itself, a student's other
     files), each passage marked by ``zones``; and how many candidates were aligned.
     ``rarity`` says how common each word is in everything the submission is checked
-    against (the corpus, and in a batch the class): see :func:`~simcheck.align.align_tokens`."""
+    against (the corpus, and in a batch the class): see :func:`~simcheck.align.align_tokens`.
+    ``progress(done, total)`` is told of each candidate aligned, from none."""
     candidates = store.candidates(tokens, config, exclude=exclude)
     matches: list[Match] = []
     sources: list[SourceResult] = []
     query_fingerprints = fingerprint_tokens(tokens, config).prints
-    duplicate_at = near_duplicate_threshold(config)
-    for candidate in candidates:
-        source = store.document(candidate.key)
-        source_tokens = store.tokens(candidate.key)
-        passages = align_tokens(tokens, source_tokens, config, rarity)
-        if not passages:
-            continue
-        found = _matches(document, tokens, source, source_tokens, passages, zones, config)
-        jaccard = jaccard_similarity(query_fingerprints, fingerprint_tokens(source_tokens, config).prints)
-        unscored = SourceResult(
-            submission=document.doc_id,
-            source=source.doc_id,
-            similarity=0.0,
-            words=0,
-            passages=0,
-            tfidf_cosine=store.tfidf_cosine(tokens, candidate.key),
-            jaccard_estimate=jaccard,
-            near_duplicate=jaccard >= duplicate_at,
-        )
-        sources.extend(recounted([unscored], tokens, found))
-        matches.extend(found)
+    if progress is not None:
+        progress(0, len(candidates))
+    for done, candidate in enumerate(candidates, 1):
+        found = _aligned(document, tokens, store, candidate.key, config, zones, rarity, query_fingerprints)
+        if found is not None:
+            matches.extend(found[0])
+            sources.extend(found[1])
+        if progress is not None:
+            progress(done, len(candidates))
     return (matches, sources), len(candidates)
+
+
+def _aligned(
+    document: Document,
+    tokens: Tokens,
+    store: CorpusLike,
+    key: int,
+    config: CheckConfig,
+    zones: SubmissionZones,
+    rarity: Rarity | None,
+    query_fingerprints: np.ndarray,
+) -> tuple[list[Match], list[SourceResult]] | None:
+    """The passages of the submission aligned with the store's document ``key`` and
+    that source's result, or None when they share none."""
+    source = store.document(key)
+    source_tokens = store.tokens(key)
+    passages = align_tokens(tokens, source_tokens, config, rarity)
+    if not passages:
+        return None
+    found = _matches(document, tokens, source, source_tokens, passages, zones, config)
+    jaccard = jaccard_similarity(query_fingerprints, fingerprint_tokens(source_tokens, config).prints)
+    unscored = SourceResult(
+        submission=document.doc_id,
+        source=source.doc_id,
+        similarity=0.0,
+        words=0,
+        passages=0,
+        tfidf_cosine=store.tfidf_cosine(tokens, key),
+        jaccard_estimate=jaccard,
+        near_duplicate=jaccard >= near_duplicate_threshold(config),
+    )
+    return found, recounted([unscored], tokens, found)
 
 
 def _matches(

@@ -26,6 +26,7 @@ from .fingerprint import (
     Postings,
     Signatures,
     df_cap,
+    distinct,
     fingerprint_tokens,
     fingerprint_words,
     shared_windows,
@@ -112,12 +113,14 @@ class Corpus:
         self._postings: Postings | None = None
         self._signatures: list[Signatures] = []
         self._window_limit = MIN_WINDOW_LIMIT
+        # The last query's TF-IDF row: a check asks for it once per source.
+        self._last_query: tuple[Tokens, sparse.csr_matrix] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # Another process gets the tables, not this process's lexicon, term ids and token
         # cache: it has a lexicon of its own and makes tokens on demand.
         state = self.__dict__.copy()
-        state.update(_lexicon=None, _term_ids=None, _tokens={}, _token_owner={})
+        state.update(_lexicon=None, _term_ids=None, _tokens={}, _token_owner={}, _last_query=None)
         return state
 
     @classmethod
@@ -173,7 +176,7 @@ class Corpus:
 
     def _build_tfidf(self, prepared: list[Fingerprinted]) -> None:
         """One row of TF-IDF weights per document over the corpus vocabulary."""
-        self._vocabulary = np.unique(np.concatenate([p.terms for p in prepared])) if prepared else _NO_HASHES
+        self._vocabulary = distinct(np.concatenate([p.terms for p in prepared])) if prepared else _NO_HASHES
         columns = [np.searchsorted(self._vocabulary, p.terms) for p in prepared]
         flat = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
         self._df = np.bincount(flat, minlength=self._vocabulary.shape[0])
@@ -188,12 +191,18 @@ class Corpus:
 
     def _vector_of(self, query: Tokens) -> sparse.csr_matrix:
         """The query's TF-IDF row; a corpus document's own row when the query is one
-        (a batch checks every submission against the others)."""
+        (a batch checks every submission against the others). The last query's row is
+        kept: made from the whole text, it would cost a long essay's time per source."""
         index = self._token_owner.get(id(query))
         if index is not None and self._tokens.get(index) is query:
             row: sparse.csr_matrix = self._tfidf[index]
             return row
-        return self._query_vector(fingerprint_tokens(query, self.config))
+        last = self._last_query
+        if last is not None and last[0] is query:
+            return last[1]
+        vector = self._query_vector(fingerprint_tokens(query, self.config))
+        self._last_query = (query, vector)
+        return vector
 
     def _query_vector(self, prepared: Fingerprinted) -> sparse.csr_matrix:
         """TF-IDF weights of a text's words over the corpus vocabulary (words the corpus
@@ -301,7 +310,7 @@ class Corpus:
         n_docs = len(self.documents)
         # Every shingle of the query is looked up, not only its winnowed ones: a corpus
         # fingerprint anywhere inside a copied passage is then found.
-        shingles = np.unique(shingle_hashes(query.stem_hashes, config.shingle_size))
+        shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
         lo = np.searchsorted(self._print_hashes, shingles, side="left")
         hi = np.searchsorted(self._print_hashes, shingles, side="right")
         df = hi - lo

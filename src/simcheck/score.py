@@ -7,7 +7,7 @@ prompt, text common to the class); words matched in two sources count once.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -175,6 +175,61 @@ def explained(match: Match, matches: Sequence[Match]) -> bool:
     )
 
 
+class Copies:
+    """The copies (verbatim and edited matches) among ``matches``, to ask of many loose
+    matches at once whether one of them explains it (see :func:`explained`): sorted by
+    where they start, each submission and exclusion apart, with the furthest end reached
+    so far by any source and by a second one. A text that repeats a paraphrased paragraph
+    thousands of times is settled in ``n log n`` steps, not ``n**2``.
+
+    >>> def match(source, start, end, kind):
+    ...     return Match("essay", source, start, end, 0, end - start, "", "", 10, 0.5, kind)
+    >>> copies = Copies([match("a.txt", 0, 500, Kind.VERBATIM)])
+    >>> [copies.explain(match(source, 100, 200, Kind.PARAPHRASE)) for source in ("b.txt", "a.txt")]
+    [True, False]
+    """
+
+    def __init__(self, matches: Iterable[Match]) -> None:
+        by_place: dict[tuple[str, Excluded], list[Match]] = {}
+        for match in matches:
+            if match.kind in (Kind.VERBATIM, Kind.EDITED):
+                by_place.setdefault((match.submission, match.excluded), []).append(match)
+        # For each place, the copies' starts in order, and after each the furthest end
+        # of the copies so far, its source, and the furthest end of any other source.
+        self._reach: dict[tuple[str, Excluded], tuple[list[int], list[tuple[int, str, int]]]] = {}
+        for place, copies in by_place.items():
+            copies.sort(key=lambda m: m.submission_start)
+            starts, reach = [], []
+            best_end, best_source, other_end = -1, "", -1
+            for copy in copies:
+                end, source = copy.submission_end, copy.source
+                if source == best_source:
+                    best_end = max(best_end, end)
+                elif end > best_end:
+                    best_end, best_source, other_end = end, source, best_end
+                else:
+                    other_end = max(other_end, end)
+                starts.append(copy.submission_start)
+                reach.append((best_end, best_source, other_end))
+            self._reach[place] = (starts, reach)
+
+    def explain(self, match: Match) -> bool:
+        """Whether ``match`` is loose and lies wholly inside a copy from another source
+        (the same as :func:`explained` against the matches given)."""
+        if match.kind not in (Kind.PARAPHRASE, Kind.SUMMARY):
+            return False
+        found = self._reach.get((match.submission, match.excluded))
+        if found is None:
+            return False
+        starts, reach = found
+        at = bisect_right(starts, match.submission_start)
+        if at == 0:
+            return False
+        best_end, best_source, other_end = reach[at - 1]
+        end = best_end if best_source != match.source else other_end
+        return end >= match.submission_end
+
+
 def recounted(
     sources: Iterable[SourceResult], tokens: Tokens, matches: Sequence[Match]
 ) -> list[SourceResult]:
@@ -219,8 +274,8 @@ def settle(
     that check's own matches (a classmate and a corpus file may share a name); the flag
     settings of ``config`` (the defaults if None) say whether the submission is flagged.
     """
-    everything = [m for matches, _ in found for m in matches]
-    kept = [[m for m in matches if not explained(m, everything)] for matches, _ in found]
+    copies = Copies(m for matches, _ in found for m in matches)
+    kept = [[m for m in matches if not copies.explain(m)] for matches, _ in found]
     flat = [m for matches in kept for m in matches]
     marked = mark(flat) if mark is not None else flat
     sources: list[SourceResult] = []

@@ -422,8 +422,45 @@ def exclusion_zones(text: str) -> list[Zone]:
     """Reference lists and quotations of ``text``, in order; a quotation inside a reference
     entry (an article's title) is part of the entry."""
     references = reference_lists(text)
-    zones = [q for q in quotations(text) if not any(r.start < q.end and q.start < r.end for r in references)]
+    lists = ZoneIndex(references)
+    zones = [q for q in quotations(text) if not lists.overlapping(q.start, q.end)]
     return sorted(zones + references, key=lambda z: (z.start, z.end))
+
+
+class ZoneIndex:
+    """Zones found by the characters they overlap, so that a long text with a quotation
+    in every paragraph is not searched whole for each passage: each zone is filed under
+    every stretch of ``_STRETCH`` characters it touches, and a span looks only in its own.
+
+    >>> index = ZoneIndex([Zone(0, 16, QUOTATION), Zone(5000, 5010, CITED_QUOTATION)])
+    >>> index.reason(10, 20), index.overlapping(4000, 4500)
+    (<Kind.QUOTED: 'quoted'>, [])
+    """
+
+    _STRETCH = 512
+
+    def __init__(self, zones: list[Zone]) -> None:
+        self._zones = zones
+        self._filed: dict[int, list[int]] = {}
+        for number, zone in enumerate(zones):
+            for stretch in self._stretches(zone.start, zone.end):
+                self._filed.setdefault(stretch, []).append(number)
+
+    def _stretches(self, start: int, end: int) -> range:
+        return range(start // self._STRETCH, max(start, end - 1) // self._STRETCH + 1)
+
+    def overlapping(self, start: int, end: int) -> list[Zone]:
+        """The zones that overlap ``[start, end)``, in the order they were given."""
+        near: set[int] = set()
+        for stretch in self._stretches(start, end):
+            near.update(self._filed.get(stretch, ()))
+        zones = self._zones
+        return [zones[n] for n in sorted(near) if zones[n].start < end and start < zones[n].end]
+
+    def reason(self, start: int, end: int) -> Excluded | Kind | None:
+        """:func:`classify` of ``[start, end)`` among the zones: only those overlapping
+        it can cover any of it, and they are asked in the order given, as classify asks."""
+        return classify(start, end, self.overlapping(start, end))
 
 
 def classify(start: int, end: int, zones: list[Zone]) -> Excluded | Kind | None:

@@ -21,6 +21,8 @@ The modules, each importing only those listed above it:
   and the tuning constants more than one step needs;
 - ``seeds``: step 1, n-gram and sentence seeds, and which sentence seeds n-grams leave
   unexplained;
+- ``clusters``: which seeds can make a passage at all, found without merging them
+  (a long text shares stray phrases with a source all over);
 - ``merge``: merging seeds into groups, and a group's core, corroboration and trim;
 - ``extend``: growing one passage over equal words, shared stretches and sentences;
 - ``choose``: the evidence judges, which groups make passages, and claiming the words
@@ -36,8 +38,9 @@ from ..fingerprint import Rarity
 from ..models import Passage
 from ..tokens import Tokens
 from .choose import Evidence, choose_groups, claim
+from .clusters import worth_merging
 from .passages import make_passages
-from .seeds import ngram_seeds, sentence_seeds, unexplained
+from .seeds import sentence_seeds, shared_ngrams, unexplained
 
 __all__ = ["align_passages", "align_tokens"]
 
@@ -52,12 +55,14 @@ def align_tokens(
     common words are then no evidence. Without it, every word counts alike.
     """
     config = config or CheckConfig()
-    word_seeds = ngram_seeds(ta, tb, config.seed_size, rarity)
+    word_seeds = shared_ngrams(ta, tb, config.seed_size, rarity)
     paraphrase_seeds = unexplained(sentence_seeds(ta, tb, config, rarity), word_seeds, ta, tb)
-    if not word_seeds and not paraphrase_seeds:
+    if not len(word_seeds) and not paraphrase_seeds:
         return []
     evidence = Evidence(ta, word_seeds, paraphrase_seeds, config.min_words)
-    groups = choose_groups(word_seeds + paraphrase_seeds, evidence, config.max_gap)
+    content = evidence.evidence_a & ~ta.stopword_mask
+    seeds = worth_merging(word_seeds, paraphrase_seeds, config.max_gap, content, evidence.min_content)
+    groups = choose_groups(seeds, evidence, config.max_gap)
     rects = claim(groups, ta, tb, evidence, config.max_gap)
     return make_passages(rects, ta, tb, evidence.word_evidence_a, config)
 

@@ -11,7 +11,7 @@ import numpy as np
 from ..tokens import Tokens
 from .extend import extend
 from .merge import core, corroborated, merge, split_at_own_text, trim
-from .rects import Group, Rect, bounding, coverage
+from .rects import Group, Rect, Seeds, bounding, coverage, covered_from
 
 # Share of a passage's words that seeds must cover for it to count as evidence.
 _MIN_DENSITY = 0.3
@@ -22,20 +22,22 @@ _PIECE_WORDS = 10
 class Evidence:
     """Which words of ``a`` the seeds cover, and the judges of a passage by that cover."""
 
-    def __init__(
-        self, ta: Tokens, word_seeds: list[Rect], sentence_seeds: list[Rect], min_words: int
-    ) -> None:
+    def __init__(self, ta: Tokens, word_seeds: Seeds, sentence_seeds: list[Rect], min_words: int) -> None:
         self._ta = ta
         # Words of a inside any seed, inside a shared n-gram, and inside a seed that is
         # not weak (a weak sentence seed, or a stock phrase of the topic).
-        self.evidence_a = coverage(len(ta), word_seeds + sentence_seeds, "a")
-        self.word_evidence_a = coverage(len(ta), word_seeds, "a")
-        self.firm_a = coverage(len(ta), [s for s in word_seeds + sentence_seeds if not s.weak], "a")
+        self.word_evidence_a = covered_from(len(ta), word_seeds.a_first, word_seeds.size)
+        self.evidence_a = self.word_evidence_a | coverage(len(ta), sentence_seeds, "a")
+        firm = ~word_seeds.weak
+        self.firm_a = covered_from(len(ta), word_seeds.a_first[firm], word_seeds.size) | coverage(
+            len(ta), [s for s in sentence_seeds if not s.weak], "a"
+        )
         # Evidence is judged in pieces of _PIECE_WORDS, whatever the reporting threshold:
         # min_words only filters the passages finally reported, so raising it never hides
         # a long passage that a lower setting reports.
         self.piece_words = min(min_words, _PIECE_WORDS)
-        self._min_content = (self.piece_words + 1) // 2
+        #: Distinct content words a piece of evidence needs (see :meth:`supported`).
+        self.min_content = (self.piece_words + 1) // 2
 
     def supported(self, rect: Rect, weak: bool = True) -> bool:
         """Whether seeds (not weak ones unless ``weak``) make ``rect`` a piece of evidence."""
@@ -50,7 +52,7 @@ class Evidence:
         content = evidence[rect.a_first : rect.a_last] & ~ta.stopword_mask[rect.a_first : rect.a_last]
         offsets = np.flatnonzero(content) + rect.a_first
         stems = ta.stems
-        return len({stems[i] for i in offsets.tolist()}) >= self._min_content
+        return len({stems[i] for i in offsets.tolist()}) >= self.min_content
 
     def parts(self, group: Group, weak: bool, gap: int) -> list[Group]:
         """The group cut at the writer's own sentences and paragraphs inside it, judged

@@ -5,6 +5,7 @@ group (its core of seeds on one diagonal, its corroboration, its unclaimed stret
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -44,12 +45,17 @@ def merge(rects: list[Rect], gap: int, evidence_a: np.ndarray) -> list[Group]:
         first, last = min(one.rect.a_first, two.rect.a_first), max(one.rect.a_last, two.rect.a_last)
         return bool(prefix[last] - prefix[first] >= _JOIN_DENSITY * (last - first))
 
-    groups = [Group(Rect(r.a_first, r.a_last, r.b_first, r.b_last), [r]) for r in rects]
+    # A seed is made a group as its turn comes, not all at once: a text that repeats a
+    # source's paragraph has a seed for each of its words, and most join the group
+    # before them at once.
+    seeds = sorted(rects, key=lambda r: (r.a_first, r.b_first))
+    groups: Iterable[Group] = (Group(Rect(r.a_first, r.a_last, r.b_first, r.b_last), [r]) for r in seeds)
     while True:
-        groups.sort(key=lambda g: (g.rect.a_first, g.rect.b_first))
         merged: list[Group] = []
         active: list[Group] = []
+        count = 0
         for group in groups:
+            count += 1
             rect = group.rect
             active = [g for g in active if g.rect.a_last + g.rect.reach(gap) >= rect.a_first]
             target: Group | None = None
@@ -65,9 +71,9 @@ def merge(rects: list[Rect], gap: int, evidence_a: np.ndarray) -> list[Group]:
             else:
                 target.rect.absorb(rect)
                 target.members.extend(group.members)
-        if len(merged) == len(groups):
+        if len(merged) == count:
             return merged
-        groups = merged
+        groups = sorted(merged, key=lambda g: (g.rect.a_first, g.rect.b_first))
 
 
 def _exact(group: Group) -> bool:
@@ -98,22 +104,29 @@ def core(group: Group, gap: int) -> Group:
         # A source holding the same text twice: without the chain, the passage's
         # source side would span both copies.
         anchors = _colinear(repeated)
-    firsts = np.array([m.a_first for m in anchors])
-    offsets = np.array([m.b_first - m.a_first for m in anchors])
+    firsts = np.array([m.a_first for m in anchors], dtype=np.int64)
+    offsets = np.array([m.b_first - m.a_first for m in anchors], dtype=np.int64)
     kept = [m for m in group.members if not m.repeated]
-    closest: dict[int, tuple[int, list[Rect]]] = {}
-    for member in repeated:
-        at = int(np.searchsorted(firsts, member.a_first))
-        neighbours = [k for k in (at - 1, at) if 0 <= k < len(anchors)]
-        nearest = min(neighbours, key=lambda k: abs(int(firsts[k]) - member.a_first))
-        drift = abs(member.b_first - member.a_first - int(offsets[nearest]))
-        if drift <= gap:
-            best, members = closest.get(member.a_first, (drift, []))
-            if drift < best:
-                closest[member.a_first] = (drift, [member])
-            elif drift == best:
-                closest[member.a_first] = (drift, members + [member])
-    kept += [m for _, members in closest.values() for m in members]
+    # All repeated seeds at once (a repeated paragraph has one per word): each one's
+    # nearest anchor in a, the earlier one on a tie.
+    a = np.array([m.a_first for m in repeated], dtype=np.int64)
+    b = np.array([m.b_first for m in repeated], dtype=np.int64)
+    at = np.searchsorted(firsts, a)
+    before, after = np.maximum(at - 1, 0), np.minimum(at, firsts.shape[0] - 1)
+    earlier = (at > 0) & ((at == firsts.shape[0]) | (np.abs(firsts[before] - a) <= np.abs(firsts[after] - a)))
+    drift = np.abs(b - a - offsets[np.where(earlier, before, after)])
+    near = np.flatnonzero(drift <= gap)
+    if near.shape[0]:
+        # Of the pairings of one place of a, those that drift least, places in the order
+        # first met, each place's seeds in order.
+        places, place = np.unique(a[near], return_inverse=True)
+        least = np.full(places.shape[0], np.iinfo(np.int64).max)
+        np.minimum.at(least, place, drift[near])
+        met = np.full(places.shape[0], near.shape[0])
+        np.minimum.at(met, place, np.arange(near.shape[0]))
+        best = np.flatnonzero(drift[near] == least[place])
+        chosen = near[best[np.lexsort((best, met[place[best]]))]]
+        kept += [repeated[i] for i in chosen.tolist()]
     return Group(bounding(kept), kept)
 
 

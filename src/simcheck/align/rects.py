@@ -24,9 +24,12 @@ MIN_OWN_SENTENCE_WORDS = 5
 _GAP_RATIO = 2.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Rect:
-    """Token rectangle of evidence: ``[a_first, a_last)`` of a, ``[b_first, b_last)`` of b."""
+    """Token rectangle of evidence: ``[a_first, a_last)`` of a, ``[b_first, b_last)`` of b.
+
+    Slotted: a text that repeats a source's paragraph has a seed for each of its words.
+    """
 
     a_first: int
     a_last: int
@@ -79,14 +82,76 @@ def bounding(members: list[Rect]) -> Rect:
     )
 
 
+@dataclass(frozen=True)
+class Seeds:
+    """Shared n-grams as arrays, before any becomes a :class:`Rect`: the n-gram of ``a``
+    at ``a_first`` is the one of ``b`` at ``b_first``, each ``size`` words long, in the
+    order of ``a_first``, then ``b_first``. A long text has many that can make no passage
+    (:func:`~simcheck.align.merge.worth_merging`); they never become objects."""
+
+    a_first: np.ndarray
+    b_first: np.ndarray
+    size: int
+    repeated: np.ndarray
+    weak: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.a_first.shape[0])
+
+    @property
+    def a_last(self) -> np.ndarray:
+        last: np.ndarray = self.a_first + self.size
+        return last
+
+    @property
+    def b_last(self) -> np.ndarray:
+        last: np.ndarray = self.b_first + self.size
+        return last
+
+    def rects(self, keep: np.ndarray | None = None) -> list[Rect]:
+        """The seeds (those ``keep`` marks) as rectangles, in order."""
+        chosen = np.arange(len(self)) if keep is None else np.flatnonzero(keep)
+        n = self.size
+        return [
+            Rect(i, i + n, j, j + n, repeated=again, weak=stock)
+            for i, j, again, stock in zip(
+                self.a_first[chosen].tolist(),
+                self.b_first[chosen].tolist(),
+                self.repeated[chosen].tolist(),
+                self.weak[chosen].tolist(),
+            )
+        ]
+
+
+def covered(length: int, firsts: np.ndarray, lasts: np.ndarray) -> np.ndarray:
+    """Which of ``length`` tokens lie inside some ``[firsts[k], lasts[k])``."""
+    starts = np.bincount(firsts, minlength=length + 1)
+    ends = np.bincount(lasts, minlength=length + 1)
+    inside: np.ndarray = np.cumsum((starts - ends)[:length]) > 0
+    return inside
+
+
+def covered_from(length: int, firsts: np.ndarray, size: int) -> np.ndarray:
+    """:func:`covered` for spans all ``size`` long (n-grams, inside the text): the
+    starts marked and widened, without the counts a long text's millions of seeds need."""
+    starts = np.zeros(length, dtype=bool)
+    starts[firsts] = True
+    inside = starts.copy()
+    for shift in range(1, size):
+        inside[shift:] |= starts[:-shift]
+    return inside
+
+
 def coverage(length: int, rects: list[Rect], side: str) -> np.ndarray:
     """Which of the ``length`` tokens of side ``"a"`` or ``"b"`` some rectangle covers."""
-    covered = np.zeros(length + 1, dtype=np.int64)
+    # Marked span by span: the rectangles are few (sentence seeds), the text may be long.
+    inside = np.zeros(length, dtype=bool)
     for r in rects:
-        first, last = (r.a_first, r.a_last) if side == "a" else (r.b_first, r.b_last)
-        covered[first] += 1
-        covered[last] -= 1
-    return np.cumsum(covered[:-1]) > 0
+        if side == "a":
+            inside[r.a_first : r.a_last] = True
+        else:
+            inside[r.b_first : r.b_last] = True
+    return inside
 
 
 def content_stems(tokens: Tokens, first: int, last: int) -> set[str]:

@@ -3,14 +3,12 @@ sentence pairs whose TF-IDF cosine and stem Dice are both high (paraphrase)."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import numpy as np
 
 from ..config import CheckConfig
 from ..fingerprint import Rarity, tfidf_weights
-from ..tokens import Tokens
-from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, content_stems, coverage
+from ..tokens import SentenceVocabulary, Tokens
+from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, Seeds, content_stems, covered_from
 
 # Sentence seeds this similar (Sanchez-Perez, Sidorov and Gelbukh, PAN 2014) that are
 # each other's best match join a passage that stronger evidence makes, never make one.
@@ -22,59 +20,69 @@ _MAX_SEED_REPEATS = 8
 LONG_RUN_WORDS = 8
 
 
-def ngram_seeds(ta: Tokens, tb: Tokens, n: int, rarity: Rarity | None = None) -> list[Rect]:
+def shared_ngrams(ta: Tokens, tb: Tokens, n: int, rarity: Rarity | None = None) -> Seeds:
     """Every shared n-gram of stems that is not made of function words alone.
 
     With a ``rarity``, an n-gram whose content words are all common in the corpus (the
     topic's stock phrases: "the Soviet Union", "the nuclear arms race") is a weak seed:
     it extends a passage that other evidence makes, and makes none.
+
+    Each n-gram of ``b`` is looked up among those of ``a``, not the other way: the cost
+    is the source's and the seeds', however long the submission.
     """
+    none = np.zeros(0, dtype=np.int64)
     if len(ta) < n or len(tb) < n:
-        return []
+        return Seeds(none, none, n, none.astype(bool), none.astype(bool))
     a, b = ta.ngrams(n), tb.ngrams(n)
-    topical = _topical_ngrams(ta, a.positions, n, rarity) if rarity is not None else None
-    lo = np.searchsorted(b.sorted_hashes, a.hashes, side="left")
-    hi = np.searchsorted(b.sorted_hashes, a.hashes, side="right")
-    counts = hi - lo
-    repeated = (counts > 1) | (a.repeats > 1)
-    keep = (counts > 0) & (counts <= _MAX_SEED_REPEATS)
-    weak = topical[keep].tolist() if topical is not None else [False] * int(keep.sum())
-    seeds: list[Rect] = []
-    for i, start, stop, again, stock in zip(
-        a.positions[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), repeated[keep].tolist(), weak
-    ):
-        for j in b.sorted_positions[start:stop].tolist():
-            seeds.append(Rect(i, i + n, j, j + n, repeated=again, weak=stock))
-    return _firm_long_runs(seeds) if topical is not None else seeds
+    hashes, b_lo, b_n = np.unique(b.sorted_hashes, return_index=True, return_counts=True)
+    a_lo = np.searchsorted(a.sorted_hashes, hashes, side="left")
+    a_n = np.searchsorted(a.sorted_hashes, hashes, side="right") - a_lo
+    use = (a_n > 0) & (b_n <= _MAX_SEED_REPEATS)
+    a_lo, a_n, b_lo, b_n = a_lo[use], a_n[use], b_lo[use], b_n[use]
+    # Every occurrence in a of each shared n-gram with every occurrence in b.
+    pairs = a_n * b_n
+    shared = np.repeat(np.arange(pairs.shape[0]), pairs)
+    within = np.arange(int(pairs.sum())) - np.repeat(np.cumsum(pairs) - pairs, pairs)
+    i = a.sorted_positions[a_lo[shared] + within // b_n[shared]]
+    j = b.sorted_positions[b_lo[shared] + within % b_n[shared]]
+    repeated = (b_n[shared] > 1) | (a_n[shared] > 1)
+    order = np.lexsort((j, i))
+    i, j, repeated = i[order], j[order], repeated[order]
+    if rarity is None:
+        return Seeds(i, j, n, repeated, np.zeros(i.shape[0], dtype=bool))
+    return Seeds(i, j, n, repeated, _firm_long_runs(i, j, n, _topical(ta, i, n, rarity)))
 
 
-def _firm_long_runs(seeds: list[Rect]) -> list[Rect]:
+def _firm_long_runs(i: np.ndarray, j: np.ndarray, n: int, weak: np.ndarray) -> np.ndarray:
     """Stock phrases within a long word-for-word run are evidence after all: a stretch of
-    ``LONG_RUN_WORDS`` words copied exactly is no chance, whatever words it is made of."""
-    by_diagonal: dict[int, list[Rect]] = {}
-    for seed in seeds:
-        by_diagonal.setdefault(seed.b_first - seed.a_first, []).append(seed)
-    for run_seeds in by_diagonal.values():
-        run_seeds.sort(key=lambda s: s.a_first)
-        runs: list[list[Rect]] = []
-        for seed in run_seeds:
-            if runs and seed.a_first <= runs[-1][-1].a_last:
-                runs[-1].append(seed)
-            else:
-                runs.append([seed])
-        for run in runs:
-            if run[-1].a_last - run[0].a_first >= LONG_RUN_WORDS:
-                for member in run:
-                    member.weak = False
-    return seeds
+    ``LONG_RUN_WORDS`` words copied exactly is no chance, whatever words it is made of.
+    ``weak`` with the seeds of such runs (overlapping n-grams on one diagonal) made firm."""
+    if i.shape[0] == 0:
+        return weak
+    order = np.lexsort((i, j - i))
+    diagonal, first = (j - i)[order], i[order]
+    # A run goes on while the next seed on its diagonal starts inside the one before.
+    new = np.ones(order.shape[0], dtype=bool)
+    new[1:] = (diagonal[1:] != diagonal[:-1]) | (first[1:] > first[:-1] + n)
+    run = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], order.shape[0]) - 1
+    long = first[ends] + n - first[starts] >= LONG_RUN_WORDS
+    firm = weak.copy()
+    firm[order[long[run]]] = False
+    return firm
 
 
-def _topical_ngrams(tokens: Tokens, positions: np.ndarray, n: int, rarity: Rarity) -> np.ndarray:
-    """Whether each n-gram starting at ``positions`` holds no content word that is rare."""
-    rare = ~tokens.stopword_mask & ~rarity.common(tokens.stem_hashes)
-    counts = np.convolve(rare.astype(np.int64), np.ones(n, dtype=np.int64), mode="valid")
-    topical: np.ndarray = counts[positions] == 0
-    return topical
+def _topical(tokens: Tokens, positions: np.ndarray, n: int, rarity: Rarity) -> np.ndarray:
+    """Whether each n-gram starting at ``positions`` holds no content word that is rare
+    (only the seeds' words are looked up, not the whole text)."""
+    if positions.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    places, back = np.unique(positions, return_inverse=True)
+    words = (places[:, None] + np.arange(n)).ravel()
+    rare = ~tokens.stopword_mask[words] & ~rarity.common(tokens.stem_hashes[words])
+    topical: np.ndarray = ~rare.reshape(-1, n).any(axis=1)
+    return topical[back]
 
 
 def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig, rarity: Rarity | None = None) -> list[Rect]:
@@ -87,36 +95,29 @@ def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig, rarity: Rarity |
     sa, sb = ta.sentences, tb.sentences
     if not sa or not sb:
         return []
-    rows_a, terms_a, counts_a = ta.sentence_terms
-    rows_b, terms_b, counts_b = tb.sentence_terms
-    if terms_a.shape[0] == 0 or terms_b.shape[0] == 0:
+    rows_a, _, counts_a = ta.sentence_terms
+    rows_b, _, counts_b = tb.sentence_terms
+    if rows_a.shape[0] == 0 or rows_b.shape[0] == 0:
         return []
-    vocabulary, columns = np.unique(np.concatenate([terms_a, terms_b]), return_inverse=True)
-    rows = np.concatenate([rows_a, rows_b + len(sa)])
-    n_rows = len(sa) + len(sb)
+    # Each text's vocabulary is sorted once (a submission is aligned with many sources);
+    # the pair only looks its shared words up.
+    va, vb = ta.sentence_vocabulary, tb.sentence_vocabulary
+    at = np.minimum(np.searchsorted(va.terms, vb.terms), va.terms.shape[0] - 1)
+    found = va.terms[at] == vb.terms
+    words_a, words_b = at[found], np.flatnonzero(found)
     # IDF over the sentences of both texts (tf-isf): words common in the pair weigh less.
-    in_sentences = np.bincount(columns, minlength=vocabulary.shape[0])
-    weights = tfidf_weights(np.concatenate([counts_a, counts_b]), in_sentences[columns], n_rows, rows)
-    if rarity is not None:
-        weights = _normalised(weights * rarity.idf(vocabulary)[columns], rows)
-    split = rows_a.shape[0]
-    pairs, cosine, shared = _products(
-        rows[:split],
-        columns[:split],
-        weights[:split],
-        rows[split:] - len(sa),
-        columns[split:],
-        weights[split:],
-        len(sb),
-    )
+    n_rows = len(sa) + len(sb)
+    weights_a = _weights(va, counts_a, rows_a, words_a, vb.sentences[words_b], n_rows, rarity)
+    weights_b = _weights(vb, counts_b, rows_b, words_b, va.sentences[words_a], n_rows, rarity)
+    pairs, cosine, shared = _products(va, rows_a, weights_a, words_a, vb, rows_b, weights_b, words_b, len(sb))
     if pairs.shape[0] == 0:
         return []
     pick, strong, weak = _best_pairs(pairs // len(sb), pairs % len(sb), cosine, len(sa), len(sb), config)
     if pick.shape[0] == 0:
         return []
     pick_a, pick_b, shared = pick // len(sb), pick % len(sb), shared[np.searchsorted(pairs, pick)]
-    sizes = np.bincount(rows, minlength=n_rows)
-    dice = 2 * shared / (sizes[pick_a] + sizes[pick_b + len(sa)])
+    sizes_a, sizes_b = np.bincount(rows_a, minlength=len(sa)), np.bincount(rows_b, minlength=len(sb))
+    dice = 2 * shared / (sizes_a[pick_a] + sizes_b[pick_b])
     # Two shared words ("The U.S.", "Whale Watching") are a topic, not a paraphrase,
     # however high the cosine of such short sentences.
     strong &= dice >= config.sentence_dice
@@ -130,6 +131,26 @@ def sentence_seeds(ta: Tokens, tb: Tokens, config: CheckConfig, rarity: Rarity |
     ]
 
 
+def _weights(
+    vocabulary: SentenceVocabulary,
+    counts: np.ndarray,
+    rows: np.ndarray,
+    shared: np.ndarray,
+    other_sentences: np.ndarray,
+    n_rows: int,
+    rarity: Rarity | None,
+) -> np.ndarray:
+    """The TF-IDF weight of each term of one text's sentences, its IDF over the ``n_rows``
+    sentences of both texts: the other holds the terms ``shared`` (numbers in
+    ``vocabulary``) in ``other_sentences`` sentences each."""
+    in_sentences = vocabulary.sentences.copy()
+    in_sentences[shared] += other_sentences
+    weights = tfidf_weights(counts, in_sentences[vocabulary.columns], n_rows, rows)
+    if rarity is not None:
+        weights = _normalised(weights * rarity.idf(vocabulary.terms)[vocabulary.columns], rows)
+    return weights
+
+
 def _normalised(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """``weights`` scaled to unit length within each row."""
     norms = np.sqrt(np.bincount(rows, weights=weights**2))
@@ -138,39 +159,47 @@ def _normalised(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _products(
+    va: SentenceVocabulary,
     rows_a: np.ndarray,
-    columns_a: np.ndarray,
     weights_a: np.ndarray,
+    words_a: np.ndarray,
+    vb: SentenceVocabulary,
     rows_b: np.ndarray,
-    columns_b: np.ndarray,
     weights_b: np.ndarray,
+    words_b: np.ndarray,
     len_b: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of sentences of a and b that share a word, as ``row_a * len_b + row_b``
     (sorted), with the dot product of their weights and the number of words they share.
+    ``words_a`` and ``words_b`` are the shared words' numbers in each vocabulary.
 
     The products are added word by word in the words' order, as a sparse matrix product
     adds them, so the cosines are the same to the last bit.
     """
-    by_a = np.argsort(columns_a, kind="stable")
-    by_b = np.argsort(columns_b, kind="stable")
-    ca, cb = columns_a[by_a], columns_b[by_b]
-    words = np.intersect1d(ca, cb, assume_unique=False)
-    if words.shape[0] == 0:
+    if words_a.shape[0] == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.astype(np.float64), empty
-    a_lo, a_hi = np.searchsorted(ca, words, side="left"), np.searchsorted(ca, words, side="right")
-    b_lo, b_hi = np.searchsorted(cb, words, side="left"), np.searchsorted(cb, words, side="right")
-    a_n, b_n = a_hi - a_lo, b_hi - b_lo
-    # For each shared word, each of its sentences of a with each of its sentences of b.
-    per_word = a_n * b_n
-    word_of = np.repeat(np.arange(words.shape[0]), per_word)
-    within = np.arange(int(per_word.sum())) - np.repeat(np.cumsum(per_word) - per_word, per_word)
-    at_a = by_a[a_lo[word_of] + within // b_n[word_of]]
-    at_b = by_b[b_lo[word_of] + within % b_n[word_of]]
-    keys = rows_a[at_a] * len_b + rows_b[at_b]
-    pairs, inverse = np.unique(keys, return_inverse=True)
-    dot = np.bincount(inverse, weights=weights_a[at_a] * weights_b[at_b], minlength=pairs.shape[0])
+    # Each term of a sentence of a (in order: by sentence, then by word) with each
+    # sentence of b holding it. The pairs come out by sentence of a, each one's words in
+    # order, so a stable sort groups them cheaply and keeps their words' order.
+    in_b = np.full(va.terms.shape[0], -1, dtype=np.int64)
+    in_b[words_a] = words_b
+    word_b = in_b[va.columns]
+    entries = np.flatnonzero(word_b >= 0)
+    word_b = word_b[entries]
+    held = vb.sentences[word_b]
+    entry_a = np.repeat(entries, held)
+    within = np.arange(entry_a.shape[0]) - np.repeat(np.cumsum(held) - held, held)
+    entry_b = vb.by_term[np.repeat(vb.term_starts[word_b], held) + within]
+    keys = rows_a[entry_a] * len_b + rows_b[entry_b]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.ones(ordered.shape[0], dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty_like(order)
+    inverse[order] = np.cumsum(new) - 1
+    pairs = ordered[new]
+    dot = np.bincount(inverse, weights=weights_a[entry_a] * weights_b[entry_b], minlength=pairs.shape[0])
     return pairs, dot, np.bincount(inverse, minlength=pairs.shape[0])
 
 
@@ -202,7 +231,7 @@ def _best_pairs(
     return row[keep] * len_b + col[keep], strong[keep], weak[keep]
 
 
-def unexplained(sentence_seeds: list[Rect], word_seeds: list[Rect], ta: Tokens, tb: Tokens) -> list[Rect]:
+def unexplained(sentence_seeds: list[Rect], word_seeds: Seeds, ta: Tokens, tb: Tokens) -> list[Rect]:
     """Sentence seeds for sentences that shared n-grams do not already explain.
 
     Where n-grams cover most of a sentence, they say exactly where it came from: a
@@ -212,36 +241,40 @@ def unexplained(sentence_seeds: list[Rect], word_seeds: list[Rect], ta: Tokens, 
     two sentences counts as one shared word: "information retrieval system" and "use"
     are a term and a word in common, the topic, not three words of a paraphrase.
     """
-    covered_a = coverage(len(ta), word_seeds, "a")
-    covered_b = coverage(len(tb), word_seeds, "b")
+    if not sentence_seeds:
+        return []
+    covered_a = covered_from(len(ta), word_seeds.a_first, word_seeds.size)
+    covered_b = covered_from(len(tb), word_seeds.b_first, word_seeds.size)
     candidates = [
         s
         for s in sentence_seeds
         if covered_a[s.a_first : s.a_last].mean() < EDITED_DENSITY
         and covered_b[s.b_first : s.b_last].mean() < EDITED_DENSITY
     ]
-    if not candidates or not word_seeds:
+    if not candidates or not len(word_seeds):
         return candidates
-    by_a = sorted(word_seeds, key=lambda r: r.a_first)
-    firsts = [r.a_first for r in by_a]
+    firsts = word_seeds.a_first  # in order already
     kept = []
     for s in candidates:
         shared = content_stems(ta, s.a_first, s.a_last) & content_stems(tb, s.b_first, s.b_last)
-        inside = [
-            r
-            for r in by_a[bisect_left(firsts, s.a_first) : bisect_left(firsts, s.a_last)]
-            if r.a_last <= s.a_last and s.b_first <= r.b_first and r.b_last <= s.b_last
-        ]
+        lo, hi = np.searchsorted(firsts, [s.a_first, s.a_last], side="left").tolist()
+        a_last, b_first, b_last = (
+            word_seeds.a_last[lo:hi],
+            word_seeds.b_first[lo:hi],
+            word_seeds.b_last[lo:hi],
+        )
+        inside = lo + np.flatnonzero((a_last <= s.a_last) & (s.b_first <= b_first) & (b_last <= s.b_last))
         # Overlapping seeds make one phrase; its shared content words count once.
         phrases: list[set[str]] = []
         run_last = -1
-        for r in inside:
-            words = content_stems(ta, r.a_first, r.a_last) & shared
-            if r.a_first < run_last and phrases:
+        for r_first in firsts[inside].tolist():
+            r_last = r_first + word_seeds.size
+            words = content_stems(ta, r_first, r_last) & shared
+            if r_first < run_last and phrases:
                 phrases[-1] |= words
             else:
                 phrases.append(words)
-            run_last = max(run_last, r.a_last)
+            run_last = max(run_last, r_last)
         in_phrases: set[str] = set().union(*phrases)
         if len(shared - in_phrases) + sum(1 for p in phrases if p) >= MIN_SHARED_SENTENCE_WORDS:
             kept.append(s)

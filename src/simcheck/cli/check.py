@@ -104,14 +104,18 @@ def check(
 
     config = config_from(options)
     fmt = fmt or format_for(output)
-    with running():
+    # On a terminal, a bar: a long essay takes a while to read, and to align with each source.
+    with running("checking") as advance:
         submission = read_essay(essay, max_bytes)
         given = [load_document(t, max_bytes=max_bytes) for t in templates]
         set_aside = set_aside_from(exclude_sources, allow_list)
         store = open_corpus(corpus, options)
         # An index brings its own settings, with the user's on top: open_corpus made them.
         settings = None if not isinstance(store, str) else config
-        result = pipeline.check(submission, store, config=settings, templates=given, set_aside=set_aside)
+        result = pipeline.check(
+            submission, store, config=settings, templates=given, set_aside=set_aside, progress=advance
+        )
+    with running():
         _emit(result, fmt, output)
     warn_unused(set_aside, result.matches, {})
     exit_if_above(fail_above, {d.path: d.similarity for d in result.documents})

@@ -108,7 +108,8 @@ def max_bytes_option(what: str) -> Callable[[F], F]:
         type=click.IntRange(1),
         default=MAX_FILE_BYTES,
         show_default=True,
-        help=f"Largest {what} read, in bytes; also the most characters of text taken from one file.",
+        help=f"Largest {what} read, in bytes; also the most characters of text taken from one file. "
+        "A .docx or .odt may be ten times larger: only its text counts, not its pictures.",
     )
 
 

@@ -20,6 +20,7 @@ from ..errors import CorpusError
 from ..fingerprint import (
     Fingerprinted,
     df_cap,
+    distinct,
     fingerprint_tokens,
     shingle_hashes,
     signature_bands,
@@ -150,7 +151,7 @@ class Reader:
         """Documents sharing fingerprints with ``query``: id -> how many (common
         fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
         # np.unique sorts: consecutive lookups walk nearby pages of the B-tree.
-        shingles = np.unique(shingle_hashes(query.stem_hashes, config.shingle_size))
+        shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
         rows = schema.lookup(
             self._db,
             "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v",

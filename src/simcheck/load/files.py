@@ -22,6 +22,23 @@ from .names import display_name
 #: PDF with pictures a few MB. The text extracted from a file is held to the same number
 #: of characters, so a small file that unpacks to a huge text is refused as well.
 MAX_FILE_BYTES = 20_000_000
+#: A .docx or .odt is its text beside its pictures, and only the text is held to
+#: ``max_bytes`` (a photo is no reason to refuse an essay): the file itself may be this
+#: many times larger. Its parts are unpacked under the zip-bomb limits all the same.
+PACKAGE_FACTOR = 10
+_PACKAGES = frozenset({".docx", ".odt"})
+
+
+def file_limit(name: str, max_bytes: int) -> int:
+    """The largest file of this name read under ``max_bytes``: ``max_bytes`` itself, or
+    :data:`PACKAGE_FACTOR` times it for a .docx or .odt, whose pictures do not count.
+
+    >>> file_limit("essay.txt", 1000), file_limit("essay.DOCX", 1000)
+    (1000, 10000)
+    """
+    return max_bytes * PACKAGE_FACTOR if Path(name).suffix.lower() in _PACKAGES else max_bytes
+
+
 #: Seconds one file may take to read before it is given up: a long PDF reads in a few
 #: seconds, a damaged or hostile one can send a parser into a loop that never ends.
 MAX_READ_SECONDS = 60.0
@@ -35,7 +52,8 @@ def load_bytes(
     Parameters
     ----------
     max_bytes : int, default=MAX_FILE_BYTES
-        Largest file accepted, and the most characters of text taken from it.
+        Largest file accepted (ten times more for a .docx or .odt, whose pictures do
+        not count: see :func:`file_limit`), and the most characters of text taken from it.
 
     Raises
     ------
@@ -48,10 +66,11 @@ def load_bytes(
         raise InputError(name, unsupported_reason(name))
     if not data:
         raise InputError(name, "is empty (0 bytes); submit the file with its text")
-    if len(data) > max_bytes:
-        # A caller reads at most max_bytes + 1 bytes: that length says "larger", not the size.
-        size = f"more than {max_bytes:,} bytes" if len(data) == max_bytes + 1 else f"{len(data):,} bytes"
-        raise InputError(name, _too_large(size, max_bytes))
+    limit = file_limit(name, max_bytes)
+    if len(data) > limit:
+        # A caller reads at most limit + 1 bytes: that length says "larger", not the size.
+        size = f"more than {limit:,} bytes" if len(data) == limit + 1 else f"{len(data):,} bytes"
+        raise InputError(name, _too_large(size, max_bytes, limit))
     try:
         with _time_limit(MAX_READ_SECONDS):
             text, encoding = reader(data, name, max_bytes)
@@ -111,7 +130,10 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _too_large(size: str, max_bytes: int) -> str:
+def _too_large(size: str, max_bytes: int, limit: int | None = None) -> str:
+    if limit is not None and limit != max_bytes:
+        allowed = f"a .docx or .odt may be {PACKAGE_FACTOR} times the --max-bytes limit of {max_bytes:,}"
+        return f"is too large ({size}; {allowed}, for its pictures); split it or raise the limit"
     return f"is too large ({size}, over the --max-bytes limit of {max_bytes:,}); split it or raise the limit"
 
 
@@ -131,7 +153,8 @@ def load_document(
     doc_id : str, optional
         Name to use in reports; defaults to ``path`` as given (see :func:`display_name`).
     max_bytes : int, default=MAX_FILE_BYTES
-        Largest file read; a larger one is an error that names the limit.
+        Largest file read (see :func:`file_limit`), and the most characters of text
+        taken from it; a larger one is an error that names the limit.
     root : str or path-like, optional
         The folder the file was found in: a symbolic link leading out of it is refused.
 
@@ -146,14 +169,15 @@ def load_document(
         inside = os.path.realpath(root)
         if os.path.commonpath([inside, os.path.realpath(name)]) != inside:
             raise InputError(shown, "is a symbolic link to a file outside the folder; not followed")
-    data = _read_file(name, shown, max_bytes)
-    if len(data) > max_bytes and Path(name).suffix.lower() in READERS:
-        # Only max_bytes + 1 bytes were read: the file's own size is the one to report.
+    limit = file_limit(name, max_bytes)
+    data = _read_file(name, shown, limit)
+    if len(data) > limit and Path(name).suffix.lower() in READERS:
+        # Only limit + 1 bytes were read: the file's own size is the one to report.
         try:
             size = f"{os.stat(name).st_size:,} bytes"
         except OSError:
-            size = f"more than {max_bytes:,} bytes"
-        raise InputError(shown, _too_large(size, max_bytes))
+            size = f"more than {limit:,} bytes"
+        raise InputError(shown, _too_large(size, max_bytes, limit))
     document = load_bytes(data, shown, doc_id=doc_id if doc_id is not None else shown, max_bytes=max_bytes)
     return Document(document.doc_id, document.text, name, document.meta)
 

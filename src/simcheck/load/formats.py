@@ -3,7 +3,8 @@
 Each reader takes a file's bytes, its name (for messages) and the ``--max-bytes`` limit,
 and returns the text and the encoding or format it was read as. docx and odt are zips:
 their parts are unpacked under size and ratio limits (:func:`bomb_ratio`,
-:func:`read_member`) before their parser sees them.
+:func:`read_member`) before their parser sees them; only the parts that hold text
+(:func:`holds_text`) count against the size limit, and pictures are never unpacked.
 
 Each parser (python-docx, pypdf, odfpy, striprtf) is imported inside its reader, not at
 the top: together they take about half a second to import, which a run that reads no
@@ -88,22 +89,35 @@ def _read_html(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
+def holds_text(part: str) -> bool:
+    """Whether a part of a docx or odt (a zip) may hold its text: its XML parts, their
+    relationships, and odt's ``mimetype``. Pictures, fonts and embedded files do not,
+    and no parser reads them for the text.
+
+    >>> holds_text("word/document.xml"), holds_text("word/media/image1.png"), holds_text("mimetype")
+    (True, False, True)
+    """
+    return part.lower().endswith((".xml", ".rels")) or part == "mimetype"
+
+
 def _repacked(data: bytes, name: str, kind: str, max_bytes: int, damaged: str) -> bytes:
     """A zip-based document (docx, odt) unpacked under limits and packed again, so the
-    parser only ever sees parts of their stated size: a damaged zip, one that unpacks
-    to more than ``max_bytes``, or a part packed at a zip-bomb ratio is refused first."""
+    parser only ever sees parts of their stated size: a damaged zip, one whose text
+    parts (:func:`holds_text`) unpack to more than ``max_bytes``, or a part packed at a
+    zip-bomb ratio is refused first. Pictures and other media are not unpacked at all:
+    the copy holds each of them empty, so a photo costs neither the limit nor memory."""
     if data.startswith(_CFB_MAGIC):
         raise InputError(name, f"is password-protected or a legacy .doc; save it as an unencrypted .{kind}")
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(out, "w") as copy:
             members = archive.infolist()
-            unpacked = sum(member.file_size for member in members)
+            unpacked = sum(member.file_size for member in members if holds_text(member.filename))
             if unpacked > max_bytes:
                 raise InputError(
                     name,
-                    f"unpacks to {unpacked:,} bytes, over the --max-bytes limit of {max_bytes:,}; "
-                    "remove pictures or split it",
+                    f"its text unpacks to {unpacked:,} bytes, over the --max-bytes limit of {max_bytes:,}; "
+                    "split it or raise the limit",
                 )
             written = set()
             for member in members:
@@ -113,7 +127,8 @@ def _repacked(data: bytes, name: str, kind: str, max_bytes: int, damaged: str) -
                 if member.filename in written:
                     continue  # a second part of one name: the parser reads the first
                 written.add(member.filename)
-                copy.writestr(member.filename, read_member(archive, member, max_bytes))
+                text = holds_text(member.filename)
+                copy.writestr(member.filename, read_member(archive, member, max_bytes) if text else b"")
     except InputError:
         raise
     except (

@@ -10,7 +10,7 @@ before it.
 """
 
 from .lexicon import Lexicon, shared_lexicon
-from .text import Ngrams, Sentence, Tokens
+from .text import Ngrams, Sentence, SentenceVocabulary, Tokens
 from .words import (
     WORD_RE,
     normalise,
@@ -28,6 +28,7 @@ __all__ = [
     "Lexicon",
     "Ngrams",
     "Sentence",
+    "SentenceVocabulary",
     "Tokens",
     "normalise",
     "shared_lexicon",

@@ -181,9 +181,10 @@ class Tokens:
         return paragraph_of
 
     @cached_property
-    def paragraph_starts(self) -> np.ndarray:
-        """For each token, whether it opens a paragraph (other than the first)."""
-        return np.diff(self.paragraph_of, prepend=0) > 0
+    def sentence_vocabulary(self) -> SentenceVocabulary:
+        """The words of ``sentence_terms`` as a vocabulary, with the sentences holding
+        each: sorted once per text, not once per pair it is aligned in."""
+        return SentenceVocabulary.of(self.sentence_terms[1])
 
     @cached_property
     def sentence_of(self) -> np.ndarray:
@@ -240,3 +241,34 @@ class Ngrams:
         order = np.argsort(hashes, kind="stable")
         _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
         return cls(positions, hashes, hashes[order], positions[order], counts[inverse])
+
+
+@dataclass(frozen=True)
+class SentenceVocabulary:
+    """The distinct terms of a text's sentences (see :attr:`Tokens.sentence_terms`).
+
+    Attributes
+    ----------
+    terms : ndarray
+        The distinct stem hashes, ascending.
+    columns : ndarray
+        For each entry of ``sentence_terms``, the number of its term in ``terms``.
+    sentences : ndarray
+        For each term, how many sentences hold it (its entries: one per sentence).
+    by_term, term_starts : ndarray
+        The entries ordered by term (stable, so by sentence within a term), and where
+        each term's entries begin among them.
+    """
+
+    terms: np.ndarray
+    columns: np.ndarray
+    sentences: np.ndarray
+    by_term: np.ndarray
+    term_starts: np.ndarray
+
+    @classmethod
+    def of(cls, hashes: np.ndarray) -> SentenceVocabulary:
+        terms, columns, sentences = np.unique(hashes, return_inverse=True, return_counts=True)
+        by_term = np.argsort(columns, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(sentences)[:-1]]).astype(np.int64)
+        return cls(terms, columns.astype(np.int64), sentences.astype(np.int64), by_term, starts)
