@@ -15,13 +15,14 @@ import simcheck.align.choose
 import simcheck.align.merge
 import simcheck.pipeline
 import simcheck.retrieve
+import simcheck.tokens.text
 import simcheck.zones
 from conftest import CORPUS
 from simcheck import CheckConfig, Document, align_passages, check
 from simcheck.align.rects import Group
 from simcheck.fingerprint import fingerprint_tokens
 from simcheck.models import Excluded, Kind, Match
-from simcheck.score import settle
+from simcheck.score import WordRuns, identical_runs, settle
 from simcheck.tokens import SentenceVocabulary, Tokens
 
 AIRLIFT = (CORPUS / "berlin-airlift.txt").read_text(encoding="utf-8")
@@ -170,3 +171,20 @@ def test_a_repeated_paragraph_s_seeds_are_not_all_groups_at_once(monkeypatch: py
     passages = align_passages(text, AIRLIFT)
     assert sum(p.a_end - p.a_start for p in passages) >= 0.9 * len(text)
     assert live[1] <= 4 * copies < len(Tokens(paragraph)) * copies
+
+
+def test_a_long_essay_is_checked_without_holding_each_of_its_words_as_a_string(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A 20 MB essay has 3.5 million words: as Python strings, several hundred megabytes
+    # kept to the end of the check. Its passages need only their own words. (The limit
+    # is lowered so that a short essay stands in for a long one.)
+    monkeypatch.setattr(simcheck.tokens.text, "_NORMAL_LIST_WORDS", 100)
+    essay = ("The \u201cairlift\u201d began. " + COPIED + " " + OWN + "\n\n") * 20
+    tokens, source = Tokens(essay), Tokens(AIRLIFT)
+    tokens.term_ids, tokens.stems, tokens.sentence_terms  # noqa: B018  (what a check asks)
+    spans, words = identical_runs(tokens, (0, len(essay)), WordRuns(source, 5), (0, len(AIRLIFT)))
+    assert words == 20 * len(Tokens(COPIED))
+    assert [essay[start:end] for start, end in spans[:1]] == [COPIED.rstrip(".")]
+    assert tokens.normal_between(0, 3) == ["the", "airlift", "began"]
+    assert "words" not in tokens.__dict__ and "normal" not in tokens.__dict__

@@ -74,10 +74,10 @@ class WordRuns:
         self.tokens = tokens
         self.run = run
         first, last = (0, len(tokens)) if within is None else np.searchsorted(tokens.starts, within).tolist()
-        words = tokens.normal
+        words = tokens.normal_between(first, last)
         self._places: dict[tuple[str, ...], list[int]] = {}
-        for i in range(first, last - run + 1):
-            self._places.setdefault(tuple(words[i : i + run]), []).append(i)
+        for i in range(last - first - run + 1):
+            self._places.setdefault(tuple(words[i : i + run]), []).append(first + i)
 
     def occurs(self, gram: tuple[str, ...], first: int, last: int) -> bool:
         """Whether ``gram`` lies wholly inside tokens ``[first, last)``."""
@@ -108,7 +108,7 @@ def identical_runs(
     run = source.run
     a_first, a_last = np.searchsorted(submission.starts, a_span, side="left").tolist()
     b_first, b_last = np.searchsorted(source.tokens.starts, b_span, side="left").tolist()
-    words_a = submission.normal[a_first:a_last]
+    words_a = submission.normal_between(a_first, a_last)
     covered = np.zeros(len(words_a) + 1, dtype=np.int64)
     for i in range(len(words_a) - run + 1):
         if source.occurs(tuple(words_a[i : i + run]), b_first, b_last):

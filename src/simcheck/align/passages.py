@@ -40,7 +40,7 @@ def make_passages(
 
 
 def _is_verbatim(ta: Tokens, tb: Tokens, rect: Rect) -> bool:
-    return ta.normal[rect.a_first : rect.a_last] == tb.normal[rect.b_first : rect.b_last]
+    return ta.normal_between(rect.a_first, rect.a_last) == tb.normal_between(rect.b_first, rect.b_last)
 
 
 def join_neighbours(rects: list[Rect], ta: Tokens, gap: int) -> list[Rect]:

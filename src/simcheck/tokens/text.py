@@ -21,6 +21,8 @@ _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t\r]*\n")
 _BLANK_LINE_RE = re.compile(r"\n[ \t\r]*\n")
 _LINE_BREAK_AFTER_SENTENCE_RE = re.compile(r"(?<=[.!?…\"'”’)\]])[ \t]*\r?\n(?![ \t\r]*\n)")
 _LINE_BREAK_MID_SENTENCE_RE = re.compile(r"(?<![.!?…\"'”’)\]\s])[ \t]*\r?\n(?![ \t\r]*\n)")
+# Up to this many words, a text keeps all its normal forms once made.
+_NORMAL_LIST_WORDS = 200_000
 _SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
 
 
@@ -93,13 +95,28 @@ class Tokens:
     def normal(self) -> list[str]:
         return [normalise(w) for w in self.words]
 
+    def normal_between(self, first: int, last: int) -> list[str]:
+        """``normal[first:last]``; in a text of millions of words, without making the
+        whole list (hundreds of megabytes of strings) for the words of a few passages."""
+        if "normal" in self.__dict__ or len(self) <= _NORMAL_LIST_WORDS:
+            return self.normal[first:last]
+        text = self.text
+        spans = zip(self.starts[first:last].tolist(), self.ends[first:last].tolist())
+        return [normalise(text[start:end]) for start, end in spans]
+
     @cached_property
     def term_ids(self) -> np.ndarray:
         """Each token's term (stem) id in this process's lexicon: compare them only
         within one document, and ``stem_hashes`` across documents."""
         if self._ascii:
             return self._lexicon.ascii_ids_of(self.text)
-        return self._lexicon.ids_of(self.words)
+        if "words" in self.__dict__:
+            return self._lexicon.ids_of(self.words)
+        # Each word sliced as it is looked up, not kept: a text of millions of words
+        # would hold them all as strings to the end.
+        text = self.text
+        spans = zip(self.starts.tolist(), self.ends.tolist())
+        return self._lexicon.ids_of((text[start:end] for start, end in spans), len(self))
 
     @cached_property
     def stems(self) -> list[str]:
