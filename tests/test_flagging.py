@@ -152,3 +152,16 @@ def test_the_demo_class_flags_every_copier_and_no_one_else() -> None:
     flagged = {file for file, status in _statuses(batch).items() if status == "flagged"}
     assert flagged == copiers
     assert "Status</dt><dd>flagged" in render_batch_html(batch, created="today")
+
+
+def test_a_long_essay_name_puts_the_figures_on_a_line_of_their_own(tmp_path: Path) -> None:
+    # Where name and figures did not fit one line, the figures broke mid-way
+    # ("... similarity" / "32.7%  identical ...").
+    folder = write_class(tmp_path / "class")
+    pasted = check(load_document(folder / PASTED), COLDWAR)
+    path = pasted.documents[0].path
+    first, second = render_text(pasted, width=len(path) + 20).splitlines()[:2]
+    assert first.rstrip() == path
+    assert re.fullmatch(r"  \d+ words  similarity \d+\.\d%  identical \d+\.\d%  flagged\s*", second)
+    one_line = render_text(pasted, width=len(path) + 80).splitlines()[0]
+    assert one_line.startswith(path + "  ") and one_line.rstrip().endswith("flagged")

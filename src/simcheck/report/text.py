@@ -66,15 +66,20 @@ def _passage_table(match: Match, number: int) -> Table:
 def render_to(console: Console, result: CheckResult) -> None:
     """Print the report to a rich console."""
     for document in result.documents:
-        header = Text.assemble(
-            (document.path, "bold"),
-            f"  {document.words} words  similarity ",
+        figures = Text.assemble(
+            f"{document.words} words  similarity ",
             (shown(document.similarity), _percent_style(document.similarity)),
             f"  identical {shown(document.identical)}  ",
             (document.status, "bold red" if document.flagged else "green"),
         )
+        path = Text(document.path, style="bold")
         matches = [m for m in result.matches if m.submission == document.path]
-        console.print(header)
+        # A long path puts the figures on a line of their own, never broken mid-figure.
+        if path.cell_len + 2 + figures.cell_len <= console.width:
+            console.print(Text.assemble(path, "  ", figures))
+        else:
+            console.print(path)
+            console.print(Text.assemble("  ", figures))
         if matches:
             console.print(_sources_table(result, document.path))
         else:
