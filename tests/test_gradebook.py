@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import SHARED
 from simcheck.batch import compare_batch
 from simcheck.batch_result import BatchResult
 from simcheck.cli import main
@@ -65,10 +66,6 @@ def test_a_reported_value_ending_in_five_rounds_up_everywhere() -> None:
 
 COLDWAR = Path(__file__).resolve().parent.parent / "corpora" / "coldwar"
 THAW = (COLDWAR / "khrushchev-and-the-thaw.txt").read_text(encoding="utf-8")
-SHARED = (
-    "The arms race consumed enormous resources on both sides. Each new weapon prompted a counter-weapon, "
-    "and diplomats struggled to keep up with engineers who designed ever more destructive missiles. "
-)
 ANN = "Ann Lee_101_assignsubmission_file_essay.txt"
 ANN_NOTES = "Ann Lee_101_assignsubmission_file_notes.txt"
 BO = "leebo_12345_67890_essay.txt"  # Canvas: the login-style name and the user ID

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import SHARED
 from simcheck import check, compare_batch
 from simcheck.cli import main
 from simcheck.models import Excluded
@@ -20,10 +21,6 @@ from simcheck.review import SetAside, read_allow_list
 ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
 THAW = (COLDWAR / "khrushchev-and-the-thaw.txt").read_text(encoding="utf-8")
-SHARED = (
-    "The arms race consumed enormous resources on both sides. Each new weapon prompted a counter-weapon, "
-    "and diplomats struggled to keep up with engineers who designed ever more destructive missiles. "
-)
 ANN = "Ann Lee_101_assignsubmission_file_essay.txt"
 BO = "Bo Chan_102_assignsubmission_file_essay.txt"
 CY = "Cy Doe_103_assignsubmission_file_essay.txt"

@@ -17,31 +17,12 @@ from .students import student_of
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only the tables need it
     import pandas as pd
 
+# The columns documents.csv and students.csv share, after each one's own.
+_FIGURES = ("words", "similarity", "identical", "top_source", "group", "status")
 #: Columns of documents.csv, one row per submitted file.
-DOCUMENT_COLUMNS = (
-    "student",
-    "student_id",
-    "files",
-    "words",
-    "similarity",
-    "identical",
-    "top_source",
-    "group",
-    "status",
-)
+DOCUMENT_COLUMNS = ("student", "student_id", "files", *_FIGURES)
 #: Columns of students.csv, one row per student (all their files together).
-STUDENT_COLUMNS = (
-    "student",
-    "student_id",
-    "submitted_files",
-    "unreadable_files",
-    "words",
-    "similarity",
-    "identical",
-    "top_source",
-    "group",
-    "status",
-)
+STUDENT_COLUMNS = ("student", "student_id", "submitted_files", "unreadable_files", *_FIGURES)
 
 
 @dataclass(frozen=True)
