@@ -124,6 +124,32 @@ def test_remove_leaves_no_trace(tmp_path: Path) -> None:
             assert index._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
 
 
+@pytest.mark.parametrize("kind", ["zip", "folder"])
+def test_remove_takes_out_a_whole_class_added_as_a_zip_or_a_folder(tmp_path: Path, kind: str) -> None:
+    # Before, only single files could be removed: the zip or folder a class was added
+    # from was "no document" in the index.
+    export = tmp_path / "exports" / "class.zip"
+    _moodle_zip(export)
+    source = export
+    if kind == "folder":
+        source = tmp_path / "class"
+        with zipfile.ZipFile(export) as archive:
+            archive.extractall(source)
+    other = tmp_path / "corpus"
+    other.mkdir()
+    (other / "airlift.txt").write_text(MARSHALL, encoding="utf-8")
+    index, _ = Index.build(tmp_path / "archive.simcheck", [other, source])
+    with index:
+        stored = len(index)
+        removed = index.remove([str(source)])
+        prefix = "exports/class.zip/" if kind == "zip" else "class/"
+        assert len(removed) == stored - 1 and all(name.startswith(prefix) for name in removed)
+        assert index.doc_ids() == ["corpus/airlift.txt"]
+        assert index.verify() == []
+        with pytest.raises(CorpusError, match="no document"):
+            index.remove([str(source)])
+
+
 def test_settings_and_format_are_enforced(built: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="built with shingle_size=5, asked for 4"):
         Index(built, CheckConfig(shingle_size=4))

@@ -115,8 +115,8 @@ def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes:
 @click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("documents", nargs=-1, required=True)
 def index_remove(index_file: Path, documents: tuple[str, ...]) -> None:
-    """Remove DOCUMENTS (names as listed by `index info --list`, ids, or the files they
-    were added from) in one transaction."""
+    """Remove DOCUMENTS (names as listed by `index info --list`, ids, the files they
+    were added from, or a folder or zip added: all its documents) in one transaction."""
     from ..index import Index  # numpy and SQLite: only when a command runs
 
     with running(), Index(index_file) as opened:

@@ -28,7 +28,7 @@ from ..parallel import Workers, workers
 from ..tokens import shared_lexicon
 from . import schema
 from .query import TOPIC_TERMS, document_frequencies, stored_document
-from .sources import Task, gather
+from .sources import Task, gather, is_zip, stored_names
 
 #: Documents per write batch while building: bounds memory, not correctness.
 _BATCH = 2000
@@ -351,27 +351,49 @@ def delete(db: sqlite3.Connection, config: CheckConfig, doc: int) -> None:
 def remove_documents(
     db: sqlite3.Connection, path: Path, config: CheckConfig, items: Iterable[str]
 ) -> list[str]:
-    """Remove documents by name (as ``index info --list`` lists them), numeric id, or
-    the path of the file they were added from, in one transaction. Returns the names
+    """Remove documents by name (as ``index info --list`` lists them), numeric id, the
+    path of the file they were added from, or of a folder or zip added (all its
+    documents), in one transaction. Returns the names
     removed; an unknown item is an error and nothing is removed."""
     begin(db, path)
     try:
         removed = []
         for item in items:
-            row = db.execute("SELECT id, path FROM documents WHERE path = ?", (item,)).fetchone()
-            if row is None and item.isdigit():
-                row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
-            if row is None and os.path.exists(item):
-                row = _by_trailing_name(db, item)
-            if row is None:
+            rows = _rows_named(db, item)
+            if not rows:
                 raise CorpusError(f"{path}: no document {item!r} in the index; see `simcheck index info`")
-            delete(db, config, row[0])
-            removed.append(row[1])
+            for doc, name in rows:
+                delete(db, config, doc)
+                removed.append(name)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
     return removed
+
+
+# Names looked up at once: well under SQLite's oldest limit of 999 parameters.
+_NAMES_PER_QUERY = 500
+
+
+def _rows_named(db: sqlite3.Connection, item: str) -> list[tuple[int, str]]:
+    """The documents ``item`` names: a stored name, an id, a file added, or a folder or
+    zip added (each of its documents that is stored)."""
+    row = db.execute("SELECT id, path FROM documents WHERE path = ?", (item,)).fetchone()
+    if row is None and item.isdigit():
+        row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
+    if row is not None:
+        return [(int(row[0]), str(row[1]))]
+    if Path(item).is_dir() or is_zip(Path(item)):
+        names = stored_names(item)
+        rows = []
+        for start in range(0, len(names), _NAMES_PER_QUERY):
+            chunk = names[start : start + _NAMES_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            rows += db.execute(f"SELECT id, path FROM documents WHERE path IN ({marks})", chunk).fetchall()
+        return sorted((int(doc), str(name)) for doc, name in rows)
+    found = _by_trailing_name(db, item) if os.path.exists(item) else None
+    return [] if found is None else [found]
 
 
 def _by_trailing_name(db: sqlite3.Connection, file: str) -> tuple[int, str] | None:

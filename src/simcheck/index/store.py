@@ -138,8 +138,9 @@ class Index(Reader):
 
     @schema.guarded
     def remove(self, items: Iterable[str]) -> list[str]:
-        """Remove documents by name (as ``info`` lists them), numeric id, or the path of
-        the file they came from, in one transaction. Returns the names removed; an
+        """Remove documents by name (as ``info`` lists them), numeric id, the path of
+        the file they came from, or of a folder or zip added (all its documents), in one
+        transaction. Returns the names removed; an
         unknown item is an error and nothing is removed."""
         try:
             return remove_documents(self._db, self.path, self.config, items)
