@@ -445,3 +445,60 @@ def test_a_class_named_from_a_class_list_is_still_never_matched_with_its_archive
     alone = compare_batch(again, None, class_list=names)
     assert [s.source for s in batch.result.sources] == [s.source for s in alone.result.sources]
     assert [d.similarity for d in batch.result.documents] == [d.similarity for d in alone.result.documents]
+
+
+def _class_with_notes(folder: Path, rng: random.Random) -> None:
+    """Three Moodle students; Ann's notes repeat half her essay (her own words twice, as
+    Uma Krishnan's in the demo), and Ann and Bob share a paragraph."""
+    from conftest import SHARED
+
+    for number, student in enumerate(("Ann Lee", "Bob Roy", "Cy Dunn")):
+        essay = random_essay(rng) + ("\n\n" + SHARED if number < 2 else "")
+        name = f"{student}_{41000 + number}_assignsubmission_file_"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}essay.txt").write_text(essay, encoding="utf-8")
+        notes = essay[: len(essay) // 2] if number == 0 else random_essay(rng)
+        (folder / f"{name}notes.txt").write_text(notes, encoding="utf-8")
+
+
+@pytest.mark.parametrize("layout", ["zip beside sources", "term folders", "folder corpus", "saved again"])
+def test_a_class_in_an_archive_of_many_sources_is_never_matched_with_itself(
+    tmp_path: Path, layout: str
+) -> None:
+    # Before, the archive read its students as if it held one class alone: with the
+    # sources beside it, or the class below a folder per term, every archived file
+    # belonged to "class.zip" or "2026", and Ann was at 100% against her own essay.
+    # A class saved again with other line ends lost its groups to the archived copies.
+    from simcheck.batch import compare_batch
+
+    rng = random.Random(13)
+    root = tmp_path / "archive"
+    sources = root / "sources"
+    sources.mkdir(parents=True)
+    (sources / "plan.txt").write_text(MARSHALL, encoding="utf-8")
+    klass = root / "2026" / "essay3" if layout == "term folders" else root / "essay3"
+    _class_with_notes(klass, rng)
+    again = klass
+    if layout == "zip beside sources":
+        again = root / "essay3.zip"
+        with zipfile.ZipFile(again, "w") as archive:
+            for path in sorted(klass.iterdir()):
+                archive.write(path, path.name)
+    if layout == "saved again":
+        again = tmp_path / "resaved"
+        again.mkdir()
+        for path in klass.iterdir():
+            (again / path.name).write_bytes(path.read_bytes().replace(b"\n", b"\r\n") + b"\r\n")
+    if layout == "folder corpus":
+        corpus: Path = root
+    else:
+        corpus = tmp_path / "archive.simcheck"
+        added = [
+            sources,
+            again if layout == "zip beside sources" else root / ("2026" if "term" in layout else "essay3"),
+        ]
+        Index.build(corpus, added)[0].close()
+    alone = compare_batch(again, sources)
+    batch = compare_batch(again, corpus)
+    assert batch.documents_frame().equals(alone.documents_frame())
+    assert batch.groups == alone.groups and batch.groups["Ann Lee"] == batch.groups["Bob Roy"]

@@ -8,6 +8,7 @@ files form one submission and are never compared with each other (see
 from __future__ import annotations
 
 import os
+import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -201,18 +202,25 @@ def archived_resubmissions(
 ) -> list[int]:
     """The archived files that a student of the class hands in again, word for word:
     stored under the student's name with the text of one of their files now. Another
-    student's identical text stays a source: only the name and the text together say it
-    is the same submission."""
+    student's identical text stays a source: only the name and the text (spacing aside)
+    together say it is the same submission. A file the student revised after it was
+    archived is another text: its archived version stays a source for classmates."""
     texts_of: dict[str, set[str]] = {}
     for document in documents:
-        texts_of.setdefault(students[document.doc_id], set()).add(document.text)
+        texts_of.setdefault(students[document.doc_id], set()).add(_words_of(document.text))
     return sorted(
         key
         for student, keys in archived.items()
         if student in texts_of
         for key in keys
-        if external.document(key).text in texts_of[student]
+        if _words_of(external.document(key).text) in texts_of[student]
     )
+
+
+def _words_of(text: str) -> str:
+    """A text as a resubmission is compared: line ends, spacing and Unicode forms aside
+    (a file saved again on another system is the same submission)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _nothing_read(errors: Sequence[InputError], passed_over: Sequence[InputError]) -> str:

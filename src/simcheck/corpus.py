@@ -83,9 +83,10 @@ class CorpusLike(Protocol):
         ...
 
     def keys_by_student(self) -> dict[str, list[int]]:
-        """Its documents by the student they belong to, as their names say (see
-        :func:`~simcheck.students.students_of`): a class checked against an archive
-        holding its own earlier files is never matched with them."""
+        """Its documents by each student their stored names may name (see
+        :func:`~simcheck.students.students_named_by`: any trailing part of the name, as
+        an archive holds classes in folders and zips of its own): a class checked
+        against an archive holding its own earlier files is never matched with them."""
         ...
 
 

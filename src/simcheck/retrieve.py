@@ -37,7 +37,7 @@ from .fingerprint import (
 )
 from .load import load_folder
 from .models import Candidate, Document, ProgressCallback
-from .students import students_of
+from .students import students_named_by
 from .tokens import Tokens, shared_lexicon
 
 _NO_HASHES = np.zeros(0, dtype=np.uint64)
@@ -240,7 +240,11 @@ class Corpus:
         return self._tokens[key]
 
     def keys_by_student(self) -> dict[str, list[int]]:
-        return _by_student(students_of(self.doc_ids))
+        keys: dict[str, list[int]] = {}
+        for position, doc_id in enumerate(self.doc_ids):
+            for student in students_named_by(doc_id):
+                keys.setdefault(student, []).append(position)
+        return keys
 
     def own_copy(self, document: Document) -> int | None:
         """Position of the corpus document loaded from ``document``'s file, if any (so a
@@ -328,11 +332,3 @@ class Corpus:
     def tfidf_cosine(self, query: Tokens, key: int) -> float:
         """Whole-document TF-IDF cosine of ``query`` with corpus document ``key``."""
         return float((self._tfidf[key] @ self._vector_of(query).T).toarray()[0, 0])
-
-
-def _by_student(students: dict[str, str]) -> dict[str, list[int]]:
-    """Positions of the documents named in ``students`` (in order), by student."""
-    keys: dict[str, list[int]] = {}
-    for position, student in enumerate(students.values()):
-        keys.setdefault(student, []).append(position)
-    return keys

@@ -51,6 +51,20 @@ def student_of(doc_id: str) -> str:
     return first if len(path.parts) > 1 else unicodedata.normalize("NFC", path.stem)
 
 
+def students_named_by(path: str) -> set[str]:
+    """Every student that a stored file's path may name, whatever folders hold the class
+    in an archive: the student of each trailing part of the path (a folder per term, a
+    class's zip, a student's folder or a platform's file name).
+
+    >>> sorted(students_named_by("past-years/2023/Ada/essay.txt"))
+    ['2023', 'Ada', 'essay', 'past-years']
+    >>> sorted(students_named_by("exports/essay3.zip/Uma Krishnan_418407_assignsubmission_file_notes.txt"))
+    ['Uma Krishnan', 'essay3.zip', 'exports']
+    """
+    parts = PurePosixPath(path).parts
+    return {student_of("/".join(parts[i:])) for i in range(len(parts))}
+
+
 def student_id(doc_id: str) -> str:
     """The number a learning platform gives the student of a file (Moodle's participant
     number, Canvas's user ID), or ``""`` when the name holds none.

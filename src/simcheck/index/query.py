@@ -27,7 +27,7 @@ from ..fingerprint import (
     tfidf_weights,
 )
 from ..models import Candidate, Document
-from ..students import students_of
+from ..students import students_named_by
 from ..tokens import Tokens
 from . import schema
 
@@ -120,14 +120,10 @@ class Reader:
 
     @schema.guarded
     def keys_by_student(self) -> dict[str, list[int]]:
-        # Stored names begin with the folder they were added from (stored_name): the
-        # student is read from what follows it.
-        rows = self._db.execute("SELECT id, path FROM documents ORDER BY id").fetchall()
-        below = {path: path.partition("/")[2] or path for _, path in rows}
-        students = students_of(list(below.values()))
         keys: dict[str, list[int]] = {}
-        for doc, path in rows:
-            keys.setdefault(students[below[path]], []).append(int(doc))
+        for doc, path in self._db.execute("SELECT id, path FROM documents ORDER BY id"):
+            for student in students_named_by(path):
+                keys.setdefault(student, []).append(int(doc))
         return keys
 
     @schema.guarded
