@@ -502,3 +502,38 @@ def test_a_class_in_an_archive_of_many_sources_is_never_matched_with_itself(
     batch = compare_batch(again, corpus)
     assert batch.documents_frame().equals(alone.documents_frame())
     assert batch.groups == alone.groups and batch.groups["Ann Lee"] == batch.groups["Bob Roy"]
+
+
+def test_remove_by_folder_takes_files_gone_since_and_a_file_named_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, a folder's documents were looked for by the files in it now (renamed and
+    # deleted ones stayed), and naming the folder and one of its files failed.
+    rng = random.Random(14)
+    monkeypatch.chdir(tmp_path)
+    for student in ("Ada", "Bob", "Cat"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        (tmp_path / "class" / student / "essay.txt").write_text(random_essay(rng), encoding="utf-8")
+    index, _ = Index.build(tmp_path / "x.simcheck", [Path("class")])
+    with index:
+        (tmp_path / "class" / "Ada" / "essay.txt").rename(tmp_path / "class" / "Ada" / "final.txt")
+        (tmp_path / "class" / "Bob" / "essay.txt").unlink()
+        removed = index.remove(["class", "class/Cat/essay.txt"])
+        assert removed == ["class/Ada/essay.txt", "class/Bob/essay.txt", "class/Cat/essay.txt"]
+        assert len(index) == 0
+
+
+def test_remove_refuses_a_number_that_is_also_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(15)
+    monkeypatch.chdir(tmp_path)
+    for term in ("2", "1"):
+        (tmp_path / term).mkdir()
+        (tmp_path / term / "essay.txt").write_text(random_essay(rng), encoding="utf-8")
+    index, _ = Index.build(tmp_path / "x.simcheck", [Path("2"), Path("1")])
+    with index:
+        with pytest.raises(CorpusError, match="'1' is both a document id and a file or folder"):
+            index.remove(["1"])
+        assert index.remove(["./1"]) == ["1/essay.txt"]
+        assert index.doc_ids() == ["2/essay.txt"]

@@ -28,7 +28,7 @@ from ..parallel import Workers, workers
 from ..tokens import shared_lexicon
 from . import schema
 from .query import TOPIC_TERMS, document_frequencies, stored_document
-from .sources import Task, gather, is_zip, stored_names
+from .sources import Task, gather, is_zip
 
 #: Documents per write batch while building: bounds memory, not correctness.
 _BATCH = 2000
@@ -357,42 +357,48 @@ def remove_documents(
     removed; an unknown item is an error and nothing is removed."""
     begin(db, path)
     try:
-        removed = []
+        # Every item is looked up before anything is removed: a folder and one of its
+        # files may both be named, in either order.
+        found: dict[int, str] = {}
         for item in items:
-            rows = _rows_named(db, item)
+            rows = _rows_named(db, path, item)
             if not rows:
                 raise CorpusError(f"{path}: no document {item!r} in the index; see `simcheck index info`")
-            for doc, name in rows:
-                delete(db, config, doc)
-                removed.append(name)
+            found.update(rows)
+        for doc in sorted(found):
+            delete(db, config, doc)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    return removed
+    return [found[doc] for doc in sorted(found)]
 
 
-# Names looked up at once: well under SQLite's oldest limit of 999 parameters.
-_NAMES_PER_QUERY = 500
-
-
-def _rows_named(db: sqlite3.Connection, item: str) -> list[tuple[int, str]]:
+def _rows_named(db: sqlite3.Connection, path: Path, item: str) -> list[tuple[int, str]]:
     """The documents ``item`` names: a stored name, an id, a file added, or a folder or
-    zip added (each of its documents that is stored)."""
+    zip added (every document stored below its name, also of files gone since)."""
     row = db.execute("SELECT id, path FROM documents WHERE path = ?", (item,)).fetchone()
-    if row is None and item.isdigit():
-        row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
     if row is not None:
         return [(int(row[0]), str(row[1]))]
-    if Path(item).is_dir() or is_zip(Path(item)):
-        names = stored_names(item)
-        rows = []
-        for start in range(0, len(names), _NAMES_PER_QUERY):
-            chunk = names[start : start + _NAMES_PER_QUERY]
-            marks = ", ".join("?" * len(chunk))
-            rows += db.execute(f"SELECT id, path FROM documents WHERE path IN ({marks})", chunk).fetchall()
-        return sorted((int(doc), str(name)) for doc, name in rows)
-    found = _by_trailing_name(db, item) if os.path.exists(item) else None
+    given = Path(item)
+    if item.isdigit():
+        if given.exists():
+            raise CorpusError(
+                f"{path}: {item!r} is both a document id and a file or folder here; "
+                f"give ./{item} for the folder, or the name `simcheck index info --list` shows"
+            )
+        row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
+        return [] if row is None else [(int(row[0]), str(row[1]))]
+    if given.is_dir() or is_zip(given):
+        # Named as adding names them (stored_name): the folder's own name, or the zip's
+        # below its folder's.
+        top = schema.stored_name(given, given) if given.is_dir() else schema.stored_name(given, given.parent)
+        prefix = top + "/"
+        rows = db.execute(
+            "SELECT id, path FROM documents WHERE substr(path, 1, ?) = ? ORDER BY id", (len(prefix), prefix)
+        ).fetchall()
+        return [(int(doc), str(name)) for doc, name in rows]
+    found = _by_trailing_name(db, item) if given.exists() else None
     return [] if found is None else [found]
 
 

@@ -21,7 +21,6 @@ from ..archive import load_zip
 from ..errors import CorpusError, InputError, OwnReport
 from ..load import (
     FILE_REASON,
-    MAX_FILE_BYTES,
     display_name,
     folder_problems,
     iter_files,
@@ -65,12 +64,6 @@ def gather(items: Iterable[str | os.PathLike[str]], max_bytes: int) -> Gathered:
         else:
             found.tasks.append((str(path), schema.stored_name(path, path.parent), None))
     return found
-
-
-def stored_names(item: str | os.PathLike[str]) -> list[str]:
-    """The names a folder's or a zip's documents are stored by when it is added."""
-    found = gather([item], MAX_FILE_BYTES)
-    return [task.doc_id if isinstance(task, Document) else task[1] for task in found.tasks]
 
 
 def is_zip(path: Path) -> bool:
