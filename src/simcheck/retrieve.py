@@ -37,7 +37,7 @@ from .fingerprint import (
 )
 from .load import load_folder
 from .models import Candidate, Document, ProgressCallback
-from .students import students_named_by
+from .students import keys_by_student
 from .tokens import Tokens, shared_lexicon
 
 _NO_HASHES = np.zeros(0, dtype=np.uint64)
@@ -240,11 +240,7 @@ class Corpus:
         return self._tokens[key]
 
     def keys_by_student(self) -> dict[str, list[int]]:
-        keys: dict[str, list[int]] = {}
-        for position, doc_id in enumerate(self.doc_ids):
-            for student in students_named_by(doc_id):
-                keys.setdefault(student, []).append(position)
-        return keys
+        return keys_by_student(enumerate(self.doc_ids))
 
     def own_copy(self, document: Document) -> int | None:
         """Position of the corpus document loaded from ``document``'s file, if any (so a

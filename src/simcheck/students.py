@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:[a-z]+_)?")
@@ -63,6 +63,16 @@ def students_named_by(path: str) -> set[str]:
     """
     parts = PurePosixPath(path).parts
     return {student_of("/".join(parts[i:])) for i in range(len(parts))}
+
+
+def keys_by_student(stored: Iterable[tuple[int, str]]) -> dict[str, list[int]]:
+    """The keys of ``stored`` (a store's key and name of each document) under every
+    student the name may name (:func:`students_named_by`), in the order given."""
+    keys: dict[str, list[int]] = {}
+    for key, name in stored:
+        for student in students_named_by(name):
+            keys.setdefault(student, []).append(key)
+    return keys
 
 
 def student_id(doc_id: str) -> str:

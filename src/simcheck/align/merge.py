@@ -171,19 +171,11 @@ def corroborated(group: Group) -> bool:
 def trim(group: Group, free: np.ndarray) -> Group | None:
     """The group's longest stretch of ``a`` not yet claimed by a better passage, with the
     seeds inside that stretch (and their ``b`` range)."""
-    window = free[group.rect.a_first : group.rect.a_last]
-    if window.all():
+    if free[group.rect.a_first : group.rect.a_last].all():
         return group
-    best_first, best_len, run_first = 0, 0, None
-    for offset, is_free in enumerate(np.append(window, False).tolist()):
-        if is_free and run_first is None:
-            run_first = offset
-        elif not is_free and run_first is not None:
-            if offset - run_first > best_len:
-                best_first, best_len = run_first, offset - run_first
-            run_first = None
-    a_first = group.rect.a_first + best_first
-    a_last = a_first + best_len
+    # The free runs are those where nothing is claimed; the first longest one wins.
+    runs = _empty_runs(~free, group.rect.a_first, group.rect.a_last)
+    a_first, a_last = max(runs, key=lambda run: run[1] - run[0], default=(0, 0))
     inside = [m for m in group.members if m.a_first >= a_first and m.a_last <= a_last]
     return Group(bounding(inside), inside) if inside else None
 

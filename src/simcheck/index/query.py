@@ -27,7 +27,7 @@ from ..fingerprint import (
     tfidf_weights,
 )
 from ..models import Candidate, Document
-from ..students import students_named_by
+from ..students import keys_by_student
 from ..tokens import Tokens
 from . import schema
 
@@ -120,11 +120,8 @@ class Reader:
 
     @schema.guarded
     def keys_by_student(self) -> dict[str, list[int]]:
-        keys: dict[str, list[int]] = {}
-        for doc, path in self._db.execute("SELECT id, path FROM documents ORDER BY id"):
-            for student in students_named_by(path):
-                keys.setdefault(student, []).append(int(doc))
-        return keys
+        rows = self._db.execute("SELECT id, path FROM documents ORDER BY id")
+        return keys_by_student((int(doc), str(path)) for doc, path in rows)
 
     @schema.guarded
     def own_copy(self, document: Document) -> int | None:

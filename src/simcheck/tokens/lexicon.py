@@ -93,12 +93,9 @@ class Lexicon:
         """Distinct spellings seen so far."""
         return len(self._by_spelling)
 
-    def ids_of(self, words: Iterable[str], count: int | None = None) -> np.ndarray:
-        """Term id of each of ``words`` (``count`` of them when they are not a list)."""
-        known = len(words) if isinstance(words, list) else count
-        return np.fromiter(
-            map(self._by_spelling.__getitem__, words), dtype=np.int64, count=-1 if known is None else known
-        )
+    def ids_of(self, words: Iterable[str], count: int) -> np.ndarray:
+        """Term id of each of the ``count`` ``words``."""
+        return np.fromiter(map(self._by_spelling.__getitem__, words), dtype=np.int64, count=count)
 
     def ascii_ids_of(self, text: str) -> np.ndarray:
         """Term id of every word of an ASCII ``text``, in order."""

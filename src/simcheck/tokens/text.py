@@ -4,6 +4,7 @@ what alignment asks of a text again and again (its n-grams, its sentences' terms
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -88,8 +89,12 @@ class Tokens:
 
     @cached_property
     def words(self) -> list[str]:
+        return list(self._spelled(0, len(self)))
+
+    def _spelled(self, first: int, last: int) -> Iterator[str]:
+        """The words ``[first, last)`` as they are written, sliced one by one."""
         text = self.text
-        return [text[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist())]
+        return (text[s:e] for s, e in zip(self.starts[first:last].tolist(), self.ends[first:last].tolist()))
 
     @cached_property
     def normal(self) -> list[str]:
@@ -100,9 +105,7 @@ class Tokens:
         whole list (hundreds of megabytes of strings) for the words of a few passages."""
         if "normal" in self.__dict__ or len(self) <= _NORMAL_LIST_WORDS:
             return self.normal[first:last]
-        text = self.text
-        spans = zip(self.starts[first:last].tolist(), self.ends[first:last].tolist())
-        return [normalise(text[start:end]) for start, end in spans]
+        return [normalise(word) for word in self._spelled(first, last)]
 
     @cached_property
     def term_ids(self) -> np.ndarray:
@@ -110,13 +113,9 @@ class Tokens:
         within one document, and ``stem_hashes`` across documents."""
         if self._ascii:
             return self._lexicon.ascii_ids_of(self.text)
-        if "words" in self.__dict__:
-            return self._lexicon.ids_of(self.words)
         # Each word sliced as it is looked up, not kept: a text of millions of words
         # would hold them all as strings to the end.
-        text = self.text
-        spans = zip(self.starts.tolist(), self.ends.tolist())
-        return self._lexicon.ids_of((text[start:end] for start, end in spans), len(self))
+        return self._lexicon.ids_of(self._spelled(0, len(self)), len(self))
 
     @cached_property
     def stems(self) -> list[str]:
