@@ -26,14 +26,25 @@ ESSAY_WORDS = (
 ).split()
 
 
-def random_essay(rng: random.Random, words: int = 300) -> str:
-    """An essay of random sentences drawn from ESSAY_WORDS, about ``words`` long."""
+def random_essay(rng: random.Random, words: int = 300, vocabulary: list[str] | None = None) -> str:
+    """An essay of random sentences drawn from ``vocabulary`` (ESSAY_WORDS unless
+    given), about ``words`` long."""
+    drawn_from = vocabulary or ESSAY_WORDS
     sentences = []
     while sum(len(s.split()) for s in sentences) < words:
         sentences.append(
-            " ".join(rng.choice(ESSAY_WORDS) for _ in range(rng.randint(8, 20))).capitalize() + "."
+            " ".join(rng.choice(drawn_from) for _ in range(rng.randint(8, 20))).capitalize() + "."
         )
     return "Essay title\n\n" + " ".join(sentences) + "\n"
+
+
+def own_words_essay(rng: random.Random, words: int = 300) -> str:
+    """An essay in words of its writer's own (made-up words beside the function words):
+    two of them share no passage, not even a reworded one. Random sentences of the 40
+    topic words of ESSAY_WORDS read as rewordings of one another, since every sentence
+    shares half its words with any other."""
+    own = ["".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(150)]
+    return random_essay(rng, words, ESSAY_WORDS[:47] + own)
 
 
 @pytest.fixture

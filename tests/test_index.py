@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import random_essay
+from conftest import own_words_essay, random_essay
 from simcheck import CheckConfig, ConfigError, CorpusError, check
 from simcheck.cli import main
-from simcheck.index import Index
+from simcheck.index import FORMAT_VERSION, Index
 from simcheck.load import load_document
 from simcheck.tokens import Tokens
 
@@ -60,6 +60,25 @@ def test_index_gives_the_same_matches_as_the_folder(built: Path) -> None:
     for a, b in zip(from_index.sources, from_folder.sources):
         assert a.tfidf_cosine == pytest.approx(b.tfidf_cosine, abs=0.05)
         assert a.jaccard_estimate == b.jaccard_estimate
+
+
+def test_a_class_against_an_index_gets_the_reports_of_the_folder_it_holds(
+    built: Path, tmp_path: Path
+) -> None:
+    # Two students of the demo class reworded a paragraph throughout: only a window of
+    # sentences sharing rare words finds the source. The index lacked that route, and
+    # both came out at 0% against it.
+    from simcheck import compare_batch, load_document, write_reports
+
+    submissions = COLDWAR.parent / "demo-class" / "submissions"
+    prompt = [load_document(COLDWAR.parent / "demo-class" / "prompt.txt")]
+    write_reports(compare_batch(submissions, COLDWAR, templates=prompt), tmp_path / "folder")
+    write_reports(compare_batch(submissions, built, templates=prompt), tmp_path / "index")
+    for name in ("documents.csv", "students.csv", "pairs.csv", "matches.csv"):
+        from_index = (tmp_path / "index" / name).read_text(encoding="utf-8")
+        from_folder = (tmp_path / "folder" / name).read_text(encoding="utf-8")
+        assert from_index.replace(f"{COLDWAR.name}/", "") == from_folder, name
+    assert "Grace Adeyemi" in from_index and "Hassan Rahimi" in from_index
 
 
 def test_reopened_index_gives_the_same_candidates(built: Path) -> None:
@@ -120,8 +139,31 @@ def test_remove_leaves_no_trace(tmp_path: Path) -> None:
     index, _ = Index.build(tmp_path / "x.simcheck", [tmp_path / "one.txt"])
     with index:
         index.remove(["one.txt"])
-        for table in ("documents", "fingerprints", "bands", "terms", "topics"):
+        for table in ("documents", "fingerprints", "bands", "terms", "topics", "window_terms"):
             assert index._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        assert index._db.execute("SELECT value FROM meta WHERE key = 'window_postings'").fetchone() == ("0",)
+
+
+def test_add_then_remove_leaves_the_window_words_as_they_were(built: Path, tmp_path: Path) -> None:
+    essay = tmp_path / "spring" / "essay.txt"
+    essay.parent.mkdir()
+    essay.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def window_state(index: Index) -> tuple[list[tuple[int, ...]], ...]:
+        rows = index._db.execute("SELECT * FROM window_terms ORDER BY term, doc").fetchall()
+        counts = index._db.execute(
+            "SELECT term, windows FROM terms WHERE windows > 0 ORDER BY term"
+        ).fetchall()
+        total = index._db.execute("SELECT value FROM meta WHERE key = 'window_postings'").fetchall()
+        return rows, counts, total
+
+    with Index(built) as index:
+        before = window_state(index)
+        assert before[0] and int(before[2][0][0]) == sum(n for _, n in before[1])
+        index.add([essay])
+        assert window_state(index) != before
+        index.remove(["spring/essay.txt"])
+        assert window_state(index) == before
 
 
 @pytest.mark.parametrize("kind", ["zip", "folder"])
@@ -158,7 +200,7 @@ def test_settings_and_format_are_enforced(built: Path, tmp_path: Path) -> None:
     db.execute("UPDATE meta SET value = '99' WHERE key = 'format'")
     db.commit()
     db.close()
-    with pytest.raises(CorpusError, match="index format 99 but this simcheck reads format 2"):
+    with pytest.raises(CorpusError, match=f"index format 99 but this simcheck reads format {FORMAT_VERSION}"):
         Index(built)
     (tmp_path / "plain.simcheck").write_text("not a database", encoding="utf-8")
     with pytest.raises(CorpusError, match="is a file but not a simcheck index"):
@@ -316,9 +358,9 @@ def test_a_class_checked_against_its_own_archive_is_never_matched_with_itself(
         name = f"{student}_{41000 + number}_assignsubmission_file_"
         (folder / name).mkdir(parents=True)
         (folder / name / "essay.txt").write_text(
-            random_essay(rng) + ("\n\n" + SHARED if number < 2 else ""), "utf-8"
+            own_words_essay(rng) + ("\n\n" + SHARED if number < 2 else ""), "utf-8"
         )
-        (folder / name / "notes.txt").write_text(random_essay(rng), encoding="utf-8")
+        (folder / name / "notes.txt").write_text(own_words_essay(rng), encoding="utf-8")
     Index.build(tmp_path / "archive.simcheck", [folder])[0].close()
     if how == "zip":
         again = tmp_path / "class.zip"
@@ -345,7 +387,7 @@ def test_a_class_checked_against_its_own_archive_is_never_matched_with_itself(
     (later / "Dee Fox_42000_assignsubmission_file_").mkdir(parents=True)
     bob = next(folder.glob("Bob Roy_*")) / "essay.txt"
     shutil.copy(bob, later / "Dee Fox_42000_assignsubmission_file_" / "essay.txt")
-    (later / "Eve Hall_42001_assignsubmission_file_essay.txt").write_text(random_essay(rng), "utf-8")
+    (later / "Eve Hall_42001_assignsubmission_file_essay.txt").write_text(own_words_essay(rng), "utf-8")
     next_class = compare_batch(later, tmp_path / "archive.simcheck")
     assert [(next_class.students[d.path], d.similarity) for d in next_class.result.documents] == [
         ("Dee Fox", 100.0),
@@ -429,8 +471,8 @@ def test_a_class_named_from_a_class_list_is_still_never_matched_with_its_archive
     folder = tmp_path / "class"
     folder.mkdir()
     for login, number in (("leebo", "12345"), ("parkann", "12346")):
-        (folder / f"{login}_{number}_700{number[-1]}_essay.txt").write_text(random_essay(rng), "utf-8")
-        (folder / f"{login}_{number}_700{number[-1]}_notes.txt").write_text(random_essay(rng), "utf-8")
+        (folder / f"{login}_{number}_700{number[-1]}_essay.txt").write_text(own_words_essay(rng), "utf-8")
+        (folder / f"{login}_{number}_700{number[-1]}_notes.txt").write_text(own_words_essay(rng), "utf-8")
     Index.build(tmp_path / "archive.simcheck", [folder])[0].close()
     names = {"12345": "Bo Lee", "12346": "Ann Park"}
     # Checked from a copy, with the notes rewritten: only the student's name ties them.

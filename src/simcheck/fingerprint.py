@@ -301,16 +301,25 @@ class Signatures:
     bounds: np.ndarray  # the windows' [first, last) sentences
 
 
-def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -> Signatures:
-    """Each window's ``SIGNATURE_TERMS`` heaviest content words, weighted by sublinear
-    term frequency in the window and ``idf(terms)``: the words a reworded copy of the
-    window keeps (names, numbers, the uncommon nouns), while the words of the topic,
-    common in the corpus, weigh little."""
+@dataclass(frozen=True)
+class WindowTerms:
+    """The content words of each window of a text with their counts, before weighting:
+    ``window[i]`` holds ``terms[i]`` ``counts[i]`` times, sorted by window, then term.
+    Found once per text; an index's writer weights them with its own frequencies."""
+
+    window: np.ndarray
+    terms: np.ndarray
+    counts: np.ndarray
+    bounds: np.ndarray  # the windows' [first, last) sentences
+
+
+def window_terms(tokens: Tokens) -> WindowTerms:
+    """Every window's content words and how often each occurs in it."""
     rows, terms, counts = tokens.sentence_terms
     bounds = windows(len(tokens.sentences))
     if terms.shape[0] == 0 or bounds.shape[0] == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Signatures(empty, empty.astype(np.uint64), empty.astype(np.float64), bounds)
+        return WindowTerms(empty, empty.astype(np.uint64), empty, bounds)
     # Every (window, sentence entry) the window covers; a window holds about four sentences.
     first = np.searchsorted(rows, bounds[:, 0], side="left")
     last = np.searchsorted(rows, bounds[:, 1], side="left")
@@ -326,14 +335,29 @@ def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -
     new = np.ones(owner.shape[0], dtype=bool)
     new[1:] = (owner[1:] != owner[:-1]) | (key_terms[1:] != key_terms[:-1])
     starts = np.flatnonzero(new)
-    summed = np.add.reduceat(key_counts, starts)
-    owner, key_terms = owner[starts], key_terms[starts]
-    weights = (1 + np.log(summed)) * idf(key_terms)
+    return WindowTerms(owner[starts], key_terms[starts], np.add.reduceat(key_counts, starts), bounds)
+
+
+def heaviest_terms(found: WindowTerms, idf: Callable[[np.ndarray], np.ndarray]) -> Signatures:
+    """Each window's ``SIGNATURE_TERMS`` heaviest words of ``found``, weighted by
+    sublinear term frequency in the window and ``idf(terms)``."""
+    owner, key_terms = found.window, found.terms
+    if key_terms.shape[0] == 0:
+        return Signatures(owner, key_terms, np.zeros(0, dtype=np.float64), found.bounds)
+    weights = (1 + np.log(found.counts)) * idf(key_terms)
     heaviest = np.lexsort((key_terms, -weights, owner))
     owner, key_terms, weights = owner[heaviest], key_terms[heaviest], weights[heaviest]
     rank = np.arange(owner.shape[0]) - np.searchsorted(owner, owner, side="left")
     keep = rank < SIGNATURE_TERMS
-    return Signatures(owner[keep], key_terms[keep], weights[keep], bounds)
+    return Signatures(owner[keep], key_terms[keep], weights[keep], found.bounds)
+
+
+def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -> Signatures:
+    """Each window's ``SIGNATURE_TERMS`` heaviest content words, weighted by sublinear
+    term frequency in the window and ``idf(terms)``: the words a reworded copy of the
+    window keeps (names, numbers, the uncommon nouns), while the words of the topic,
+    common in the corpus, weigh little."""
+    return heaviest_terms(window_terms(tokens), idf)
 
 
 def smooth_idf(df: np.ndarray, documents: int) -> np.ndarray:
@@ -350,6 +374,19 @@ def smooth_idf(df: np.ndarray, documents: int) -> np.ndarray:
 #: the document to be worth aligning: a few rare words in common are a passage's worth
 #: of evidence; one or two are the topic, or chance.
 MIN_SHARED_SIGNATURE = 3
+
+
+#: A signature word found in more than this share of a corpus's windows (and more than
+#: MIN_WINDOW_LIMIT of them) gives no evidence: it is the topic, and looking it up in a
+#: huge corpus on one topic would cost much.
+WINDOW_SHARE_LIMIT = 0.0002
+MIN_WINDOW_LIMIT = 20
+
+
+def window_limit(postings: int) -> int:
+    """The most windows of a corpus with ``postings`` (window, signature word) pairs that
+    a signature word may be in and still count as evidence."""
+    return max(MIN_WINDOW_LIMIT, int(WINDOW_SHARE_LIMIT * max(1, postings)))
 
 
 @dataclass(frozen=True)

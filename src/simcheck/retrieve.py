@@ -33,6 +33,7 @@ from .fingerprint import (
     shingle_hashes,
     smooth_idf,
     tfidf_weights,
+    window_limit,
     window_signatures,
 )
 from .load import load_folder
@@ -41,11 +42,6 @@ from .students import keys_by_student
 from .tokens import Tokens, shared_lexicon
 
 _NO_HASHES = np.zeros(0, dtype=np.uint64)
-#: A signature word found in more than this share of a corpus's windows (and more than
-#: MIN_WINDOW_LIMIT of them) gives no evidence: it is the topic, and looking it up in a
-#: huge corpus on one topic would cost much.
-WINDOW_SHARE_LIMIT = 0.0002
-MIN_WINDOW_LIMIT = 20
 
 
 class Corpus:
@@ -112,7 +108,7 @@ class Corpus:
         self._build_tfidf(prepared)
         self._postings: Postings | None = None
         self._signatures: list[Signatures] = []
-        self._window_limit = MIN_WINDOW_LIMIT
+        self._window_limit = window_limit(0)
         # The last query's TF-IDF row: a check asks for it once per source.
         self._last_query: tuple[Tokens, sparse.csr_matrix] | None = None
 
@@ -300,10 +296,7 @@ class Corpus:
         if self._postings is None:
             self._signatures = [window_signatures(self.tokens(i), self._idf) for i in range(len(self))]
             self._postings = Postings.of(self._signatures)
-            # A signature word in more windows than this is the corpus's topic: skipped.
-            self._window_limit = max(
-                MIN_WINDOW_LIMIT, int(WINDOW_SHARE_LIMIT * max(1, self._postings.wins.shape[0]))
-            )
+            self._window_limit = window_limit(self._postings.wins.shape[0])
         return self._postings
 
     def _shared_fingerprints(self, query: Tokens, config: CheckConfig) -> np.ndarray:

@@ -16,8 +16,9 @@ was before or after the change. The database runs in WAL mode, so readers keep w
 while one writer adds.
 """
 
-from .build import AddResult, NothingIndexed, Scanned, scan
+from .build import AddResult, NothingIndexed
 from .query import Related
+from .rows import Scanned, scan
 from .schema import FORMAT_VERSION, is_index_file
 from .store import Index
 

@@ -10,7 +10,6 @@ below the zip (see :mod:`.sources`).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -21,19 +20,24 @@ import numpy as np
 
 from ..config import CheckConfig
 from ..errors import CorpusError, InputError
-from ..fingerprint import Fingerprinted, fingerprint_words, signature_bands, tfidf_weights
 from ..load import MAX_FILE_BYTES, load_document
 from ..models import Document, ProgressCallback
 from ..parallel import Workers, workers
-from ..tokens import shared_lexicon
 from . import schema
-from .query import TOPIC_TERMS, document_frequencies, stored_document
+from .rows import (
+    Scanned,
+    delete,
+    finish,
+    insert_bands,
+    insert_fingerprints,
+    insert_terms,
+    insert_window_terms,
+    scan,
+)
 from .sources import Task, gather, is_zip
 
 #: Documents per write batch while building: bounds memory, not correctness.
 _BATCH = 2000
-#: Longest title kept from a document's first line.
-_MAX_TITLE = 120
 
 
 @dataclass(frozen=True)
@@ -72,46 +76,6 @@ class NothingIndexed(CorpusError):
         self.result = result
 
 
-@dataclass(frozen=True)
-class Scanned:
-    """A document after the first pass: what decides whether and where it is stored,
-    and its fingerprints and word counts. The rest (:func:`finish`) waits for the write."""
-
-    path: str
-    sha256: str
-    title: str
-    raw: bytes  # the text in UTF-8
-    prints: Fingerprinted
-
-    @property
-    def words(self) -> int:
-        return self.prints.words
-
-
-def scan(document: Document, config: CheckConfig) -> Scanned:
-    """Fingerprint one document (a pure function, run in workers)."""
-    lexicon = shared_lexicon(config.language)
-    ids = lexicon.term_ids(document.text)
-    prints = fingerprint_words(
-        lexicon.hashes[ids], lexicon.is_stop[ids], config.shingle_size, config.winnow_window
-    )
-    raw = document.text.encode("utf-8")
-    return Scanned(
-        path=document.doc_id,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        title=_title(document.text, document.doc_id),
-        raw=raw,
-        prints=prints,
-    )
-
-
-def finish(config: CheckConfig, task: tuple[bytes, np.ndarray]) -> tuple[bytes, np.ndarray]:
-    """A scanned document's compressed text and LSH band keys: work only its final
-    write needs, so a build runs it in the workers beside the fingerprint insert."""
-    raw, prints = task
-    return schema.compress_bytes(raw), signature_bands(prints, config)
-
-
 def _scan_file(settings: tuple[CheckConfig, int], task: Task) -> Scanned | InputError:
     config, max_bytes = settings
     if isinstance(task, Document):  # read from a zip already
@@ -127,14 +91,6 @@ def _finish_task(
     settings: tuple[CheckConfig, int], task: tuple[bytes, np.ndarray]
 ) -> tuple[bytes, np.ndarray]:
     return finish(settings[0], task)
-
-
-def _title(text: str, path: str) -> str:
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        if line:
-            return line[:_MAX_TITLE]
-    return Path(path).name
 
 
 def begin(db: sqlite3.Connection, path: Path) -> None:
@@ -207,6 +163,8 @@ class _Writer:
         # Scanned, not yet written: (id, path, sha256, words, title, text, fingerprints),
         # without the word counts, which the batches have used up.
         self.deferred: list[tuple[int, str, str, int, str, bytes, np.ndarray]] = []
+        # The batches' window signature words: (term keys, documents, windows holding each).
+        self.window_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(
         self,
@@ -254,7 +212,11 @@ class _Writer:
         self.deferred.extend(
             (doc, s.path, s.sha256, s.words, s.title, s.raw, s.prints.prints) for doc, s in zip(ids, pending)
         )
-        _insert_terms(self.db, ids, pending, documents=schema.count_documents(self.db) + len(self.deferred))
+        self.window_rows.append(
+            insert_terms(
+                self.db, ids, pending, documents=schema.count_documents(self.db) + len(self.deferred)
+            )
+        )
         self.pending = []
 
     def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:
@@ -262,7 +224,8 @@ class _Writer:
         finished = run.map(_finish_task, [(row[5], row[6]) for row in deferred])
         ids = np.array([row[0] for row in deferred], dtype=np.int64)
         owners = np.repeat(ids, [row[6].shape[0] for row in deferred])
-        _insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
+        insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
+        insert_window_terms(self.db, *(np.concatenate(part) for part in zip(*self.window_rows)))
         bands = []
         documents = []
         for row, (text, keys) in zip(deferred, finished):
@@ -271,81 +234,7 @@ class _Writer:
         self.db.executemany(
             "INSERT INTO documents(id, path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?, ?)", documents
         )
-        _insert_bands(self.db, np.stack(bands), ids)
-
-
-def _insert_fingerprints(db: sqlite3.Connection, prints: np.ndarray, owners: np.ndarray) -> None:
-    keys = schema.print_keys(prints)
-    order = np.lexsort((owners, keys))
-    db.executemany(
-        "INSERT INTO fingerprints(hash, doc) VALUES (?, ?)",
-        zip(keys[order].tolist(), owners[order].tolist()),
-    )
-
-
-def _insert_bands(db: sqlite3.Connection, keys: np.ndarray, owners: np.ndarray) -> None:
-    """``keys`` holds one row of band keys per document of ``owners``."""
-    band = np.broadcast_to(np.arange(keys.shape[1]), keys.shape).ravel()
-    doc = np.repeat(owners, keys.shape[1])
-    flat = keys.ravel()
-    order = np.lexsort((doc, flat, band))
-    db.executemany(
-        "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
-        zip(band[order].tolist(), flat[order].tolist(), doc[order].tolist()),
-    )
-
-
-def _insert_terms(
-    db: sqlite3.Connection, ids: Sequence[int], batch: Sequence[Scanned], *, documents: int
-) -> None:
-    """Add a batch's document frequencies, and each document's characteristic words
-    (weighted with ``documents`` in the index, these included)."""
-    all_terms = np.concatenate([item.prints.terms for item in batch])
-    terms, where, increments = np.unique(all_terms, return_inverse=True, return_counts=True)
-    db.executemany(
-        "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-        zip(schema.signed(terms), increments.tolist()),
-    )
-    df = document_frequencies(db, terms)[where]
-    sizes = np.array([item.prints.terms.shape[0] for item in batch])
-    owners = np.repeat(np.asarray(ids, dtype=np.int64), sizes)
-    counts = np.concatenate([item.prints.counts for item in batch])
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    group = np.repeat(np.arange(len(batch)), sizes)
-    weights = tfidf_weights(counts, df, documents, group)
-    # Each document's heaviest words, for the whole batch at once: by document, heaviest
-    # first, with one float sort key: the document's place in the batch plus a fraction
-    # that falls as the weight (within 0..1) rises.
-    order = np.argsort(group + (1 - weights) / 2, kind="stable")
-    rank = np.arange(order.shape[0]) - np.repeat(starts, sizes)
-    top = order[rank < TOPIC_TERMS]
-    db.executemany(
-        "INSERT INTO topics(term, doc, weight) VALUES (?, ?, ?)",
-        zip(schema.signed(all_terms[top]), owners[top].tolist(), weights[top].tolist()),
-    )
-
-
-def delete(db: sqlite3.Connection, config: CheckConfig, doc: int) -> None:
-    """Delete one document and everything derived from it (inside a transaction).
-
-    Its fingerprints, bands and terms are recomputed from the stored text, so no
-    table needs a second index by document.
-    """
-    prints = scan(stored_document(db, doc), config).prints
-    bands = signature_bands(prints.prints, config)
-    db.executemany(
-        "DELETE FROM fingerprints WHERE hash = ? AND doc = ?",
-        ((h, doc) for h in schema.print_keys(prints.prints).tolist()),
-    )
-    db.executemany(
-        "DELETE FROM bands WHERE band = ? AND key = ? AND doc = ?",
-        ((band, key, doc) for band, key in enumerate(bands.tolist())),
-    )
-    terms = schema.signed(prints.terms)
-    db.executemany("DELETE FROM topics WHERE term = ? AND doc = ?", ((t, doc) for t in terms))
-    db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", ((t,) for t in terms))
-    db.execute("DELETE FROM terms WHERE df <= 0")
-    db.execute("DELETE FROM documents WHERE id = ?", (doc,))
+        insert_bands(self.db, np.stack(bands), ids)
 
 
 def remove_documents(

@@ -19,12 +19,18 @@ from ..config import CheckConfig
 from ..errors import CorpusError
 from ..fingerprint import (
     Fingerprinted,
+    Postings,
+    Signatures,
     df_cap,
     distinct,
     fingerprint_tokens,
+    shared_windows,
     shingle_hashes,
     signature_bands,
+    smooth_idf,
     tfidf_weights,
+    window_limit,
+    window_signatures,
 )
 from ..models import Candidate, Document
 from ..students import keys_by_student
@@ -219,23 +225,85 @@ class Reader:
         common, ia, ib = np.intersect1d(a.terms, b.terms, return_indices=True)
         return float(np.dot(wa[ia], wb[ib])) if common.shape[0] else 0.0
 
+    def _known_idf(self, terms: np.ndarray) -> np.ndarray:
+        """Smooth idf of ``terms`` in the index, 0 for a word it does not have."""
+        df = document_frequencies(self._db, terms)
+        known: np.ndarray = np.where(df > 0, smooth_idf(df, self.documents), 0.0)
+        return known
+
+    @schema.guarded
+    def shared_windows(self, query: Tokens, *, exclude: Iterable[int] = ()) -> dict[int, int]:
+        """Stored documents with a window of sentences sharing at least three signature
+        words with one of ``query``'s windows, as a folder corpus finds them (see
+        :func:`~simcheck.fingerprint.shared_windows`): document -> the most words one
+        pair of windows shares.
+
+        The stored rows say which documents hold a word in some window's signature, so
+        the documents sharing enough of one query window's words are found by key; only
+        those are then read and compared window by window. Words in more windows than a
+        folder corpus of this size would look up are the topic, and passed over."""
+        signatures = window_signatures(query, self._known_idf)
+        words = distinct(signatures.terms)
+        if words.shape[0] == 0:
+            return {}
+        limit = window_limit(schema.window_postings(self._db))
+        rare = [
+            term
+            for term, windows in schema.lookup(
+                self._db, "SELECT q.v, t.windows FROM q JOIN terms t ON t.term = q.v", schema.signed(words)
+            )
+            if 0 < windows <= limit
+        ]
+        if not rare:
+            return {}
+        rare_words = np.sort(np.array(rare, dtype=np.int64).view(np.uint64))
+        rows = schema.lookup(
+            self._db,
+            "SELECT q.v, w.doc FROM q JOIN window_terms w ON w.term = q.v",
+            schema.print_keys(rare_words).tolist(),
+        )
+        excluded = set(exclude)
+        rows = [(key, doc) for key, doc in rows if doc not in excluded]
+        if not rows:
+            return {}
+        # Stage one: documents holding enough of one query window's words anywhere.
+        keys = np.array([r[0] for r in rows], dtype=np.int64)
+        docs = np.array([r[1] for r in rows], dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        holders = Postings(keys[order].view(np.uint64), docs[order], np.zeros(keys.shape[0], dtype=np.int64))
+        # Only the rare words count, in both stages.
+        use = np.isin(signatures.terms, rare_words)
+        window, terms, weights = signatures.window[use], signatures.terms[use], signatures.weights[use]
+        keyed = Signatures(window, schema.print_keys(terms).view(np.uint64), weights, signatures.bounds)
+        likely = sorted(shared_windows(keyed, holders, limit=keys.shape[0]))
+        if not likely:
+            return {}
+        # Stage two: those documents' windows from their texts, as a folder corpus has them.
+        stored = [window_signatures(self.tokens(doc), self._known_idf) for doc in likely]
+        rare_only = Signatures(window, terms, weights, signatures.bounds)
+        found = shared_windows(rare_only, Postings.of(stored), limit=np.iinfo(np.int64).max)
+        return {likely[position]: count for position, count in found.items()}
+
     @schema.guarded
     def candidates(
         self, query: Tokens, config: CheckConfig, *, exclude: Iterable[int] = ()
     ) -> list[Candidate]:
         """Stored documents worth aligning with ``query``, best evidence first: those that
-        share fingerprints with it (a passage in common) and near-duplicates of it (a
-        shared LSH band). As many as the evidence gives: no likeness of topic alone
-        makes a candidate."""
+        share fingerprints with it (a passage in common), near-duplicates of it (a
+        shared LSH band), and those with a window of sentences sharing rare words with
+        one of its windows (a reworded passage). As many as the evidence gives: no
+        likeness of topic alone makes a candidate."""
         excluded = set(exclude)
-        shared = self.shared_fingerprints(query, config)
+        shared = {d: n for d, n in self.shared_fingerprints(query, config).items() if d not in excluded}
         for doc in self.near_duplicates(query):
-            shared.setdefault(doc, 0)
-        chosen = sorted((d for d in shared if d not in excluded), key=lambda d: (-shared[d], d))
+            if doc not in excluded:
+                shared.setdefault(doc, 0)
+        windows = self.shared_windows(query, exclude=excluded)
+        chosen = sorted(set(shared) | set(windows), key=lambda d: (-shared.get(d, 0), -windows.get(d, 0), d))
         names = dict(
             schema.lookup(self._db, "SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", chosen)
         )
-        return [Candidate(d, names[d], shared[d]) for d in chosen]
+        return [Candidate(d, names[d], shared.get(d, 0), windows.get(d, 0)) for d in chosen]
 
     @schema.guarded
     def related(self, query: Tokens, k: int = 10, *, exclude: Iterable[int] = ()) -> list[Related]:

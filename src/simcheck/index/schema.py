@@ -13,7 +13,14 @@ Tables, all plain SQL with integer keys (so the same schema serves PostgreSQL):
   copied passage is found.
 - ``bands(band, key, doc)``: MinHash LSH band keys (datasketch signatures of the
   fingerprints): whole documents that are near-duplicates share a key.
-- ``terms(term, df)``: document frequencies of content-word stems, for TF-IDF.
+- ``terms(term, df, windows)``: document frequencies of content-word stems, for TF-IDF,
+  and in how many sentence windows' signatures each one is (a word in very many is
+  the topic, and a query passes it over).
+- ``window_terms(term, doc, windows)``: the signature words of each document's sentence
+  windows (its rarest words, four sentences at a time), keyed by word (top 47 bits),
+  with the number of the document's windows whose signature holds it: a reworded
+  passage keeps such words when it keeps few phrases. A document sharing several of
+  one query window's words is examined window by window from its text.
 - ``topics(term, doc, weight)``: each document's most characteristic words, for the
   TF-IDF "related documents" search.
 """
@@ -37,8 +44,9 @@ from ..errors import CorpusError
 from ..load import display_name
 
 #: Bumped whenever the schema or the meaning of a stored value changes. 2: documents are
-#: named after the folder they were added from, not the working folder.
-FORMAT_VERSION = 2
+#: named after the folder they were added from, not the working folder. 3: sentence
+#: windows' signature words (``window_terms``).
+FORMAT_VERSION = 3
 #: Bytes of the index file read through a memory map (SQLite caps it, usually at 2 GB).
 #: Each lookup lands on a 64 KB page; mapped, it is read in place instead of copied,
 #: which made lookups in a million-document table four times faster (10 ms to 2.5 ms).
@@ -94,7 +102,9 @@ CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
                            PRIMARY KEY (hash, doc)) WITHOUT ROWID;
 CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
                     PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
-CREATE TABLE terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL, windows INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE window_terms (term INTEGER NOT NULL, doc INTEGER NOT NULL, windows INTEGER NOT NULL,
+                           PRIMARY KEY (term, doc)) WITHOUT ROWID;
 CREATE TABLE topics (term INTEGER NOT NULL, doc INTEGER NOT NULL, weight REAL NOT NULL,
                      PRIMARY KEY (term, doc)) WITHOUT ROWID;
 """
@@ -185,6 +195,7 @@ def create(path: Path, config: CheckConfig) -> None:
             "INSERT INTO meta(key, value) VALUES (?, ?)",
             [
                 ("format", str(FORMAT_VERSION)),
+                ("window_postings", "0"),
                 ("simcheck_version", __version__),
                 ("settings", json.dumps(config.to_dict(), sort_keys=True)),
             ],
@@ -205,6 +216,18 @@ def check_format(path: Path, meta: dict[str, str]) -> CheckConfig:
             f"{FORMAT_VERSION}; rebuild it with `simcheck index build`"
         )
     return CheckConfig(**json.loads(meta["settings"]))
+
+
+def window_postings(db: sqlite3.Connection) -> int:
+    """How many (window, signature word) pairs the stored documents have in all."""
+    return int(db.execute("SELECT value FROM meta WHERE key = 'window_postings'").fetchone()[0])
+
+
+def add_window_postings(db: sqlite3.Connection, change: int) -> None:
+    db.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + ? AS TEXT) WHERE key = 'window_postings'",
+        (change,),
+    )
 
 
 def count_documents(db: sqlite3.Connection) -> int:
