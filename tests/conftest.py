@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -8,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+from pgserver import PostgresServer, unavailable_reason
 
 if TYPE_CHECKING:
     from benchmarks.workloads.hostile import Case
@@ -45,6 +48,22 @@ def own_words_essay(rng: random.Random, words: int = 300) -> str:
     shares half its words with any other."""
     own = ["".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(150)]
     return random_essay(rng, words, ESSAY_WORDS[:47] + own)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (tests/pgserver.py), stopped and deleted at
+    its end. Skips where psycopg or the server binaries are missing; a server that is
+    installed but fails to start is an error, not a skip."""
+    pytest.importorskip("psycopg", reason="psycopg not installed (pip install -e '.[test]')")
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = PostgresServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @pytest.fixture
