@@ -68,7 +68,8 @@ def make_queries(folder: Path, count: int, corpus_size: int) -> list[tuple[Path,
                 if picker.random() < 0.5:
                     passage = writer.edit(passage, picker.uniform(0.03, 0.15))
                 body.insert(picker.randrange(1, len(body)), passage)
-                sources.add(os.path.relpath(source, Path.cwd()).replace(os.sep, "/"))
+                # Stored under the name of the folder it was added from (index format 2).
+                sources.add(f"{source.parent.name}/{source.name}")
         path = out / f"query-{q:04d}.txt"
         path.write_text("\n\n".join(body), encoding="utf-8")
         queries.append((path, sources))

@@ -16,6 +16,7 @@ from conftest import own_words_essay, random_essay
 from simcheck import CheckConfig, ConfigError, CorpusError, check
 from simcheck.cli import main
 from simcheck.index import FORMAT_VERSION, Index
+from simcheck.index.postings import unpack
 from simcheck.load import load_document
 from simcheck.tokens import Tokens
 
@@ -139,7 +140,7 @@ def test_remove_leaves_no_trace(tmp_path: Path) -> None:
     index, _ = Index.build(tmp_path / "x.simcheck", [tmp_path / "one.txt"])
     with index:
         index.remove(["one.txt"])
-        for table in ("documents", "fingerprints", "bands", "terms", "topics", "window_terms"):
+        for table in ("documents", "fingerprints", "bands", "terms", "topics", "window_postings"):
             assert index._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
         assert index._db.execute("SELECT value FROM meta WHERE key = 'window_postings'").fetchone() == ("0",)
 
@@ -149,8 +150,11 @@ def test_add_then_remove_leaves_the_window_words_as_they_were(built: Path, tmp_p
     essay.parent.mkdir()
     essay.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
 
-    def window_state(index: Index) -> tuple[list[tuple[int, ...]], ...]:
-        rows = index._db.execute("SELECT * FROM window_terms ORDER BY term, doc").fetchall()
+    def window_state(index: Index) -> tuple[list[tuple[object, ...]], ...]:
+        rows = [
+            (term, *(a.tolist() for a in unpack(packed)))
+            for term, packed in index._db.execute("SELECT term, postings FROM window_postings ORDER BY term")
+        ]
         counts = index._db.execute(
             "SELECT term, windows FROM terms WHERE windows > 0 ORDER BY term"
         ).fetchall()

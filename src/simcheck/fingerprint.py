@@ -316,7 +316,7 @@ class WindowTerms:
 def window_terms(tokens: Tokens) -> WindowTerms:
     """Every window's content words and how often each occurs in it."""
     rows, terms, counts = tokens.sentence_terms
-    bounds = windows(len(tokens.sentences))
+    bounds = windows(tokens.sentence_firsts.shape[0])
     if terms.shape[0] == 0 or bounds.shape[0] == 0:
         empty = np.zeros(0, dtype=np.int64)
         return WindowTerms(empty, empty.astype(np.uint64), empty, bounds)
@@ -327,15 +327,18 @@ def window_terms(tokens: Tokens) -> WindowTerms:
     owner = np.repeat(np.arange(bounds.shape[0]), sizes)
     entry = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
     key_terms = terms[entry]
-    # By window, then term: the windows come in order, each a few runs sorted by term
-    # (its sentences), which a stable sort of one key merges quickly.
-    columns = tokens.sentence_vocabulary.columns
-    order = np.argsort(owner * (int(columns.max()) + 1) + columns[entry], kind="stable")
+    order = np.lexsort((key_terms, owner))
     owner, key_terms, key_counts = owner[order], key_terms[order], counts[entry][order]
     new = np.ones(owner.shape[0], dtype=bool)
     new[1:] = (owner[1:] != owner[:-1]) | (key_terms[1:] != key_terms[:-1])
     starts = np.flatnonzero(new)
-    return WindowTerms(owner[starts], key_terms[starts], np.add.reduceat(key_counts, starts), bounds)
+    # Small integer types: an index's workers send these to the writer for every document.
+    return WindowTerms(
+        owner[starts].astype(np.int32),
+        key_terms[starts],
+        np.add.reduceat(key_counts, starts).astype(np.int32),
+        bounds,
+    )
 
 
 def heaviest_terms(found: WindowTerms, idf: Callable[[np.ndarray], np.ndarray]) -> Signatures:
@@ -345,7 +348,9 @@ def heaviest_terms(found: WindowTerms, idf: Callable[[np.ndarray], np.ndarray]) 
     if key_terms.shape[0] == 0:
         return Signatures(owner, key_terms, np.zeros(0, dtype=np.float64), found.bounds)
     weights = (1 + np.log(found.counts)) * idf(key_terms)
-    heaviest = np.lexsort((key_terms, -weights, owner))
+    # The entries come sorted by window, then term, and the sort is stable: equal weights
+    # stay in term order without a third key.
+    heaviest = np.lexsort((-weights, owner))
     owner, key_terms, weights = owner[heaviest], key_terms[heaviest], weights[heaviest]
     rank = np.arange(owner.shape[0]) - np.searchsorted(owner, owner, side="left")
     keep = rank < SIGNATURE_TERMS
@@ -381,12 +386,21 @@ MIN_SHARED_SIGNATURE = 3
 #: huge corpus on one topic would cost much.
 WINDOW_SHARE_LIMIT = 0.0002
 MIN_WINDOW_LIMIT = 20
+#: Nor does a word in more windows than this, however large the corpus: it is shared by
+#: too many documents to point to one source, and every query would read where it is.
+#: This bounds a query's work in an archive of millions on one topic: at most this many
+#: windows for each of its windows' signature words.
+MAX_WINDOW_LIMIT = 200
 
 
 def window_limit(postings: int) -> int:
     """The most windows of a corpus with ``postings`` (window, signature word) pairs that
-    a signature word may be in and still count as evidence."""
-    return max(MIN_WINDOW_LIMIT, int(WINDOW_SHARE_LIMIT * max(1, postings)))
+    a signature word may be in and still count as evidence.
+
+    >>> window_limit(1_000), window_limit(500_000), window_limit(30_000_000)
+    (20, 100, 200)
+    """
+    return min(MAX_WINDOW_LIMIT, max(MIN_WINDOW_LIMIT, int(WINDOW_SHARE_LIMIT * max(1, postings))))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ calls: two jobs can run in one process at once.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from functools import partial
 from typing import Any, Generic, TypeVar
 
 Context = TypeVar("Context")
@@ -29,8 +29,33 @@ def _receive(context: Any) -> None:
     _worker_context = context
 
 
-def _call(function: Callable[[Any, Any], Any], task: Any) -> Any:
-    return function(_worker_context, task)
+def _call_chunk(function: Callable[[Any, Any], Any], chunk: Sequence[Any]) -> list[Any]:
+    return [function(_worker_context, task) for task in chunk]
+
+
+#: Chunks a pool works on ahead of the caller, per worker: enough to keep every worker
+#: busy, few enough that results do not pile up in memory when the caller is slower
+#: (an index's writer, storing what the workers scanned).
+_CHUNKS_AHEAD = 2
+
+
+def _in_order(
+    pool: ProcessPoolExecutor,
+    function: Callable[[Any, Any], Any],
+    chunks: Iterator[Sequence[Any]],
+    ahead: int,
+) -> Iterator[Any]:
+    pending: deque[Future[list[Any]]] = deque()
+    try:
+        for chunk in chunks:
+            pending.append(pool.submit(_call_chunk, function, chunk))
+            if len(pending) >= ahead:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        for future in pending:  # the caller stopped early
+            future.cancel()
 
 
 class Workers(Generic[Context]):
@@ -62,7 +87,8 @@ class Workers(Generic[Context]):
         if self._pool is None:
             return (function(self.context, task) for task in tasks)
         size = chunksize or max(1, min(256, len(tasks) // (8 * self._jobs)))
-        return self._pool.map(partial(_call, function), tasks, chunksize=size)
+        chunks = (tasks[start : start + size] for start in range(0, len(tasks), size))
+        return _in_order(self._pool, function, chunks, _CHUNKS_AHEAD * self._jobs + 1)
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from .rows import (
     insert_bands,
     insert_fingerprints,
     insert_terms,
-    insert_window_terms,
+    insert_window_postings,
     scan,
 )
 from .sources import Task, gather, is_zip
@@ -163,7 +163,7 @@ class _Writer:
         # Scanned, not yet written: (id, path, sha256, words, title, text, fingerprints),
         # without the word counts, which the batches have used up.
         self.deferred: list[tuple[int, str, str, int, str, bytes, np.ndarray]] = []
-        # The batches' window signature words: (term keys, documents, windows holding each).
+        # The batches' window signature words: (words, documents, windows holding each).
         self.window_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(
@@ -212,11 +212,8 @@ class _Writer:
         self.deferred.extend(
             (doc, s.path, s.sha256, s.words, s.title, s.raw, s.prints.prints) for doc, s in zip(ids, pending)
         )
-        self.window_rows.append(
-            insert_terms(
-                self.db, ids, pending, documents=schema.count_documents(self.db) + len(self.deferred)
-            )
-        )
+        documents = schema.count_documents(self.db) + len(self.deferred)
+        self.window_rows.append(insert_terms(self.db, ids, pending, documents=documents))
         self.pending = []
 
     def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:
@@ -225,7 +222,7 @@ class _Writer:
         ids = np.array([row[0] for row in deferred], dtype=np.int64)
         owners = np.repeat(ids, [row[6].shape[0] for row in deferred])
         insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
-        insert_window_terms(self.db, *(np.concatenate(part) for part in zip(*self.window_rows)))
+        insert_window_postings(self.db, *(np.concatenate(part) for part in zip(*self.window_rows)))
         bands = []
         documents = []
         for row, (text, keys) in zip(deferred, finished):

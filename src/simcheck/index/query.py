@@ -35,7 +35,7 @@ from ..fingerprint import (
 from ..models import Candidate, Document
 from ..students import keys_by_student
 from ..tokens import Tokens
-from . import schema
+from . import postings, schema
 
 #: Characteristic words kept per document for the related-documents search.
 TOPIC_TERMS = 8
@@ -257,18 +257,19 @@ class Reader:
         if not rare:
             return {}
         rare_words = np.sort(np.array(rare, dtype=np.int64).view(np.uint64))
-        rows = schema.lookup(
+        lists = schema.lookup(
             self._db,
-            "SELECT q.v, w.doc FROM q JOIN window_terms w ON w.term = q.v",
+            "SELECT q.v, w.postings FROM q JOIN window_postings w ON w.term = q.v",
             schema.print_keys(rare_words).tolist(),
         )
-        excluded = set(exclude)
-        rows = [(key, doc) for key, doc in rows if doc not in excluded]
-        if not rows:
+        unpacked = [postings.unpack(packed)[0] for _, packed in lists]
+        docs = np.concatenate(unpacked) if unpacked else np.zeros(0, dtype=np.int64)
+        keys = np.repeat(np.array([key for key, _ in lists], dtype=np.int64), [d.shape[0] for d in unpacked])
+        held = ~np.isin(docs, np.array(sorted(set(exclude)), dtype=np.int64))
+        keys, docs = keys[held], docs[held]
+        if keys.shape[0] == 0:
             return {}
         # Stage one: documents holding enough of one query window's words anywhere.
-        keys = np.array([r[0] for r in rows], dtype=np.int64)
-        docs = np.array([r[1] for r in rows], dtype=np.int64)
         order = np.argsort(keys, kind="stable")
         holders = Postings(keys[order].view(np.uint64), docs[order], np.zeros(keys.shape[0], dtype=np.int64))
         # Only the rare words count, in both stages.

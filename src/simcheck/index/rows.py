@@ -28,7 +28,7 @@ from ..fingerprint import (
 )
 from ..models import Document
 from ..tokens import Tokens, shared_lexicon
-from . import schema
+from . import postings, schema
 from .query import TOPIC_TERMS, document_frequencies, stored_document
 
 #: Longest title kept from a document's first line.
@@ -107,23 +107,53 @@ def insert_bands(db: sqlite3.Connection, keys: np.ndarray, owners: np.ndarray) -
     )
 
 
-def insert_window_terms(
-    db: sqlite3.Connection, keys: np.ndarray, docs: np.ndarray, counts: np.ndarray
+def insert_window_postings(
+    db: sqlite3.Connection, words: np.ndarray, docs: np.ndarray, counts: np.ndarray
 ) -> None:
-    order = np.lexsort((docs, keys))
+    """Store one add's window signature words (``words[i]`` in ``counts[i]`` windows of
+    document ``docs[i]``) as one packed posting list per word, and add their counts to
+    the terms."""
+    if words.shape[0] == 0:
+        return
+    unique, where = np.unique(words, return_inverse=True)
+    totals = np.bincount(where, weights=counts, minlength=unique.shape[0]).astype(np.int64)
     db.executemany(
-        "INSERT INTO window_terms(term, doc, windows) VALUES (?, ?, ?)",
-        zip(keys[order].tolist(), docs[order].tolist(), counts[order].tolist()),
+        "UPDATE terms SET windows = windows + ? WHERE term = ?", zip(totals.tolist(), schema.signed(unique))
     )
+    schema.add_window_postings(db, int(totals.sum()))
+    # One list per stored key (two words sharing a key share a list), inserted sorted by
+    # key so the table's pages fill up (see insert_fingerprints).
+    keys = schema.print_keys(words)
+    order = np.lexsort((docs, keys))
+    keys, docs, counts = keys[order], docs[order], counts[order]
+    new = np.ones(keys.shape[0], dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new)
+    part = int(docs.min())
+    # Encoded a slice at a time: the encoder's arrays take tens of bytes per posting.
+    step = 1 << 20
+    first = 0
+    while first < starts.shape[0]:
+        last = int(np.searchsorted(starts, starts[first] + step, side="right"))
+        last = max(last, first + 1)
+        lo = int(starts[first])
+        hi = int(starts[last]) if last < starts.shape[0] else keys.shape[0]
+        bounds = np.append(starts[first:last], hi) - lo
+        lists = postings.encode_lists(docs[lo:hi], counts[lo:hi], bounds)
+        db.executemany(
+            "INSERT INTO window_postings(term, part, postings) VALUES (?, ?, ?)",
+            zip(keys[starts[first:last]].tolist(), [part] * len(lists), lists),
+        )
+        first = last
 
 
 def insert_terms(
     db: sqlite3.Connection, ids: Sequence[int], batch: Sequence[Scanned], *, documents: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Add a batch's document frequencies, and each document's characteristic words
-    (weighted with ``documents`` in the index, these included). Returns the rows of
-    its documents' window signature words, inserted with the fingerprints at the end;
-    their counts are added to the terms now."""
+    (weighted with ``documents`` in the index, these included). Returns its documents'
+    window signature words, weighted the same way (see :func:`insert_window_postings`),
+    which are stored at the end."""
     all_terms = np.concatenate([item.prints.terms for item in batch])
     terms, where, increments = np.unique(all_terms, return_inverse=True, return_counts=True)
     db.executemany(
@@ -147,37 +177,40 @@ def insert_terms(
         "INSERT INTO topics(term, doc, weight) VALUES (?, ?, ?)",
         zip(schema.signed(all_terms[top]), owners[top].tolist(), weights[top].tolist()),
     )
-    return _window_signature_rows(
-        db, ids, batch, terms, smooth_idf(document_frequencies(db, terms), documents)
-    )
+    return _window_signature_rows(ids, batch, terms, smooth_idf(document_frequencies(db, terms), documents))
 
 
 def _window_signature_rows(
-    db: sqlite3.Connection, ids: Sequence[int], batch: Sequence[Scanned], terms: np.ndarray, idf: np.ndarray
+    ids: Sequence[int], batch: Sequence[Scanned], terms: np.ndarray, idf: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The batch's window signature words, weighted by ``idf`` of the batch's sorted
-    ``terms``: one row per word and document, with the number of its windows whose
-    signature holds the word. The words' window counts are added to the terms table."""
+    ``terms``: (word, document, number of the document's windows whose signature holds
+    the word)."""
 
     def idf_of(words: np.ndarray) -> np.ndarray:
         found: np.ndarray = idf[np.searchsorted(terms, words)]
         return found
 
-    words, docs, counts = [], [], []
-    for doc, item in zip(ids, batch):
-        held, windows = np.unique(heaviest_terms(item.windows, idf_of).terms, return_counts=True)
-        words.append(held)
-        docs.append(np.full(held.shape[0], doc, dtype=np.int64))
-        counts.append(windows)
-    all_words = np.concatenate(words)
-    all_counts = np.concatenate(counts)
-    unique, where = np.unique(all_words, return_inverse=True)
-    db.executemany(
-        "UPDATE terms SET windows = windows + ? WHERE term = ?",
-        zip(np.bincount(where, weights=all_counts).astype(np.int64).tolist(), schema.signed(unique)),
+    # One pass over the whole batch: window numbers made distinct across documents.
+    found = [item.windows for item in batch]
+    per_document = np.array([w.bounds.shape[0] for w in found], dtype=np.int64)
+    offsets = np.repeat(np.cumsum(per_document) - per_document, [w.window.shape[0] for w in found])
+    every = WindowTerms(
+        np.concatenate([w.window for w in found]).astype(np.int64) + offsets,
+        np.concatenate([w.terms for w in found]),
+        np.concatenate([w.counts for w in found]).astype(np.int64),
+        np.zeros((0, 2), dtype=np.int64),
     )
-    schema.add_window_postings(db, int(all_counts.sum()))
-    return schema.print_keys(all_words), np.concatenate(docs), all_counts.astype(np.int64)
+    signatures = heaviest_terms(every, idf_of)
+    docs = np.repeat(np.asarray(ids, dtype=np.int64), per_document)[signatures.window]
+    words = signatures.terms
+    order = np.lexsort((words, docs))
+    docs, words = docs[order], words[order]
+    new = np.ones(docs.shape[0], dtype=bool)
+    new[1:] = (docs[1:] != docs[:-1]) | (words[1:] != words[:-1])
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, docs.shape[0]))
+    return words[starts], docs[starts], counts.astype(np.int64)
 
 
 def delete(db: sqlite3.Connection, config: CheckConfig, doc: int) -> None:
@@ -198,19 +231,35 @@ def delete(db: sqlite3.Connection, config: CheckConfig, doc: int) -> None:
     )
     terms = schema.signed(prints.terms)
     db.executemany("DELETE FROM topics WHERE term = ? AND doc = ?", ((t, doc) for t in terms))
-    # Which of its words were window signature words depended on the index then: each
-    # content word is looked up.
-    keys = schema.print_keys(prints.terms).tolist()
-    held = schema.lookup(
-        db, f"SELECT q.v, w.windows FROM q JOIN window_terms w ON w.term = q.v AND w.doc = {int(doc)}", keys
-    )
-    windows_of = dict(zip(keys, terms))
-    db.executemany(
-        "UPDATE terms SET windows = windows - ? WHERE term = ?",
-        ((count, windows_of[key]) for key, count in held),
-    )
-    db.executemany("DELETE FROM window_terms WHERE term = ? AND doc = ?", ((key, doc) for key, _ in held))
-    schema.add_window_postings(db, -sum(count for _, count in held))
+    _delete_window_postings(db, doc, prints.terms)
     db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", ((t,) for t in terms))
     db.execute("DELETE FROM terms WHERE df <= 0")
     db.execute("DELETE FROM documents WHERE id = ?", (doc,))
+
+
+def _delete_window_postings(db: sqlite3.Connection, doc: int, words: np.ndarray) -> None:
+    """Take ``doc`` out of the posting lists of its ``words`` (its content words: which
+    of them were signature words depended on the index when it was added)."""
+    term_of = dict(zip(schema.print_keys(words).tolist(), schema.signed(words)))
+    rows = schema.lookup(
+        db, "SELECT w.term, w.part, w.postings FROM q JOIN window_postings w ON w.term = q.v", list(term_of)
+    )
+    removed = 0
+    for key, part, packed in rows:
+        docs, counts = postings.unpack(packed)
+        at = np.flatnonzero(docs == doc)
+        if at.shape[0] == 0:
+            continue
+        removed += int(counts[at[0]])
+        db.execute(
+            "UPDATE terms SET windows = windows - ? WHERE term = ?", (int(counts[at[0]]), term_of[key])
+        )
+        keep = docs != doc
+        if keep.any():
+            db.execute(
+                "UPDATE window_postings SET postings = ? WHERE term = ? AND part = ?",
+                (postings.pack(docs[keep], counts[keep]), key, part),
+            )
+        else:
+            db.execute("DELETE FROM window_postings WHERE term = ? AND part = ?", (key, part))
+    schema.add_window_postings(db, -removed)

@@ -16,11 +16,13 @@ Tables, all plain SQL with integer keys (so the same schema serves PostgreSQL):
 - ``terms(term, df, windows)``: document frequencies of content-word stems, for TF-IDF,
   and in how many sentence windows' signatures each one is (a word in very many is
   the topic, and a query passes it over).
-- ``window_terms(term, doc, windows)``: the signature words of each document's sentence
-  windows (its rarest words, four sentences at a time), keyed by word (top 47 bits),
-  with the number of the document's windows whose signature holds it: a reworded
-  passage keeps such words when it keeps few phrases. A document sharing several of
-  one query window's words is examined window by window from its text.
+- ``window_postings(term, part, postings)``: the signature words of each document's
+  sentence windows (its rarest words, four sentences at a time), keyed by word (top 47
+  bits): the documents holding the word, each with the number of its windows whose
+  signature does, packed (:mod:`.postings`), one row per word per ``add`` (``part``
+  is the add's first document id). A reworded passage keeps such words when it keeps
+  few phrases. A document sharing several of one query window's words is examined
+  window by window from its text.
 - ``topics(term, doc, weight)``: each document's most characteristic words, for the
   TF-IDF "related documents" search.
 """
@@ -45,7 +47,7 @@ from ..load import display_name
 
 #: Bumped whenever the schema or the meaning of a stored value changes. 2: documents are
 #: named after the folder they were added from, not the working folder. 3: sentence
-#: windows' signature words (``window_terms``).
+#: windows' signature words (``window_postings``).
 FORMAT_VERSION = 3
 #: Bytes of the index file read through a memory map (SQLite caps it, usually at 2 GB).
 #: Each lookup lands on a 64 KB page; mapped, it is read in place instead of copied,
@@ -103,8 +105,8 @@ CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
 CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
                     PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
 CREATE TABLE terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL, windows INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE window_terms (term INTEGER NOT NULL, doc INTEGER NOT NULL, windows INTEGER NOT NULL,
-                           PRIMARY KEY (term, doc)) WITHOUT ROWID;
+CREATE TABLE window_postings (term INTEGER NOT NULL, part INTEGER NOT NULL, postings BLOB NOT NULL,
+                              PRIMARY KEY (term, part)) WITHOUT ROWID;
 CREATE TABLE topics (term INTEGER NOT NULL, doc INTEGER NOT NULL, weight REAL NOT NULL,
                      PRIMARY KEY (term, doc)) WITHOUT ROWID;
 """

@@ -74,7 +74,7 @@ def _table_problems(db: sqlite3.Connection) -> list[str]:
         problems += [row[0] for row in db.execute("PRAGMA integrity_check(100)") if row[0] != "ok"]
     except sqlite3.DatabaseError as exc:
         problems.append(f"SQLite's integrity check stopped: {exc}")
-    for table in ("fingerprints", "bands", "topics", "window_terms"):
+    for table in ("fingerprints", "bands", "topics"):
         try:
             orphans = db.execute(
                 f"SELECT count(*) FROM {table} t LEFT JOIN documents d ON d.id = t.doc WHERE d.id IS NULL"

@@ -138,22 +138,31 @@ class Tokens:
         return mask
 
     @cached_property
-    def sentences(self) -> list[Sentence]:
-        """Sentences holding at least one word, in order."""
+    def _sentence_cuts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each sentence's character range between cuts, and its first and last
+        (exclusive) token: arrays, for the callers that need no Sentence objects."""
         cut_set = {0, len(self.text)}
         cut_set.update(m.end() for m in _SENTENCE_END_RE.finditer(self.text))
         cut_set.update(m.end() for m in _SHORT_LINE_RE.finditer(self.text))
         cuts = np.array(sorted(cut_set), dtype=np.int64)
-        starts, text = self.starts, self.text
-        firsts = np.searchsorted(starts, cuts[:-1], side="left")
-        lasts = np.searchsorted(starts, cuts[1:], side="left")
+        firsts = np.searchsorted(self.starts, cuts[:-1], side="left")
+        lasts = np.searchsorted(self.starts, cuts[1:], side="left")
         held = lasts > firsts
+        return cuts[:-1][held], cuts[1:][held], firsts[held], lasts[held]
+
+    @cached_property
+    def sentence_firsts(self) -> np.ndarray:
+        """The first token of each of ``sentences``."""
+        return self._sentence_cuts[2]
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """Sentences holding at least one word, in order."""
+        starts, text = self.starts, self.text
         return [
             # The span runs from the first word to the end of its punctuation.
             Sentence(int(starts[first]), lo + len(text[lo:hi].rstrip()), first, last)
-            for lo, hi, first, last in zip(
-                cuts[:-1][held].tolist(), cuts[1:][held].tolist(), firsts[held].tolist(), lasts[held].tolist()
-            )
+            for lo, hi, first, last in zip(*(part.tolist() for part in self._sentence_cuts))
         ]
 
     def ngrams(self, n: int) -> Ngrams:
@@ -168,7 +177,7 @@ class Tokens:
     def sentence_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(sentence, stem hash, count) of every content word, sorted by sentence, then
         hash: the sentences' term counts, found once per text."""
-        firsts = np.array([s.first for s in self.sentences], dtype=np.int64)
+        firsts = self.sentence_firsts
         content = np.flatnonzero(~self.stopword_mask)
         # Tokens between sentences (none, as sentences cover every word) would map to -1.
         sentence_of = np.searchsorted(firsts, content, side="right") - 1
@@ -205,8 +214,7 @@ class Tokens:
     @cached_property
     def sentence_of(self) -> np.ndarray:
         """For each token, the number of its sentence in ``sentences``."""
-        firsts = np.array([s.first for s in self.sentences], dtype=np.int64)
-        return np.searchsorted(firsts, np.arange(len(self)), side="right") - 1
+        return np.searchsorted(self.sentence_firsts, np.arange(len(self)), side="right") - 1
 
     @cached_property
     def sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:
