@@ -180,6 +180,56 @@ def test_killed_add_leaves_the_index_before_or_after(tmp_path: Path) -> None:
     assert True in outcomes, "no kill landed mid-add; the test proves nothing"
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether the process is there and not a zombie (ended, not yet reaped)."""
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the workers")
+def test_the_workers_of_a_killed_add_end_too(tmp_path: Path) -> None:
+    # Killed with SIGKILL, a writer cannot stop its worker processes; they used to wait
+    # for tasks for ever.
+    path = tmp_path / "w.simcheck"
+    Index.build(path, [COLDWAR])[0].close()
+    _write_many(tmp_path / "many", 3000, seed=6)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simcheck", "index", "add", str(path), str(tmp_path / "many"), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        workers = _children(process.pid)
+    assert len(workers) >= 2, "the add started no workers; the test proves nothing"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if _running(pid)]
+    for pid in alive:  # leave nothing behind, whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
+
+
 def test_readers_keep_working_while_a_writer_adds(tmp_path: Path) -> None:
     path = tmp_path / "r.simcheck"
     Index.build(path, [COLDWAR])[0].close()

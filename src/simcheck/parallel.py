@@ -10,6 +10,8 @@ calls: two jobs can run in one process at once.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,9 +26,23 @@ Result = TypeVar("Result")
 _worker_context: Any = None
 
 
-def _receive(context: Any) -> None:
+def _receive(context: Any, parent: int) -> None:
     global _worker_context
     _worker_context = context
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the process that started it is gone. A parent killed with
+    SIGKILL (a user's kill, the out-of-memory killer) cannot stop its workers, and they
+    would wait for tasks for ever, each holding its share of memory."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+#: How often a worker looks whether its parent is still there.
+_PARENT_CHECK_SECONDS = 1.0
 
 
 def _call_chunk(function: Callable[[Any, Any], Any], chunk: Sequence[Any]) -> list[Any]:
@@ -103,7 +119,7 @@ def workers(context: Context, *, jobs: int, tasks: int) -> Iterator[Workers[Cont
     if jobs <= 1 or tasks < 2 * jobs:
         yield Workers(context, None, jobs)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_receive, initargs=(context,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_receive, initargs=(context, os.getpid())) as pool:
         yield Workers(context, pool, jobs)
 
 
