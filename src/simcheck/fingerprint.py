@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .config import CheckConfig
-from .tokens import Tokens, shingle_hashes, word_hash, word_hashes
+from .tokens import Tokens, count_pairs, shingle_hashes, word_hash, word_hashes
 
 if TYPE_CHECKING:  # datasketch takes 0.4 s to import (it loads scipy.integrate): when signing
     from datasketch import MinHash
@@ -326,19 +326,9 @@ def window_terms(tokens: Tokens) -> WindowTerms:
     sizes = last - first
     owner = np.repeat(np.arange(bounds.shape[0]), sizes)
     entry = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-    key_terms = terms[entry]
-    order = np.lexsort((key_terms, owner))
-    owner, key_terms, key_counts = owner[order], key_terms[order], counts[entry][order]
-    new = np.ones(owner.shape[0], dtype=bool)
-    new[1:] = (owner[1:] != owner[:-1]) | (key_terms[1:] != key_terms[:-1])
-    starts = np.flatnonzero(new)
+    owner, key_terms, summed = count_pairs(owner, terms[entry], counts[entry])
     # Small integer types: an index's workers send these to the writer for every document.
-    return WindowTerms(
-        owner[starts].astype(np.int32),
-        key_terms[starts],
-        np.add.reduceat(key_counts, starts).astype(np.int32),
-        bounds,
-    )
+    return WindowTerms(owner.astype(np.int32), key_terms, summed.astype(np.int32), bounds)
 
 
 def heaviest_terms(found: WindowTerms, idf: Callable[[np.ndarray], np.ndarray]) -> Signatures:

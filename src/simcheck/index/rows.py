@@ -27,7 +27,7 @@ from ..fingerprint import (
     window_terms,
 )
 from ..models import Document
-from ..tokens import Tokens, shared_lexicon
+from ..tokens import Tokens, count_pairs, shared_lexicon
 from . import postings, schema
 from .query import TOPIC_TERMS, document_frequencies, stored_document
 
@@ -203,14 +203,8 @@ def _window_signature_rows(
     )
     signatures = heaviest_terms(every, idf_of)
     docs = np.repeat(np.asarray(ids, dtype=np.int64), per_document)[signatures.window]
-    words = signatures.terms
-    order = np.lexsort((words, docs))
-    docs, words = docs[order], words[order]
-    new = np.ones(docs.shape[0], dtype=bool)
-    new[1:] = (docs[1:] != docs[:-1]) | (words[1:] != words[:-1])
-    starts = np.flatnonzero(new)
-    counts = np.diff(np.append(starts, docs.shape[0]))
-    return words[starts], docs[starts], counts.astype(np.int64)
+    docs, words, counts = count_pairs(docs, signatures.terms)
+    return words, docs, counts.astype(np.int64)
 
 
 def delete(db: sqlite3.Connection, config: CheckConfig, doc: int) -> None:

@@ -13,6 +13,7 @@ from .lexicon import Lexicon, shared_lexicon
 from .text import Ngrams, Sentence, SentenceVocabulary, Tokens
 from .words import (
     WORD_RE,
+    count_pairs,
     normalise,
     shingle_hashes,
     stem,
@@ -30,6 +31,7 @@ __all__ = [
     "Sentence",
     "SentenceVocabulary",
     "Tokens",
+    "count_pairs",
     "normalise",
     "shared_lexicon",
     "shingle_hashes",

@@ -11,7 +11,7 @@ from functools import cached_property
 import numpy as np
 
 from .lexicon import Lexicon, shared_lexicon
-from .words import ascii_word_spans, normalise, shingle_hashes, word_pattern
+from .words import ascii_word_spans, count_pairs, normalise, shingle_hashes, word_pattern
 
 # A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
 # a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
@@ -181,14 +181,7 @@ class Tokens:
         content = np.flatnonzero(~self.stopword_mask)
         # Tokens between sentences (none, as sentences cover every word) would map to -1.
         sentence_of = np.searchsorted(firsts, content, side="right") - 1
-        hashes = self.stem_hashes[content]
-        order = np.lexsort((hashes, sentence_of))
-        sentence_of, hashes = sentence_of[order], hashes[order]
-        new = np.ones(order.shape[0], dtype=bool)
-        new[1:] = (sentence_of[1:] != sentence_of[:-1]) | (hashes[1:] != hashes[:-1])
-        starts = np.flatnonzero(new)
-        counts = np.diff(np.append(starts, order.shape[0]))
-        return sentence_of[starts], hashes[starts], counts
+        return count_pairs(sentence_of, self.stem_hashes[content])
 
     @cached_property
     def paragraph_of(self) -> np.ndarray:

@@ -194,3 +194,24 @@ def word_count(text: str) -> int:
     5
     """
     return sum(1 for _ in word_pattern(text).finditer(text))
+
+
+def count_pairs(
+    first: np.ndarray, second: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct ``(first[i], second[i])`` pair once, sorted by ``first`` then
+    ``second``, with how often it occurs (or the sum of its ``weights``).
+
+    >>> [a.tolist() for a in count_pairs(np.array([2, 1, 2, 2]), np.array([5, 9, 5, 4]))]
+    [[1, 2, 2], [9, 4, 5], [1, 1, 2]]
+    """
+    order = np.lexsort((second, first))
+    first, second = first[order], second[order]
+    new = np.ones(order.shape[0], dtype=bool)
+    new[1:] = (first[1:] != first[:-1]) | (second[1:] != second[:-1])
+    starts = np.flatnonzero(new)
+    if weights is None:
+        counts: np.ndarray = np.diff(np.append(starts, order.shape[0]))
+    else:
+        counts = np.add.reduceat(weights[order], starts) if starts.shape[0] else weights[:0]
+    return first[starts], second[starts], counts
