@@ -126,11 +126,6 @@ def test_both_stores_serve_a_document_its_tokens_and_its_text(folder: Path, inde
         assert store.text_of("no-such.txt") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Index.tfidf_cosine weighs the query's words that no stored document has into the "
-    "query's norm; Corpus leaves them out, as scikit-learn does",
-)
 def test_both_stores_give_the_same_tfidf_cosine(folder: Path, index: Index) -> None:
     corpus = Corpus.from_folder(folder)
     query = Tokens(ESSAY)

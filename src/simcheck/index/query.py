@@ -187,12 +187,18 @@ class Reader:
         return tfidf_weights(prints.counts, document_frequencies(self._db, prints.terms), self.documents)
 
     def _vector(self, tokens: Tokens) -> tuple[Fingerprinted, np.ndarray]:
-        """A text's content words and TF-IDF weights, kept for the last text asked."""
+        """A text's content words that the index holds and their TF-IDF weights, kept for
+        the last text asked. Words no stored document has are left out, as a folder
+        corpus leaves them out: they would weigh in the text's norm and shrink every
+        cosine with it."""
         cached = self._last_vector
         if cached is not None and cached[0] is tokens:
             return cached[1], cached[2]
         prints = fingerprint_tokens(tokens, self.config)
-        weights = self._weights(prints)
+        df = document_frequencies(self._db, prints.terms)
+        known = df > 0
+        prints = Fingerprinted(prints.prints, prints.terms[known], prints.counts[known], prints.words)
+        weights = tfidf_weights(prints.counts, df[known], self.documents)
         self._last_vector = (tokens, prints, weights)
         return prints, weights
 
