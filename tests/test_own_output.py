@@ -67,6 +67,33 @@ def test_an_old_report_folder_in_the_class_is_known_by_its_content(tmp_path: Pat
     assert [(e.path, "simcheck" in e.reason) for e in batch.passed_over] == [("last week", True)]
 
 
+@pytest.mark.parametrize("name", ["ada-check.txt", "ada-check.md"])
+def test_a_text_report_saved_in_the_class_folder_is_passed_over(tmp_path: Path, name: str) -> None:
+    # `check -o ada-check.txt` beside the essays: read back, it held both sides of every
+    # passage and matched the essays it quoted.
+    folder = write_class(tmp_path / "class")
+    essay = folder / next(iter(STUDENTS))
+    runner = CliRunner()
+    written = runner.invoke(main, ["check", str(essay), "--corpus", str(COLDWAR), "-o", str(folder / name)])
+    assert written.exit_code in (0, 1), written.output
+    documents, errors = load_folder(folder)
+    assert sorted(d.doc_id for d in documents) == sorted(STUDENTS)
+    assert [(e.path, "report simcheck wrote" in e.reason) for e in errors] == [(name, True)]
+    refused = runner.invoke(main, ["check", str(folder / name), "--corpus", str(COLDWAR)])
+    assert refused.exit_code != 0 and "is a report simcheck wrote" in refused.output
+
+
+def test_an_essay_that_quotes_figures_is_still_read(tmp_path: Path) -> None:
+    essay = tmp_path / "essay.txt"
+    essay.write_text(
+        "My essay. The tool said 960 words  similarity 20.5%  identical 12.7%  flagged, and then\n"
+        "it listed the sources, which I explain below.\n",
+        encoding="utf-8",
+    )
+    documents, errors = load_folder(tmp_path)
+    assert [d.doc_id for d in documents] == ["essay.txt"] and errors == []
+
+
 def test_a_report_page_or_json_in_a_folder_is_passed_over_and_listed(tmp_path: Path) -> None:
     folder = write_class(tmp_path / "class")
     result = check(str(folder / next(iter(STUDENTS))), COLDWAR)

@@ -4,6 +4,9 @@ student's work (a report holds every essay it checked: read as one, it would mat
 - a report page (report.html, or ``check -o x.html``) names simcheck in its
   ``<meta name="generator">``;
 - a JSON report opens with ``"version"`` and then ``"settings"``;
+- a text report (``check -o report.txt``) gives an essay's figures on one line
+  (``960 words  similarity 20.5%  identical 12.7%  flagged``) and its sources' table,
+  or that none were found, on the next;
 - a class's report folder holds such a report.json with documents.csv beside it.
 
 The name alone proves nothing: a student may hand in ``report.html``.
@@ -25,6 +28,13 @@ FOLDER_REASON = "is a folder of reports simcheck wrote (report.json, documents.c
 
 _PAGE = re.compile(rb"""<meta\s+name=["']generator["']\s+content=["']simcheck[ "']""")
 _JSON = re.compile(rb'\A\s*\{\s*"version":\s*"[^"\n]*",\s*"settings":\s*\{')
+_TEXT = re.compile(
+    rb"^(?:.*  )?[\d,]+ words  similarity \S+%  identical \S+%  \w+ *\r?\n"
+    rb"(?:source +\xe2\x94\x83 similarity \xe2\x94\x83 identical |No overlapping passages found\.)",
+    re.MULTILINE,
+)
+#: The suffixes a report can be written under and read back from as an essay.
+_SUFFIXES = (".html", ".htm", ".json", ".txt", ".md")
 
 
 def is_own_report(name: str, head: bytes) -> bool:
@@ -37,12 +47,17 @@ def is_own_report(name: str, head: bytes) -> bool:
     True
     >>> is_own_report("essay.html", b'<meta name="generator" content="LibreOffice">')
     False
+    >>> is_own_report("r.txt", b"a.txt  960 words  similarity 0.0%  identical 0.0%  clean\\n"
+    ...                b"No overlapping passages found.\\n")
+    True
     """
     suffix = Path(name).suffix.lower()
     if suffix in (".html", ".htm"):
         return _PAGE.search(head[:HEAD_BYTES]) is not None
     if suffix == ".json":
         return _JSON.match(head[:HEAD_BYTES]) is not None
+    if suffix in (".txt", ".md"):
+        return _TEXT.search(head[:HEAD_BYTES]) is not None
     return False
 
 
@@ -69,7 +84,7 @@ def head(path: str | os.PathLike[str]) -> bytes:
 def own_file(path: str | os.PathLike[str]) -> bool:
     """Whether the file at ``path`` is a report simcheck wrote."""
     name = os.fspath(path)
-    if Path(name).suffix.lower() not in (".html", ".htm", ".json"):
+    if Path(name).suffix.lower() not in _SUFFIXES:
         return False  # no need to open it
     return is_own_report(name, head(name))
 
