@@ -140,6 +140,7 @@ def index_info(index_file: Path, list_documents: bool) -> None:
         "words",
         "fingerprints",
         "terms",
+        "window_postings",
         "bytes",
         "bytes_per_document",
         "format",

@@ -27,6 +27,7 @@ def info(db: sqlite3.Connection, path: Path) -> dict[str, Any]:
         "words": int(words),
         "fingerprints": int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0]),
         "terms": int(db.execute("SELECT count(*) FROM terms").fetchone()[0]),
+        "window_postings": schema.window_postings(db),
         "bytes": size,
         "bytes_per_document": round(size / documents) if documents else 0,
         "format": int(meta["format"]),
