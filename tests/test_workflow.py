@@ -21,6 +21,19 @@ COUNTED = {"verbatim", "edited", "paraphrase", "collusion"}
 REPORTS = ("documents.csv", "students.csv", "pairs.csv", "matches.csv", "common.csv")
 
 
+def test_the_class_table_names_an_archived_source_by_its_student(tmp_path: Path) -> None:
+    from simcheck.report.table import class_table
+
+    archive = tmp_path / "archive.simcheck"
+    Index.build(archive, [THIS_TERM / "submissions"])[0].close()
+    batch = compare_batch(NEXT_TERM / "submissions", archive, templates=[load_document(PROMPT)])
+    table = class_table(batch, width=160).table
+    cells = [str(cell) for column in table.columns for cell in column.cells]  # type: ignore[attr-defined]
+    # Harvey Whitaker copied from last term's Rhys Morgan: named, not a stored path.
+    assert "Rhys Morgan (archive)" in cells
+    assert not any(cell.startswith("submissions/") for cell in cells)
+
+
 @pytest.fixture(scope="module")
 def term(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Reports of this term's class before and after it joined the archive, and of the

@@ -146,6 +146,22 @@ def _below_the_class(doc_ids: list[str]) -> dict[str, str]:
     return {doc_id: "/".join(p[1:]) if skip else doc_id for doc_id, p in zip(doc_ids, parts)}
 
 
+def source_label(path: str) -> str:
+    """A source as a class table names it: an archived file that a learning platform
+    named by its student is shown by that student, the rest by their stored name.
+
+    >>> source_label("2025/submissions/Rhys Morgan_418392_assignsubmission_file_essay3.txt")
+    'Rhys Morgan (archive)'
+    >>> source_label("coldwar/the-space-race.txt")
+    'coldwar/the-space-race.txt'
+    """
+    for part in reversed(PurePosixPath(path).parts):
+        found = _platform_name(unicodedata.normalize("NFC", part))
+        if found:
+            return f"{found.group('name')} (archive)"
+    return path
+
+
 def short_name(path: str) -> str:
     """A submitted file as a class table shows it beside its student: without the
     student's folder or the prefix a learning platform adds to the name.

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..batch_result import BatchResult, FileRow
 from ..models import shown
-from ..students import short_name
+from ..students import short_name, source_label
 
 #: The columns, in order; in the narrow layout, the name at the start of each line.
 COLUMNS = ("student", "file", "words", "similarity", "top source", "group", "status")
@@ -64,8 +64,9 @@ def _cells(batch: BatchResult, row: FileRow) -> list[Text]:
         Text(short_name(row.file)),
         Text("" if row.words is None else str(row.words)),
         Text("" if row.similarity is None else shown(row.similarity)),
-        # A classmate is named by student; the file names platforms give are long.
-        Text(batch.students.get(row.top_source, row.top_source)),
+        # A classmate, or an archived student, is named by student; the file names
+        # platforms give are long.
+        Text(batch.students.get(row.top_source) or source_label(row.top_source)),
         Text(str(row.group or "")),
         Text(row.status),
     ]
