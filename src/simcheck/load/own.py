@@ -14,6 +14,7 @@ The name alone proves nothing: a student may hand in ``report.html``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -86,6 +87,17 @@ def own_file(path: str | os.PathLike[str]) -> bool:
     name = os.fspath(path)
     if Path(name).suffix.lower() not in _SUFFIXES:
         return False  # no need to open it
+    try:
+        status = os.lstat(name)
+    except OSError:
+        return False
+    # A folder is walked twice (the files to read, the reports to list), and every
+    # .txt essay would be opened each time.
+    return _own_file(name, status.st_size, status.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _own_file(name: str, size: int, modified: int) -> bool:
     return is_own_report(name, head(name))
 
 
