@@ -59,7 +59,7 @@ def align_tokens(
     paraphrase_seeds = unexplained(sentence_seeds(ta, tb, config, rarity), word_seeds, ta, tb)
     if not len(word_seeds) and not paraphrase_seeds:
         return []
-    evidence = Evidence(ta, word_seeds, paraphrase_seeds, config.min_words)
+    evidence = Evidence(ta, word_seeds, paraphrase_seeds, config.min_words, topical=rarity is not None)
     content = evidence.evidence_a & ~ta.stopword_mask
     seeds = worth_merging(word_seeds, paraphrase_seeds, config.max_gap, content, evidence.min_content)
     groups = choose_groups(seeds, evidence, config.max_gap)

@@ -22,7 +22,15 @@ _PIECE_WORDS = 10
 class Evidence:
     """Which words of ``a`` the seeds cover, and the judges of a passage by that cover."""
 
-    def __init__(self, ta: Tokens, word_seeds: Seeds, sentence_seeds: list[Rect], min_words: int) -> None:
+    def __init__(
+        self,
+        ta: Tokens,
+        word_seeds: Seeds,
+        sentence_seeds: list[Rect],
+        min_words: int,
+        *,
+        topical: bool = False,
+    ) -> None:
         self._ta = ta
         # Words of a inside any seed, inside a shared n-gram, and inside a seed that is
         # not weak (a weak sentence seed, or a stock phrase of the topic).
@@ -36,6 +44,11 @@ class Evidence:
         # min_words only filters the passages finally reported, so raising it never hides
         # a long passage that a lower setting reports.
         self.piece_words = min(min_words, _PIECE_WORDS)
+        #: The words of a whose sharing corroborates a lone sentence pair (see
+        #: :func:`corroborated`): in a check against a corpus on one topic (``topical``),
+        #: content words that are not names or numbers, which every essay on the topic
+        #: shares; between two texts alone, any content word.
+        self.telling = ~ta.stopword_mask & ~ta.capitalised if topical else ~ta.stopword_mask
         #: Distinct content words a piece of evidence needs (see :meth:`supported`).
         self.min_content = (self.piece_words + 1) // 2
 
@@ -70,7 +83,7 @@ class Evidence:
             return False
         firm_rect = bounding(firm)
         return (
-            corroborated(Group(firm_rect, firm))
+            corroborated(Group(firm_rect, firm), self.telling)
             and self.supported(firm_rect, weak=False)
             and min(firm_rect.a_last - firm_rect.a_first, firm_rect.b_last - firm_rect.b_first)
             >= self.piece_words
@@ -85,7 +98,7 @@ def _passages_of(seeds: list[Rect], weak: bool, evidence: Evidence, gap: int) ->
         part
         for g in merge(seeds, gap, cover)
         for part in evidence.parts(core(g, gap), weak, gap)
-        if corroborated(part) and evidence.supported(part.rect, weak)
+        if corroborated(part, evidence.telling) and evidence.supported(part.rect, weak)
     ]
 
 

@@ -154,18 +154,24 @@ def _colinear(seeds: list[Rect]) -> list[Rect]:
     return chain[::-1]
 
 
-def corroborated(group: Group) -> bool:
+def corroborated(group: Group, telling: np.ndarray) -> bool:
     """One similar sentence pair may be the topic speaking; a paraphrase is a run of
-    them, consecutive sentences of ``a``, or rewritten sentences beside shared phrases."""
+    them, consecutive sentences of ``a``, or rewritten sentences beside shared phrases.
+    Beside similar sentences that make no run, a shared phrase counts only when it holds
+    a ``telling`` word of ``a`` (with a corpus, a content word that is not a name or a
+    number): two students who describe one speech share "the Brandenburg Gate" and "in
+    March 1947", whoever wrote their sentences."""
+    if not any(m.sentence for m in group.members):
+        return True  # shared phrases alone: words copied, judged by their cover
     members = [m for m in group.members if not m.weak]
-    if not all(m.sentence for m in members):
-        return True
-    ordered = sorted(members, key=lambda m: m.a_first)
+    ordered = sorted((m for m in members if m.sentence), key=lambda m: m.a_first)
     run = longest = 1 if ordered else 0
     for before, after in zip(ordered, ordered[1:]):
         run = run + 1 if after.a_first == before.a_last else 1
         longest = max(longest, run)
-    return longest >= _MIN_SENTENCE_SEEDS
+    if longest >= _MIN_SENTENCE_SEEDS:
+        return True
+    return any(bool(telling[m.a_first : m.a_last].any()) for m in members if not m.sentence)
 
 
 def trim(group: Group, free: np.ndarray) -> Group | None:

@@ -138,6 +138,17 @@ class Tokens:
         return mask
 
     @cached_property
+    def capitalised(self) -> np.ndarray:
+        """True where a token is written with a capital or a digit first: a name, a
+        number, or the first word of a sentence."""
+        text = self.text
+        return np.fromiter(
+            (text[s].isupper() or text[s].isdigit() for s in self.starts.tolist()),
+            dtype=bool,
+            count=len(self),
+        )
+
+    @cached_property
     def _sentence_cuts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Each sentence's character range between cuts, and its first and last
         (exclusive) token: arrays, for the callers that need no Sentence objects."""
