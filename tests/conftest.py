@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from pgserver import PostgresServer, unavailable_reason
+from benchmarks.workloads.pgserver import PostgresServer, unavailable_reason
 
 if TYPE_CHECKING:
     from benchmarks.workloads.hostile import Case
@@ -52,7 +52,7 @@ def own_words_essay(rng: random.Random, words: int = 300) -> str:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    """A real PostgreSQL server for the session (tests/pgserver.py), stopped and deleted at
+    """A real PostgreSQL server for the session (benchmarks/workloads/pgserver.py), stopped and deleted at
     its end. Skips where psycopg or the server binaries are missing; a server that is
     installed but fails to start is an error, not a skip."""
     pytest.importorskip("psycopg", reason="psycopg not installed (pip install -e '.[test]')")

@@ -454,16 +454,18 @@ def test_core_keeps_the_repeated_seeds_nearest_the_anchors(seeds: list[tuple[int
 # Two students who describe the same speeches, each in their own words: the names and
 # dates they share are the speeches', not a copied passage.
 KENNEDY_AND_REAGAN = (
-    "Talking to the Other Side\n\nMost Cold War speeches were aimed at Americans, but some of the most important "
-    "ones were also aimed at the enemy. Here I set John F. Kennedy's commencement speech at American University in "
-    "Washington on 10 June 1963 beside Ronald Reagan's appeal at the Brandenburg Gate on 12 June 1987. Both men "
-    "chose their words for listeners on the far side of the Iron Curtain as much as for voters at home.\n"
+    "Talking to the Other Side\n\nMost Cold War speeches were aimed at Americans, but some of the "
+    "most important ones were also aimed at the enemy. Here I set John F. Kennedy's commencement "
+    "speech at American University in Washington on 10 June 1963 beside Ronald Reagan's appeal at "
+    "the Brandenburg Gate on 12 June 1987. Both men chose their words for listeners on the far side "
+    "of the Iron Curtain as much as for voters at home.\n"
 )
 THREE_BERLIN_SPEECHES = (
-    "Three Berlin Speeches\n\nBerlin was where the Cold War could be seen from a window. In this essay I look at "
-    "three Berlin speeches: John F. Kennedy's television report on the Berlin crisis in July 1961, his visit to West "
-    "Berlin in June 1963, and Ronald Reagan's address at the Brandenburg Gate in June 1987. Each president used the "
-    "divided city to say something about freedom.\n"
+    "Three Berlin Speeches\n\nBerlin was where the Cold War could be seen from a window. In this "
+    "essay I look at three Berlin speeches: John F. Kennedy's television report on the Berlin "
+    "crisis in July 1961, his visit to West Berlin in June 1963, and Ronald Reagan's address at the "
+    "Brandenburg Gate in June 1987. Each president used the divided city to say something about "
+    "freedom.\n"
 )
 
 
@@ -481,7 +483,8 @@ def test_a_lone_reworded_sentence_beside_a_telling_phrase_is_still_a_passage() -
     # home"): evidence, though it is one sentence.
     source = THREE_BERLIN_SPEECHES.replace(
         "Each president used the divided city to say something about freedom.",
-        "Each president picked his words for the people beyond the Iron Curtain, not only for voters at home.",
+        "Each president picked his words for the people beyond the Iron Curtain, "
+        "not only for voters at home.",
     )
     result = check(KENNEDY_AND_REAGAN, Corpus([Document("berlin.txt", source)]))
     assert [m.kind.value for m in result.matches] == ["paraphrase"]

@@ -1,4 +1,4 @@
-"""The test PostgreSQL server of tests/pgserver.py: password authentication only, on
+"""The test PostgreSQL server of benchmarks/workloads/pgserver.py: password authentication only, on
 127.0.0.1, and privileges enforced. Runs a real server (skipped where none is installed)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pgserver import PostgresServer, unavailable_reason
+from benchmarks.workloads.pgserver import PostgresServer, unavailable_reason
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg not installed (pip install -e '.[test]')")
 from psycopg import errors, sql  # noqa: E402

@@ -1,5 +1,5 @@
-"""A throwaway PostgreSQL server for tests: a fresh cluster in a temporary folder,
-password authentication only, listening on 127.0.0.1 and a free port.
+"""A throwaway PostgreSQL server for tests and benchmarks: a fresh cluster in a
+temporary folder, password authentication only, listening on 127.0.0.1 and a free port.
 
     with PostgresServer() as server:
         server.create_database("archive")
@@ -107,8 +107,11 @@ def _conf_string(value: str) -> str:
 class PostgresServer:
     """One cluster, started by start() (or ``with``) and removed by stop()."""
 
-    def __init__(self, superuser: str = SUPERUSER) -> None:
+    def __init__(self, superuser: str = SUPERUSER, *, durable: bool = False) -> None:
         self.bindir = find_bindir()
+        # Tests skip what only a crash would need; a benchmark measures a server as it
+        # would be run (fsync, full page writes).
+        self.durable = durable
         self.account = _server_account()
         self.superuser = superuser
         # A fresh one per cluster; url() quotes it, so any alphabet would do.
@@ -226,13 +229,12 @@ class PostgresServer:
             "listen_addresses": _conf_string(HOST),
             "unix_socket_directories": _conf_string(str(self.socket_dir)),
             "password_encryption": "'scram-sha-256'",
-            # Durability is of no use to a cluster deleted after the tests.
-            "fsync": "off",
-            "synchronous_commit": "off",
-            "full_page_writes": "off",
         }
+        if not self.durable:
+            # Durability is of no use to a cluster deleted after the tests.
+            settings.update(fsync="off", synchronous_commit="off", full_page_writes="off")
         with (self.datadir / "postgresql.conf").open("a") as conf:
-            conf.write("\n# tests/pgserver.py\n")
+            conf.write("\n# benchmarks/workloads/pgserver.py\n")
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
 
     def _start_on_free_port(self) -> None:
