@@ -11,7 +11,6 @@ below the zip (see :mod:`.sources`).
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from ..load import MAX_FILE_BYTES, load_document
 from ..models import Document, ProgressCallback
 from ..parallel import Workers, workers
 from . import schema
+from .database import Busy, Database
 from .rows import (
     Scanned,
     delete,
@@ -71,8 +71,8 @@ class NothingIndexed(CorpusError):
     """No document of the sources could be read: nothing was added (``result`` says
     what was found instead)."""
 
-    def __init__(self, path: Path, result: AddResult) -> None:
-        super().__init__(f"{path}: nothing indexed ({result.nothing_read()})")
+    def __init__(self, name: str | Path, result: AddResult) -> None:
+        super().__init__(f"{name}: nothing indexed ({result.nothing_read()})")
         self.result = result
 
 
@@ -93,32 +93,31 @@ def _finish_task(
     return finish(settings[0], task)
 
 
-def begin(db: sqlite3.Connection, path: Path) -> None:
+def begin(db: Database) -> None:
     """Start a write transaction, waiting up to ``BUSY_SECONDS`` for another writer."""
     try:
-        db.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
+        db.begin_write(schema.BUSY_SECONDS)
+    except Busy:
         raise CorpusError(
-            f"{path}: another process has been changing this index for over "
+            f"{db.name}: another process has been changing this index for over "
             f"{schema.BUSY_SECONDS:.0f} s; try again when it has finished"
         ) from None
 
 
 def add_sources(
-    db: sqlite3.Connection,
-    path: Path,
+    db: Database,
     config: CheckConfig,
     sources: Iterable[str | os.PathLike[str]],
     *,
     jobs: int = 1,
     max_bytes: int = MAX_FILE_BYTES,
     progress: ProgressCallback | None = None,
+    create: bool = False,
 ) -> AddResult:
     """Add files, folders and zips to the index ``db`` in one transaction; unchanged
     files are skipped, changed ones replaced. Files over ``max_bytes`` are listed in
-    ``errors``, like other unreadable files.
+    ``errors``, like other unreadable files. With ``create``, the index's tables are
+    made in the same transaction (a PostgreSQL archive's build: all of it or nothing).
 
     Raises
     ------
@@ -127,15 +126,19 @@ def add_sources(
     """
     found = gather(sources, max_bytes)
     result = AddResult(errors=found.errors, passed_over=found.passed_over)
-    begin(db, path)
+    if not create:
+        db.check_writable()
+    begin(db)
     try:
+        if create:
+            schema.create_tables(db, config)
         with workers((config, max_bytes), jobs=jobs, tasks=len(found.tasks)) as run:
             _Writer(db, config, result).add(run, found.tasks, progress)
         if result.nothing_read():
-            raise NothingIndexed(path, result)
-        db.execute("COMMIT")
+            raise NothingIndexed(db.name, result)
+        db.commit()
     except BaseException:
-        db.execute("ROLLBACK")
+        db.rollback()
         raise
     return result
 
@@ -150,7 +153,7 @@ class _Writer:
     fingerprint sets (:func:`finish`), which only the final write needs.
     """
 
-    def __init__(self, db: sqlite3.Connection, config: CheckConfig, result: AddResult) -> None:
+    def __init__(self, db: Database, config: CheckConfig, result: AddResult) -> None:
         self.db = db
         self.config = config
         self.result = result
@@ -228,39 +231,36 @@ class _Writer:
         for row, (text, keys) in zip(deferred, finished):
             documents.append((*row[:5], text))
             bands.append(keys)
-        self.db.executemany(
-            "INSERT INTO documents(id, path, sha256, words, title, text) VALUES (?, ?, ?, ?, ?, ?)", documents
-        )
+        self.db.insert_rows("documents", ("id", "path", "sha256", "words", "title", "text"), documents)
         insert_bands(self.db, np.stack(bands), ids)
 
 
-def remove_documents(
-    db: sqlite3.Connection, path: Path, config: CheckConfig, items: Iterable[str]
-) -> list[str]:
+def remove_documents(db: Database, config: CheckConfig, items: Iterable[str]) -> list[str]:
     """Remove documents by name (as ``index info --list`` lists them), numeric id, the
     path of the file they were added from, or of a folder or zip added (all its
     documents), in one transaction. Returns the names
     removed; an unknown item is an error and nothing is removed."""
-    begin(db, path)
+    db.check_writable()
+    begin(db)
     try:
         # Every item is looked up before anything is removed: a folder and one of its
         # files may both be named, in either order.
         found: dict[int, str] = {}
         for item in items:
-            rows = _rows_named(db, path, item)
+            rows = _rows_named(db, item)
             if not rows:
-                raise CorpusError(f"{path}: no document {item!r} in the index; see `simcheck index info`")
+                raise CorpusError(f"{db.name}: no document {item!r} in the index; see `simcheck index info`")
             found.update(rows)
         for doc in sorted(found):
             delete(db, config, doc)
-        db.execute("COMMIT")
+        db.commit()
     except BaseException:
-        db.execute("ROLLBACK")
+        db.rollback()
         raise
     return [found[doc] for doc in sorted(found)]
 
 
-def _rows_named(db: sqlite3.Connection, path: Path, item: str) -> list[tuple[int, str]]:
+def _rows_named(db: Database, item: str) -> list[tuple[int, str]]:
     """The documents ``item`` names: a stored name, an id, a file added, or a folder or
     zip added (every document stored below its name, also of files gone since)."""
     row = db.execute("SELECT id, path FROM documents WHERE path = ?", (item,)).fetchone()
@@ -270,7 +270,7 @@ def _rows_named(db: sqlite3.Connection, path: Path, item: str) -> list[tuple[int
     if item.isdigit():
         if given.exists():
             raise CorpusError(
-                f"{path}: {item!r} is both a document id and a file or folder here; "
+                f"{db.name}: {item!r} is both a document id and a file or folder here; "
                 f"give ./{item} for the folder, or the name `simcheck index info --list` shows"
             )
         row = db.execute("SELECT id, path FROM documents WHERE id = ?", (int(item),)).fetchone()
@@ -288,7 +288,7 @@ def _rows_named(db: sqlite3.Connection, path: Path, item: str) -> list[tuple[int
     return [] if found is None else [found]
 
 
-def _by_trailing_name(db: sqlite3.Connection, file: str) -> tuple[int, str] | None:
+def _by_trailing_name(db: Database, file: str) -> tuple[int, str] | None:
     names = schema.trailing_names(file)
     marks = ", ".join("?" * len(names))
     row = db.execute(
@@ -319,14 +319,10 @@ def build_file(
     _remove_leftovers(target)
     schema.create(partial, config)
     db = schema.connect(partial)
-    # The partial file is this build's alone and is discarded if the build fails, so
-    # it needs neither a write-ahead log nor syncs while it grows: each page is written
-    # once, into the file, instead of into the log and again at the checkpoint.
-    db.execute("PRAGMA journal_mode=MEMORY")
-    db.execute("PRAGMA synchronous=OFF")
+    db.tune_for_build()
     try:
-        result = add_sources(db, partial, config, sources, jobs=jobs, max_bytes=max_bytes, progress=progress)
-        db.execute("PRAGMA journal_mode=WAL")  # how every reader and writer opens it
+        result = add_sources(db, config, sources, jobs=jobs, max_bytes=max_bytes, progress=progress)
+        db.tune_for_use()
     except NothingIndexed as exc:
         db.close()
         partial.unlink()  # an empty index is no use: none is made
@@ -337,6 +333,29 @@ def build_file(
         os.fsync(handle.fileno())
     _publish(partial, target)
     return result
+
+
+def build_archive(
+    url: str,
+    sources: Iterable[str | os.PathLike[str]],
+    config: CheckConfig,
+    *,
+    jobs: int = 1,
+    max_bytes: int = MAX_FILE_BYTES,
+    progress: ProgressCallback | None = None,
+) -> AddResult:
+    """Make a new PostgreSQL archive of ``sources`` at ``url``: its schema, tables and
+    documents in one transaction, so a failed or killed build leaves no archive, and an
+    archive already there is refused."""
+    db = schema.open_database(url)
+    try:
+        return add_sources(
+            db, config, sources, jobs=jobs, max_bytes=max_bytes, progress=progress, create=True
+        )
+    except db.errors as exc:
+        raise db.failure(exc) from None
+    finally:
+        db.close()
 
 
 def _remove_leftovers(target: Path) -> None:

@@ -8,7 +8,6 @@ millions; no text is decompressed until a candidate is aligned.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,7 @@ from ..models import Candidate, Document
 from ..students import keys_by_student
 from ..tokens import Tokens
 from . import postings, schema
+from .database import Database
 
 #: Characteristic words kept per document for the related-documents search.
 TOPIC_TERMS = 8
@@ -54,7 +54,7 @@ class Related:
     tfidf_cosine: float
 
 
-def stored_document(db: sqlite3.Connection, doc: int, origin: str = "") -> Document:
+def stored_document(db: Database, doc: int, origin: str = "") -> Document:
     """The document stored under id ``doc``."""
     row = db.execute("SELECT path, text FROM documents WHERE id = ?", (doc,)).fetchone()
     if row is None:
@@ -62,11 +62,11 @@ def stored_document(db: sqlite3.Connection, doc: int, origin: str = "") -> Docum
     return Document(doc_id=row[0], text=schema.decompress_text(row[1]), path=None, meta={"index": origin})
 
 
-def document_frequencies(db: sqlite3.Connection, terms: np.ndarray) -> np.ndarray:
+def document_frequencies(db: Database, terms: np.ndarray) -> np.ndarray:
     """Document frequency of each of ``terms`` (uint64 hashes; 0 when unknown)."""
     if terms.shape[0] <= _TERM_LOOKUP_LIMIT:
         keys = schema.signed(terms)
-        found = dict(schema.lookup(db, "SELECT q.v, t.df FROM q JOIN terms t ON t.term = q.v", keys))
+        found = dict(db.lookup("SELECT q.v, t.df FROM q JOIN terms t ON t.term = q.v", keys))
         return np.array([found.get(t, 0) for t in keys], dtype=np.float64)
     # A write batch asks for tens of thousands of terms: one ordered scan of the
     # table (a vocabulary, so bounded) is cheaper than that many indexed lookups.
@@ -90,10 +90,11 @@ class Reader:
     """An open index, read: its documents and the candidates it gives a query.
 
     ``documents`` is the number of documents as of the last open or change (the
-    ``n`` of the idf weights).
+    ``n`` of the idf weights). ``path`` is the index file, or a PostgreSQL archive's URL
+    with its password masked.
     """
 
-    def __init__(self, db: sqlite3.Connection, path: Path, config: CheckConfig) -> None:
+    def __init__(self, db: Database, path: Path | str, config: CheckConfig) -> None:
         self._db = db
         self.path = path
         self.config = config
@@ -151,8 +152,7 @@ class Reader:
         fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
         # np.unique sorts: consecutive lookups walk nearby pages of the B-tree.
         shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
-        rows = schema.lookup(
-            self._db,
+        rows = self._db.lookup(
             "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v",
             schema.print_keys(shingles).tolist(),
         )
@@ -214,11 +214,14 @@ class Reader:
             return []
         top = np.argsort(-weights, kind="stable")[:words]
         weight_of = dict(zip(schema.signed(prints.terms[top]), weights[top].tolist()))
-        rows = schema.lookup(
-            self._db, "SELECT t.term, t.doc, t.weight FROM q JOIN topics t ON t.term = q.v", list(weight_of)
+        rows = self._db.lookup(
+            "SELECT t.term, t.doc, t.weight FROM q JOIN topics t ON t.term = q.v", list(weight_of)
         )
+        # Summed in one order whatever the database's join gives (the words as asked,
+        # then by document), so the floating-point sums are the same in every store.
+        rank = {term: place for place, term in enumerate(weight_of)}
         scores: dict[int, float] = {}
-        for term, doc, weight in rows:
+        for term, doc, weight in sorted(rows, key=lambda row: (rank[row[0]], row[1])):
             scores[doc] = scores.get(doc, 0.0) + weight * weight_of[term]
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
@@ -255,22 +258,25 @@ class Reader:
         limit = window_limit(schema.window_postings(self._db))
         rare = [
             term
-            for term, windows in schema.lookup(
-                self._db, "SELECT q.v, t.windows FROM q JOIN terms t ON t.term = q.v", schema.signed(words)
+            for term, windows in self._db.lookup(
+                "SELECT q.v, t.windows FROM q JOIN terms t ON t.term = q.v", schema.signed(words)
             )
             if 0 < windows <= limit
         ]
         if not rare:
             return {}
         rare_words = np.sort(np.array(rare, dtype=np.int64).view(np.uint64))
-        lists = schema.lookup(
-            self._db,
-            "SELECT q.v, w.postings FROM q JOIN window_postings w ON w.term = q.v",
-            schema.print_keys(rare_words).tolist(),
+        # By word and part, as the table's key orders them, whatever order the join gives.
+        lists = sorted(
+            self._db.lookup(
+                "SELECT q.v, w.part, w.postings FROM q JOIN window_postings w ON w.term = q.v",
+                schema.print_keys(rare_words).tolist(),
+            ),
+            key=lambda row: (row[0], row[1]),
         )
-        unpacked = [postings.unpack(packed)[0] for _, packed in lists]
+        unpacked = [postings.unpack(packed)[0] for _, _, packed in lists]
         docs = np.concatenate(unpacked) if unpacked else np.zeros(0, dtype=np.int64)
-        keys = np.repeat(np.array([key for key, _ in lists], dtype=np.int64), [d.shape[0] for d in unpacked])
+        keys = np.repeat(np.array([row[0] for row in lists], dtype=np.int64), [d.shape[0] for d in unpacked])
         held = ~np.isin(docs, np.array(sorted(set(exclude)), dtype=np.int64))
         keys, docs = keys[held], docs[held]
         if keys.shape[0] == 0:
@@ -307,9 +313,7 @@ class Reader:
                 shared.setdefault(doc, 0)
         windows = self.shared_windows(query, exclude=excluded)
         chosen = sorted(set(shared) | set(windows), key=lambda d: (-shared.get(d, 0), -windows.get(d, 0), d))
-        names = dict(
-            schema.lookup(self._db, "SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", chosen)
-        )
+        names = dict(self._db.lookup("SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", chosen))
         return [Candidate(d, names[d], shared.get(d, 0), windows.get(d, 0)) for d in chosen]
 
     @schema.guarded

@@ -8,7 +8,6 @@ deleting it works them out again instead of keeping a second index by document.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from ..fingerprint import (
 from ..models import Document
 from ..tokens import Tokens, count_pairs, shared_lexicon
 from . import postings, schema
+from .database import Database
 from .query import TOPIC_TERMS, document_frequencies, stored_document
 
 #: Longest title kept from a document's first line.
@@ -86,30 +86,24 @@ def _title(text: str, path: str) -> str:
     return Path(path).name
 
 
-def insert_fingerprints(db: sqlite3.Connection, prints: np.ndarray, owners: np.ndarray) -> None:
+def insert_fingerprints(db: Database, prints: np.ndarray, owners: np.ndarray) -> None:
     keys = schema.print_keys(prints)
     order = np.lexsort((owners, keys))
-    db.executemany(
-        "INSERT INTO fingerprints(hash, doc) VALUES (?, ?)",
-        zip(keys[order].tolist(), owners[order].tolist()),
-    )
+    db.insert_rows("fingerprints", ("hash", "doc"), zip(keys[order].tolist(), owners[order].tolist()))
 
 
-def insert_bands(db: sqlite3.Connection, keys: np.ndarray, owners: np.ndarray) -> None:
+def insert_bands(db: Database, keys: np.ndarray, owners: np.ndarray) -> None:
     """``keys`` holds one row of band keys per document of ``owners``."""
     band = np.broadcast_to(np.arange(keys.shape[1]), keys.shape).ravel()
     doc = np.repeat(owners, keys.shape[1])
     flat = keys.ravel()
     order = np.lexsort((doc, flat, band))
-    db.executemany(
-        "INSERT INTO bands(band, key, doc) VALUES (?, ?, ?)",
-        zip(band[order].tolist(), flat[order].tolist(), doc[order].tolist()),
+    db.insert_rows(
+        "bands", ("band", "key", "doc"), zip(band[order].tolist(), flat[order].tolist(), doc[order].tolist())
     )
 
 
-def insert_window_postings(
-    db: sqlite3.Connection, words: np.ndarray, docs: np.ndarray, counts: np.ndarray
-) -> None:
+def insert_window_postings(db: Database, words: np.ndarray, docs: np.ndarray, counts: np.ndarray) -> None:
     """Store one add's window signature words (``words[i]`` in ``counts[i]`` windows of
     document ``docs[i]``) as one packed posting list per word, and add their counts to
     the terms."""
@@ -140,15 +134,16 @@ def insert_window_postings(
         hi = int(starts[last]) if last < starts.shape[0] else keys.shape[0]
         bounds = np.append(starts[first:last], hi) - lo
         lists = postings.encode_lists(docs[lo:hi], counts[lo:hi], bounds)
-        db.executemany(
-            "INSERT INTO window_postings(term, part, postings) VALUES (?, ?, ?)",
+        db.insert_rows(
+            "window_postings",
+            ("term", "part", "postings"),
             zip(keys[starts[first:last]].tolist(), [part] * len(lists), lists),
         )
         first = last
 
 
 def insert_terms(
-    db: sqlite3.Connection, ids: Sequence[int], batch: Sequence[Scanned], *, documents: int
+    db: Database, ids: Sequence[int], batch: Sequence[Scanned], *, documents: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Add a batch's document frequencies, and each document's characteristic words
     (weighted with ``documents`` in the index, these included). Returns its documents'
@@ -157,7 +152,9 @@ def insert_terms(
     all_terms = np.concatenate([item.prints.terms for item in batch])
     terms, where, increments = np.unique(all_terms, return_inverse=True, return_counts=True)
     db.executemany(
-        "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        # terms.df, qualified: PostgreSQL finds a bare df ambiguous beside excluded.df.
+        "INSERT INTO terms(term, df) VALUES (?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET df = terms.df + excluded.df",
         zip(schema.signed(terms), increments.tolist()),
     )
     df = document_frequencies(db, terms)[where]
@@ -173,8 +170,9 @@ def insert_terms(
     order = np.argsort(group + (1 - weights) / 2, kind="stable")
     rank = np.arange(order.shape[0]) - np.repeat(starts, sizes)
     top = order[rank < TOPIC_TERMS]
-    db.executemany(
-        "INSERT INTO topics(term, doc, weight) VALUES (?, ?, ?)",
+    db.insert_rows(
+        "topics",
+        ("term", "doc", "weight"),
         zip(schema.signed(all_terms[top]), owners[top].tolist(), weights[top].tolist()),
     )
     return _window_signature_rows(ids, batch, terms, smooth_idf(document_frequencies(db, terms), documents))
@@ -207,7 +205,7 @@ def _window_signature_rows(
     return words, docs, counts.astype(np.int64)
 
 
-def delete(db: sqlite3.Connection, config: CheckConfig, doc: int) -> None:
+def delete(db: Database, config: CheckConfig, doc: int) -> None:
     """Delete one document and everything derived from it (inside a transaction).
 
     Its fingerprints, bands and terms are recomputed from the stored text, so no
@@ -231,12 +229,12 @@ def delete(db: sqlite3.Connection, config: CheckConfig, doc: int) -> None:
     db.execute("DELETE FROM documents WHERE id = ?", (doc,))
 
 
-def _delete_window_postings(db: sqlite3.Connection, doc: int, words: np.ndarray) -> None:
+def _delete_window_postings(db: Database, doc: int, words: np.ndarray) -> None:
     """Take ``doc`` out of the posting lists of its ``words`` (its content words: which
     of them were signature words depended on the index when it was added)."""
     term_of = dict(zip(schema.print_keys(words).tolist(), schema.signed(words)))
-    rows = schema.lookup(
-        db, "SELECT w.term, w.part, w.postings FROM q JOIN window_postings w ON w.term = q.v", list(term_of)
+    rows = db.lookup(
+        "SELECT w.term, w.part, w.postings FROM q JOIN window_postings w ON w.term = q.v", list(term_of)
     )
     removed = 0
     for key, part, packed in rows:

@@ -1,6 +1,7 @@
-"""The index file: its tables, how it is opened, and how stored values are encoded.
+"""The index: its tables, how it is opened, and how stored values are encoded.
 
-Tables, all plain SQL with integer keys (so the same schema serves PostgreSQL):
+An index is a SQLite file or a PostgreSQL archive (a ``postgresql://`` URL); both hold
+the same tables, written in each one's DDL (:mod:`.database`, :mod:`.postgres`):
 
 - ``meta(key, value)``: the format version, the simcheck version and the settings the
   index was built with (JSON); an index is only queried with the same settings.
@@ -32,11 +33,10 @@ from __future__ import annotations
 import functools
 import json
 import os
-import sqlite3
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 
@@ -44,21 +44,15 @@ from .._version import __version__
 from ..config import CheckConfig
 from ..errors import CorpusError
 from ..load import display_name
+from .database import Database, SQLiteDatabase, is_url
+from .postgres import PostgresDatabase
 
 #: Bumped whenever the schema or the meaning of a stored value changes. 2: documents are
 #: named after the folder they were added from, not the working folder. 3: sentence
 #: windows' signature words (``window_postings``).
 FORMAT_VERSION = 3
-#: Bytes of the index file read through a memory map (SQLite caps it, usually at 2 GB).
-#: Each lookup lands on a 64 KB page; mapped, it is read in place instead of copied,
-#: which made lookups in a million-document table four times faster (10 ms to 2.5 ms).
-_MMAP_BYTES = 1 << 34
-#: SQLite page size of a new index, in bytes.
-_PAGE_SIZE = 65536
 #: How long a writer waits for another process's change to finish, in seconds.
 BUSY_SECONDS = 60.0
-#: Values per lookup statement (SQLite allows 32,766 parameters).
-_LOOKUP_CHUNK = 5000
 #: Preset dictionary for compressing stored texts: English function words, which
 #: every essay is full of (saves about 4% on 1,000-word essays). Part of the format:
 #: changing it means a new FORMAT_VERSION.
@@ -88,28 +82,6 @@ _TEXT_DICTIONARY = (
     b"whither who whoever whole whom whose why will with within without would yet you your "
     b"yours yourself yourselves "
 )
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE documents (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
-    sha256 TEXT NOT NULL,
-    words INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    text BLOB NOT NULL
-);
-CREATE INDEX documents_sha256 ON documents(sha256);
-CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
-                           PRIMARY KEY (hash, doc)) WITHOUT ROWID;
-CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
-                    PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
-CREATE TABLE terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL, windows INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE window_postings (term INTEGER NOT NULL, part INTEGER NOT NULL, postings BLOB NOT NULL,
-                              PRIMARY KEY (term, part)) WITHOUT ROWID;
-CREATE TABLE topics (term INTEGER NOT NULL, doc INTEGER NOT NULL, weight REAL NOT NULL,
-                     PRIMARY KEY (term, doc)) WITHOUT ROWID;
-"""
 
 
 def signed(values: np.ndarray) -> list[int]:
@@ -173,80 +145,73 @@ def decompress_text(blob: bytes) -> str:
     return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
 
 
-def connect(path: Path, *, new: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, new: bool = False) -> SQLiteDatabase:
     """A connection to the index file, in WAL mode so readers keep working while one
     writer adds."""
-    db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
-    if new:
-        # Large pages hold several compressed texts each; with the default 4 KB pages
-        # a 3 KB text leaves most of a page empty.
-        db.execute(f"PRAGMA page_size={_PAGE_SIZE}")
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
-    db.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
-    return db
+    return SQLiteDatabase(path, busy_seconds=BUSY_SECONDS, new=new)
+
+
+def open_database(location: str | os.PathLike[str]) -> Database:
+    """The database of an index file, or of a PostgreSQL archive named by its URL."""
+    if is_url(location):
+        return PostgresDatabase(str(location))
+    return connect(Path(location))
+
+
+def create_tables(db: Database, config: CheckConfig) -> None:
+    """The tables of an empty index, its format and its settings (inside a transaction)."""
+    db.create_tables()
+    db.executemany(
+        "INSERT INTO meta(key, value) VALUES (?, ?)",
+        [
+            ("format", str(FORMAT_VERSION)),
+            ("window_postings", "0"),
+            ("simcheck_version", __version__),
+            ("settings", json.dumps(config.to_dict(), sort_keys=True)),
+        ],
+    )
 
 
 def create(path: Path, config: CheckConfig) -> None:
     """Write an empty index file at ``path``: the tables, the format and the settings."""
     db = connect(path, new=True)
-    with db:
-        db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO meta(key, value) VALUES (?, ?)",
-            [
-                ("format", str(FORMAT_VERSION)),
-                ("window_postings", "0"),
-                ("simcheck_version", __version__),
-                ("settings", json.dumps(config.to_dict(), sort_keys=True)),
-            ],
-        )
-    db.close()
+    try:
+        db.begin_write(BUSY_SECONDS)
+        create_tables(db, config)
+        db.commit()
+    finally:
+        db.close()
 
 
-def read_meta(db: sqlite3.Connection) -> dict[str, str]:
+def read_meta(db: Database) -> dict[str, str]:
     return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 
-def check_format(path: Path, meta: dict[str, str]) -> CheckConfig:
+def check_format(db: Database, meta: dict[str, str]) -> CheckConfig:
     """The settings an index was built with; an index of another format is refused
-    with the command that rebuilds it."""
+    with the command that makes a new one."""
     if meta.get("format") != str(FORMAT_VERSION):
         raise CorpusError(
-            f"{path}: index format {meta.get('format')} but this simcheck reads format "
-            f"{FORMAT_VERSION}; rebuild it with `simcheck index build`"
+            f"{db.name}: index format {meta.get('format')} but this simcheck reads format "
+            f"{FORMAT_VERSION}; {db.rebuild_hint()}"
         )
     return CheckConfig(**json.loads(meta["settings"]))
 
 
-def window_postings(db: sqlite3.Connection) -> int:
+def window_postings(db: Database) -> int:
     """How many (window, signature word) pairs the stored documents have in all."""
     return int(db.execute("SELECT value FROM meta WHERE key = 'window_postings'").fetchone()[0])
 
 
-def add_window_postings(db: sqlite3.Connection, change: int) -> None:
+def add_window_postings(db: Database, change: int) -> None:
     db.execute(
-        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + ? AS TEXT) WHERE key = 'window_postings'",
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + ? AS TEXT) WHERE key = 'window_postings'",
         (change,),
     )
 
 
-def count_documents(db: sqlite3.Connection) -> int:
+def count_documents(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
-
-
-def lookup(db: sqlite3.Connection, select: str, values: Sequence[int]) -> list[tuple[Any, ...]]:
-    """Run ``select`` with a CTE ``q(v)`` of ``values`` joined in (an indexed join;
-    ``IN (VALUES ...)`` of tuples scans the table in SQLite 3.40)."""
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(values), _LOOKUP_CHUNK):
-        chunk = values[start : start + _LOOKUP_CHUNK]
-        if not chunk:
-            continue
-        placeholders = ",".join("(?)" for _ in chunk)
-        rows.extend(db.execute(f"WITH q(v) AS (VALUES {placeholders}) {select}", chunk).fetchall())
-    return rows
 
 
 def truncation(path: Path) -> str:
@@ -287,22 +252,17 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def damaged(path: Path, error: sqlite3.DatabaseError) -> CorpusError:
-    """The one-line error for an index SQLite cannot read."""
-    return CorpusError(
-        f"{path}: the index is damaged or unreadable ({error}); run `simcheck index verify` or rebuild it"
-    )
-
-
 def guarded(method: Callable[P, R]) -> Callable[P, R]:
-    """An :class:`~simcheck.index.Index` method whose SQLite errors become one-line
-    :class:`~simcheck.errors.CorpusError` s naming the index (no caller sees sqlite3)."""
+    """An :class:`~simcheck.index.Index` method whose database errors become one-line
+    :class:`~simcheck.errors.CorpusError` s naming the index (no caller sees a driver's
+    exception)."""
 
     @functools.wraps(method)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        db: Database = args[0]._db  # type: ignore[attr-defined]
         try:
             return method(*args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            raise damaged(args[0].path, exc) from None  # type: ignore[attr-defined]
+        except db.errors as exc:
+            raise db.failure(exc) from None
 
     return run

@@ -1,28 +1,28 @@
-"""Checking an index: SQLite's integrity, and every document against its own text."""
+"""Checking an index: the database's integrity, and every document against its own text."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import zlib
-from pathlib import Path
 from typing import Any
 
 from ..config import CheckConfig
 from ..fingerprint import signature_bands
 from ..models import Document
 from . import schema
+from .database import Database
 from .rows import scan
 
 
-def info(db: sqlite3.Connection, path: Path) -> dict[str, Any]:
-    """Documents, words, file size, format and settings."""
+def info(db: Database) -> dict[str, Any]:
+    """Documents, words, size in bytes, format and settings. ``path`` is the index file,
+    or a PostgreSQL archive's URL with its password masked."""
     documents, words = db.execute("SELECT count(*), coalesce(sum(words), 0) FROM documents").fetchone()
     meta = schema.read_meta(db)
-    size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    size = db.size()
     return {
-        "path": str(path),
+        "path": db.name,
         "documents": int(documents),
         "words": int(words),
         "fingerprints": int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0]),
@@ -36,9 +36,9 @@ def info(db: sqlite3.Connection, path: Path) -> dict[str, Any]:
     }
 
 
-def verify(db: sqlite3.Connection, config: CheckConfig) -> list[str]:
-    """Problems found (an empty list means the index is sound): SQLite's integrity
-    check, rows that belong to no document, and every document's stored text against
+def verify(db: Database, config: CheckConfig) -> list[str]:
+    """Problems found (an empty list means the index is sound): the database's
+    integrity check (SQLite's), rows that belong to no document, and every document's stored text against
     its checksum, its fingerprints and its LSH bands.
 
     A damaged part is reported and the check goes on, so one bad page does not hide
@@ -48,39 +48,35 @@ def verify(db: sqlite3.Connection, config: CheckConfig) -> list[str]:
     problems = _table_problems(db)
     try:
         documents = db.execute("SELECT id, path FROM documents ORDER BY id").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except db.errors as exc:
         return [*problems, f"the documents table is unreadable ({exc})"]
     expected = 0
     for doc, path in documents:
         try:
             problem, fingerprints = _verify_document(db, config, doc)
-        except sqlite3.DatabaseError as exc:
+        except db.errors as exc:
             problem, fingerprints = f"unreadable ({exc})", 0
         expected += fingerprints
         if problem:
             problems.append(f"{path}: {problem}")
     try:
         stored = int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0])
-    except sqlite3.DatabaseError:
+    except db.errors:
         stored = expected  # already reported as unreadable above
     if stored > expected:
         problems.append(f"{stored - expected} fingerprints are not given by any document's text")
     return problems
 
 
-def _table_problems(db: sqlite3.Connection) -> list[str]:
-    """SQLite's own integrity check, and rows that belong to no document."""
-    problems: list[str] = []
-    try:
-        problems += [row[0] for row in db.execute("PRAGMA integrity_check(100)") if row[0] != "ok"]
-    except sqlite3.DatabaseError as exc:
-        problems.append(f"SQLite's integrity check stopped: {exc}")
+def _table_problems(db: Database) -> list[str]:
+    """The database's own integrity check, and rows that belong to no document."""
+    problems = db.integrity_problems()
     for table in ("fingerprints", "bands", "topics"):
         try:
             orphans = db.execute(
                 f"SELECT count(*) FROM {table} t LEFT JOIN documents d ON d.id = t.doc WHERE d.id IS NULL"
             ).fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+        except db.errors as exc:
             problems.append(f"the {table} table is unreadable ({exc})")
             continue
         if orphans:
@@ -88,13 +84,13 @@ def _table_problems(db: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def _stored_fingerprints(db: sqlite3.Connection, doc: int) -> int:
+def _stored_fingerprints(db: Database, doc: int) -> int:
     # A scan of the table (keyed by hash), done only for a document whose text is
     # damaged, so that its fingerprints are not also reported as strays.
     return int(db.execute("SELECT count(*) FROM fingerprints WHERE doc = ?", (doc,)).fetchone()[0])
 
 
-def _verify_document(db: sqlite3.Connection, config: CheckConfig, doc: int) -> tuple[str, int]:
+def _verify_document(db: Database, config: CheckConfig, doc: int) -> tuple[str, int]:
     """What is wrong with one stored document, and how many fingerprints it has."""
     sha, blob = db.execute("SELECT sha256, text FROM documents WHERE id = ?", (doc,)).fetchone()
     try:
@@ -105,9 +101,7 @@ def _verify_document(db: sqlite3.Connection, config: CheckConfig, doc: int) -> t
         return "stored text does not match its sha256", _stored_fingerprints(db, doc)
     prints = scan(Document(str(doc), text), config).prints
     keys = sorted(set(schema.print_keys(prints.prints).tolist()))
-    found = schema.lookup(
-        db, f"SELECT count(*) FROM q JOIN fingerprints f ON f.hash = q.v AND f.doc = {doc}", keys
-    )
+    found = db.lookup(f"SELECT count(*) FROM q JOIN fingerprints f ON f.hash = q.v AND f.doc = {doc}", keys)
     if sum(row[0] for row in found) != len(keys):
         return "fingerprints do not match its text", len(keys)
     for band, key in enumerate(signature_bands(prints.prints, config).tolist()):
