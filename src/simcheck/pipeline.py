@@ -68,16 +68,21 @@ def as_document(submission: SubmissionLike) -> Document:
 def open_corpus(
     corpus: CorpusSource, config: CheckConfig | None = None, *, progress: ProgressCallback | None = None
 ) -> CorpusLike:
-    """A corpus to check against: a folder (indexed in memory), an index file (see
-    :mod:`simcheck.index`), a list of documents, or a ready :class:`Corpus` or
+    """A corpus to check against: a folder (indexed in memory), an index file or a
+    PostgreSQL archive's URL (see :mod:`simcheck.index`), a list of documents, or a ready :class:`Corpus` or
     :class:`~simcheck.index.Index` (returned as it is)."""
     if isinstance(corpus, CorpusLike):
         return corpus
     if isinstance(corpus, (str, os.PathLike)):
-        if os.path.isfile(corpus):
-            # SQLite and the index's writer (with its process pool): only for an index file
-            from .index import Index, is_index_file
+        if os.path.isfile(corpus) or "://" in os.fspath(corpus):
+            # SQLite, psycopg and the index's writer (with its process pool): only for an
+            # index file or a URL
+            from .index import Index, is_archive_url, is_index_file, masked_url
 
+            if is_archive_url(corpus):
+                return Index(corpus, config)
+            if not os.path.isfile(corpus):
+                raise CorpusError(f"{masked_url(str(corpus))}: only a postgresql:// URL names an archive")
             if not is_index_file(corpus):
                 raise CorpusError(f"{corpus}: is a file but not a simcheck index; give a folder or an index")
             return Index(corpus, config)

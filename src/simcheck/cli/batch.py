@@ -13,6 +13,7 @@ from ..models import Excluded, Match
 from ..review import read_class_list
 from ..students import submission_label
 from .common import (
+    IndexLocation,
     config_from,
     config_options,
     exit_if_above,
@@ -33,8 +34,8 @@ from .common import (
 @click.option(
     "--corpus",
     "-c",
-    type=click.Path(exists=True, path_type=Path),
-    help="Known sources as well: a folder of essays or an index file.",
+    type=IndexLocation(exists=True, dir_okay=True),
+    help="Known sources as well: a folder of essays, or an index (a file or a postgresql:// URL).",
 )
 @click.option(
     "--output",
@@ -67,7 +68,7 @@ from .common import (
 @config_options(batch=True)
 def batch(
     submissions: Path,
-    corpus: Path | None,
+    corpus: Path | str | None,
     output: Path,
     show: int,
     fail_above: float | None,

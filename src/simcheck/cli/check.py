@@ -16,6 +16,7 @@ from ..models import CheckResult
 from ..report import FORMATS, render
 from ..report.text import render_to
 from .common import (
+    IndexLocation,
     config_from,
     config_options,
     exit_if_above,
@@ -44,7 +45,7 @@ def format_for(output: Path | None) -> str:
     return _EXTENSIONS.get(output.suffix.lower(), "text") if output is not None else "text"
 
 
-def _essay_against(corpus: click.Path, help: str) -> Callable[[F], F]:
+def _essay_against(corpus: click.ParamType[Any, Any], help: str) -> Callable[[F], F]:
     """The ESSAY argument and the --corpus option it is checked against."""
 
     def decorate(func: F) -> F:
@@ -56,8 +57,9 @@ def _essay_against(corpus: click.Path, help: str) -> Callable[[F], F]:
 
 @click.command()
 @_essay_against(
-    click.Path(path_type=Path),
-    "Folder of known essays (read recursively), or an index file from `simcheck index build`.",
+    IndexLocation(exists=False, dir_okay=True),
+    "Folder of known essays (read recursively), or an index from `simcheck index build` "
+    "(a file or a postgresql:// URL).",
 )
 @click.option(
     "--format",
@@ -80,7 +82,7 @@ def _essay_against(corpus: click.Path, help: str) -> Callable[[F], F]:
 @config_options()
 def check(
     essay: str,
-    corpus: Path,
+    corpus: Path | str,
     fmt: str | None,
     output: Path | None,
     fail_above: float | None,
@@ -137,11 +139,11 @@ def _emit(result: CheckResult, fmt: str, output: Path | None) -> None:
 
 @click.command()
 @_essay_against(
-    click.Path(exists=True, dir_okay=False, path_type=Path), "An index file from `simcheck index build`."
+    IndexLocation(exists=True), "An index from `simcheck index build` (a file or a postgresql:// URL)."
 )
 @click.option("-k", "count", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def related(essay: str, corpus: Path, count: int, fmt: str) -> None:
+def related(essay: str, corpus: Path | str, count: int, fmt: str) -> None:
     """The documents of an index closest in topic to ESSAY (TF-IDF cosine).
 
     Each comes with its title, an opening excerpt and its length in words.

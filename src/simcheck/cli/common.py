@@ -67,14 +67,44 @@ def config_from(options: dict[str, Any]) -> CheckConfig:
         raise click.BadParameter(str(exc)) from None
 
 
-def open_corpus(corpus: Path, options: dict[str, Any]) -> CorpusLike | str:
+if TYPE_CHECKING:
+    # Generic in click's stubs since 8.2; subscripted for mypy alone, as older clicks are not.
+    LocationType = click.ParamType[Path | str, Any]
+else:
+    LocationType = click.ParamType
+
+
+class IndexLocation(LocationType):
+    """An index file, or a PostgreSQL archive's URL (``postgresql://...``), kept whole.
+
+    Any other ``scheme://`` is refused with the URL's password masked, since click would
+    repeat the value in its error."""
+
+    name = "index"
+
+    def __init__(self, *, exists: bool, dir_okay: bool = False) -> None:
+        self.path = click.Path(exists=exists, dir_okay=dir_okay, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if isinstance(value, str) and "://" in value:
+            from ..index import is_archive_url, masked_url  # numpy and SQLite: only when a command runs
+
+            if is_archive_url(value):
+                return value
+            self.fail(f"{masked_url(value)}: only a postgresql:// URL names an archive", param, ctx)
+        converted: Path = self.path.convert(value, param, ctx)
+        return converted
+
+
+def open_corpus(corpus: Path | str, options: dict[str, Any]) -> CorpusLike | str:
     """A folder as it is; an index opened with its own settings, except those the user
     set explicitly (which must then match it)."""
-    from ..index import Index, is_index_file  # numpy and SQLite: only when a command runs
+    from ..index import Index, is_archive_url, is_index_file  # numpy and SQLite: only when a command runs
 
-    if corpus.is_file() and is_index_file(corpus):
+    if is_archive_url(corpus) or (Path(corpus).is_file() and is_index_file(corpus)):
         changes = given(options)
-        stored = Index(corpus).config
+        with Index(corpus) as first:
+            stored = first.config
         return Index(corpus, stored.replace(**changes) if changes else None)
     return str(corpus)
 

@@ -1,4 +1,5 @@
-"""``simcheck index``: build and maintain a saved corpus (one SQLite file)."""
+"""``simcheck index``: build and maintain a saved corpus (one SQLite file, or a PostgreSQL
+archive named by its URL)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import config_from, config_options, jobs_option, max_bytes_option, running
+from .common import IndexLocation, config_from, config_options, jobs_option, max_bytes_option, running
 
 if TYPE_CHECKING:
     from ..index import AddResult
@@ -17,12 +18,15 @@ if TYPE_CHECKING:
 
 @click.group()
 def index() -> None:
-    """Build and maintain a saved corpus index (one SQLite file).
+    """Build and maintain a saved corpus index: one SQLite file, or a shared PostgreSQL
+    archive given as a URL, postgresql://user:password@host:port/dbname (?schema=NAME for
+    a schema other than simcheck; without a password, PGPASSWORD or ~/.pgpass).
 
     \b
     Example:
       simcheck index build archive.simcheck corpora/coldwar past-years/
       simcheck check essay.docx --corpus archive.simcheck
+      simcheck index add postgresql://teacher@db.school/essays spring-2027/
     """
 
 
@@ -59,13 +63,13 @@ def _report_add(result: AddResult) -> None:
 
 
 @index.command("build")
-@click.argument("index_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("index_file", type=IndexLocation(exists=False))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @jobs_option
 @max_bytes_option("file indexed")
 @config_options()
 def index_build(
-    index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int, **options: Any
+    index_file: Path | str, sources: tuple[Path, ...], jobs: int, max_bytes: int, **options: Any
 ) -> None:
     """Create INDEX_FILE from the files, folders and zips SOURCES.
 
@@ -90,11 +94,11 @@ def index_build(
 
 
 @index.command("add")
-@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("index_file", type=IndexLocation(exists=True))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @jobs_option
 @max_bytes_option("file indexed")
-def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes: int) -> None:
+def index_add(index_file: Path | str, sources: tuple[Path, ...], jobs: int, max_bytes: int) -> None:
     """Add files, folders and zips (a class's export, as batch reads it) to INDEX_FILE
     in one transaction.
 
@@ -112,9 +116,9 @@ def index_add(index_file: Path, sources: tuple[Path, ...], jobs: int, max_bytes:
 
 
 @index.command("remove")
-@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("index_file", type=IndexLocation(exists=True))
 @click.argument("documents", nargs=-1, required=True)
-def index_remove(index_file: Path, documents: tuple[str, ...]) -> None:
+def index_remove(index_file: Path | str, documents: tuple[str, ...]) -> None:
     """Remove DOCUMENTS (names as listed by `index info --list`, ids, the files they
     were added from, or a folder or zip added: all its documents) in one transaction."""
     from ..index import Index  # numpy and SQLite: only when a command runs
@@ -125,9 +129,9 @@ def index_remove(index_file: Path, documents: tuple[str, ...]) -> None:
 
 
 @index.command("info")
-@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("index_file", type=IndexLocation(exists=True))
 @click.option("--list", "list_documents", is_flag=True, help="Also list every document's name.")
-def index_info(index_file: Path, list_documents: bool) -> None:
+def index_info(index_file: Path | str, list_documents: bool) -> None:
     """Documents, size and settings of INDEX_FILE."""
     from ..index import Index  # numpy and SQLite: only when a command runs
 
@@ -153,8 +157,8 @@ def index_info(index_file: Path, list_documents: bool) -> None:
 
 
 @index.command("verify")
-@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def index_verify(index_file: Path) -> None:
+@click.argument("index_file", type=IndexLocation(exists=True))
+def index_verify(index_file: Path | str) -> None:
     """Check INDEX_FILE: SQLite integrity, and each document's text against its
     checksum and fingerprints. Exits 1 when a problem is found."""
     from ..index import Index  # numpy and SQLite: only when a command runs
@@ -165,5 +169,6 @@ def index_verify(index_file: Path) -> None:
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
-        raise click.ClickException(f"{index_file}: {len(problems)} problem(s) found; rebuild the index")
+        # opened.path: a URL is shown with its password masked.
+        raise click.ClickException(f"{opened.path}: {len(problems)} problem(s) found; rebuild the index")
     click.echo(f"ok: {count} documents verified")

@@ -21,6 +21,7 @@ while one writer adds; PostgreSQL's readers never wait for a writer.
 
 from .build import AddResult, NothingIndexed
 from .database import is_url as is_archive_url
+from .database import masked_url
 from .query import Related
 from .rows import Scanned, scan
 from .schema import FORMAT_VERSION, is_index_file
@@ -35,5 +36,6 @@ __all__ = [
     "Scanned",
     "is_index_file",
     "is_archive_url",
+    "masked_url",
     "scan",
 ]

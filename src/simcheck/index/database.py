@@ -12,6 +12,7 @@ another, and the one-line message an error becomes.
 from __future__ import annotations
 
 import abc
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -82,6 +83,20 @@ def is_url(location: object) -> bool:
     (True, False)
     """
     return isinstance(location, str) and location.startswith(URL_SCHEMES)
+
+
+def masked_url(url: str) -> str:
+    """``url`` with the password in it, if any, masked (for a message about a URL that
+    is no archive's; an archive is shown by :attr:`Database.name`).
+
+    >>> masked_url("postgressql://ann:s3cret@db.example/school?password=s3cret")
+    'postgressql://ann:***@db.example/school?password=***'
+    """
+    scheme, separator, rest = url.partition("://")
+    login, at, place = rest.rpartition("@")
+    if at and ":" in login:
+        rest = f"{login.partition(':')[0]}:***@{place}"
+    return scheme + separator + re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", rest)
 
 
 class Database(abc.ABC):
