@@ -100,20 +100,24 @@ def batch(
         set_aside = set_aside_from(exclude_sources, allow_list)
         names = read_class_list(class_list) if class_list is not None else None
         store = open_corpus(corpus, options) if corpus is not None else None
-        result = compare_batch(
-            submissions,
-            store,
-            # An index brings its own settings, with the user's on top: open_corpus made them.
-            config=config if store is None or isinstance(store, str) else None,
-            templates=[load_document(t, max_bytes=max_bytes) for t in templates],
-            set_aside=set_aside,
-            class_list=names,
-            jobs=jobs,
-            max_bytes=max_bytes,
-            progress=advance,
-            # Reports written into the class folder are never read back as a student.
-            skip=[output],
-        )
+        try:
+            result = compare_batch(
+                submissions,
+                store,
+                # An index brings its own settings, with the user's on top: open_corpus made them.
+                config=config if store is None or isinstance(store, str) else None,
+                templates=[load_document(t, max_bytes=max_bytes) for t in templates],
+                set_aside=set_aside,
+                class_list=names,
+                jobs=jobs,
+                max_bytes=max_bytes,
+                progress=advance,
+                # Reports written into the class folder are never read back as a student.
+                skip=[output],
+            )
+        finally:
+            if store is not None and not isinstance(store, str):
+                store.close()
     with running():
         try:
             written = write_reports(result, output)

@@ -114,9 +114,13 @@ def check(
         store = open_corpus(corpus, options)
         # An index brings its own settings, with the user's on top: open_corpus made them.
         settings = None if not isinstance(store, str) else config
-        result = pipeline.check(
-            submission, store, config=settings, templates=given, set_aside=set_aside, progress=advance
-        )
+        try:
+            result = pipeline.check(
+                submission, store, config=settings, templates=given, set_aside=set_aside, progress=advance
+            )
+        finally:
+            if not isinstance(store, str):
+                store.close()
     with running():
         _emit(result, fmt, output)
     warn_unused(set_aside, result.matches, {})

@@ -22,7 +22,7 @@ from ..parallel import available_cores
 from ..review import SetAside, read_allow_list
 
 if TYPE_CHECKING:
-    from ..corpus import CorpusLike
+    from ..index import Index
 
 EXIT_FAIL_ABOVE = 3
 
@@ -96,9 +96,9 @@ class IndexLocation(LocationType):
         return converted
 
 
-def open_corpus(corpus: Path | str, options: dict[str, Any]) -> CorpusLike | str:
+def open_corpus(corpus: Path | str, options: dict[str, Any]) -> Index | str:
     """A folder as it is; an index opened with its own settings, except those the user
-    set explicitly (which must then match it)."""
+    set explicitly (which must then match it). The caller closes the index."""
     from ..index import Index, is_archive_url, is_index_file  # numpy and SQLite: only when a command runs
 
     if is_archive_url(corpus) or (Path(corpus).is_file() and is_index_file(corpus)):

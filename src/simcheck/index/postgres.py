@@ -35,8 +35,15 @@ DEFAULT_SCHEMA = "simcheck"
 CONNECT_SECONDS = 10
 #: Schema names accepted: plain lower-case identifiers, never quoted or escaped.
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-_TABLES = ("meta", "documents", "fingerprints", "bands", "terms", "window_postings", "topics")
-_WRITES = ("INSERT", "UPDATE", "DELETE")
+#: What an add or a remove does to each table (documents first: a read-only role is
+#: told of the privilege it most plainly lacks).
+_WRITES = (
+    ("documents", "INSERT"),
+    ("documents", "DELETE"),
+    *((table, verb) for table in ("fingerprints", "bands", "topics") for verb in ("INSERT", "DELETE")),
+    *((table, verb) for table in ("terms", "window_postings") for verb in ("INSERT", "UPDATE", "DELETE")),
+    ("meta", "UPDATE"),
+)
 
 _POSTGRES_TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -151,7 +158,8 @@ def _connect_failure(location: Location, error: Exception) -> CorpusError:
         )
     if re.search(r'role ".*" does not exist', detail):
         return CorpusError(f"{shown}: role {location.user} does not exist on the server; correct the URL")
-    reason = detail.rsplit(" failed: ", 1)[-1]
+    # libpq's reason, without the host it names again or its hint on a second line.
+    reason = detail.rsplit(" failed: ", 1)[-1].split(" Is the server running")[0]
     return CorpusError(
         f"{shown}: cannot reach the PostgreSQL server ({reason}); "
         "check the host and port in the URL and that the server is running"
@@ -258,9 +266,9 @@ class PostgresDatabase(Database):
     def check_writable(self) -> None:
         schema = self.location.schema
         row = self.execute(
-            "SELECT t, p FROM unnest(?::text[]) AS t CROSS JOIN unnest(?::text[]) AS p "
-            "WHERE NOT has_table_privilege(t, p) LIMIT 1",
-            [[f'"{schema}".{table}' for table in _TABLES], list(_WRITES)],
+            "SELECT t, p FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS c(t, p, i) "
+            "WHERE NOT has_table_privilege(t, p) ORDER BY i LIMIT 1",
+            [[f"{schema}.{table}" for table, _ in _WRITES], [verb for _, verb in _WRITES]],
         ).fetchone()
         if row is not None:
             user = self.location.user or "this role"
@@ -292,7 +300,7 @@ class PostgresDatabase(Database):
             )
         if isinstance(error, self._missing):
             return CorpusError(
-                f"{self.name}: no simcheck archive in schema {self.location.schema} ({detail}); "
+                f"{self.name}: no simcheck archive in schema {self.location.schema}; "
                 "create one with `simcheck index build`"
             )
         if self.connection.closed or self.connection.broken:

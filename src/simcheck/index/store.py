@@ -178,6 +178,13 @@ class Index(Reader):
     def close(self) -> None:
         self._db.close()
 
+    def __del__(self) -> None:
+        # An index opened for the caller (check(text, "postgresql://...")) is dropped
+        # without close(): its connection goes with it, not at the interpreter's exit.
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+
     def __enter__(self) -> Index:
         return self
 

@@ -1,0 +1,328 @@
+"""A shared archive on PostgreSQL: the same reports as an index file, writers in one
+transaction each, roles and their privileges, one-line errors that never show the
+password. Runs a real server (tests/pgserver.py; skipped where none is installed)."""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import simcheck.index.schema
+from benchmarks.workloads.crash import write_essays
+from benchmarks.workloads.pgserver import PostgresServer
+from simcheck import CorpusError, check
+from simcheck.cli import main
+from simcheck.index import Index
+from simcheck.index.postgres import advisory_key
+
+psycopg = pytest.importorskip("psycopg", reason="psycopg not installed (pip install -e '.[test]')")
+from psycopg import sql  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+COLDWAR = ROOT / "corpora" / "coldwar"
+ESSAY = ROOT / "corpora" / "demo" / "sample-essay.txt"
+CLASS = ROOT / "corpora" / "demo-class" / "submissions"
+PROMPT = ROOT / "corpora" / "demo-class" / "prompt.txt"
+
+
+@pytest.fixture(scope="module")
+def database(postgres: PostgresServer) -> str:
+    """A database of this module's own on the session's server."""
+    return postgres.create_database("archive_" + secrets.token_hex(4))
+
+
+@pytest.fixture(scope="module")
+def coldwar(
+    postgres: PostgresServer, database: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    """corpora/coldwar in an archive (default schema) and in an index file."""
+    url = postgres.admin_url(database)
+    Index.build(url, [COLDWAR])[0].close()
+    path = tmp_path_factory.mktemp("file") / "coldwar.simcheck"
+    Index.build(path, [COLDWAR])[0].close()
+    return url, path
+
+
+def fresh_schema(postgres: PostgresServer, database: str) -> str:
+    """The URL of a schema no archive is in yet."""
+    return f"{postgres.admin_url(database)}?schema=s_{secrets.token_hex(4)}"
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def one_line_error(result: Result, *, secret: str) -> str:
+    """The error of a failed command: exit 1, one line, no traceback, no ``secret``."""
+    assert result.exit_code == 1, result.output
+    assert secret not in result.output and secret not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return lines[0]
+
+
+def reader_role(postgres: PostgresServer, database: str, schema: str = "simcheck") -> tuple[str, str]:
+    """A role that may read the archive in ``schema`` and nothing more: its URL and password."""
+    role, password = "reader_" + secrets.token_hex(4), secrets.token_urlsafe(16)
+    postgres.admin_sql(
+        [
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)),
+            sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), sql.Identifier(role)),
+            sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+                sql.Identifier(schema), sql.Identifier(role)
+            ),
+        ],
+        dbname=database,
+    )
+    return postgres.url(role, password, database), password
+
+
+# --- the same answers as an index file ---------------------------------------------------
+
+
+def test_check_gives_the_same_report_as_an_index_file(coldwar: tuple[str, Path], tmp_path: Path) -> None:
+    url, path = coldwar
+    reports = []
+    for corpus in (url, path):
+        result = run("check", ESSAY, "--corpus", corpus, "-f", "json")
+        assert result.exit_code == 0, result.output
+        reports.append(json.loads(result.stdout))
+    assert reports[0] == reports[1]
+    assert reports[0]["documents"][0]["similarity"] > 0 and reports[0]["matches"]
+
+
+def test_batch_gives_the_same_reports_as_an_index_file(coldwar: tuple[str, Path], tmp_path: Path) -> None:
+    url, path = coldwar
+    outputs = []
+    for name, corpus in (("pg", url), ("file", path)):
+        out = tmp_path / name
+        result = run("batch", CLASS, "--corpus", corpus, "--template", PROMPT, "-o", out, "-j", "1")
+        assert result.exit_code == 0, result.output
+        outputs.append(out)
+    shown = {out: described(corpus) for out, corpus in zip(outputs, (url, path))}
+    files = sorted(p.name for p in outputs[0].iterdir() if p.suffix in (".csv", ".json"))
+    assert "matches.csv" in files and "report.json" in files
+    for name in files:
+        # The corpus is named in the reports; everything else is the same.
+        first, second = (
+            (out / name).read_text(encoding="utf-8").replace(shown[out], "CORPUS") for out in outputs
+        )
+        assert first == second, name
+    assert postgres_password(url) not in (outputs[0] / "report.html").read_text(encoding="utf-8")
+
+
+def described(location: str | Path) -> str:
+    with Index(location) as index:
+        return index.describe()
+
+
+def postgres_password(url: str) -> str:
+    return url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+
+
+def test_related_and_the_api_take_a_url(coldwar: tuple[str, Path]) -> None:
+    url, path = coldwar
+    by_url = run("related", ESSAY, "--corpus", url, "-k", "3", "-f", "json")
+    by_file = run("related", ESSAY, "--corpus", path, "-k", "3", "-f", "json")
+    assert by_url.exit_code == 0, by_url.output
+    assert json.loads(by_url.stdout) == json.loads(by_file.stdout)
+    assert (
+        check(ESSAY.read_text(encoding="utf-8"), url).similarity
+        == check(ESSAY.read_text(encoding="utf-8"), str(path)).similarity
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def table_rows(url: str) -> dict[str, list[tuple[object, ...]]]:
+    with Index(url) as index:
+        db = index._db
+        return {
+            table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("meta", "terms", "window_postings", "fingerprints", "bands", "topics")
+        }
+
+
+def test_add_and_remove_round_trip(postgres: PostgresServer, database: str) -> None:
+    url = fresh_schema(postgres, database)
+    index, built = Index.build(url, [COLDWAR])
+    index.close()
+    before = table_rows(url)
+    with Index(url) as index:
+        added = index.add([CLASS])
+        assert len(added.added) == len(index) - len(built.added) > 0
+        assert index.verify() == []
+        assert index.add([CLASS]).unchanged == added.added  # nothing twice
+        removed = index.remove([str(CLASS)])
+        assert sorted(removed) == sorted(added.added)
+        assert len(index) == len(built.added) and index.verify() == []
+    assert table_rows(url) == before
+
+
+def test_cli_commands_take_a_url(postgres: PostgresServer, database: str) -> None:
+    url = fresh_schema(postgres, database)
+    password = postgres.password
+    outputs = [
+        run("index", "build", url, COLDWAR),
+        run("index", "add", url, CLASS),
+        run("index", "info", url, "--list"),
+        run("index", "verify", url),
+        run("index", "remove", url, CLASS),
+    ]
+    for result in outputs:
+        assert result.exit_code == 0, result.output
+        assert password not in result.output
+    assert outputs[0].stdout.startswith(f"added {len(list(COLDWAR.glob('*.txt')))}, ")
+    info = outputs[2].stdout
+    masked = url.replace(password, "***")
+    assert f"path: {masked}\n" in info and "format: 3\n" in info
+    assert "coldwar/the-berlin-wall.txt" in info
+    assert outputs[3].stdout.startswith("ok: ")
+    assert outputs[4].stdout == f"removed {len(list(CLASS.iterdir()))}\n"
+    again = one_line_error(run("index", "build", url, COLDWAR), secret=password)
+    assert "an archive already exists in schema" in again and masked in again
+
+
+def test_a_build_that_reads_nothing_leaves_no_archive(
+    postgres: PostgresServer, database: str, tmp_path: Path
+) -> None:
+    url = fresh_schema(postgres, database)
+    (tmp_path / "empty").mkdir()
+    error = one_line_error(run("index", "build", url, tmp_path / "empty"), secret=postgres.password)
+    assert "nothing indexed" in error
+    assert "no simcheck archive in schema" in one_line_error(
+        run("index", "info", url), secret=postgres.password
+    )
+
+
+def test_a_second_writer_waits_for_the_first_then_skips_its_documents(
+    postgres: PostgresServer, database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = fresh_schema(postgres, database)
+    schema = url.rsplit("=", 1)[1]
+    Index.build(url, [COLDWAR])[0].close()
+    write_essays(tmp_path / "new", 5, random.Random(1))
+
+    def add(folder: Path, into: list[object]) -> None:
+        with Index(url) as index:
+            into.append(index.add([folder]))
+
+    waited: list[object] = []
+    with psycopg.connect(postgres.admin_url(database)) as first:  # a writer in mid-change
+        first.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_key(schema)])
+        second = threading.Thread(target=add, args=(tmp_path / "new", waited))
+        second.start()
+        time.sleep(1.0)
+        assert second.is_alive() and not waited  # waiting for the lock
+    second.join(30)  # the first committed: the second goes on
+    assert len(waited) == 1 and len(waited[0].added) == 5  # type: ignore[attr-defined]
+    # Two real writers of the same files: the second skips what the first added.
+    write_essays(tmp_path / "more", 20, random.Random(2))
+    both: list[object] = []
+    writers = [threading.Thread(target=add, args=(tmp_path / "more", both)) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+    assert sorted((len(r.added), len(r.unchanged)) for r in both) == [(0, 20), (20, 0)]  # type: ignore[attr-defined]
+    # A writer that waits too long gives up with one line.
+    monkeypatch.setattr(simcheck.index.schema, "BUSY_SECONDS", 0.3)
+    with psycopg.connect(postgres.admin_url(database)) as first:
+        first.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_key(schema)])
+        (tmp_path / "late.txt").write_text("A late essay about the Berlin airlift and the blockade.\n")
+        with Index(url) as index, pytest.raises(CorpusError, match="another process has been changing"):
+            index.add([tmp_path / "late.txt"])
+
+
+# --- roles, passwords and one-line errors ----------------------------------------------------
+
+
+def test_a_read_only_role_checks_but_cannot_add(
+    postgres: PostgresServer, database: str, coldwar: tuple[str, Path]
+) -> None:
+    url, password = reader_role(postgres, database)
+    checked = run("check", ESSAY, "--corpus", url, "-f", "json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.stdout)["matches"]
+    for command in (["index", "add", url, CLASS], ["index", "remove", url, "1"]):
+        error = one_line_error(run(*command), secret=password)
+        assert "this role lacks the privilege to write to the archive" in error
+        assert url.replace(password, "***") in error
+    with Index(coldwar[0]) as index:
+        assert len(index) == len(list(COLDWAR.glob("*.txt")))
+
+
+def test_a_wrong_password_is_one_line_without_it(postgres: PostgresServer, database: str) -> None:
+    wrong = "not-" + secrets.token_hex(8)
+    url = postgres.url(postgres.superuser, wrong, database)
+    for command in (["index", "info", url], ["check", ESSAY, "--corpus", url]):
+        error = one_line_error(run(*command), secret=wrong)
+        assert "refused the password" in error and "***@" in error
+
+
+def test_unreachable_server_and_missing_database_are_one_line(postgres: PostgresServer) -> None:
+    password = postgres.password
+    gone = postgres.admin_url("postgres").replace(f":{postgres.port}/", ":1/")
+    assert "cannot reach the PostgreSQL server" in one_line_error(run("index", "info", gone), secret=password)
+    missing = postgres.admin_url("no_such_database")
+    error = one_line_error(run("index", "info", missing), secret=password)
+    assert "database no_such_database does not exist" in error
+
+
+def test_a_url_without_a_password_uses_pgpassword(
+    postgres: PostgresServer, coldwar: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = coldwar[0].replace(f":{postgres.password}@", "@")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    assert "asks for a password" in one_line_error(run("index", "info", bare), secret=postgres.password)
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    result = run("index", "info", bare)
+    assert result.exit_code == 0 and postgres.password not in result.output
+
+
+def test_another_format_version_is_refused_with_one_line(postgres: PostgresServer, database: str) -> None:
+    url = fresh_schema(postgres, database)
+    Index.build(url, [COLDWAR])[0].close()
+    schema = url.rsplit("=", 1)[1]
+    postgres.admin_sql(f"UPDATE {schema}.meta SET value = '2' WHERE key = 'format'", dbname=database)
+    with pytest.raises(CorpusError, match="index format 2 but this simcheck reads format 3") as refused:
+        Index(url)
+    assert "\n" not in str(refused.value) and postgres.password not in str(refused.value)
+    assert "simcheck index build" in str(refused.value)
+
+
+def test_psycopg_is_imported_only_to_open_an_archive() -> None:
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, simcheck.cli, simcheck.index, simcheck.pipeline; print('psycopg' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.modules['psycopg'] = None; from simcheck.cli import main; "
+            "main(['index', 'info', 'postgresql://ann:SECRET@127.0.0.1:1/x'])",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 1 and "SECRET" not in missing.stderr
+    assert missing.stderr.strip().endswith("install it with pip install 'simcheck[postgres]'")
