@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from click.testing import CliRunner, Result
 import simcheck.index.schema
 from benchmarks.workloads.crash import write_essays
 from benchmarks.workloads.pgserver import PostgresServer
-from simcheck import CorpusError, check
+from simcheck import CorpusError, Document, check
 from simcheck.cli import main
 from simcheck.index import Index
 from simcheck.index.postgres import advisory_key
@@ -326,3 +327,97 @@ def test_psycopg_is_imported_only_to_open_an_archive() -> None:
     )
     assert missing.returncode == 1 and "SECRET" not in missing.stderr
     assert missing.stderr.strip().endswith("install it with pip install 'simcheck[postgres]'")
+
+
+# --- crashes and readers ----------------------------------------------------------------------
+
+
+def start_adding(url: str, folder: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "simcheck", "index", "add", url, str(folder), "-j", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def writing(postgres: PostgresServer, database: str) -> bool:
+    """Whether some writer holds an archive's lock (is inside its transaction)."""
+    rows = postgres.admin_sql(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted", dbname=database
+    )
+    return bool(rows[0][0])
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def consistent(url: str) -> int:
+    """The number of documents, after checking that every stored row belongs to one and
+    every document has its rows (one statement: one snapshot)."""
+    with Index(url) as index:
+        documents, with_prints, with_bands = index._db.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(DISTINCT doc) FROM fingerprints), "
+            "(SELECT count(DISTINCT doc) FROM bands)"
+        ).fetchone()
+        assert documents == with_prints == with_bands
+        return int(documents)
+
+
+def test_a_writer_killed_mid_add_leaves_the_archive_as_it_was(
+    postgres: PostgresServer, database: str, tmp_path: Path
+) -> None:
+    url = fresh_schema(postgres, database)
+    write_essays(tmp_path / "base", 10, random.Random(3))
+    Index.build(url, [tmp_path / "base"])[0].close()
+    write_essays(tmp_path / "big", 120, random.Random(4))
+    for delay in (0.0, 0.4):
+        writer = start_adding(url, tmp_path / "big")
+        wait_for(lambda: writing(postgres, database) or writer.poll() is not None)  # noqa: B023
+        time.sleep(delay)
+        assert writer.poll() is None, "the add finished before it could be killed"
+        writer.kill()
+        writer.wait()
+        # The server rolls the transaction back when the connection drops.
+        wait_for(lambda: not writing(postgres, database))
+        assert consistent(url) == 10
+        with Index(url) as index:
+            assert index.verify() == []
+    with Index(url) as index:
+        assert len(index.add([tmp_path / "big"]).added) == 120 and index.verify() == []
+
+
+def test_a_reader_sees_each_document_whole_or_not_at_all(
+    postgres: PostgresServer, database: str, tmp_path: Path
+) -> None:
+    url = fresh_schema(postgres, database)
+    write_essays(tmp_path / "base", 10, random.Random(5))
+    Index.build(url, [tmp_path / "base"])[0].close()
+    added = write_essays(tmp_path / "new", 60, random.Random(6))
+    copy = Document("copy.txt", added[-1].read_text(encoding="utf-8"))
+    stored = f"new/{added[-1].name}"
+
+    def copied_from(index: Index | str) -> bool:
+        """Whether the check of the copy finds its stored document, and all of it."""
+        found = [s for s in check(copy, index).sources if s.source == stored]
+        assert not found or found[0].similarity == 100
+        return bool(found)
+
+    writer = start_adding(url, tmp_path / "new")
+    during = 0
+    while writer.poll() is None:
+        inside = writing(postgres, database)
+        before = consistent(url)
+        with Index(url) as index:
+            present = copied_from(index)
+        after = consistent(url)
+        # Before the commit, none of the new documents; after it, all of them, the copy whole.
+        assert {before, after} <= {10, 70}
+        assert after == 70 if present else before == 10
+        during += inside and writer.poll() is None
+    assert writer.returncode == 0
+    assert consistent(url) == 70 and copied_from(url)
+    assert during > 0, "no read landed while the writer was inside its transaction"
