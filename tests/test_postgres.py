@@ -421,3 +421,31 @@ def test_a_reader_sees_each_document_whole_or_not_at_all(
     assert writer.returncode == 0
     assert consistent(url) == 70 and copied_from(url)
     assert during > 0, "no read landed while the writer was inside its transaction"
+
+
+def test_the_readmes_least_privilege_roles(postgres: PostgresServer) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A shared archive on PostgreSQL", 1)[1]
+    block = section.split("```sql\n", 1)[1].split("```", 1)[0]
+    passwords = {role: secrets.token_urlsafe(12) for role in ("owner", "writer", "reader")}
+    # Roles are the whole server's, and the test server's superuser is simcheck_owner:
+    # the README's roles get names of this test's own.
+    names = {role: f"{role}_{secrets.token_hex(4)}" for role in passwords}
+    for role, password in passwords.items():
+        block = block.replace(f"'{role}-password'", f"'{password}'").replace(f"simcheck_{role}", names[role])
+    database = postgres.create_database("roles_" + secrets.token_hex(4))
+    statements = [s for s in block.split(";") if s.strip()]
+    postgres.admin_sql(statements, dbname=database)
+    url = {role: postgres.url(names[role], password, database) for role, password in passwords.items()}
+    built = run("index", "build", url["owner"], COLDWAR)
+    assert built.exit_code == 0, built.output
+    added = run("index", "add", url["writer"], CLASS)
+    assert added.exit_code == 0, added.output
+    checked = run("check", ESSAY, "--corpus", url["reader"], "-f", "json")
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["matches"]
+    refused = one_line_error(run("index", "add", url["reader"], CLASS), secret=passwords["reader"])
+    assert "this role lacks the privilege to write to the archive" in refused
+    elsewhere = one_line_error(
+        run("index", "build", url["writer"] + "?schema=mine", COLDWAR), secret=passwords["writer"]
+    )
+    assert "lacks the privilege to create schema mine" in elsewhere

@@ -253,8 +253,12 @@ class PostgresDatabase(Database):
                 f"{self.name}: an archive already exists in schema {schema}; add to it with "
                 f"`simcheck index add`, or build in another schema (?schema=NAME)"
             )
+        # A schema made ready for the owner is used as it is: CREATE SCHEMA IF NOT EXISTS
+        # would ask for the privilege to create one all the same.
+        known = self.execute("SELECT 1 FROM pg_namespace WHERE nspname = ?", [schema]).fetchone()
         try:
-            self.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            if known is None:
+                self.execute(f'CREATE SCHEMA "{schema}"')
         except self._privilege:
             raise CorpusError(
                 f"{self.name}: this role ({self.location.user}) lacks the privilege to create schema "
