@@ -67,6 +67,10 @@ CREATE TABLE topics (term BIGINT NOT NULL, doc BIGINT NOT NULL, weight DOUBLE PR
 """
 
 
+#: Connections a forked worker inherited (see :attr:`PostgresDatabase.connection`).
+_INHERITED: list[Any] = []
+
+
 @dataclass(frozen=True)
 class Location:
     """A PostgreSQL archive's URL taken apart: what libpq connects with (the URL without
@@ -187,14 +191,31 @@ class PostgresDatabase(Database):
         self._privilege = psycopg.errors.InsufficientPrivilege
         self._missing = (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName)
         self._busy = psycopg.errors.LockNotAvailable
+        self._connect = functools.partial(
+            psycopg.connect, location.conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS
+        )
+        self._opened(os.getpid())
+
+    def _opened(self, pid: int) -> None:
         try:
-            self.connection: psycopg.Connection[Any] = psycopg.connect(
-                location.conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS
-            )
-        except psycopg.Error as exc:
-            raise _connect_failure(location, exc) from None
+            self._connection: psycopg.Connection[Any] = self._connect()
+        except self.errors as exc:
+            raise _connect_failure(self.location, exc) from None
+        self._pid = pid
         # Plain table names find the archive's tables, and only those.
-        self.connection.execute("SELECT set_config('search_path', %s, false)", [f'"{location.schema}"'])
+        self._connection.execute("SELECT set_config('search_path', %s, false)", [f'"{self.location.schema}"'])
+
+    @property
+    def connection(self) -> psycopg.Connection[Any]:
+        """This process's connection. A worker process forked from the one that opened
+        the archive (a batch's pool) inherits the connection's socket, which both would
+        then talk over at once: the worker opens one of its own instead."""
+        pid = os.getpid()
+        if pid != self._pid:
+            # Kept, never closed: closing would end the parent's session on that socket.
+            _INHERITED.append(self._connection)
+            self._opened(pid)
+        return self._connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
         if not params:
@@ -236,7 +257,7 @@ class PostgresDatabase(Database):
 
     def rollback(self) -> None:
         # After a lost connection there is nothing left to roll back.
-        if not self.connection.closed:
+        if not self._connection.closed:
             try:
                 self.execute("ROLLBACK")
             except self.errors:
@@ -307,7 +328,7 @@ class PostgresDatabase(Database):
                 f"{self.name}: no simcheck archive in schema {self.location.schema}; "
                 "create one with `simcheck index build`"
             )
-        if self.connection.closed or self.connection.broken:
+        if self._connection.closed or self._connection.broken:
             return CorpusError(f"{self.name}: lost the connection to the server ({detail}); try again")
         return CorpusError(f"{self.name}: the archive gave an error ({detail}); run `simcheck index verify`")
 
@@ -318,4 +339,5 @@ class PostgresDatabase(Database):
         )
 
     def close(self) -> None:
-        self.connection.close()
+        if os.getpid() == self._pid:
+            self._connection.close()
