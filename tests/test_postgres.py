@@ -156,20 +156,35 @@ def table_rows(url: str) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
-def test_add_and_remove_round_trip(postgres: PostgresServer, database: str) -> None:
+def test_add_and_remove_round_trip(postgres: PostgresServer, database: str, tmp_path: Path) -> None:
     url = fresh_schema(postgres, database)
     index, built = Index.build(url, [COLDWAR])
     index.close()
     before = table_rows(url)
+    essays = tmp_path / "essays"
+    write_essays(essays, 3, random.Random(7))
     with Index(url) as index:
-        added = index.add([CLASS])
-        assert len(added.added) == len(index) - len(built.added) > 0
+        added = index.add([CLASS, essays])
+        assert len(added.added) == len(index) - len(built.added) > 3
         assert index.verify() == []
-        assert index.add([CLASS]).unchanged == added.added  # nothing twice
-        removed = index.remove([str(CLASS)])
+        assert index.add([CLASS]).unchanged == added.added[:-3]  # nothing twice
+        (essays / "e001.txt").write_text(
+            "A new version of the essay on the Berlin airlift.\n", encoding="utf-8"
+        )
+        assert index.add([essays / "e001.txt"]).replaced == ["essays/e001.txt"]
+        assert index.verify() == []
+        removed = index.remove([str(CLASS), str(essays)])
         assert sorted(removed) == sorted(added.added)
         assert len(index) == len(built.added) and index.verify() == []
     assert table_rows(url) == before
+
+
+def test_an_empty_archive_is_created_once(postgres: PostgresServer, database: str) -> None:
+    url = fresh_schema(postgres, database)
+    with Index.create(url) as index:
+        assert len(index) == 0 and index.info()["documents"] == 0
+    with pytest.raises(CorpusError, match="an archive already exists in schema"):
+        Index.create(url)
 
 
 def test_cli_commands_take_a_url(postgres: PostgresServer, database: str) -> None:

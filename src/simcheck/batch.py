@@ -114,7 +114,7 @@ def compare_batch(
     submissions : folder, zip or list of Document
         The class. Student identity comes from the file names (Moodle, Canvas) or a
         folder per student.
-    corpus : folder, index file, Corpus, Index or None
+    corpus : folder, index file, postgresql:// URL, Corpus, Index or None
         Known sources to check against as well.
     config : CheckConfig, optional
         Settings; by default those of an index given as ``corpus``, else the defaults.

@@ -108,8 +108,9 @@ def check(
     ----------
     submission : Document, path or str
         The essay: a loaded document, a file path, or its text.
-    corpus : Corpus, Index, path or list of Document
-        A corpus folder (indexed in memory), an index file, or a ready corpus.
+    corpus : Corpus, Index, path, URL or list of Document
+        A corpus folder (indexed in memory), an index file, a PostgreSQL archive's
+        ``postgresql://`` URL, or a ready corpus.
     config : CheckConfig, optional
         Settings; the defaults suit essays, or those a ready corpus or an index was
         prepared with. Given, they are used: settings that shaped a ready corpus must

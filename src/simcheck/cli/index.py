@@ -71,9 +71,11 @@ def _report_add(result: AddResult) -> None:
 def index_build(
     index_file: Path | str, sources: tuple[Path, ...], jobs: int, max_bytes: int, **options: Any
 ) -> None:
-    """Create INDEX_FILE from the files, folders and zips SOURCES.
+    """Create INDEX_FILE (a file, or a postgresql:// URL) from the files, folders and
+    zips SOURCES.
 
-    The index is written beside INDEX_FILE and moved into place when complete. Each
+    The index is written beside INDEX_FILE and moved into place when complete; a
+    PostgreSQL archive is made in one transaction, in a schema of its own. Each
     document is named by its path below the folder it was found in, with that folder's
     own name in front (coldwar/the-berlin-wall.txt); a zip's files below the zip
     (exports/class.zip/Ada/essay.txt). Reports simcheck wrote are not stored. Exits 1,

@@ -14,6 +14,7 @@ scrubbed of it. psycopg is imported only when an archive is opened.
 from __future__ import annotations
 
 import functools
+import getpass
 import hashlib
 import logging
 import os
@@ -74,7 +75,8 @@ _INHERITED: list[Any] = []
 @dataclass(frozen=True)
 class Location:
     """A PostgreSQL archive's URL taken apart: what libpq connects with (the URL without
-    ``schema``), the schema, and the URL as shown, password masked."""
+    ``schema``), the schema, the URL as shown, password masked, the role it logs in as,
+    and the secrets to mask in any text from the driver."""
 
     conninfo: str
     schema: str
@@ -127,7 +129,9 @@ def parse(url: str) -> Location:
     # Longest first, so a secret containing another is masked whole.
     ordered = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
     conninfo = urlunsplit(parts._replace(query="&".join(kept)))
-    return Location(conninfo, schema, shown, unquote(user), unquote(parts.path.lstrip("/")), ordered)
+    # Without a user in the URL, libpq logs in as PGUSER or the login name.
+    role = unquote(user) or os.environ.get("PGUSER") or getpass.getuser()
+    return Location(conninfo, schema, shown, role, unquote(parts.path.lstrip("/")), ordered)
 
 
 def advisory_key(schema: str) -> int:
@@ -296,7 +300,7 @@ class PostgresDatabase(Database):
             [[f"{schema}.{table}" for table, _ in _WRITES], [verb for _, verb in _WRITES]],
         ).fetchone()
         if row is not None:
-            user = self.location.user or "this role"
+            user = self.location.user
             raise CorpusError(
                 f"{self.name}: this role lacks the privilege to write to the archive ({row[1]} on "
                 f"{row[0]}); connect as a writer, or have the archive's owner run GRANT INSERT, UPDATE, "
