@@ -68,6 +68,10 @@ CREATE TABLE topics (term BIGINT NOT NULL, doc BIGINT NOT NULL, weight DOUBLE PR
 """
 
 
+# The driver logs errors it also raises; without a handler of the application's the
+# lines would reach stderr beside simcheck's own one-line message.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+
 #: Connections a forked worker inherited (see :attr:`PostgresDatabase.connection`).
 _INHERITED: list[Any] = []
 
@@ -188,9 +192,6 @@ class PostgresDatabase(Database):
                 f"{self.name}: a PostgreSQL archive needs psycopg; install it with "
                 "pip install 'simcheck[postgres]'"
             ) from None
-        # The driver logs errors it also raises; without a handler of the application's
-        # the lines would reach stderr beside simcheck's own one-line message.
-        logging.getLogger("psycopg").addHandler(logging.NullHandler())
         self.errors = (psycopg.Error,)
         self._privilege = psycopg.errors.InsufficientPrivilege
         self._missing = (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName)
@@ -247,6 +248,8 @@ class PostgresDatabase(Database):
                     copy.write_row(row)
 
     def begin_write(self, wait: float) -> None:
+        # READ COMMITTED whatever the server's default: each statement after the lock
+        # sees what the writer before this one committed, so its files count as unchanged.
         self.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
         try:
             # Lock timeout 0 would mean no limit: wait at least a millisecond.
