@@ -211,6 +211,27 @@ def test_cli_commands_take_a_url(postgres: PostgresServer, database: str) -> Non
     assert "an archive already exists in schema" in again and masked in again
 
 
+def test_of_two_builds_at_once_one_makes_the_archive(postgres: PostgresServer, database: str) -> None:
+    url = fresh_schema(postgres, database)
+    outcomes: list[str] = []
+
+    def build() -> None:
+        try:
+            Index.build(url, [COLDWAR])[0].close()
+            outcomes.append("built")
+        except CorpusError as exc:
+            outcomes.append(str(exc))
+
+    builders = [threading.Thread(target=build) for _ in range(2)]
+    for builder in builders:
+        builder.start()
+    for builder in builders:
+        builder.join(60)
+    assert sorted(outcomes)[0] == "built" and "an archive already exists in schema" in sorted(outcomes)[1]
+    with Index(url) as index:
+        assert len(index) == len(list(COLDWAR.glob("*.txt"))) and index.verify() == []
+
+
 def test_a_build_that_reads_nothing_leaves_no_archive(
     postgres: PostgresServer, database: str, tmp_path: Path
 ) -> None:
