@@ -1,6 +1,6 @@
 """A shared archive on PostgreSQL: the same reports as an index file, writers in one
 transaction each, roles and their privileges, one-line errors that never show the
-password. Runs a real server (tests/pgserver.py; skipped where none is installed)."""
+password. Runs a real server (benchmarks/workloads/pgserver.py; skipped where none is installed)."""
 
 from __future__ import annotations
 
