@@ -79,7 +79,8 @@ def make_queries(folder: Path, count: int, corpus_size: int) -> list[tuple[Path,
 def million(args: argparse.Namespace) -> None:
     """Lookup time in a fingerprint table of 1,000,000 documents (synthetic fingerprints),
     built with the index's own table definition, key width and page size."""
-    from simcheck.index import _MMAP_BYTES, _PAGE_SIZE, _print_keys
+    from simcheck.index.database import MMAP_BYTES, PAGE_SIZE
+    from simcheck.index.schema import print_keys
 
     path = WORKDIR / "million.simcheck-fingerprints"
     per_doc = args.prints_per_doc
@@ -89,14 +90,14 @@ def million(args: argparse.Namespace) -> None:
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         db = sqlite3.connect(partial)
-        db.execute(f"PRAGMA page_size={_PAGE_SIZE}")
+        db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
         db.execute(
             "CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL, "
             "PRIMARY KEY (hash, doc)) WITHOUT ROWID"
         )
-        hashes = _print_keys(
+        hashes = print_keys(
             rng.integers(0, 2**63, size=1_000_000 * per_doc, dtype=np.int64).astype(np.uint64)
         )
         docs = np.repeat(np.arange(1_000_000), per_doc)
@@ -113,11 +114,11 @@ def million(args: argparse.Namespace) -> None:
     size = path.stat().st_size
     print(f"file size: {size / 1e9:.2f} GB, {size / 1_000_000:.0f} bytes per document")
     db = sqlite3.connect(path)
-    db.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")  # as an index's connections read it
+    db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")  # as an index's connections read it
     present = [h for (h,) in db.execute("SELECT hash FROM fingerprints ORDER BY random() LIMIT 2000")]
     times = []
     for trial in range(50):
-        query = _print_keys(rng.integers(0, 2**63, size=1000, dtype=np.int64).astype(np.uint64)).tolist()
+        query = print_keys(rng.integers(0, 2**63, size=1000, dtype=np.int64).astype(np.uint64)).tolist()
         query[:40] = present[trial * 40 : trial * 40 + 40]  # a copied passage's worth of hits
         query.sort()  # as Index.shared_fingerprints sends them
         started = time.perf_counter()

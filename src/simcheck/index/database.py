@@ -25,9 +25,9 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 #: Bytes of the index file read through a memory map (SQLite caps it, usually at 2 GB).
 #: Each lookup lands on a 64 KB page; mapped, it is read in place instead of copied,
 #: which made lookups in a million-document table four times faster (10 ms to 2.5 ms).
-_MMAP_BYTES = 1 << 34
+MMAP_BYTES = 1 << 34
 #: SQLite page size of a new index, in bytes.
-_PAGE_SIZE = 65536
+PAGE_SIZE = 65536
 #: Values per lookup statement (SQLite allows 32,766 parameters).
 _LOOKUP_CHUNK = 5000
 
@@ -177,10 +177,10 @@ class SQLiteDatabase(Database):
         if new:
             # Large pages hold several compressed texts each; with the default 4 KB pages
             # a 3 KB text leaves most of a page empty.
-            db.execute(f"PRAGMA page_size={_PAGE_SIZE}")
+            db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
+        db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         db.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         self.connection = db
 
