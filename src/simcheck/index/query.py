@@ -170,12 +170,17 @@ class Reader:
     @schema.guarded
     def near_duplicates(self, query: Tokens) -> list[int]:
         """Documents whose MinHash signature shares an LSH band with the query's."""
-        keys = signature_bands(fingerprint_tokens(query, self.config).prints, self.config)
-        found: set[int] = set()
-        for band, key in enumerate(keys.tolist()):
-            rows = self._db.execute("SELECT doc FROM bands WHERE band = ? AND key = ?", (band, key))
-            found.update(doc for (doc,) in rows)
-        return sorted(found)
+        keys = signature_bands(fingerprint_tokens(query, self.config).prints, self.config).tolist()
+        if not keys:
+            return []
+        # One statement for every band: against a server each statement is a round trip.
+        pairs = ", ".join("(?, ?)" for _ in keys)
+        rows = self._db.execute(
+            f"WITH q(band, key) AS (VALUES {pairs}) "
+            "SELECT DISTINCT b.doc FROM q JOIN bands b ON b.band = q.band AND b.key = q.key",
+            [value for band, key in enumerate(keys) for value in (band, key)],
+        )
+        return sorted(int(doc) for (doc,) in rows)
 
     @schema.guarded
     def document_frequencies(self, terms: np.ndarray) -> np.ndarray:
