@@ -36,6 +36,8 @@ from .rows import (
 )
 from .sources import Task, gather, is_zip
 
+#: Statistics are refreshed after an add that makes at least 1/_NEW_SHARE of the archive.
+_NEW_SHARE = 10
 #: Documents per write batch while building: bounds memory, not correctness.
 _BATCH = 2000
 
@@ -140,6 +142,11 @@ def add_sources(
     except BaseException:
         db.rollback()
         raise
+    # A tenth of the archive new (a build: all of it) changes the tables' sizes enough
+    # for a server's planner to need new statistics.
+    written = len(result.added) + len(result.replaced)
+    if written and written * _NEW_SHARE >= schema.count_documents(db):
+        db.refresh_statistics()
     return result
 
 

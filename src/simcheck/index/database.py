@@ -133,6 +133,10 @@ class Database(abc.ABC):
     def commit(self) -> None:
         self.execute("COMMIT")
 
+    @abc.abstractmethod
+    def refresh_statistics(self) -> None:
+        """Let the query planner see the tables as they now are, after a large write."""
+
     def rollback(self) -> None:
         self.execute("ROLLBACK")
 
@@ -226,6 +230,9 @@ class SQLiteDatabase(Database):
         file, instead of into the log and again at the checkpoint."""
         self.connection.execute("PRAGMA journal_mode=MEMORY")
         self.connection.execute("PRAGMA synchronous=OFF")
+
+    def refresh_statistics(self) -> None:
+        """Nothing to do: SQLite answers every lookup through a table's key."""
 
     def tune_for_use(self) -> None:
         self.connection.execute("PRAGMA journal_mode=WAL")  # how every reader and writer opens it
