@@ -137,17 +137,23 @@ def million(args: argparse.Namespace) -> None:
     )
 
 
+def class_folder(count: int, corpus_size: int) -> Path:
+    """A class of ``count`` new essays (half with planted passages), made once."""
+    folder = WORKDIR / f"class-{count}"
+    if not folder.exists():
+        folder.mkdir()
+        for path, _ in make_queries(WORKDIR / f"class-queries-{count}", count, corpus_size):
+            path.rename(folder / path.name)
+    return folder
+
+
 def batch(args: argparse.Namespace) -> None:
     """`simcheck batch` of N essays (half with planted passages) against the index."""
     os.chdir(WORKDIR)
     index_path = WORKDIR / f"corpus-{args.essays}.simcheck"
     if not index_path.exists():
         raise SystemExit(f"{index_path} missing: run with --essays {args.essays} first")
-    folder = WORKDIR / f"class-{args.batch}"
-    if not folder.exists():
-        folder.mkdir()
-        for path, _ in make_queries(WORKDIR / f"class-queries-{args.batch}", args.batch, args.essays):
-            path.rename(folder / path.name)
+    folder = class_folder(args.batch, args.essays)
     times = []
     for _ in range(3):
         started = time.perf_counter()

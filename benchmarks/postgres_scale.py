@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .index_scale import WORKDIR, make_queries, write_corpus
+from .index_scale import WORKDIR, class_folder, make_queries, write_corpus
 from .workloads.synthetic import EssayWriter
 
 
@@ -192,11 +192,7 @@ def main() -> None:
             median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
             rows[name]["check"] = f"median {1000 * median:.1f} ms, p95 {1000 * p95:.1f} ms"
             rows[name]["recall"] = f"{found}/{planted}"
-            folder = WORKDIR / f"class-{args.batch}"
-            if not folder.exists():
-                folder.mkdir()
-                for path, _ in make_queries(WORKDIR / f"class-queries-{args.batch}", args.batch, args.essays):
-                    path.rename(folder / path.name)
+            folder = class_folder(args.batch, args.essays)
             seconds = timed_run(
                 simcheck("batch", str(folder), "--corpus", store, "-o", str(WORKDIR / "pg-batch-out"))
             )

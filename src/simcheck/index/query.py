@@ -296,8 +296,17 @@ class Reader:
         likely = sorted(shared_windows(keyed, holders, limit=keys.shape[0]))
         if not likely:
             return {}
-        # Stage two: those documents' windows from their texts, as a folder corpus has them.
-        stored = [window_signatures(self.tokens(doc), self._known_idf) for doc in likely]
+        # Stage two: those documents' windows from their texts, as a folder corpus has
+        # them, their words' frequencies looked up once for all of them.
+        texts = [self.tokens(doc) for doc in likely]
+        vocabulary = distinct(np.concatenate([t.sentence_terms[1] for t in texts]))
+        idf = self._known_idf(vocabulary)
+
+        def idf_of(words: np.ndarray) -> np.ndarray:
+            found: np.ndarray = idf[np.searchsorted(vocabulary, words)]
+            return found
+
+        stored = [window_signatures(t, idf_of) for t in texts]
         rare_only = Signatures(window, terms, weights, signatures.bounds)
         found = shared_windows(rare_only, Postings.of(stored), limit=np.iinfo(np.int64).max)
         return {likely[position]: count for position, count in found.items()}
