@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -21,6 +22,7 @@ from conftest import random_essay
 from simcheck import CorpusError, check
 from simcheck.cli import main
 from simcheck.index import Index
+from simcheck.index.postings import pack_prints
 
 ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
@@ -128,7 +130,11 @@ def test_killed_build_leaves_no_index_and_its_leftovers_are_cleared(tmp_path: Pa
 def test_verify_names_each_kind_of_damage(built: Path) -> None:
     db = sqlite3.connect(built)
     db.execute("DELETE FROM bands WHERE doc = 3 AND band = 0")
-    db.execute("INSERT INTO fingerprints(hash, doc) VALUES (12345, 4)")  # a stray row
+    # A stray fingerprint entry, in a bucket of its own.
+    db.execute(
+        "INSERT INTO fingerprints(bucket, prints) VALUES (?, ?)",
+        pack_prints(np.array([12345]), np.array([4]))[0],
+    )
     db.execute("INSERT INTO topics(term, doc, weight) VALUES (1, 999, 0.5)")  # an orphan
     db.commit()
     paths = dict(db.execute("SELECT id, path FROM documents"))

@@ -43,8 +43,7 @@ CREATE TABLE documents (
     text BLOB NOT NULL
 );
 CREATE INDEX documents_sha256 ON documents(sha256);
-CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
-                           PRIMARY KEY (hash, doc)) WITHOUT ROWID;
+CREATE TABLE fingerprints (bucket INTEGER PRIMARY KEY, prints BLOB NOT NULL);
 CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
                     PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
 CREATE TABLE terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL, windows INTEGER NOT NULL DEFAULT 0);

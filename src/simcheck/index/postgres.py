@@ -57,7 +57,9 @@ CREATE TABLE documents (
     text BYTEA NOT NULL
 );
 CREATE INDEX documents_sha256 ON documents(sha256);
-CREATE TABLE fingerprints (hash BIGINT NOT NULL, doc BIGINT NOT NULL, PRIMARY KEY (hash, doc));
+CREATE TABLE fingerprints (bucket BIGINT PRIMARY KEY, prints BYTEA NOT NULL);
+-- Buckets of random keys do not compress: kept in the row, not tried by TOAST.
+ALTER TABLE fingerprints ALTER COLUMN prints SET STORAGE MAIN;
 CREATE TABLE bands (band INTEGER NOT NULL, key BIGINT NOT NULL, doc BIGINT NOT NULL,
                     PRIMARY KEY (band, key, doc));
 CREATE TABLE terms (term BIGINT PRIMARY KEY, df BIGINT NOT NULL, windows BIGINT NOT NULL DEFAULT 0);

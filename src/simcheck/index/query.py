@@ -41,6 +41,8 @@ from .database import Database
 TOPIC_TERMS = 8
 #: Above this many terms, document frequencies are read by one scan of the terms table.
 _TERM_LOOKUP_LIMIT = 5000
+#: Stored terms are signed 64-bit integers; masked with this they are the uint64 hashes.
+_UNSIGNED = (1 << 64) - 1
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,26 @@ def stored_document(db: Database, doc: int, origin: str = "") -> Document:
     row = db.execute("SELECT path, text FROM documents WHERE id = ?", (doc,)).fetchone()
     if row is None:
         raise CorpusError(f"{origin or 'the index'}: no document with id {doc}")
-    return Document(doc_id=row[0], text=schema.decompress_text(row[1]), path=None, meta={"index": origin})
+    return _as_document(row[0], row[1], origin)
+
+
+def _as_document(path: str, blob: bytes, origin: str) -> Document:
+    return Document(doc_id=path, text=schema.decompress_text(blob), path=None, meta={"index": origin})
+
+
+def looked_up_frequencies(db: Database, terms: np.ndarray) -> dict[int, int]:
+    """Document frequency of those of ``terms`` (uint64 hashes) that the index holds,
+    by their keys."""
+    found = db.lookup("SELECT q.v, t.df FROM q JOIN terms t ON t.term = q.v", schema.signed(terms))
+    return {int(term) & _UNSIGNED: int(df) for term, df in found}
 
 
 def document_frequencies(db: Database, terms: np.ndarray) -> np.ndarray:
     """Document frequency of each of ``terms`` (uint64 hashes; 0 when unknown)."""
     if terms.shape[0] <= _TERM_LOOKUP_LIMIT:
-        keys = schema.signed(terms)
-        found = dict(db.lookup("SELECT q.v, t.df FROM q JOIN terms t ON t.term = q.v", keys))
-        return np.array([found.get(t, 0) for t in keys], dtype=np.float64)
+        found = looked_up_frequencies(db, terms)
+        asked = np.asarray(terms, dtype=np.uint64).tolist()
+        return np.array([found.get(t, 0) for t in asked], dtype=np.float64)
     # A write batch asks for tens of thousands of terms: one ordered scan of the
     # table (a vocabulary, so bounded) is cheaper than that many indexed lookups.
     rows = db.execute("SELECT term, df FROM terms ORDER BY term").fetchall()
@@ -90,17 +103,38 @@ class Reader:
     """An open index, read: its documents and the candidates it gives a query.
 
     ``documents`` is the number of documents as of the last open or change (the
-    ``n`` of the idf weights). ``path`` is the index file, or a PostgreSQL archive's URL
-    with its password masked.
+    ``n`` of the idf weights), ``window_postings`` the number of window signature words
+    then. ``path`` is the index file, or a PostgreSQL archive's URL with its password
+    masked.
+
+    What one query reads (its candidates' texts, the frequencies of its words and of
+    theirs) is kept until the next query's candidates are asked for: against a server
+    each read is a round trip, so a check asks for them in a few statements, not a few
+    per candidate.
     """
 
     def __init__(self, db: Database, path: Path | str, config: CheckConfig) -> None:
         self._db = db
         self.path = path
         self.config = config
-        self.documents = schema.count_documents(db)
+        self._documents: dict[int, Document] = {}
         self._tokens: dict[int, Tokens] = {}
+        self._frequencies: dict[int, int] = {}
         self._last_vector: tuple[Tokens, Fingerprinted, np.ndarray] | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the index's counts again and forget what earlier queries read (after a
+        change)."""
+        self.documents = schema.count_documents(self._db)
+        self.window_postings = schema.window_postings(self._db)
+        self._forget()
+
+    def _forget(self) -> None:
+        self._documents.clear()
+        self._tokens.clear()
+        self._frequencies.clear()
+        self._last_vector = None
 
     def __len__(self) -> int:
         return self.documents
@@ -108,11 +142,23 @@ class Reader:
     @schema.guarded
     def document(self, key: int) -> Document:
         """The stored document with id ``key``."""
-        return stored_document(self._db, key, str(self.path))
+        if key not in self._documents:
+            self._documents[key] = stored_document(self._db, key, str(self.path))
+        return self._documents[key]
+
+    def _read_documents(self, keys: Iterable[int]) -> None:
+        """Read the documents of ``keys`` not yet read, in one statement."""
+        wanted = sorted(set(keys) - set(self._documents))
+        rows = self._db.lookup("SELECT d.id, d.path, d.text FROM q JOIN documents d ON d.id = q.v", wanted)
+        for doc, path, blob in rows:
+            self._documents[int(doc)] = _as_document(path, blob, str(self.path))
 
     @schema.guarded
     def text_of(self, doc_id: str) -> str | None:
         """The text of the document stored as ``doc_id`` (its name), or None."""
+        for document in self._documents.values():
+            if document.doc_id == doc_id:
+                return document.text
         row = self._db.execute("SELECT text FROM documents WHERE path = ?", (doc_id,)).fetchone()
         return None if row is None else schema.decompress_text(row[0])
 
@@ -120,6 +166,17 @@ class Reader:
         if key not in self._tokens:
             self._tokens[key] = Tokens(self.document(key).text, self.config.language)
         return self._tokens[key]
+
+    def _frequencies_of(self, terms: np.ndarray) -> np.ndarray:
+        """Document frequency of each of ``terms`` (0 when unknown), those not yet read
+        in this query looked up in one statement."""
+        asked = np.asarray(terms, dtype=np.uint64).tolist()
+        known = self._frequencies
+        missing = [term for term in dict.fromkeys(asked) if term not in known]
+        if missing:
+            found = looked_up_frequencies(self._db, np.array(missing, dtype=np.uint64))
+            known.update((term, found.get(term, 0)) for term in missing)
+        return np.array([known[term] for term in asked], dtype=np.float64)
 
     @schema.guarded
     def doc_ids(self) -> list[str]:
@@ -150,16 +207,18 @@ class Reader:
     def shared_fingerprints(self, query: Tokens, config: CheckConfig) -> dict[int, int]:
         """Documents sharing fingerprints with ``query``: id -> how many (common
         fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
-        # np.unique sorts: consecutive lookups walk nearby pages of the B-tree.
+        # Sorted: consecutive lookups walk nearby pages of the B-tree.
         shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
+        keys = schema.print_keys(shingles)
         rows = self._db.lookup(
-            "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v",
-            schema.print_keys(shingles).tolist(),
+            "SELECT f.bucket, f.prints FROM q JOIN fingerprints f ON f.bucket = q.v",
+            distinct(postings.print_buckets(keys)).tolist(),
         )
-        if not rows:
+        hashes, docs = postings.unpack_prints(rows)
+        asked = np.isin(hashes, keys)
+        hashes, docs = hashes[asked], docs[asked]
+        if hashes.shape[0] == 0:
             return {}
-        hashes = np.array([r[0] for r in rows], dtype=np.int64)
-        docs = np.array([r[1] for r in rows], dtype=np.int64)
         cap = df_cap(self.documents, config)
         if cap is not None:
             unique, inverse, df = np.unique(hashes, return_inverse=True, return_counts=True)
@@ -185,11 +244,11 @@ class Reader:
     @schema.guarded
     def document_frequencies(self, terms: np.ndarray) -> np.ndarray:
         """How many stored documents hold each of ``terms`` (stem hashes)."""
-        return document_frequencies(self._db, terms).astype(np.int64)
+        return self._frequencies_of(terms).astype(np.int64)
 
     def _weights(self, prints: Fingerprinted) -> np.ndarray:
         """l2-normalised TF-IDF weights of ``prints.terms`` with the index's frequencies."""
-        return tfidf_weights(prints.counts, document_frequencies(self._db, prints.terms), self.documents)
+        return tfidf_weights(prints.counts, self._frequencies_of(prints.terms), self.documents)
 
     def _vector(self, tokens: Tokens) -> tuple[Fingerprinted, np.ndarray]:
         """A text's content words that the index holds and their TF-IDF weights, kept for
@@ -200,7 +259,7 @@ class Reader:
         if cached is not None and cached[0] is tokens:
             return cached[1], cached[2]
         prints = fingerprint_tokens(tokens, self.config)
-        df = document_frequencies(self._db, prints.terms)
+        df = self._frequencies_of(prints.terms)
         known = df > 0
         prints = Fingerprinted(prints.prints, prints.terms[known], prints.counts[known], prints.words)
         weights = tfidf_weights(prints.counts, df[known], self.documents)
@@ -241,7 +300,7 @@ class Reader:
 
     def _known_idf(self, terms: np.ndarray) -> np.ndarray:
         """Smooth idf of ``terms`` in the index, 0 for a word it does not have."""
-        df = document_frequencies(self._db, terms)
+        df = self._frequencies_of(terms)
         known: np.ndarray = np.where(df > 0, smooth_idf(df, self.documents), 0.0)
         return known
 
@@ -260,7 +319,7 @@ class Reader:
         words = distinct(signatures.terms)
         if words.shape[0] == 0:
             return {}
-        limit = window_limit(schema.window_postings(self._db))
+        limit = window_limit(self.window_postings)
         rare = [
             term
             for term, windows in self._db.lookup(
@@ -298,6 +357,7 @@ class Reader:
             return {}
         # Stage two: those documents' windows from their texts, as a folder corpus has
         # them, their words' frequencies looked up once for all of them.
+        self._read_documents(likely)
         texts = [self.tokens(doc) for doc in likely]
         vocabulary = distinct(np.concatenate([t.sentence_terms[1] for t in texts]))
         idf = self._known_idf(vocabulary)
@@ -320,6 +380,7 @@ class Reader:
         shared LSH band), and those with a window of sentences sharing rare words with
         one of its windows (a reworded passage). As many as the evidence gives: no
         likeness of topic alone makes a candidate."""
+        self._forget()
         excluded = set(exclude)
         shared = {d: n for d, n in self.shared_fingerprints(query, config).items() if d not in excluded}
         for doc in self.near_duplicates(query):
@@ -327,8 +388,16 @@ class Reader:
                 shared.setdefault(doc, 0)
         windows = self.shared_windows(query, exclude=excluded)
         chosen = sorted(set(shared) | set(windows), key=lambda d: (-shared.get(d, 0), -windows.get(d, 0), d))
-        names = dict(self._db.lookup("SELECT d.id, d.path FROM q JOIN documents d ON d.id = q.v", chosen))
-        return [Candidate(d, names[d], shared.get(d, 0), windows.get(d, 0)) for d in chosen]
+        # Their texts and their words' frequencies, which aligning and scoring them need.
+        self._read_documents(chosen)
+        self._frequencies_of(
+            distinct(np.concatenate([np.zeros(0, dtype=np.uint64)] + [self._terms_of(d) for d in chosen]))
+        )
+        return [Candidate(d, self._documents[d].doc_id, shared.get(d, 0), windows.get(d, 0)) for d in chosen]
+
+    def _terms_of(self, key: int) -> np.ndarray:
+        terms: np.ndarray = fingerprint_tokens(self.tokens(key), self.config).terms
+        return terms
 
     @schema.guarded
     def related(self, query: Tokens, k: int = 10, *, exclude: Iterable[int] = ()) -> list[Related]:

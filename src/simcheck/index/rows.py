@@ -18,6 +18,7 @@ from ..config import CheckConfig
 from ..fingerprint import (
     Fingerprinted,
     WindowTerms,
+    distinct,
     fingerprint_words,
     heaviest_terms,
     signature_bands,
@@ -87,9 +88,37 @@ def _title(text: str, path: str) -> str:
 
 
 def insert_fingerprints(db: Database, prints: np.ndarray, owners: np.ndarray) -> None:
+    """Add fingerprints (``owners[i]`` holds ``prints[i]``) to their buckets."""
     keys = schema.print_keys(prints)
+    rewrite_buckets(db, keys, keys, owners)
+
+
+def rewrite_buckets(
+    db: Database, touched: np.ndarray, keys: np.ndarray, owners: np.ndarray, *, without: int | None = None
+) -> None:
+    """Rewrite the fingerprint buckets of the keys ``touched``: their stored entries,
+    less those of document ``without``, and the new entries (``owners[i]`` holds
+    ``keys[i]``, each in a bucket of ``touched``).
+
+    The old rows are taken out and read in one statement, and the new ones inserted
+    sorted by bucket, so the table's pages fill up instead of splitting half-empty."""
+    buckets = distinct(postings.print_buckets(touched))
+    taken = db.lookup(
+        "DELETE FROM fingerprints WHERE bucket IN (SELECT v FROM q) RETURNING bucket, prints",
+        buckets.tolist(),
+    )
+    stored_keys, stored_docs = postings.unpack_prints(taken)
+    if without is not None:
+        kept = stored_docs != without
+        stored_keys, stored_docs = stored_keys[kept], stored_docs[kept]
+    keys = np.concatenate([stored_keys, np.asarray(keys, dtype=np.int64)])
+    owners = np.concatenate([stored_docs, np.asarray(owners, dtype=np.int64)])
     order = np.lexsort((owners, keys))
-    db.insert_rows("fingerprints", ("hash", "doc"), zip(keys[order].tolist(), owners[order].tolist()))
+    keys, owners = keys[order], owners[order]
+    # Two fingerprints of one document may share a 47-bit key: it is held once.
+    new = np.ones(keys.shape[0], dtype=bool)
+    new[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    db.insert_rows("fingerprints", ("bucket", "prints"), postings.pack_prints(keys[new], owners[new]))
 
 
 def insert_bands(db: Database, keys: np.ndarray, owners: np.ndarray) -> None:
@@ -213,10 +242,8 @@ def delete(db: Database, config: CheckConfig, doc: int) -> None:
     """
     prints = scan(stored_document(db, doc), config).prints
     bands = signature_bands(prints.prints, config)
-    db.executemany(
-        "DELETE FROM fingerprints WHERE hash = ? AND doc = ?",
-        ((h, doc) for h in schema.print_keys(prints.prints).tolist()),
-    )
+    nothing = np.zeros(0, dtype=np.int64)
+    rewrite_buckets(db, schema.print_keys(prints.prints), nothing, nothing, without=doc)
     db.executemany(
         "DELETE FROM bands WHERE band = ? AND key = ? AND doc = ?",
         ((band, key, doc) for band, key in enumerate(bands.tolist())),

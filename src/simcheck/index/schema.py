@@ -9,9 +9,10 @@ the same tables, written in each one's DDL (:mod:`.database`, :mod:`.postgres`):
   (see :func:`stored_name`); ``text`` is the loaded text,
   deflate-compressed, so reports show source passages without the original files;
   ``sha256`` is of that text, so an unchanged file is never added twice.
-- ``fingerprints(hash, doc)``: winnowed shingle hashes (their top 47 bits), keyed by hash.
-  A query looks up every shingle of its text, so a fingerprint anywhere inside a
-  copied passage is found.
+- ``fingerprints(bucket, prints)``: winnowed shingle hashes (their top 47 bits) and the
+  documents holding them, packed a bucket of keys to a row (:mod:`.postings`). A query
+  looks up every shingle of its text, so a fingerprint anywhere inside a copied passage
+  is found.
 - ``bands(band, key, doc)``: MinHash LSH band keys (datasketch signatures of the
   fingerprints): whole documents that are near-duplicates share a key.
 - ``terms(term, df, windows)``: document frequencies of content-word stems, for TF-IDF,
@@ -49,8 +50,8 @@ from .postgres import PostgresDatabase
 
 #: Bumped whenever the schema or the meaning of a stored value changes. 2: documents are
 #: named after the folder they were added from, not the working folder. 3: sentence
-#: windows' signature words (``window_postings``).
-FORMAT_VERSION = 3
+#: windows' signature words (``window_postings``). 4: fingerprints packed in buckets.
+FORMAT_VERSION = 4
 #: How long a writer waits for another process's change to finish, in seconds.
 BUSY_SECONDS = 60.0
 #: Preset dictionary for compressing stored texts: English function words, which
@@ -208,6 +209,12 @@ def add_window_postings(db: Database, change: int) -> None:
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + ? AS TEXT) WHERE key = 'window_postings'",
         (change,),
     )
+
+
+def count_fingerprints(db: Database) -> int:
+    """How many (fingerprint, document) entries the buckets hold (8 bytes each)."""
+    size = db.execute("SELECT coalesce(sum(length(prints)), 0) FROM fingerprints").fetchone()[0]
+    return int(size) // 8
 
 
 def count_documents(db: Database) -> int:

@@ -161,9 +161,7 @@ class Index(Reader):
             self._changed()
 
     def _changed(self) -> None:
-        self.documents = schema.count_documents(self._db)
-        self._tokens.clear()
-        self._last_vector = None
+        self.refresh()
 
     @schema.guarded
     def info(self) -> dict[str, Any]:

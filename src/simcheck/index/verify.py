@@ -7,10 +7,12 @@ import json
 import zlib
 from typing import Any
 
+import numpy as np
+
 from ..config import CheckConfig
-from ..fingerprint import signature_bands
+from ..fingerprint import distinct, signature_bands
 from ..models import Document
-from . import schema
+from . import postings, schema
 from .database import Database
 from .rows import scan
 
@@ -25,7 +27,7 @@ def info(db: Database) -> dict[str, Any]:
         "path": db.name,
         "documents": int(documents),
         "words": int(words),
-        "fingerprints": int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0]),
+        "fingerprints": schema.count_fingerprints(db),
         "terms": int(db.execute("SELECT count(*) FROM terms").fetchone()[0]),
         "window_postings": schema.window_postings(db),
         "bytes": size,
@@ -60,7 +62,7 @@ def verify(db: Database, config: CheckConfig) -> list[str]:
         if problem:
             problems.append(f"{path}: {problem}")
     try:
-        stored = int(db.execute("SELECT count(*) FROM fingerprints").fetchone()[0])
+        stored = schema.count_fingerprints(db)
     except db.errors:
         stored = expected  # already reported as unreadable above
     if stored > expected:
@@ -71,7 +73,8 @@ def verify(db: Database, config: CheckConfig) -> list[str]:
 def _table_problems(db: Database) -> list[str]:
     """The database's own integrity check, and rows that belong to no document."""
     problems = db.integrity_problems()
-    for table in ("fingerprints", "bands", "topics"):
+    # A fingerprint entry of no document shows as one more than the texts give.
+    for table in ("bands", "topics"):
         try:
             orphans = db.execute(
                 f"SELECT count(*) FROM {table} t LEFT JOIN documents d ON d.id = t.doc WHERE d.id IS NULL"
@@ -85,9 +88,12 @@ def _table_problems(db: Database) -> list[str]:
 
 
 def _stored_fingerprints(db: Database, doc: int) -> int:
-    # A scan of the table (keyed by hash), done only for a document whose text is
-    # damaged, so that its fingerprints are not also reported as strays.
-    return int(db.execute("SELECT count(*) FROM fingerprints WHERE doc = ?", (doc,)).fetchone()[0])
+    # A read of the whole table, bucket by bucket, done only for a document whose text
+    # is damaged, so that its fingerprints are not also reported as strays.
+    held = 0
+    for row in db.execute("SELECT bucket, prints FROM fingerprints"):
+        held += int(np.count_nonzero(postings.unpack_prints([row])[1] == doc))
+    return held
 
 
 def _verify_document(db: Database, config: CheckConfig, doc: int) -> tuple[str, int]:
@@ -100,14 +106,18 @@ def _verify_document(db: Database, config: CheckConfig, doc: int) -> tuple[str, 
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
         return "stored text does not match its sha256", _stored_fingerprints(db, doc)
     prints = scan(Document(str(doc), text), config).prints
-    keys = sorted(set(schema.print_keys(prints.prints).tolist()))
-    found = db.lookup(f"SELECT count(*) FROM q JOIN fingerprints f ON f.hash = q.v AND f.doc = {doc}", keys)
-    if sum(row[0] for row in found) != len(keys):
-        return "fingerprints do not match its text", len(keys)
+    keys = distinct(schema.print_keys(prints.prints))
+    rows = db.lookup(
+        "SELECT f.bucket, f.prints FROM q JOIN fingerprints f ON f.bucket = q.v",
+        distinct(postings.print_buckets(keys)).tolist(),
+    )
+    stored, owners = postings.unpack_prints(rows)
+    if not np.isin(keys, stored[owners == doc]).all():
+        return "fingerprints do not match its text", keys.shape[0]
     for band, key in enumerate(signature_bands(prints.prints, config).tolist()):
         row = db.execute(
             "SELECT 1 FROM bands WHERE band = ? AND key = ? AND doc = ?", (band, key, doc)
         ).fetchone()
         if row is None:
-            return "LSH bands do not match its text", len(keys)
-    return "", len(keys)
+            return "LSH bands do not match its text", keys.shape[0]
+    return "", keys.shape[0]
