@@ -17,7 +17,6 @@ import json
 import os
 import random
 import resource
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -25,9 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
-from simcheck import check
+from simcheck import CheckConfig, check
 from simcheck.index import Index
 
 from .workloads.synthetic import EssayWriter
@@ -77,64 +74,26 @@ def make_queries(folder: Path, count: int, corpus_size: int) -> list[tuple[Path,
 
 
 def million(args: argparse.Namespace) -> None:
-    """Lookup time in a fingerprint table of 1,000,000 documents (synthetic fingerprints),
-    built with the index's own table definition, key width and page size."""
-    from simcheck.index.database import MMAP_BYTES, PAGE_SIZE
-    from simcheck.index.schema import print_keys
+    """Lookups in the fingerprint and band tables of 1,000,000 documents (synthetic
+    keys; see :mod:`.workloads.million`), made with the index's own code."""
+    from simcheck.index import schema
 
-    path = WORKDIR / "million.simcheck-fingerprints"
-    per_doc = args.prints_per_doc
-    rng = np.random.default_rng(3)
-    if not path.exists():
-        started = time.perf_counter()
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        db = sqlite3.connect(partial)
-        db.execute(f"PRAGMA page_size={PAGE_SIZE}")
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        db.execute(
-            "CREATE TABLE fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL, "
-            "PRIMARY KEY (hash, doc)) WITHOUT ROWID"
-        )
-        hashes = print_keys(
-            rng.integers(0, 2**63, size=1_000_000 * per_doc, dtype=np.int64).astype(np.uint64)
-        )
-        docs = np.repeat(np.arange(1_000_000), per_doc)
-        order = np.lexsort((docs, hashes))
-        for start in range(0, order.shape[0], 5_000_000):
-            chunk = order[start : start + 5_000_000]
-            db.executemany(
-                "INSERT INTO fingerprints VALUES (?, ?)", zip(hashes[chunk].tolist(), docs[chunk].tolist())
-            )
-        db.commit()
-        db.close()
-        partial.rename(path)
-        print(f"1,000,000 documents x {per_doc} fingerprints: built in {time.perf_counter() - started:.0f} s")
+    from .workloads import million as workload
+
+    path = WORKDIR / "million.simcheck"
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    schema.create(path, CheckConfig())
+    db = schema.connect(path)
+    db.tune_for_build()
+    stored = workload.fill(db, per_document=args.prints_per_doc)
+    db.tune_for_use()
+    seconds = time.perf_counter() - started
+    print(f"1,000,000 documents x {args.prints_per_doc} fingerprints and 16 bands: filled in {seconds:.0f} s")
     size = path.stat().st_size
     print(f"file size: {size / 1e9:.2f} GB, {size / 1_000_000:.0f} bytes per document")
-    db = sqlite3.connect(path)
-    db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")  # as an index's connections read it
-    present = [h for (h,) in db.execute("SELECT hash FROM fingerprints ORDER BY random() LIMIT 2000")]
-    times = []
-    for trial in range(50):
-        query = print_keys(rng.integers(0, 2**63, size=1000, dtype=np.int64).astype(np.uint64)).tolist()
-        query[:40] = present[trial * 40 : trial * 40 + 40]  # a copied passage's worth of hits
-        query.sort()  # as Index.shared_fingerprints sends them
-        started = time.perf_counter()
-        placeholders = ",".join("(?)" for _ in query)
-        rows = db.execute(
-            f"WITH q(v) AS (VALUES {placeholders}) "
-            "SELECT f.hash, f.doc FROM q JOIN fingerprints f ON f.hash = q.v",
-            query,
-        ).fetchall()
-        times.append(time.perf_counter() - started)
-        assert len(rows) >= 40
-    times.sort()
-    print(
-        f"lookup of 1,000 query shingles: median {1000 * statistics.median(times):.2f} ms, "
-        f"p95 {1000 * times[int(0.95 * len(times))]:.2f} ms"
-    )
+    print(workload.time_lookups(db, stored))
+    db.close()
 
 
 def class_folder(count: int, corpus_size: int) -> Path:
@@ -191,7 +150,7 @@ def main() -> None:
     parser.add_argument(
         "--batch", type=int, metavar="N", help="time `simcheck batch` of N new essays against the built index"
     )
-    parser.add_argument("--prints-per-doc", type=int, default=120)
+    parser.add_argument("--prints-per-doc", type=int, default=130)
     parser.add_argument(
         "--settings", default="", help="extra `index build` options, e.g. '--winnow-window 12'"
     )

@@ -9,7 +9,10 @@ missing) and prints, for both stores:
   p95, and planted sources found;
 - ``simcheck batch`` of 600 essays against the archive: time per essay;
 - with ``--clients N``: N processes checking essays at once while one writer adds
-  ``--writer-essays`` new essays: checks per second, p50 and p95 latency, failures.
+  ``--writer-essays`` new essays: checks per second, p50 and p95 latency, failures;
+- with ``--million``, instead of all that: the candidate lookups in the fingerprint and
+  band tables of 1,000,000 documents, and their size (``benchmarks.workloads.million``;
+  ``python -m benchmarks.index_scale --million`` gives the SQLite index's).
 
 The server is a fresh local cluster (benchmarks/workloads/pgserver.py) with fsync and
 full page writes on, as a server is run; ``--url`` points the benchmark at another one
@@ -18,6 +21,7 @@ instead (a managed PostgreSQL: the archive is made in the schema ``--schema``).
 Usage:
     python -m benchmarks.postgres_scale [--essays 100000] [--queries 200] [--batch 600]
                                         [--clients 8 --writer-essays 10000] [--url URL]
+    python -m benchmarks.postgres_scale --million
 Needs: pip install -e '.[postgres,bench]' and the PostgreSQL server binaries (or --url).
 """
 
@@ -139,6 +143,26 @@ def concurrent(url: str, clients: int, writer_essays: int, queries: list[tuple[P
     )
 
 
+def million(url: str, base: str, schema_name: str) -> None:
+    """The candidate lookups among 1,000,000 documents' fingerprints and bands."""
+    from simcheck import CheckConfig
+    from simcheck.index import schema
+
+    from .workloads import million as workload
+
+    db = schema.open_database(url)
+    started = time.perf_counter()
+    db.begin_write(schema.BUSY_SECONDS)
+    schema.create_tables(db, CheckConfig())
+    db.commit()
+    stored = workload.fill(db)
+    print(f"1,000,000 documents: fingerprints and bands filled in {time.perf_counter() - started:.0f} s")
+    size = schema_bytes(base, schema_name)
+    print(f"size: {size / 1e9:.2f} GB, {size / 1_000_000:.0f} bytes per document")
+    print(workload.time_lookups(db, stored))
+    db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -151,6 +175,7 @@ def main() -> None:
     parser.add_argument("--url", help="an existing server's database; default: a fresh local cluster")
     parser.add_argument("--schema", default="simcheck_bench")
     parser.add_argument("--skip-sqlite", action="store_true", help="time PostgreSQL only")
+    parser.add_argument("--million", action="store_true", help="lookups among 1,000,000 documents")
     args = parser.parse_args()
 
     WORKDIR.mkdir(parents=True, exist_ok=True)
@@ -167,6 +192,9 @@ def main() -> None:
         base = args.url
     url = f"{base}{'&' if '?' in base else '?'}schema={args.schema}"
     try:
+        if args.million:
+            million(url, base, args.schema)
+            return
         rows: dict[str, dict[str, str]] = {}
         if not args.skip_sqlite:
             sqlite_file = WORKDIR / f"pg-compare-{args.essays}.simcheck"

@@ -92,6 +92,32 @@ def document_frequencies(db: Database, terms: np.ndarray) -> np.ndarray:
     return np.where(table[at, 0] == keys_array, table[at, 1], 0).astype(np.float64)
 
 
+def fingerprint_holders(db: Database, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The stored fingerprints among ``keys`` (sorted print keys) and the documents
+    holding them: (key, document) pairs as two arrays, a key once per document."""
+    rows = db.lookup(
+        "SELECT f.bucket, f.prints FROM q JOIN fingerprints f ON f.bucket = q.v",
+        distinct(postings.print_buckets(keys)).tolist(),
+    )
+    stored, docs = postings.unpack_prints(rows)
+    asked = np.isin(stored, keys)
+    return stored[asked], docs[asked]
+
+
+def band_holders(db: Database, keys: np.ndarray) -> list[int]:
+    """The documents holding any of the LSH band keys ``keys`` (one a band), ascending."""
+    if keys.shape[0] == 0:
+        return []
+    # One statement for every band: against a server each statement is a round trip.
+    pairs = ", ".join("(?, ?)" for _ in range(keys.shape[0]))
+    rows = db.execute(
+        f"WITH q(band, key) AS (VALUES {pairs}) "
+        "SELECT DISTINCT b.doc FROM q JOIN bands b ON b.band = q.band AND b.key = q.key",
+        [value for band, key in enumerate(keys.tolist()) for value in (band, key)],
+    )
+    return sorted(int(doc) for (doc,) in rows)
+
+
 def _excerpt(text: str, title: str, length: int = 200) -> str:
     body = " ".join(text.split())
     if body.startswith(title):
@@ -209,14 +235,7 @@ class Reader:
         fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
         # Sorted: consecutive lookups walk nearby pages of the B-tree.
         shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
-        keys = schema.print_keys(shingles)
-        rows = self._db.lookup(
-            "SELECT f.bucket, f.prints FROM q JOIN fingerprints f ON f.bucket = q.v",
-            distinct(postings.print_buckets(keys)).tolist(),
-        )
-        hashes, docs = postings.unpack_prints(rows)
-        asked = np.isin(hashes, keys)
-        hashes, docs = hashes[asked], docs[asked]
+        hashes, docs = fingerprint_holders(self._db, schema.print_keys(shingles))
         if hashes.shape[0] == 0:
             return {}
         cap = df_cap(self.documents, config)
@@ -229,17 +248,8 @@ class Reader:
     @schema.guarded
     def near_duplicates(self, query: Tokens) -> list[int]:
         """Documents whose MinHash signature shares an LSH band with the query's."""
-        keys = signature_bands(fingerprint_tokens(query, self.config).prints, self.config).tolist()
-        if not keys:
-            return []
-        # One statement for every band: against a server each statement is a round trip.
-        pairs = ", ".join("(?, ?)" for _ in keys)
-        rows = self._db.execute(
-            f"WITH q(band, key) AS (VALUES {pairs}) "
-            "SELECT DISTINCT b.doc FROM q JOIN bands b ON b.band = q.band AND b.key = q.key",
-            [value for band, key in enumerate(keys) for value in (band, key)],
-        )
-        return sorted(int(doc) for (doc,) in rows)
+        prints = fingerprint_tokens(query, self.config).prints
+        return band_holders(self._db, signature_bands(prints, self.config))
 
     @schema.guarded
     def document_frequencies(self, terms: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from ..fingerprint import distinct, signature_bands
 from ..models import Document
 from . import postings, schema
 from .database import Database
+from .query import fingerprint_holders
 from .rows import scan
 
 
@@ -107,11 +108,7 @@ def _verify_document(db: Database, config: CheckConfig, doc: int) -> tuple[str, 
         return "stored text does not match its sha256", _stored_fingerprints(db, doc)
     prints = scan(Document(str(doc), text), config).prints
     keys = distinct(schema.print_keys(prints.prints))
-    rows = db.lookup(
-        "SELECT f.bucket, f.prints FROM q JOIN fingerprints f ON f.bucket = q.v",
-        distinct(postings.print_buckets(keys)).tolist(),
-    )
-    stored, owners = postings.unpack_prints(rows)
+    stored, owners = fingerprint_holders(db, keys)
     if not np.isin(keys, stored[owners == doc]).all():
         return "fingerprints do not match its text", keys.shape[0]
     for band, key in enumerate(signature_bands(prints.prints, config).tolist()):
