@@ -103,10 +103,14 @@ def rewrite_buckets(
     The old rows are taken out and read in one statement, and the new ones inserted
     sorted by bucket, so the table's pages fill up instead of splitting half-empty."""
     buckets = distinct(postings.print_buckets(touched))
-    taken = db.lookup(
-        "DELETE FROM fingerprints WHERE bucket IN (SELECT v FROM q) RETURNING bucket, prints",
-        buckets.tolist(),
-    )
+    # A build's table is empty: nothing to take out of two million buckets.
+    if db.execute("SELECT 1 FROM fingerprints LIMIT 1").fetchone() is None:
+        taken = []
+    else:
+        taken = db.lookup(
+            "DELETE FROM fingerprints WHERE bucket IN (SELECT v FROM q) RETURNING bucket, prints",
+            buckets.tolist(),
+        )
     stored_keys, stored_docs = postings.unpack_prints(taken)
     if without is not None:
         kept = stored_docs != without
