@@ -178,9 +178,10 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="lookups among 1,000,000 documents")
     args = parser.parse_args()
 
-    WORKDIR.mkdir(parents=True, exist_ok=True)
-    write_corpus(WORKDIR / "corpus", args.essays)
-    queries = make_queries(WORKDIR, args.queries, args.essays)
+    if not args.million:
+        WORKDIR.mkdir(parents=True, exist_ok=True)
+        write_corpus(WORKDIR / "corpus", args.essays)
+        queries = make_queries(WORKDIR, args.queries, args.essays)
     server = None
     if args.url is None:
         from .workloads.pgserver import PostgresServer
