@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import secrets
 import subprocess
 import sys
@@ -330,6 +331,31 @@ def test_a_url_without_a_password_uses_pgpassword(
     assert result.exit_code == 0 and postgres.password not in result.output
 
 
+def test_verify_checks_the_archives_indexes_where_amcheck_is_installed(
+    postgres: PostgresServer, database: str
+) -> None:
+    url = fresh_schema(postgres, database)
+    Index.build(url, [COLDWAR])[0].close()
+    schema = url.rsplit("=", 1)[1]
+    postgres.admin_sql("CREATE EXTENSION IF NOT EXISTS amcheck", dbname=database)
+    with Index(url) as index:
+        assert index.verify() == []
+    # A row the topics table's key does not know: written while the index was not
+    # ready for inserts, as a torn write or a bug in the server would leave it.
+    unready = f"UPDATE pg_index SET indisready = {{}} WHERE indexrelid = '{schema}.topics_pkey'::regclass"
+    postgres.admin_sql(
+        [unready.format("false"), f"INSERT INTO {schema}.topics VALUES (42, 1, 0.5)", unready.format("true")],
+        dbname=database,
+    )
+    with Index(url) as index:
+        problems = index.verify()
+    assert len(problems) == 1
+    assert re.fullmatch(
+        r'index topics_pkey: heap tuple \(\d+,\d+\) from table "topics" lacks matching .*', problems[0]
+    )
+    assert postgres.password not in problems[0]
+
+
 def test_another_format_version_is_refused_with_one_line(postgres: PostgresServer, database: str) -> None:
     url = fresh_schema(postgres, database)
     Index.build(url, [COLDWAR])[0].close()
@@ -400,8 +426,8 @@ def consistent(url: str) -> int:
     every document has its rows (one statement: one snapshot)."""
     with Index(url) as index:
         documents, prints, with_bands = index._db.execute(
-            "SELECT (SELECT count(*) FROM documents), (SELECT string_agg(prints, ''::bytea) FROM fingerprints), "
-            "(SELECT count(DISTINCT doc) FROM bands)"
+            "SELECT (SELECT count(*) FROM documents), (SELECT string_agg(prints, ''::bytea) "
+            "FROM fingerprints), (SELECT count(DISTINCT doc) FROM bands)"
         ).fetchone()
         # Each entry of the buckets is its low key bits and its document, 32 bits each.
         with_prints = len(set(np.frombuffer(prints or b"", dtype="<u4")[1::2].tolist()))
