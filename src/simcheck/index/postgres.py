@@ -236,9 +236,12 @@ class PostgresDatabase(Database):
     def lookup(self, select: str, values: Sequence[int]) -> list[tuple[Any, ...]]:
         if not values:
             return []
-        # One array parameter however many values: no chunks, one plan.
-        rows: list[tuple[Any, ...]] = self.execute(
-            f"WITH q(v) AS (SELECT unnest(?::bigint[])) {select}", [list(values)]
+        # One array parameter however many values: no chunks, one plan. Results in
+        # binary: a check's fingerprint buckets are half a megabyte of bytea in an
+        # archive of a million essays, which the text format doubles into hex (a lookup
+        # took 14 ms that way, 10 ms in binary).
+        rows: list[tuple[Any, ...]] = self.connection.execute(
+            _placeholders(f"WITH q(v) AS (SELECT unnest(?::bigint[])) {select}"), [list(values)], binary=True
         ).fetchall()
         return rows
 
