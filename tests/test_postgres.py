@@ -23,9 +23,12 @@ import simcheck.index.schema
 from benchmarks.workloads.crash import write_essays
 from benchmarks.workloads.pgserver import PostgresServer
 from simcheck import CorpusError, Document, check
+from simcheck.batch import compare_batch
 from simcheck.cli import main
+from simcheck.errors import NotChecked
 from simcheck.index import FORMAT_VERSION, Index
 from simcheck.index.postgres import advisory_key
+from simcheck.report.table import class_table
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg not installed (pip install -e '.[test]')")
 from psycopg import sql  # noqa: E402
@@ -329,6 +332,58 @@ def test_a_url_without_a_password_uses_pgpassword(
     monkeypatch.setenv("PGPASSWORD", postgres.password)
     result = run("index", "info", bare)
     assert result.exit_code == 0 and postgres.password not in result.output
+
+
+def test_a_batch_whose_connection_is_cut_reconnects_and_checks_every_essay(
+    postgres: PostgresServer, database: str
+) -> None:
+    url = fresh_schema(postgres, database)
+    Index.build(url, [COLDWAR])[0].close()
+
+    def cut(done: int, total: int) -> None:
+        if done in (2, 5):  # as a restarted server, or a proxy ending idle sessions, would
+            postgres.admin_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+            )
+
+    result = compare_batch(CLASS, url, jobs=1, progress=cut)
+    assert result.errors == () and len(result.result.documents) == len(list(CLASS.iterdir()))
+
+
+def test_a_batch_lists_the_essays_it_could_not_check_when_the_server_goes_away(
+    postgres: PostgresServer, database: str
+) -> None:
+    url = fresh_schema(postgres, database)
+    Index.build(url, [COLDWAR])[0].close()
+    password = postgres_password(url)
+
+    def cut_off(done: int, total: int) -> None:
+        # After three essays, the archive's database refuses connections and loses its own.
+        if done == 3:
+            postgres.admin_sql(
+                [
+                    f"ALTER DATABASE {database} WITH ALLOW_CONNECTIONS false",
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{database}' AND pid <> pg_backend_pid()",
+                ]
+            )
+
+    try:
+        result = compare_batch(CLASS, url, jobs=1, progress=cut_off)
+    finally:
+        postgres.admin_sql(f"ALTER DATABASE {database} WITH ALLOW_CONNECTIONS true")
+    unchecked = [e for e in result.errors if isinstance(e, NotChecked)]
+    assert len(result.result.documents) == 3
+    assert len(unchecked) == len(result.file_rows()) - 3 > 0
+    for error in unchecked:
+        assert error.reason.startswith(
+            f"not checked: postgresql://simcheck_owner:***@127.0.0.1:{postgres.port}/"
+        )
+        assert "\n" not in error.reason and password not in error.reason
+    assert {row.status for row in result.file_rows()[3:]} == {"unchecked"}
+    shown = class_table(result, show=0)
+    assert len(shown.unchecked) == len(unchecked) and shown.unreadable == []
 
 
 def test_verify_checks_the_archives_indexes_where_amcheck_is_installed(

@@ -20,7 +20,7 @@ from .archive import load_zip
 from .batch_result import BatchResult
 from .config import CheckConfig
 from .corpus import CorpusLike, rarity_of, settings_for
-from .errors import CorpusError, InputError, OwnReport
+from .errors import CorpusError, InputError, NotChecked, OwnReport
 from .fingerprint import Rarity
 from .load import MAX_FILE_BYTES, load_folder, unsupported_files
 from .models import (
@@ -40,7 +40,6 @@ from .pipeline import (
     check_document,
     describe_inputs,
     open_corpus,
-    source_texts,
 )
 from .retrieve import Corpus
 from .review import SetAside
@@ -182,16 +181,20 @@ def compare_batch(
     summaries: list[DocumentSummary] = []
     matches: list[Match] = []
     sources: list[SourceResult] = []
+    texts: dict[str, str] = {}
     with workers(whole, jobs=jobs, tasks=len(documents)) as run:
-        for done, (summary, found_matches, found_sources) in enumerate(
-            run.map(_check_submission, range(len(documents)), chunksize=8), 1
-        ):
-            summaries.append(summary)
-            matches.extend(found_matches)
-            sources.extend(found_sources)
+        for done, outcome in enumerate(run.map(_check_submission, range(len(documents)), chunksize=8), 1):
+            if isinstance(outcome, NotChecked):
+                errors.append(outcome)
+            else:
+                summaries.append(outcome.summary)
+                matches.extend(outcome.matches)
+                sources.extend(outcome.sources)
+                texts.update(outcome.source_texts)
             if progress is not None:
                 progress(done, len(documents))
-    return replace(_result(whole, summaries, matches, sources, errors), passed_over=tuple(passed_over))
+    result = _result(whole, summaries, matches, sources, errors, texts)
+    return replace(result, passed_over=tuple(passed_over))
 
 
 def archived_resubmissions(
@@ -240,14 +243,16 @@ def _result(
     matches: list[Match],
     sources: list[SourceResult],
     errors: list[InputError],
+    source_texts: dict[str, str],
 ) -> BatchResult:
+    """The class's result; ``source_texts`` holds the corpus documents' texts that its
+    passages come from, as the checks read them."""
     matches.sort(key=match_order)
     sources.sort(key=source_order)
     texts = {d.doc_id: d.text for d in whole.documents}
     external, students = whole.external, whole.students
     corpus_errors = external.skipped if external is not None else ()
-    if external is not None:
-        texts.update(source_texts(external, (m.source for m in matches if m.source not in students)))
+    texts.update(sorted(source_texts.items()))
     result = CheckResult(
         documents=tuple(summaries),
         matches=tuple(matches),
@@ -268,10 +273,38 @@ def _result(
     return BatchResult(result, students, pairs, linked, tuple(errors), tuple(corpus_errors), ids=ids)
 
 
-def _check_submission(
-    whole: _Class, position: int
-) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
-    """One submission against the other students' work and the corpus."""
+@dataclass(frozen=True)
+class _Checked:
+    """One submission's result, and the texts of the corpus documents its passages come
+    from (read by the check: a server need not be asked again at the end)."""
+
+    summary: DocumentSummary
+    matches: list[Match]
+    sources: list[SourceResult]
+    source_texts: dict[str, str]
+
+
+def _check_submission(whole: _Class, position: int) -> _Checked | NotChecked:
+    """One submission against the other students' work and the corpus; when the corpus
+    fails meanwhile (a server gone away), the reason it was not checked."""
+    document = whole.documents[position]
+    try:
+        summary, matches, sources = _checked(whole, position)
+    except CorpusError as exc:
+        return NotChecked(document.doc_id, f"not checked: {exc}")
+    external = whole.external
+    if external is None:
+        return _Checked(summary, matches, sources, {})
+    try:
+        texts = {m.source: external.text_of(m.source) for m in matches if m.source not in whole.students}
+    except CorpusError as exc:
+        return NotChecked(document.doc_id, f"not checked: {exc}")
+    return _Checked(
+        summary, matches, sources, {name: text for name, text in texts.items() if text is not None}
+    )
+
+
+def _checked(whole: _Class, position: int) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
     document = whole.documents[position]
     config = whole.config
     tokens = whole.classmates.tokens(position)

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
+from .errors import InputError, NotChecked
 from .models import CheckResult, DocumentSummary, reported
 from .score import common_passages
 from .students import student_of
@@ -29,11 +29,11 @@ STUDENT_COLUMNS = ("student", "student_id", "submitted_files", "unreadable_files
 class FileRow:
     """One submitted file as the class tables show it (a row of documents.csv).
 
-    ``status`` is ``flagged``, ``clean`` or ``unreadable``; ``reason`` says why an
-    unreadable file could not be read. A value that does not exist is None: the words
-    and percentages of an unreadable file, the group of a student in none (an empty
-    cell in the CSV, null in the JSON). ``student_id`` is the platform's number for the
-    student (Moodle, Canvas), or empty.
+    ``status`` is ``flagged``, ``clean``, ``unreadable``, or ``unchecked`` for a file
+    read whose check failed (the archive's server went away); ``reason`` says why. A
+    value that does not exist is None: the words and percentages of an unreadable file,
+    the group of a student in none (an empty cell in the CSV, null in the JSON).
+    ``student_id`` is the platform's number for the student (Moodle, Canvas), or empty.
     """
 
     student: str
@@ -54,8 +54,9 @@ class StudentRow:
 
     ``similarity`` and ``identical`` are shares of all the words of the files that were
     read (each file weighted by its words), None when none was. ``status`` is
-    ``flagged`` when any file is, else ``unreadable`` when a file could not be read
-    (``unreadable_files`` says how many), else ``clean``. ``top_source`` is that of the
+    ``flagged`` when any file is, else ``unchecked`` when a file's check failed, else
+    ``unreadable`` when a file could not be read (``unreadable_files`` counts both),
+    else ``clean``. ``top_source`` is that of the
     student's most similar file.
     """
 
@@ -119,7 +120,7 @@ class BatchResult:
                 identical=None,
                 top_source="",
                 group=self.groups.get(self.students.get(error.path, "")),
-                status="unreadable",
+                status="unchecked" if isinstance(error, NotChecked) else "unreadable",
                 reason=error.reason,
                 student_id=self.ids.get(error.path, ""),
             )
@@ -211,7 +212,9 @@ def _student_row(student: str, rows: list[FileRow], summaries: dict[str, Documen
         identical=share([summary.identical for summary in read]),
         top_source=top.top_source if top is not None else "",
         group=rows[0].group,
-        status=next(status for status in ("flagged", "unreadable", "clean") if status in statuses),
+        status=next(
+            status for status in ("flagged", "unchecked", "unreadable", "clean") if status in statuses
+        ),
     )
 
 

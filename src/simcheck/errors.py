@@ -6,7 +6,8 @@ caller (the CLI among them) can catch one class::
     SimcheckError
     ├── ConfigError      a setting is out of range or unknown
     ├── InputError       a document cannot be read: empty, binary, corrupt, undecodable
-    │   └── OwnReport    a file or folder simcheck wrote, passed over (not an error)
+    │   ├── OwnReport    a file or folder simcheck wrote, passed over (not an error)
+    │   └── NotChecked   a submission read, but its check failed (the archive went away)
     └── CorpusError      a corpus is missing, empty or unusable
 
 Messages are one line, name the file or setting, and say what to do.
@@ -43,6 +44,15 @@ class OwnReport(InputError):
 
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         return (OwnReport, (self.path, self.reason))
+
+
+class NotChecked(InputError):
+    """A submission that was read but could not be checked, because the corpus failed
+    meanwhile (a server that went away during a batch): listed with the reason beside
+    the unreadable files, and the rest of the class is still checked."""
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        return (NotChecked, (self.path, self.reason))
 
 
 class CorpusError(SimcheckError):

@@ -134,6 +134,10 @@ def batch(
         )
         for line in shown.unreadable:
             click.echo(f"  {line}")
+    if shown.unchecked:
+        click.echo(f"{len(shown.unchecked)} read but not checked (the corpus failed during the run):")
+        for line in shown.unchecked:
+            click.echo(f"  {line}")
     if result.passed_over:
         click.echo(f"Not read, being simcheck's own output ({len(result.passed_over)}):")
         for note in result.passed_over:
@@ -141,6 +145,12 @@ def batch(
     _report_set_aside(result.result.matches)
     warn_unused(set_aside, result.result.matches, result.students)
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)
+    if shown.unchecked:
+        # The reports are written, but incomplete: a script must not take them as whole.
+        reason = shown.unchecked[0].split(": not checked: ", 1)[-1]
+        raise click.ClickException(
+            f"{len(shown.unchecked)} of {len(result.file_rows())} submissions were not checked: {reason}"
+        )
     exit_if_above(
         fail_above,
         {submission_label(result.students[d.path], d.path): d.similarity for d in result.result.documents},

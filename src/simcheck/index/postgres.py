@@ -198,6 +198,8 @@ class PostgresDatabase(Database):
         self._privilege = psycopg.errors.InsufficientPrivilege
         self._missing = (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName)
         self._busy = psycopg.errors.LockNotAvailable
+        self._lost = psycopg.OperationalError
+        self._writing = False
         self._connect = functools.partial(
             psycopg.connect, location.conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS
         )
@@ -222,12 +224,27 @@ class PostgresDatabase(Database):
             # Kept, never closed: closing would end the parent's session on that socket.
             _INHERITED.append(self._connection)
             self._opened(pid)
+        elif self._connection.broken and not self._writing:
+            # The server went away (restarted, or the connection was cut): a reader
+            # connects again, or says in one line that it cannot. A writer does not: its
+            # transaction went with the old connection, so it fails as a whole.
+            self._opened(pid)
         return self._connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
-        if not params:
-            return self.connection.execute(sql)
-        return self.connection.execute(_placeholders(sql), params)
+        return self._retried(sql, params)
+
+    def _retried(self, sql: str, params: Sequence[Any], *, binary: bool = False) -> Rows:
+        """Run a statement; a reader whose connection was cut (the server restarted, an
+        idle session ended) runs it once more on a new one."""
+        query = _placeholders(sql) if params else sql
+        try:
+            cursor: Rows = self.connection.execute(query, params or None, binary=binary)
+        except self._lost:
+            if self._writing or not self._connection.broken:
+                raise
+            cursor = self.connection.execute(query, params or None, binary=binary)
+        return cursor
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.connection.cursor() as cursor:
@@ -240,8 +257,8 @@ class PostgresDatabase(Database):
         # binary: a check's fingerprint buckets are half a megabyte of bytea in an
         # archive of a million essays, which the text format doubles into hex (a lookup
         # took 14 ms that way, 10 ms in binary).
-        rows: list[tuple[Any, ...]] = self.connection.execute(
-            _placeholders(f"WITH q(v) AS (SELECT unnest(?::bigint[])) {select}"), [list(values)], binary=True
+        rows: list[tuple[Any, ...]] = self._retried(
+            f"WITH q(v) AS (SELECT unnest(?::bigint[])) {select}", [list(values)], binary=True
         ).fetchall()
         return rows
 
@@ -256,6 +273,7 @@ class PostgresDatabase(Database):
         # READ COMMITTED whatever the server's default: each statement after the lock
         # sees what the writer before this one committed, so its files count as unchanged.
         self.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        self._writing = True
         try:
             # Lock timeout 0 would mean no limit: wait at least a millisecond.
             self.execute("SELECT set_config('lock_timeout', ?, true)", [f"{max(1, round(wait * 1000))}ms"])
@@ -276,7 +294,12 @@ class PostgresDatabase(Database):
         # role that does not own the tables gets a warning per table, not an error.
         self.execute("VACUUM (ANALYZE) documents, fingerprints, bands, terms, window_postings, topics")
 
+    def commit(self) -> None:
+        super().commit()
+        self._writing = False
+
     def rollback(self) -> None:
+        self._writing = False
         # After a lost connection there is nothing left to roll back.
         if not self._connection.closed:
             try:

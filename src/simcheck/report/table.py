@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -25,11 +25,13 @@ _CUT = ("file", "top source")
 @dataclass(frozen=True)
 class ClassTable:
     """The table, how many submissions it leaves out, and one line per file that could
-    not be read (``file: reason``), printed below the table rather than wrapped into it."""
+    not be read and per file read but not checked (``file: reason``), printed below the
+    table rather than wrapped into it."""
 
     table: RenderableType
     hidden: int
     unreadable: list[str]
+    unchecked: list[str] = field(default_factory=list)
 
 
 def class_table(batch: BatchResult, show: int = 30, width: int = 80) -> ClassTable:
@@ -49,12 +51,16 @@ def class_table(batch: BatchResult, show: int = 30, width: int = 80) -> ClassTab
     )
     # A class of hundreds: the top of the ranking, and every file that needs attention.
     listed = [
-        row for place, row in enumerate(ordered) if not show or place < show or row.status == "unreadable"
+        row
+        for place, row in enumerate(ordered)
+        if not show or place < show or row.status in ("unreadable", "unchecked")
     ]
-    unreadable = [f"{row.file}: {row.reason}" for row in listed if row.reason]
+    unreadable = [f"{row.file}: {row.reason}" for row in listed if row.reason and row.status == "unreadable"]
+    unchecked = [f"{row.file}: {row.reason}" for row in listed if row.status == "unchecked"]
     cells = [_cells(batch, row) for row in listed]
     table = _fitted(cells, width)
-    return ClassTable(_records(cells) if table is None else table, len(ordered) - len(listed), unreadable)
+    rendered = _records(cells) if table is None else table
+    return ClassTable(rendered, len(ordered) - len(listed), unreadable, unchecked)
 
 
 def _cells(batch: BatchResult, row: FileRow) -> list[Text]:
