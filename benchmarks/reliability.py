@@ -176,7 +176,11 @@ def races(work: Path) -> list[str]:
     lines.append(
         "A writer waits for the other (SQLite's write lock, up to 60 s); one kept waiting longer "
         "stops with `Error: INDEX: another process has been changing this index for over 60 s; "
-        "try again when it has finished` (`tests/test_index_crash.py`)."
+        "try again when it has finished` (`tests/test_index_crash.py`). On a PostgreSQL archive "
+        "the writers queue on a transaction-level advisory lock of the archive's schema, with "
+        "the same wait and message, and the second counts the files the first added as unchanged; "
+        "a writer killed mid-add leaves the archive as it was (`tests/test_postgres.py`, run "
+        "against a real server)."
     )
     return lines
 

@@ -178,12 +178,22 @@ def compare_batch(
         common_threshold,
         set_aside or SetAside(),
     )
+    result = _run(whole, errors, jobs, progress)
+    return replace(result, passed_over=tuple(passed_over))
+
+
+def _run(
+    whole: _Class, errors: list[InputError], jobs: int, progress: ProgressCallback | None
+) -> BatchResult:
+    """Check every submission of the class; ``errors`` (the files that could not be
+    read) gains those whose check failed."""
     summaries: list[DocumentSummary] = []
     matches: list[Match] = []
     sources: list[SourceResult] = []
     texts: dict[str, str] = {}
-    with workers(whole, jobs=jobs, tasks=len(documents)) as run:
-        for done, outcome in enumerate(run.map(_check_submission, range(len(documents)), chunksize=8), 1):
+    count = len(whole.documents)
+    with workers(whole, jobs=jobs, tasks=count) as run:
+        for done, outcome in enumerate(run.map(_check_submission, range(count), chunksize=8), 1):
             if isinstance(outcome, NotChecked):
                 errors.append(outcome)
             else:
@@ -192,9 +202,8 @@ def compare_batch(
                 sources.extend(outcome.sources)
                 texts.update(outcome.source_texts)
             if progress is not None:
-                progress(done, len(documents))
-    result = _result(whole, summaries, matches, sources, errors, texts)
-    return replace(result, passed_over=tuple(passed_over))
+                progress(done, count)
+    return _result(whole, summaries, matches, sources, errors, texts)
 
 
 def archived_resubmissions(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 
 from ..load import load_document
 from ..models import Excluded, Match
-from ..review import read_class_list
+from ..review import SetAside, read_class_list
 from ..students import submission_label
 from .common import (
     IndexLocation,
@@ -27,6 +27,9 @@ from .common import (
     template_option,
     warn_unused,
 )
+
+if TYPE_CHECKING:  # pandas, under the class's tables: only once a class is compared
+    from ..batch_result import BatchResult
 
 
 @click.command()
@@ -93,7 +96,6 @@ def batch(
     # numpy, scipy, scikit-learn, pandas and jinja2: only when a class is compared
     from ..batch import compare_batch
     from ..report.files import write_reports
-    from ..report.table import class_table
 
     config = config_from(options)
     with running("comparing") as advance:
@@ -123,6 +125,18 @@ def batch(
             written = write_reports(result, output)
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write the reports ({exc.strerror})") from None
+    _print_outcome(result, show, written, set_aside)
+    exit_if_above(
+        fail_above,
+        {submission_label(result.students[d.path], d.path): d.similarity for d in result.result.documents},
+    )
+
+
+def _print_outcome(result: BatchResult, show: int, written: list[Path], set_aside: SetAside) -> None:
+    """The class table and what it leaves to lines of their own; exits 1 when some
+    submissions could not be checked (the reports are written, but incomplete)."""
+    from ..report.table import class_table  # rich tables: only once a class is compared
+
     console = Console(highlight=False)
     shown = class_table(result, show, console.width)
     console.print(shown.table)
@@ -151,10 +165,6 @@ def batch(
         raise click.ClickException(
             f"{len(shown.unchecked)} of {len(result.file_rows())} submissions were not checked: {reason}"
         )
-    exit_if_above(
-        fail_above,
-        {submission_label(result.students[d.path], d.path): d.similarity for d in result.result.documents},
-    )
 
 
 def _report_set_aside(matches: tuple[Match, ...]) -> None:

@@ -180,8 +180,15 @@ class Index(Reader):
         # An index opened for the caller (check(text, "postgresql://...")) is dropped
         # without close(): its connection goes with it, not at the interpreter's exit.
         db = getattr(self, "_db", None)
-        if db is not None:
+        if db is None:
+            return
+        try:
             db.close()
+        except Exception:  # noqa: BLE001 - a finalizer must not raise
+            # The cycle collector may finalize an index in another thread than the one
+            # that opened it (one held by an exception's traceback, say), where SQLite
+            # refuses to close it; the connection then goes with the process.
+            pass
 
     def __enter__(self) -> Index:
         return self
