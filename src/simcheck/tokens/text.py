@@ -142,6 +142,13 @@ class Tokens:
         """True where a token is written with a capital or a digit first: a name, a
         number, or the first word of a sentence."""
         text = self.text
+        if self._ascii:
+            # One pass over the bytes instead of a string test per word.
+            firsts = np.frombuffer(text.encode("ascii"), dtype=np.uint8)[self.starts]
+            found: np.ndarray = ((firsts >= ord("A")) & (firsts <= ord("Z"))) | (
+                (firsts >= ord("0")) & (firsts <= ord("9"))
+            )
+            return found
         return np.fromiter(
             (text[s].isupper() or text[s].isdigit() for s in self.starts.tolist()),
             dtype=bool,
