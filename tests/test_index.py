@@ -17,7 +17,7 @@ from conftest import own_words_essay, random_essay
 from simcheck import CheckConfig, ConfigError, CorpusError, check
 from simcheck.cli import main
 from simcheck.index import FORMAT_VERSION, Index
-from simcheck.index.postings import pack_prints, unpack, unpack_prints
+from simcheck.index.postings import PrintBuckets, unpack
 from simcheck.load import load_document
 from simcheck.tokens import Tokens
 
@@ -219,11 +219,11 @@ def test_verify_finds_damage(built: Path) -> None:
     db.execute("UPDATE documents SET text = x'00112233' WHERE id = 1")
     # One fingerprint of document 2 taken out of its bucket.
     for bucket, packed in db.execute("SELECT bucket, prints FROM fingerprints ORDER BY bucket").fetchall():
-        keys, docs = unpack_prints([(bucket, packed)])
+        keys, docs = PrintBuckets().unpack([(bucket, packed)])
         if 2 in docs.tolist():
             kept = np.ones(docs.shape[0], dtype=bool)
             kept[int(np.flatnonzero(docs == 2)[0])] = False
-            rest = pack_prints(keys[kept], docs[kept])
+            rest = PrintBuckets().pack(keys[kept], docs[kept])
             db.execute(
                 "UPDATE fingerprints SET prints = ? WHERE bucket = ?", (rest[0][1] if rest else b"", bucket)
             )

@@ -22,7 +22,7 @@ from conftest import random_essay
 from simcheck import CorpusError, check
 from simcheck.cli import main
 from simcheck.index import Index
-from simcheck.index.postings import pack_prints
+from simcheck.index.postings import PrintBuckets
 
 ROOT = Path(__file__).resolve().parent.parent
 COLDWAR = ROOT / "corpora" / "coldwar"
@@ -133,7 +133,7 @@ def test_verify_names_each_kind_of_damage(built: Path) -> None:
     # A stray fingerprint entry, in a bucket of its own.
     db.execute(
         "INSERT INTO fingerprints(bucket, prints) VALUES (?, ?)",
-        pack_prints(np.array([12345]), np.array([4]))[0],
+        PrintBuckets().pack(np.array([12345]), np.array([4]))[0],
     )
     db.execute("INSERT INTO topics(term, doc, weight) VALUES (1, 999, 0.5)")  # an orphan
     db.commit()

@@ -55,6 +55,7 @@ def fill(db: Database, documents: int = DOCUMENTS, per_document: int = PRINTS_PE
     owners = np.repeat(np.arange(1, documents + 1, dtype=np.int64), per_document)
     bands = rng.integers(0, 2**62, size=(documents, config.lsh_bands), dtype=np.int64)
     db.begin_write(schema.BUSY_SECONDS)
+    schema.size_print_buckets(db, documents)
     insert_fingerprints(db, prints, owners)
     insert_bands(db, bands, np.arange(1, documents + 1, dtype=np.int64))
     db.commit()
@@ -68,6 +69,7 @@ def time_lookups(db: Database, stored: np.ndarray, trials: int = 50) -> Lookups:
     """Time ``trials`` checks' lookups, each with ``HITS_PER_QUERY`` of ``stored``."""
     rng = np.random.default_rng(4)
     config = CheckConfig()
+    buckets = schema.print_buckets(db)
     prints_ms: list[float] = []
     bands_ms: list[float] = []
     for trial in range(trials):
@@ -76,7 +78,7 @@ def time_lookups(db: Database, stored: np.ndarray, trials: int = 50) -> Lookups:
         keys[:HITS_PER_QUERY] = stored[trial * HITS_PER_QUERY : (trial + 1) * HITS_PER_QUERY]
         keys = np.sort(keys)  # as the reader asks for them
         started = time.perf_counter()
-        found, _ = fingerprint_holders(db, keys)
+        found, _ = fingerprint_holders(db, keys, buckets)
         prints_ms.append(1000 * (time.perf_counter() - started))
         assert found.shape[0] >= HITS_PER_QUERY, "the stored fingerprints were not found"
         band_keys = rng.integers(0, 2**62, size=config.lsh_bands, dtype=np.int64)

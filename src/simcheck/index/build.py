@@ -134,6 +134,8 @@ def add_sources(
     try:
         if create:
             schema.create_tables(db, config)
+        if schema.count_documents(db) == 0:
+            schema.size_print_buckets(db, len(found.tasks))
         with workers((config, max_bytes), jobs=jobs, tasks=len(found.tasks)) as run:
             _Writer(db, config, result).add(run, found.tasks, progress)
         if result.nothing_read():

@@ -8,6 +8,8 @@ index again; packed, a list of sorted document ids costs a byte or two per docum
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -87,59 +89,86 @@ def unpack(data: bytes) -> tuple[np.ndarray, np.ndarray]:
 # --- fingerprints -----------------------------------------------------------------
 # A document keeps about 130 winnowed fingerprints, nearly all of them its own. A row
 # per fingerprint costs 16 bytes in SQLite and 76 in PostgreSQL (a heap tuple and a
-# B-tree entry each); grouped into buckets by their keys' top bits, one row holds a few
-# dozen of them at 8 bytes each. A lookup reads the buckets of its keys and keeps the
+# B-tree entry each); grouped into buckets by their keys' top bits, one row holds
+# several of them at 8 bytes each. A lookup reads the buckets of its keys and keeps the
 # entries it asked for.
 
-#: Fingerprint keys (47 bits, see ``schema.print_keys``) are stored in 2**21 buckets by
-#: their top bits: six fingerprints a bucket in an archive of 100,000 essays, sixty in
-#: one of a million, so a check's 1,000 lookups read a few hundred kilobytes at most.
-#: Part of the index format.
-PRINT_BUCKET_SHIFT = 26
-_LOW_BITS = (1 << PRINT_BUCKET_SHIFT) - 1
+#: Bits of a fingerprint key (see ``schema.print_keys``).
+PRINT_KEY_BITS = 47
 #: Largest document id a fingerprint entry holds (32 bits).
 MAX_DOCUMENT_ID = (1 << 32) - 1
+#: Fingerprints a bucket is meant to hold in the archive its first add makes.
+_PRINTS_PER_BUCKET = 8
 
 
-def print_buckets(keys: np.ndarray) -> np.ndarray:
-    """The bucket of each fingerprint key."""
-    buckets: np.ndarray = np.asarray(keys, dtype=np.int64) >> PRINT_BUCKET_SHIFT
-    return buckets
+@dataclass(frozen=True)
+class PrintBuckets:
+    """How an archive groups its fingerprint keys: into ``2 ** bits`` buckets by their
+    top bits, each entry keeping the low bits. Chosen when the archive's first add
+    starts (:meth:`for_documents`) and kept in its ``meta`` table: a check's 1,000
+    lookups then read about 1,000 short rows whether the archive holds a hundred
+    thousand essays or tens of millions.
 
-
-def pack_prints(keys: np.ndarray, docs: np.ndarray) -> list[tuple[int, bytes]]:
-    """Fingerprint keys and the documents holding them, sorted by key, as one row a
-    bucket: (bucket, the entries as little-endian 32-bit pairs of low key bits and
-    document id).
-
-    >>> rows = pack_prints(np.array([5, 7, 1 << 40]), np.array([2, 1, 2]))
+    >>> buckets = PrintBuckets(21)
+    >>> rows = buckets.pack(np.array([5, 7, 1 << 40]), np.array([2, 1, 2]))
     >>> [(bucket, len(entries)) for bucket, entries in rows]
     [(0, 16), (16384, 8)]
-    >>> [a.tolist() for a in unpack_prints(rows)]
+    >>> [a.tolist() for a in buckets.unpack(rows)]
     [[5, 7, 1099511627776], [2, 1, 2]]
     """
-    if keys.shape[0] and int(docs.max()) > MAX_DOCUMENT_ID:
-        raise ValueError(f"document id {int(docs.max())} is beyond the index's 32-bit ids")
-    buckets = print_buckets(keys)
-    entries = np.empty((keys.shape[0], 2), dtype="<u4")
-    entries[:, 0] = keys & _LOW_BITS
-    entries[:, 1] = docs
-    raw = entries.tobytes()
-    starts = np.flatnonzero(np.diff(buckets, prepend=-1))
-    ends = np.append(starts[1:], keys.shape[0])
-    return [
-        (bucket, raw[8 * start : 8 * end])
-        for bucket, start, end in zip(buckets[starts].tolist(), starts.tolist(), ends.tolist())
-    ]
 
+    bits: int = 21
 
-def unpack_prints(rows: list[tuple[int, bytes]]) -> tuple[np.ndarray, np.ndarray]:
-    """The fingerprint keys and documents of bucket rows (:func:`pack_prints`)."""
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    entries = np.frombuffer(b"".join(bytes(row[1]) for row in rows), dtype="<u4").reshape(-1, 2)
-    sizes = [len(row[1]) // 8 for row in rows]
-    buckets = np.repeat(np.array([row[0] for row in rows], dtype=np.int64), sizes)
-    keys: np.ndarray = (buckets << PRINT_BUCKET_SHIFT) | entries[:, 0].astype(np.int64)
-    docs: np.ndarray = entries[:, 1].astype(np.int64)
-    return keys, docs
+    #: The fewest buckets: an archive started small and grown by adds over the years
+    #: still has short buckets at a few million essays.
+    FEWEST = 21
+    #: The most: the low bits of a key must fit the entry's 32 bits.
+    MOST = 28
+
+    @classmethod
+    def for_documents(cls, documents: int, prints_per_document: int = 130) -> PrintBuckets:
+        """The buckets for an archive that starts with ``documents`` documents.
+
+        >>> [PrintBuckets.for_documents(n).bits for n in (40, 100_000, 1_000_000, 10**7)]
+        [21, 21, 24, 28]
+        """
+        wanted = max(1, documents * prints_per_document // _PRINTS_PER_BUCKET)
+        return cls(min(cls.MOST, max(cls.FEWEST, (wanted - 1).bit_length())))
+
+    @property
+    def shift(self) -> int:
+        return PRINT_KEY_BITS - self.bits
+
+    def of(self, keys: np.ndarray) -> np.ndarray:
+        """The bucket of each fingerprint key."""
+        buckets: np.ndarray = np.asarray(keys, dtype=np.int64) >> self.shift
+        return buckets
+
+    def pack(self, keys: np.ndarray, docs: np.ndarray) -> list[tuple[int, bytes]]:
+        """Fingerprint keys and the documents holding them, sorted by key, as one row a
+        bucket: (bucket, the entries as little-endian 32-bit pairs of low key bits and
+        document id)."""
+        if keys.shape[0] and int(docs.max()) > MAX_DOCUMENT_ID:
+            raise ValueError(f"document id {int(docs.max())} is beyond the index's 32-bit ids")
+        buckets = self.of(keys)
+        entries = np.empty((keys.shape[0], 2), dtype="<u4")
+        entries[:, 0] = keys & ((1 << self.shift) - 1)
+        entries[:, 1] = docs
+        raw = entries.tobytes()
+        starts = np.flatnonzero(np.diff(buckets, prepend=-1))
+        ends = np.append(starts[1:], keys.shape[0])
+        return [
+            (bucket, raw[8 * start : 8 * end])
+            for bucket, start, end in zip(buckets[starts].tolist(), starts.tolist(), ends.tolist())
+        ]
+
+    def unpack(self, rows: list[tuple[int, bytes]]) -> tuple[np.ndarray, np.ndarray]:
+        """The fingerprint keys and documents of bucket rows (:meth:`pack`)."""
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        entries = np.frombuffer(b"".join(bytes(row[1]) for row in rows), dtype="<u4").reshape(-1, 2)
+        sizes = [len(row[1]) // 8 for row in rows]
+        buckets = np.repeat(np.array([row[0] for row in rows], dtype=np.int64), sizes)
+        keys: np.ndarray = (buckets << self.shift) | entries[:, 0].astype(np.int64)
+        docs: np.ndarray = entries[:, 1].astype(np.int64)
+        return keys, docs

@@ -92,14 +92,16 @@ def document_frequencies(db: Database, terms: np.ndarray) -> np.ndarray:
     return np.where(table[at, 0] == keys_array, table[at, 1], 0).astype(np.float64)
 
 
-def fingerprint_holders(db: Database, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fingerprint_holders(
+    db: Database, keys: np.ndarray, buckets: postings.PrintBuckets
+) -> tuple[np.ndarray, np.ndarray]:
     """The stored fingerprints among ``keys`` (sorted print keys) and the documents
     holding them: (key, document) pairs as two arrays, a key once per document."""
     rows = db.lookup(
         "SELECT f.bucket, f.prints FROM q JOIN fingerprints f ON f.bucket = q.v",
-        distinct(postings.print_buckets(keys)).tolist(),
+        distinct(buckets.of(keys)).tolist(),
     )
-    stored, docs = postings.unpack_prints(rows)
+    stored, docs = buckets.unpack(rows)
     asked = np.isin(stored, keys)
     return stored[asked], docs[asked]
 
@@ -154,6 +156,7 @@ class Reader:
         change)."""
         self.documents = schema.count_documents(self._db)
         self.window_postings = schema.window_postings(self._db)
+        self.print_buckets = schema.print_buckets(self._db)
         self._forget()
 
     def _forget(self) -> None:
@@ -235,7 +238,7 @@ class Reader:
         fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
         # Sorted: consecutive lookups walk nearby pages of the B-tree.
         shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
-        hashes, docs = fingerprint_holders(self._db, schema.print_keys(shingles))
+        hashes, docs = fingerprint_holders(self._db, schema.print_keys(shingles), self.print_buckets)
         if hashes.shape[0] == 0:
             return {}
         cap = df_cap(self.documents, config)

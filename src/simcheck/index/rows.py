@@ -102,7 +102,8 @@ def rewrite_buckets(
 
     The old rows are taken out and read in one statement, and the new ones inserted
     sorted by bucket, so the table's pages fill up instead of splitting half-empty."""
-    buckets = distinct(postings.print_buckets(touched))
+    grouping = schema.print_buckets(db)
+    buckets = distinct(grouping.of(touched))
     # A build's table is empty: nothing to take out of two million buckets.
     if db.execute("SELECT 1 FROM fingerprints LIMIT 1").fetchone() is None:
         taken = []
@@ -111,7 +112,7 @@ def rewrite_buckets(
             "DELETE FROM fingerprints WHERE bucket IN (SELECT v FROM q) RETURNING bucket, prints",
             buckets.tolist(),
         )
-    stored_keys, stored_docs = postings.unpack_prints(taken)
+    stored_keys, stored_docs = grouping.unpack(taken)
     if without is not None:
         kept = stored_docs != without
         stored_keys, stored_docs = stored_keys[kept], stored_docs[kept]
@@ -122,7 +123,7 @@ def rewrite_buckets(
     # Two fingerprints of one document may share a 47-bit key: it is held once.
     new = np.ones(keys.shape[0], dtype=bool)
     new[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
-    db.insert_rows("fingerprints", ("bucket", "prints"), postings.pack_prints(keys[new], owners[new]))
+    db.insert_rows("fingerprints", ("bucket", "prints"), grouping.pack(keys[new], owners[new]))
 
 
 def insert_bands(db: Database, keys: np.ndarray, owners: np.ndarray) -> None:

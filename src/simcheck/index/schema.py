@@ -47,6 +47,7 @@ from ..errors import CorpusError
 from ..load import display_name
 from .database import Database, SQLiteDatabase, is_url
 from .postgres import PostgresDatabase
+from .postings import PrintBuckets
 
 #: Bumped whenever the schema or the meaning of a stored value changes. 2: documents are
 #: named after the folder they were added from, not the working folder. 3: sentence
@@ -209,6 +210,20 @@ def add_window_postings(db: Database, change: int) -> None:
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + ? AS TEXT) WHERE key = 'window_postings'",
         (change,),
     )
+
+
+def print_buckets(db: Database) -> PrintBuckets:
+    """How the archive groups its fingerprints (chosen by its first add)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'print_bucket_bits'").fetchone()
+    return PrintBuckets() if row is None else PrintBuckets(int(row[0]))
+
+
+def size_print_buckets(db: Database, documents: int) -> None:
+    """Choose the buckets of an empty archive for the ``documents`` its first add brings
+    (inside that add's transaction)."""
+    bits = str(PrintBuckets.for_documents(documents).bits)
+    db.execute("DELETE FROM meta WHERE key = 'print_bucket_bits'")
+    db.execute("INSERT INTO meta(key, value) VALUES ('print_bucket_bits', ?)", (bits,))
 
 
 def count_fingerprints(db: Database) -> int:

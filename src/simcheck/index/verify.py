@@ -12,7 +12,7 @@ import numpy as np
 from ..config import CheckConfig
 from ..fingerprint import distinct, signature_bands
 from ..models import Document
-from . import postings, schema
+from . import schema
 from .database import Database
 from .query import fingerprint_holders
 from .rows import scan
@@ -92,8 +92,9 @@ def _stored_fingerprints(db: Database, doc: int) -> int:
     # A read of the whole table, bucket by bucket, done only for a document whose text
     # is damaged, so that its fingerprints are not also reported as strays.
     held = 0
+    buckets = schema.print_buckets(db)
     for row in db.execute("SELECT bucket, prints FROM fingerprints"):
-        held += int(np.count_nonzero(postings.unpack_prints([row])[1] == doc))
+        held += int(np.count_nonzero(buckets.unpack([row])[1] == doc))
     return held
 
 
@@ -108,7 +109,7 @@ def _verify_document(db: Database, config: CheckConfig, doc: int) -> tuple[str, 
         return "stored text does not match its sha256", _stored_fingerprints(db, doc)
     prints = scan(Document(str(doc), text), config).prints
     keys = distinct(schema.print_keys(prints.prints))
-    stored, owners = fingerprint_holders(db, keys)
+    stored, owners = fingerprint_holders(db, keys, schema.print_buckets(db))
     if not np.isin(keys, stored[owners == doc]).all():
         return "fingerprints do not match its text", keys.shape[0]
     for band, key in enumerate(signature_bands(prints.prints, config).tolist()):
