@@ -7,7 +7,8 @@ caller (the CLI among them) can catch one class::
     ├── ConfigError      a setting is out of range or unknown
     ├── InputError       a document cannot be read: empty, binary, corrupt, undecodable
     │   └── OwnReport    a file or folder simcheck wrote, passed over (not an error)
-    └── CorpusError      a corpus is missing, empty or unusable
+    ├── CorpusError      a corpus is missing, empty or unusable
+    └── JobError         a bulk job's engine (Spark) cannot start or run it
 
 Messages are one line, name the file or setting, and say what to do.
 """
@@ -47,3 +48,8 @@ class OwnReport(InputError):
 
 class CorpusError(SimcheckError):
     """A corpus is missing, empty or unusable."""
+
+
+class JobError(SimcheckError):
+    """A bulk job cannot run: its engine (Spark, Java) is missing, cannot start, or
+    fails on the way; the message says what to do."""
