@@ -77,7 +77,7 @@ def allpairs(
         from ..spark.session import require_pyspark
 
         require_pyspark()
-        from ..spark import allpairs as run_job
+        from ..spark import allpairs as run_job  # numpy and the batch code: only when a job runs
 
         written = run_job(
             source,

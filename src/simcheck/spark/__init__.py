@@ -24,9 +24,8 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    # The job module imports numpy and the batch code: only when a job runs.
     if name == "allpairs":
-        from .job import allpairs
+        from .job import allpairs  # numpy and the batch code: only when a job runs
 
         return allpairs
     raise AttributeError(name)

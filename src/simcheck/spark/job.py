@@ -16,6 +16,7 @@ then ``documents``, ``pairs`` and ``matches`` as Parquet and CSV (:mod:`.output`
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +26,12 @@ import numpy as np
 
 from .._version import __version__
 from ..config import CheckConfig
+from ..errors import JobError
 from ..load import MAX_FILE_BYTES
 from .candidates import either, outside_own, shared_fingerprints, shared_windows
 from .output import Written, class_inputs, write_outputs
-from .session import start, translated
-from .sources import local_path, read_source
+from .session import quiet_pyspark_warnings, start, translated
+from .sources import is_local, local_path, read_source
 from .stages import Say, Stages
 from .work import (
     ALIGNED,
@@ -92,9 +94,14 @@ def allpairs(
     after the last finished stage. ``spark``: a running session to use (else one is
     started on ``master`` and stopped at the end)."""
     job = Job(source, Path(output).absolute(), corpus, config or CheckConfig(), max_bytes)
+    for given in [source] + ([corpus] if corpus is not None else []):
+        # A local path that is not there is said before Spark takes seconds to start.
+        if is_local(given) and not Path(given.removeprefix("file://")).exists() and "*" not in given:
+            raise JobError(f"{given}: no such folder or file; give a folder, a zip or Parquet files")
     session = spark if spark is not None else start(master, partitions=partitions)
     try:
-        with translated():
+        with translated(), warnings.catch_warnings():
+            quiet_pyspark_warnings()
             return _run(session, job, say or (lambda line: None))
     finally:
         if spark is None:
@@ -163,10 +170,12 @@ def _collected(counted: DataFrame, prepared: DataFrame) -> dict[str, Frequencies
     documents = {row["store"]: row["count"] for row in prepared.groupBy("store").count().collect()}
     found = {}
     for store, total in documents.items():
-        frame = counted.filter(counted["store"] == store).select("term", "df").toPandas()
-        terms = unsigned(frame["term"].to_numpy())
+        # Rows, not toPandas: pyspark's Arrow conversion trips on pandas 3's deprecations.
+        rows = counted.filter(counted["store"] == store).select("term", "df").collect()
+        terms = unsigned([row["term"] for row in rows])
+        df = np.array([row["df"] for row in rows], dtype=np.int64)
         order = np.argsort(terms, kind="stable")
-        found[store] = Frequencies(terms[order], frame["df"].to_numpy(dtype=np.int64)[order], int(total))
+        found[store] = Frequencies(terms[order], df[order], int(total))
     return found
 
 

@@ -65,8 +65,6 @@ class ClassInputs:
 def class_inputs(spark: SparkSession, loaded: DataFrame, config: CheckConfig) -> ClassInputs:
     """The class's names gathered to the driver (strings only, no texts) and named as
     ``batch`` names them, then sent back as a small table to join."""
-    import pandas as pd  # with pyspark: only when a job runs
-
     rows = loaded.select("store", "doc_id", "error", "own").collect()
     doc_ids = sorted(r["doc_id"] for r in rows if r["store"] == "class" and r["error"] is None)
     corpus_ids = sorted(r["doc_id"] for r in rows if r["store"] == "corpus" and r["error"] is None)
@@ -90,11 +88,10 @@ def class_inputs(spark: SparkSession, loaded: DataFrame, config: CheckConfig) ->
         )
     everyone = doc_ids + [e.path for e in errors]
     students, filed_as = named_students(everyone), students_of(everyone)
-    named = pd.DataFrame(
-        [("class", d, students[d], filed_as[d], []) for d in doc_ids]
-        + [("corpus", d, None, None, sorted(students_named_by(d))) for d in corpus_ids],
-        columns=["store", "doc_id", "student", "filed_as", "named_by"],
-    )
+    named: list[tuple[str, str, str | None, str | None, list[str]]] = [
+        ("class", d, students[d], filed_as[d], []) for d in doc_ids
+    ]
+    named += [("corpus", d, None, None, sorted(students_named_by(d))) for d in corpus_ids]
     schema = "store string, doc_id string, student string, filed_as string, named_by array<string>"
     return ClassInputs(
         doc_ids,
@@ -123,14 +120,11 @@ def write_outputs(
 ) -> Written:
     """The class's result from the align stage's records (see
     :func:`~simcheck.batch.class_result`), written as each report's CSV and Parquet."""
-    records = aligned.toPandas()
-    summaries = {
-        s: DocumentSummary(**_json(p))
-        for s, kind, p in zip(records["submission"], records["record"], records["payload"])
-        if kind == "summary"
-    }
-    matches = [match_of(p) for kind, p in zip(records["record"], records["payload"]) if kind == "match"]
-    sources = [source_of(p) for kind, p in zip(records["record"], records["payload"]) if kind == "source"]
+    # Rows, not toPandas: pyspark's Arrow conversion trips on pandas 3's deprecations.
+    records = [(row["submission"], row["record"], row["payload"]) for row in aligned.toLocalIterator()]
+    summaries = {s: DocumentSummary(**_json(p)) for s, kind, p in records if kind == "summary"}
+    matches = [match_of(p) for _, kind, p in records if kind == "match"]
+    sources = [source_of(p) for _, kind, p in records if kind == "source"]
     result = class_result(
         [summaries[d] for d in inputs.doc_ids],
         matches,

@@ -9,6 +9,7 @@ import re
 import shutil
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,13 +67,18 @@ def check_master(master: str) -> None:
 
 
 def _log_config() -> str:
-    """A log4j2 configuration file sending Spark's logging to stderr at one level."""
+    """A folder holding a log4j2 configuration that sends Spark's logging to stderr at
+    one level (Spark's scripts put ``SPARK_CONF_DIR`` on the JVM's class path, where
+    log4j finds it before Spark's chatty defaults)."""
     level = os.environ.get("SIMCHECK_SPARK_LOG", _LOG_LEVEL)
-    folder = tempfile.mkdtemp(prefix="simcheck-spark-log-")
+    folder = tempfile.mkdtemp(prefix="simcheck-spark-conf-")
     path = Path(folder, "log4j2.properties")
     path.write_text(
         f"rootLogger.level = {level}\n"
         "rootLogger.appenderRef.stderr.ref = console\n"
+        # The shell's logger at the root's level: else Spark tells of "the default log level".
+        "logger.repl.name = org.apache.spark.repl.Main\n"
+        f"logger.repl.level = {level}\n"
         "appender.console.type = Console\n"
         "appender.console.name = console\n"
         "appender.console.target = SYSTEM_ERR\n"
@@ -80,7 +86,7 @@ def _log_config() -> str:
         "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n",
         encoding="utf-8",
     )
-    return str(path)
+    return folder
 
 
 def start(master: str, *, partitions: int) -> SparkSession:
@@ -94,12 +100,12 @@ def start(master: str, *, partitions: int) -> SparkSession:
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    log = f"-Dlog4j2.configurationFile=file:{_log_config()}"
+    # A cluster's own configuration folder wins; else ours, which only quiets logging.
+    os.environ.setdefault("SPARK_CONF_DIR", _log_config())
+    quiet_pyspark_warnings()
     builder = (
         SparkSession.builder.master(master)
         .appName("simcheck spark allpairs")
-        .config("spark.driver.extraJavaOptions", log)
-        .config("spark.executor.extraJavaOptions", log)
         .config("spark.ui.showConsoleProgress", str(sys.stderr.isatty()).lower())
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(partitions))
@@ -112,6 +118,12 @@ def start(master: str, *, partitions: int) -> SparkSession:
         raise JobError(f"Spark did not start on --master {master}: {_first_line(exc)}") from None
     session.sparkContext.setLogLevel("OFF" if os.environ.get("SIMCHECK_SPARK_LOG") is None else "WARN")
     return session
+
+
+def quiet_pyspark_warnings() -> None:
+    """pyspark warns on each pandas batch that it has not been tried with pandas 3: said
+    once by its authors, not to be said to users on every stage."""
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
 
 
 def _first_line(exc: BaseException) -> str:
