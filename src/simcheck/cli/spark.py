@@ -48,6 +48,12 @@ def spark() -> None:
     show_default=True,
     help="Spark's shuffle partitions: more for millions of essays or little executor memory.",
 )
+@click.option(
+    "--driver-memory",
+    default="4g",
+    show_default=True,
+    help="Heap of Spark's driver JVM (in local mode, where the executors run too).",
+)
 @max_bytes_option("submission file")
 @config_options(batch=True)
 def allpairs(
@@ -56,6 +62,7 @@ def allpairs(
     master: str,
     corpus: str | None,
     partitions: int,
+    driver_memory: str,
     max_bytes: int,
     **options: Any,
 ) -> None:
@@ -87,6 +94,7 @@ def allpairs(
             config=config,
             max_bytes=max_bytes,
             partitions=partitions,
+            driver_memory=driver_memory,
             say=lambda line: click.echo(line, err=True),
         )
     result = written.result

@@ -86,6 +86,7 @@ def allpairs(
     config: CheckConfig | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     partitions: int = 64,
+    driver_memory: str = "4g",
     say: Say | None = None,
     spark: SparkSession | None = None,
 ) -> Written:
@@ -98,7 +99,9 @@ def allpairs(
         # A local path that is not there is said before Spark takes seconds to start.
         if is_local(given) and not Path(given.removeprefix("file://")).exists() and "*" not in given:
             raise JobError(f"{given}: no such folder or file; give a folder, a zip or Parquet files")
-    session = spark if spark is not None else start(master, partitions=partitions)
+    session = (
+        spark if spark is not None else start(master, partitions=partitions, driver_memory=driver_memory)
+    )
     try:
         with translated(), warnings.catch_warnings():
             quiet_pyspark_warnings()

@@ -89,7 +89,7 @@ def _log_config() -> str:
     return folder
 
 
-def start(master: str, *, partitions: int) -> SparkSession:
+def start(master: str, *, partitions: int, driver_memory: str = "4g") -> SparkSession:
     """A Spark session on ``master``, its logging quiet, its progress bar shown only when
     stderr is a terminal, its Python workers running this interpreter (and so this
     simcheck)."""
@@ -109,6 +109,9 @@ def start(master: str, *, partitions: int) -> SparkSession:
         .config("spark.ui.showConsoleProgress", str(sys.stderr.isatty()).lower())
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(partitions))
+        # In local mode the executors live in the driver's JVM, whose default heap (1g)
+        # a class of tens of thousands of essays outgrows.
+        .config("spark.driver.memory", driver_memory)
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "256")
         .config("spark.sql.execution.pyspark.udf.faulthandler.enabled", "true")
     )
@@ -140,9 +143,9 @@ def explained(exc: BaseException) -> JobError:
     text = str(exc)
     if any(sign in text for sign in _MEMORY):
         return JobError(
-            "a Spark executor ran out of memory; give executors more (--conf spark.executor.memory=8g, "
-            "or spark.driver.memory in local mode) or more partitions (--partitions), then run the "
-            "same command again: finished stages are kept"
+            "a Spark executor ran out of memory; give it more (--driver-memory in local mode; "
+            "spark.executor.memory in the cluster's spark-defaults.conf) or more --partitions, then "
+            "run the same command again: finished stages are kept"
         )
     if "PATH_NOT_FOUND" in text or "Path does not exist" in text:
         found = re.search(r"Path does not exist: (\S+)", text)
@@ -163,3 +166,9 @@ def translated() -> Iterator[None]:
         yield
     except (PySparkException, Py4JError) as exc:
         raise explained(exc) from None
+    except ConnectionError:
+        # py4j lost its JVM: the driver died under the job, almost always of its heap.
+        raise JobError(
+            "Spark's driver (a JVM) stopped during the job, most likely out of memory; give it more "
+            "(--driver-memory 8g) and run the same command again: finished stages are kept"
+        ) from None
