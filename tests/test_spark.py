@@ -110,6 +110,13 @@ def test_parquet_source(spark: Any, topic_60: Path, tmp_path: Path) -> None:
     same_reports(tmp_path / "spark", expected)
 
 
+def test_files_spark_reads_by_a_glob(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    # Read as Spark reads hdfs:// or s3a:// paths: bytes, decoded by batch's loader.
+    allpairs(f"{topic_60}/s00[0-5]*/*.txt", tmp_path / "spark", spark=spark)
+    expected = batch_reports(topic_60, tmp_path / "batch")
+    same_reports(tmp_path / "spark", expected)
+
+
 def test_rerun_skips_finished_stages(spark: Any, topic_60: Path, tmp_path: Path) -> None:
     allpairs(str(topic_60), tmp_path / "out", spark=spark)
     first = (tmp_path / "out" / "matches.csv").read_bytes()

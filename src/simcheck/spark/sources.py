@@ -45,7 +45,7 @@ def read_source(
     from pyspark.sql import functions as F  # the optional extra: only when a job runs
 
     local = source.removeprefix("file://")
-    if is_local(source) and not source.endswith(".parquet"):
+    if is_local(source) and not source.rstrip("/").endswith(".parquet") and not _is_glob(source):
         path = Path(local)
         if path.is_dir():
             return _folder(spark, path, class_inputs=class_inputs, skip=skip, max_bytes=max_bytes)
@@ -53,7 +53,7 @@ def read_source(
             return _zip(spark, path, max_bytes)
         if not path.exists():
             raise JobError(f"{source}: no such folder or file; give a folder, a zip or Parquet files")
-    if source.endswith(".parquet") or (is_local(source) and any(Path(local).glob("*.parquet"))):
+    if source.rstrip("/").endswith(".parquet"):
         frame = spark.read.parquet(source)
         missing = {"doc_id", "text"} - set(frame.columns)
         if missing:
@@ -69,6 +69,10 @@ def read_source(
             F.lit(False).alias("own"),
         )
     return _blobs(spark, source, max_bytes)
+
+
+def _is_glob(source: str) -> bool:
+    return any(sign in source for sign in "*?[")
 
 
 def _rows(spark: SparkSession, rows: list[tuple[str, str, str | None, str | None, bool]]) -> DataFrame:
@@ -111,10 +115,13 @@ def _blobs(spark: SparkSession, source: str, max_bytes: int) -> DataFrame:
     from pyspark.sql import functions as F  # the optional extra: only when a job runs
 
     found = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(source)
-    prefix = source.rstrip("/") + "/"
+    # Named below the folder given (a glob's folder): what batch names a file by.
+    base = source.rstrip("/")
+    if _is_glob(base):
+        base = base[: min(base.find(sign) for sign in "*?[" if sign in base)].rpartition("/")[0]
+    where = base.split("://", 1)[-1] + "/"
     named = found.select(
-        F.regexp_replace(F.col("path"), "^.*?" + _escaped(prefix.split("://", 1)[-1]), "").alias("doc_id"),
-        F.col("path"),
+        F.regexp_replace(F.col("path"), "^.*?" + _escaped(where), "").alias("doc_id"),
         F.col("content"),
     )
     loaded = named.mapInPandas(lambda frames: load_blobs(frames, max_bytes), LOADED)

@@ -82,19 +82,19 @@ def load_files(frames: Iterator[pd.DataFrame], max_bytes: int) -> Iterator[pd.Da
 
 
 def load_blobs(frames: Iterator[pd.DataFrame], max_bytes: int) -> Iterator[pd.DataFrame]:
-    """Files Spark read as bytes (``doc_id``, ``path``, ``content``): decoded and reduced
+    """Files Spark read as bytes (``doc_id``, ``content``): decoded and reduced
     to text as ``batch`` does (:func:`~simcheck.load.load_bytes`)."""
     import pandas as pd  # in the executor: pandas comes with pyspark's Arrow batches
 
     for frame in frames:
         rows = []
-        for doc_id, path, content in zip(frame["doc_id"], frame["path"], frame["content"]):
+        for doc_id, content in zip(frame["doc_id"], frame["content"]):
             try:
                 loaded: Document | InputError = load_bytes(bytes(content), doc_id, max_bytes=max_bytes)
             except InputError as exc:
                 loaded = InputError(doc_id, exc.reason)
+            # No path: a remote file has none that a local copy could be compared with.
             rows.append(_loaded_row(loaded, doc_id, ""))
-            del path  # a remote file has no local path a check could compare
         yield pd.DataFrame(rows, columns=["doc_id", "path", "text", "error"])
 
 
