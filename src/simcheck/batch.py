@@ -13,13 +13,13 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .archive import load_zip
 from .batch_result import BatchResult
 from .config import CheckConfig
-from .corpus import CorpusLike, rarity_of, settings_for
+from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError, InputError, NotChecked, OwnReport
 from .fingerprint import Rarity
 from .load import MAX_FILE_BYTES, load_folder, unsupported_files
@@ -43,7 +43,7 @@ from .pipeline import (
 )
 from .retrieve import Corpus
 from .review import SetAside
-from .score import groups, mark_class, mark_set_aside, settle, student_pairs
+from .score import Found, groups, mark_class, mark_set_aside, settle, student_pairs
 from .students import named_students, student_ids, students_of
 from .tokens import Tokens
 
@@ -210,7 +210,7 @@ def archived_resubmissions(
     documents: Sequence[Document],
     students: dict[str, str],
     archived: dict[str, list[int]],
-    external: CorpusLike,
+    external: SourceStore,
 ) -> list[int]:
     """The archived files that a student of the class hands in again, word for word:
     stored under the student's name with the text of one of their files now. Another
@@ -254,31 +254,62 @@ def _result(
     errors: list[InputError],
     source_texts: dict[str, str],
 ) -> BatchResult:
-    """The class's result; ``source_texts`` holds the corpus documents' texts that its
+    """The class's result; ``source_texts`` holds the texts of the corpus documents its
     passages come from, as the checks read them."""
+    texts = {d.doc_id: d.text for d in whole.documents}
+    texts.update(sorted(source_texts.items()))
+    external = whole.external
+    return class_result(
+        summaries,
+        matches,
+        sources,
+        doc_ids=[d.doc_id for d in whole.documents],
+        students=whole.students,
+        errors=errors,
+        corpus_errors=external.skipped if external is not None else (),
+        config=whole.config,
+        texts=texts,
+        inputs=describe_inputs(external, whole.templates),
+        set_aside=whole.set_aside,
+    )
+
+
+def class_result(
+    summaries: list[DocumentSummary],
+    matches: list[Match],
+    sources: list[SourceResult],
+    *,
+    doc_ids: list[str],
+    students: dict[str, str],
+    errors: Sequence[InputError],
+    corpus_errors: Sequence[InputError],
+    config: CheckConfig,
+    texts: dict[str, str],
+    inputs: dict[str, Any],
+    set_aside: SetAside,
+) -> BatchResult:
+    """A class's result from each submission's settled result (see
+    :func:`settle_submission`): passages and sources in report order, pairs of students
+    and their groups. ``matches`` and ``sources`` are sorted in place."""
     matches.sort(key=match_order)
     sources.sort(key=source_order)
-    texts = {d.doc_id: d.text for d in whole.documents}
-    external, students = whole.external, whole.students
-    corpus_errors = external.skipped if external is not None else ()
-    texts.update(sorted(source_texts.items()))
     result = CheckResult(
         documents=tuple(summaries),
         matches=tuple(matches),
         sources=tuple(sources),
-        settings=whole.config.to_dict(),
+        settings=config.to_dict(),
         version=__version__,
         # Every file that could not be read: the corpus's, then the class's (which
         # documents.csv also lists, each with its student).
         skipped=tuple(corpus_errors) + tuple(errors),
-        stats={"submissions": len(whole.documents), "passages": len(matches)},
+        stats={"submissions": len(doc_ids), "passages": len(matches)},
         texts=texts,
-        inputs=describe_inputs(external, whole.templates),
-        set_aside=whole.set_aside.to_dict(),
+        inputs=inputs,
+        set_aside=set_aside.to_dict(),
     )
     pairs = student_pairs(result.sources, students)
     linked = groups(zip(pairs["student_a"], pairs["student_b"]))
-    ids = student_ids([d.doc_id for d in whole.documents] + [e.path for e in errors])
+    ids = student_ids(doc_ids + [e.path for e in errors])
     return BatchResult(result, students, pairs, linked, tuple(errors), tuple(corpus_errors), ids=ids)
 
 
@@ -335,9 +366,37 @@ def _checked(whole: _Class, position: int) -> tuple[DocumentSummary, list[Match]
             )[0]
         )
 
+    return settle_submission(
+        document,
+        tokens,
+        found,
+        students=whole.students,
+        common_threshold=whole.common_threshold,
+        set_aside=whole.set_aside,
+        config=config,
+    )
+
+
+def settle_submission(
+    document: Document,
+    tokens: Tokens,
+    found: Sequence[Found],
+    *,
+    students: Mapping[str, str],
+    common_threshold: int,
+    set_aside: SetAside,
+    config: CheckConfig,
+) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
+    """A class's submission's result from what its checks against the class and the
+    corpus found: what the teacher set aside, then text common to ``common_threshold``
+    students and text a corpus source explains (see :func:`~simcheck.score.settle`).
+    ``students`` names the student of the submission and of every classmate among its
+    sources (a source not in it is a corpus file). A bulk job settles each submission
+    with this too, so both give the same passages."""
+
     def mark(matches: list[Match]) -> list[Match]:
         # What the teacher set aside first: it is then no student's share of common text.
-        aside = mark_set_aside(matches, whole.set_aside, whole.students)
-        return mark_class(aside, whole.students, whole.common_threshold)
+        aside = mark_set_aside(matches, set_aside, students)
+        return mark_class(aside, students, common_threshold)
 
     return settle(document, tokens, found, mark, config=config)

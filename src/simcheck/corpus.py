@@ -90,6 +90,25 @@ class CorpusLike(Protocol):
         ...
 
 
+@runtime_checkable
+class SourceStore(Protocol):
+    """What aligning a submission with candidates asks of the store holding them: each
+    candidate's document and tokens, and its TF-IDF cosine with the submission. Every
+    :class:`CorpusLike` serves it; so does a bulk job's handful of candidates."""
+
+    def document(self, key: int) -> Document:
+        """The document stored under ``key``."""
+        ...
+
+    def tokens(self, key: int) -> Tokens:
+        """The tokens of the document stored under ``key``."""
+        ...
+
+    def tfidf_cosine(self, query: Tokens, key: int) -> float:
+        """Whole-document TF-IDF cosine of ``query`` with the document under ``key``."""
+        ...
+
+
 def rarity_of(stores: Sequence[CorpusLike]) -> Rarity:
     """How common each word is in ``stores`` together (a class and its corpus)."""
     return Rarity([store.document_frequencies for store in stores], sum(len(store) for store in stores))

@@ -8,7 +8,8 @@ caller (the CLI among them) can catch one class::
     ├── InputError       a document cannot be read: empty, binary, corrupt, undecodable
     │   ├── OwnReport    a file or folder simcheck wrote, passed over (not an error)
     │   └── NotChecked   a submission read, but its check failed (the archive went away)
-    └── CorpusError      a corpus is missing, empty or unusable
+    ├── CorpusError      a corpus is missing, empty or unusable
+    └── JobError         a bulk job's engine (Spark) cannot start or run it
 
 Messages are one line, name the file or setting, and say what to do.
 """
@@ -57,3 +58,8 @@ class NotChecked(InputError):
 
 class CorpusError(SimcheckError):
     """A corpus is missing, empty or unusable."""
+
+
+class JobError(SimcheckError):
+    """A bulk job cannot run: its engine (Spark, Java) is missing, cannot start, or
+    fails on the way; the message says what to do."""

@@ -360,6 +360,21 @@ def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -
     return heaviest_terms(window_terms(tokens), idf)
 
 
+def frequencies_in(vocabulary: np.ndarray, df: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """The document frequency of each of ``terms`` in a corpus whose sorted
+    ``vocabulary`` has frequencies ``df`` (0 for a word it does not have).
+
+    >>> vocabulary = np.array([3, 5], dtype=np.uint64)
+    >>> frequencies_in(vocabulary, np.array([2, 7]), np.array([5, 4], dtype=np.uint64)).tolist()
+    [7, 0]
+    """
+    if vocabulary.shape[0] == 0:
+        return np.zeros(terms.shape[0], dtype=np.int64)
+    at = np.minimum(np.searchsorted(vocabulary, terms), vocabulary.shape[0] - 1)
+    found: np.ndarray = np.where(vocabulary[at] == terms, df[at], 0)
+    return found
+
+
 def smooth_idf(df: np.ndarray, documents: int) -> np.ndarray:
     """scikit-learn's smooth idf, ``ln((1 + n) / (1 + df)) + 1``.
 

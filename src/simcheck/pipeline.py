@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .align import align_tokens
 from .config import CheckConfig
-from .corpus import CorpusLike, rarity_of, settings_for
+from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError
 from .fingerprint import Rarity, fingerprint_tokens, near_duplicate_threshold
 from .fingerprint import jaccard as jaccard_similarity
@@ -244,25 +244,47 @@ def check_document(
     against (the corpus, and in a batch the class): see :func:`~simcheck.align.align_tokens`.
     ``progress(done, total)`` is told of each candidate aligned, from none."""
     candidates = store.candidates(tokens, config, exclude=exclude)
+    keys = [candidate.key for candidate in candidates]
+    found = align_candidates(
+        document, tokens, store, keys, config, zones=zones, rarity=rarity, progress=progress
+    )
+    return found, len(candidates)
+
+
+def align_candidates(
+    document: Document,
+    tokens: Tokens,
+    store: SourceStore,
+    keys: Sequence[int],
+    config: CheckConfig,
+    *,
+    zones: SubmissionZones,
+    rarity: Rarity | None = None,
+    progress: ProgressCallback | None = None,
+) -> Found:
+    """Passages and sources of one tokenised submission aligned with the store's
+    documents ``keys`` (its candidates, in order): the step :func:`check_document` takes
+    after retrieval, and the one a bulk job (:mod:`simcheck.spark`) takes for candidates
+    it found by joins."""
     matches: list[Match] = []
     sources: list[SourceResult] = []
     query_fingerprints = fingerprint_tokens(tokens, config).prints
     if progress is not None:
-        progress(0, len(candidates))
-    for done, candidate in enumerate(candidates, 1):
-        found = _aligned(document, tokens, store, candidate.key, config, zones, rarity, query_fingerprints)
+        progress(0, len(keys))
+    for done, key in enumerate(keys, 1):
+        found = _aligned(document, tokens, store, key, config, zones, rarity, query_fingerprints)
         if found is not None:
             matches.extend(found[0])
             sources.extend(found[1])
         if progress is not None:
-            progress(done, len(candidates))
-    return (matches, sources), len(candidates)
+            progress(done, len(keys))
+    return matches, sources
 
 
 def _aligned(
     document: Document,
     tokens: Tokens,
-    store: CorpusLike,
+    store: SourceStore,
     key: int,
     config: CheckConfig,
     zones: SubmissionZones,

@@ -29,6 +29,7 @@ from .fingerprint import (
     distinct,
     fingerprint_tokens,
     fingerprint_words,
+    frequencies_in,
     shared_windows,
     shingle_hashes,
     smooth_idf,
@@ -265,12 +266,7 @@ class Corpus:
 
     def document_frequencies(self, terms: np.ndarray) -> np.ndarray:
         """How many documents hold each of ``terms`` (stem hashes; 0 for unknown ones)."""
-        vocabulary = self._vocabulary
-        if vocabulary.shape[0] == 0:
-            return np.zeros(terms.shape[0], dtype=np.int64)
-        at = np.minimum(np.searchsorted(vocabulary, terms), vocabulary.shape[0] - 1)
-        found: np.ndarray = np.where(vocabulary[at] == terms, self._df[at], 0)
-        return found
+        return frequencies_in(self._vocabulary, self._df, terms)
 
     def _idf(self, terms: np.ndarray) -> np.ndarray:
         """Smooth idf of ``terms`` in this corpus (a word it does not have is rarest)."""

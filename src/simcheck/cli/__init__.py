@@ -17,6 +17,7 @@ from .check import check, format_for, related
 from .common import EXIT_FAIL_ABOVE
 from .evaluate import eval_group
 from .index import index
+from .spark import spark
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,7 +29,7 @@ def main() -> None:
     """
 
 
-for command in (check, batch, index, related, eval_group):
+for command in (check, batch, index, related, eval_group, spark):
     main.add_command(command)
 
 __all__ = ["EXIT_FAIL_ABOVE", "format_for", "main"]

@@ -22,7 +22,16 @@ from __future__ import annotations
 
 from .decode import decode_bytes
 from .files import MAX_FILE_BYTES, MAX_READ_SECONDS, load_bytes, load_document, load_text
-from .folders import SKIPPED_REASON, folder_problems, iter_files, load_folder, own_reports, unsupported_files
+from .folders import (
+    SKIPPED_REASON,
+    folder_listing,
+    folder_problems,
+    iter_files,
+    load_folder,
+    load_listed,
+    own_reports,
+    unsupported_files,
+)
 from .formats import (
     MAX_RATIO,
     RATIO_FLOOR,
@@ -48,6 +57,7 @@ __all__ = [
     "bomb_ratio",
     "decode_bytes",
     "display_name",
+    "folder_listing",
     "folder_problems",
     "is_own_report",
     "is_report_folder",
@@ -56,6 +66,7 @@ __all__ = [
     "load_bytes",
     "load_document",
     "load_folder",
+    "load_listed",
     "load_text",
     "own_file",
     "own_reports",

@@ -143,6 +143,34 @@ def folder_problems(
     return sorted(problems, key=lambda e: e.path)
 
 
+def folder_listing(
+    folder: str | os.PathLike[str], *, skip: Skip = ()
+) -> tuple[list[tuple[Path, str]], list[InputError]]:
+    """What :func:`load_folder` reads, without reading it: each supported file with its
+    ``doc_id``, and the errors and notes of the folder itself (links to folders,
+    unlistable folders, simcheck's own reports). A bulk job lists a folder so and reads
+    the files where its work runs (:func:`load_listed`)."""
+    root = Path(folder)
+    errors = folder_problems(root, skip=skip) + own_reports(root, skip=skip)
+    files = [(path, display_name(path.relative_to(root).as_posix())) for path in iter_files(root, skip=skip)]
+    return files, errors
+
+
+def load_listed(
+    path: str | os.PathLike[str],
+    doc_id: str,
+    root: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> Document | InputError:
+    """One file :func:`folder_listing` found under ``root``: its document, or the error
+    naming it by ``doc_id``."""
+    try:
+        return load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root)
+    except InputError as exc:
+        return InputError(doc_id, exc.reason)
+
+
 def load_folder(
     folder: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES, skip: Skip = ()
 ) -> tuple[list[Document], list[InputError]]:
@@ -154,15 +182,12 @@ def load_folder(
     simcheck wrote are not read: each has a :class:`~simcheck.errors.OwnReport` among
     the errors (see :func:`own_reports`).
     """
-    root = Path(folder)
+    files, errors = folder_listing(folder, skip=skip)
     documents: list[Document] = []
-    errors: list[InputError] = folder_problems(root, skip=skip) + own_reports(root, skip=skip)
-    for path in iter_files(root, skip=skip):
-        doc_id = display_name(path.relative_to(root).as_posix())
-        try:
-            document = load_document(path, doc_id=doc_id, max_bytes=max_bytes, root=root)
-        except InputError as exc:
-            errors.append(InputError(doc_id, exc.reason))
-            continue
-        documents.append(document)
+    for path, doc_id in files:
+        loaded = load_listed(path, doc_id, folder, max_bytes=max_bytes)
+        if isinstance(loaded, InputError):
+            errors.append(loaded)
+        else:
+            documents.append(loaded)
     return documents, sorted(errors, key=lambda e: e.path)

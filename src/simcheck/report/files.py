@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def _csv(frame: pd.DataFrame) -> str:
+def csv_text(frame: pd.DataFrame) -> str:
     return str(frame.to_csv(index=False, lineterminator="\n"))
 
 
@@ -28,11 +28,11 @@ def write_reports(batch: BatchResult, folder: str | os.PathLike[str]) -> list[Pa
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "report.json": batch.to_json(),
-        "documents.csv": _csv(batch.documents_frame()),
-        "students.csv": _csv(batch.students_frame()),
-        "pairs.csv": _csv(batch.pairs),
-        "matches.csv": _csv(batch.result.to_frame()),
-        "common.csv": _csv(batch.common_frame()),
+        "documents.csv": csv_text(batch.documents_frame()),
+        "students.csv": csv_text(batch.students_frame()),
+        "pairs.csv": csv_text(batch.pairs),
+        "matches.csv": csv_text(batch.result.to_frame()),
+        "common.csv": csv_text(batch.common_frame()),
         "report.html": render_batch_html(batch),
     }
     encoded = {name: content.encode("utf-8") for name, content in files.items()}

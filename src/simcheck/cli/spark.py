@@ -1,0 +1,111 @@
+"""``simcheck spark``: bulk jobs on Apache Spark (the optional extra ``simcheck[spark]``)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .common import config_from, config_options, max_bytes_option, running
+
+
+@click.group()
+def spark() -> None:
+    """Bulk jobs on Apache Spark, for classes too big for one machine.
+
+    Needs the optional extra (pip install 'simcheck[spark]') and a Java 17+ runtime.
+    """
+
+
+@spark.command()
+@click.argument("source")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the stages (kept, so a rerun resumes) and for documents, pairs and matches "
+    "as CSV and Parquet.",
+)
+@click.option(
+    "--master",
+    default="local[*]",
+    show_default=True,
+    help="Spark master URL: local[*], local[N], spark://HOST:PORT, yarn or k8s://URL.",
+)
+@click.option(
+    "--corpus",
+    "-c",
+    help="Known sources as well: a folder, a zip or Parquet files (doc_id, text), "
+    "compared with every submission as batch --corpus does.",
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(1),
+    default=64,
+    show_default=True,
+    help="Spark's shuffle partitions: more for millions of essays or little executor memory.",
+)
+@click.option(
+    "--driver-memory",
+    default="4g",
+    show_default=True,
+    help="Heap of Spark's driver JVM (in local mode, where the executors run too).",
+)
+@max_bytes_option("submission file")
+@config_options(batch=True)
+def allpairs(
+    source: str,
+    output: Path,
+    master: str,
+    corpus: str | None,
+    partitions: int,
+    driver_memory: str,
+    max_bytes: int,
+    **options: Any,
+) -> None:
+    """Compare every submission with every other student's (and with --corpus) on Spark,
+    with the same answers as batch.
+
+    SOURCE is a folder, a zip, or Parquet or other files on any path Spark reads
+    (hdfs://, s3a://). Each stage writes under --output and prints one line; a rerun
+    after a crash skips the finished stages.
+
+    \b
+    Example:
+      simcheck spark allpairs exam-essays/ --output reports/exam --master local[4]
+    """
+    config = config_from(options)
+    started = time.perf_counter()
+    with running():
+        # pyspark and the job's numpy work: only when a job runs
+        from ..spark.session import require_pyspark
+
+        require_pyspark()
+        from ..spark import allpairs as run_job  # numpy and the batch code: only when a job runs
+
+        written = run_job(
+            source,
+            output,
+            master=master,
+            corpus=corpus,
+            config=config,
+            max_bytes=max_bytes,
+            partitions=partitions,
+            driver_memory=driver_memory,
+            say=lambda line: click.echo(line, err=True),
+        )
+    result = written.result
+    if result.errors:
+        count = len(result.errors)
+        click.echo(f"{count} file{'' if count == 1 else 's'} could not be read:")
+        for error in result.errors:
+            click.echo(f"  {error}")
+    if result.passed_over:
+        click.echo(f"Not read, being simcheck's own output ({len(result.passed_over)}):")
+        for note in result.passed_over:
+            click.echo(f"  {note}")
+    click.echo(f"Wrote {', '.join(str(path) for path in written.files)}", err=True)
+    click.echo(f"Done in {time.perf_counter() - started:.1f} s", err=True)

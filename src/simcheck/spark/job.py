@@ -1,0 +1,295 @@
+"""``allpairs``: every submission against every other student's and a corpus, as
+``batch`` compares them, in Spark DataFrame steps that call simcheck's own code.
+
+Stages, each written under ``OUTPUT/stages`` (see :mod:`.stages`)::
+
+    1-load           files read in executors (batch's loader); unreadable ones listed
+    2-prepare        tokens once per text: shingles, fingerprints, words, windows' words
+    3-frequencies    document frequency of every word, per store (a Spark aggregate)
+    4-signatures     window signature words, weighed by those frequencies (broadcast)
+    5-common-keys    fingerprints and window words set aside as too common to count
+    6-candidates     pairs by joins on those keys, each kept once, own files left out
+    7-align          each submission aligned with its candidates and settled, as batch does
+
+then ``documents``, ``pairs`` and ``matches`` as Parquet and CSV (:mod:`.output`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._version import __version__
+from ..config import CheckConfig
+from ..errors import JobError
+from ..load import MAX_FILE_BYTES
+from .candidates import either, outside_own, shared_fingerprints, shared_windows
+from .output import Written, class_inputs, write_outputs
+from .session import quiet_pyspark_warnings, start, translated
+from .sources import is_local, local_path, read_source
+from .stages import Say, Stages
+from .work import (
+    ALIGNED,
+    PREPARED,
+    SIGNED,
+    ClassStats,
+    Frequencies,
+    align_group,
+    prepare,
+    sign_windows,
+    unsigned,
+)
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+#: Columns a prepared row carries from loading and naming to the later stages.
+CARRIED = (
+    "store string, student string, filed_as string, named_by array<string>, "
+    "path string, realpath string, text string"
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One allpairs job: where its inputs are, where it writes, and its settings."""
+
+    source: str
+    output: Path
+    corpus: str | None = None
+    config: CheckConfig = CheckConfig()
+    max_bytes: int = MAX_FILE_BYTES
+
+    def record(self) -> dict[str, Any]:
+        """What the job's stages depend on (see :class:`~.stages.Stages`)."""
+        corpus = local_path(self.corpus) if self.corpus is not None else None
+        return {
+            "source": local_path(self.source),
+            "corpus": corpus,
+            "settings": self.config.to_dict(),
+            "max_bytes": self.max_bytes,
+            "version": __version__,
+        }
+
+
+def allpairs(
+    source: str,
+    output: str | Path,
+    *,
+    master: str = "local[*]",
+    corpus: str | None = None,
+    config: CheckConfig | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    partitions: int = 64,
+    driver_memory: str = "4g",
+    say: Say | None = None,
+    spark: SparkSession | None = None,
+) -> Written:
+    """Compare every submission under ``source`` with every other student's (and with
+    ``corpus``) on Spark, writing stages and reports under ``output``; a rerun resumes
+    after the last finished stage. ``spark``: a running session to use (else one is
+    started on ``master`` and stopped at the end)."""
+    job = Job(source, Path(output).absolute(), corpus, config or CheckConfig(), max_bytes)
+    for given in [source] + ([corpus] if corpus is not None else []):
+        # A local path that is not there is said before Spark takes seconds to start.
+        if is_local(given) and not Path(given.removeprefix("file://")).exists() and "*" not in given:
+            raise JobError(f"{given}: no such folder or file; give a folder, a zip or Parquet files")
+    session = (
+        spark if spark is not None else start(master, partitions=partitions, driver_memory=driver_memory)
+    )
+    try:
+        with translated(), warnings.catch_warnings():
+            quiet_pyspark_warnings()
+            return _run(session, job, say or (lambda line: None))
+    finally:
+        if spark is None:
+            session.stop()
+
+
+def _run(spark: SparkSession, job: Job, say: Say) -> Written:
+    stages = Stages(spark, job.output, job.record(), say)
+    loaded = stages.run("1-load", lambda: _loaded(spark, job), "files")
+    inputs = class_inputs(spark, loaded, job.config)
+    config = job.config.replace(common_threshold=inputs.common_threshold)
+    prepared = stages.run("2-prepare", lambda: _prepared(spark, loaded, inputs.names, config), "documents")
+    counted = stages.run("3-frequencies", lambda: _frequencies(prepared), "words")
+    frequencies = _collected(counted, prepared)
+    signed_rows = stages.run(
+        "4-signatures", lambda: _signatures(spark, prepared, frequencies), "signature words"
+    )
+    stores = ["class"] + (["corpus"] if "corpus" in frequencies else [])
+    parts = {store: _candidate_parts(prepared, signed_rows, store, frequencies, config) for store in stores}
+    stages.run("5-common-keys", lambda: _common_keys(parts), "keys")
+    resubmitted = inputs.resubmitted(spark, loaded)
+    candidates = stages.run("6-candidates", lambda: _candidates(prepared, parts, resubmitted), "pairs")
+    stats = ClassStats(config, frequencies["class"], frequencies.get("corpus"), inputs.common_threshold)
+    aligned = stages.run("7-align", lambda: _aligned(spark, prepared, candidates, stats), "records")
+    return write_outputs(job.output, aligned, inputs, config, stages, say)
+
+
+def _loaded(spark: SparkSession, job: Job) -> DataFrame:
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    skip = [str(job.output)]
+    rows = read_source(spark, job.source, class_inputs=True, skip=skip, max_bytes=job.max_bytes)
+    rows = rows.withColumn("store", F.lit("class"))
+    if job.corpus is not None:
+        # As batch reads a corpus folder: its own size limit, no list of unsupported files.
+        corpus = read_source(spark, job.corpus, class_inputs=False, skip=skip)
+        rows = rows.unionByName(corpus.withColumn("store", F.lit("corpus")))
+    return rows
+
+
+def _prepared(spark: SparkSession, loaded: DataFrame, names: DataFrame, config: CheckConfig) -> DataFrame:
+    """Every readable document, named (student, and the students its name may name) and
+    prepared once in an executor."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    readable = loaded.filter(F.col("error").isNull() & F.col("text").isNotNull())
+    named = readable.join(names, ["store", "doc_id"], "left")
+    carried = [column.split(" ")[0] for column in CARRIED.split(", ")]
+    columns = named.select("store", "student", "filed_as", "named_by", "path", "text", "doc_id")
+    parts = max(1, spark.sparkContext.defaultParallelism * 4)
+    return columns.repartition(parts).mapInPandas(
+        lambda frames: prepare(frames, config, carried), f"{CARRIED}, {PREPARED}"
+    )
+
+
+def _frequencies(prepared: DataFrame) -> DataFrame:
+    """How many documents of each store hold each content word."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    words = prepared.select("store", F.explode("terms").alias("term"))
+    return words.groupBy("store", "term").agg(F.count("*").alias("df"))
+
+
+def _collected(counted: DataFrame, prepared: DataFrame) -> dict[str, Frequencies]:
+    """The word frequencies of each store, gathered to be sent to every executor."""
+    documents = {row["store"]: row["count"] for row in prepared.groupBy("store").count().collect()}
+    found = {}
+    for store, total in documents.items():
+        # Rows, not toPandas: pyspark's Arrow conversion trips on pandas 3's deprecations.
+        rows = counted.filter(counted["store"] == store).select("term", "df").collect()
+        terms = unsigned([row["term"] for row in rows])
+        df = np.array([row["df"] for row in rows], dtype=np.int64)
+        order = np.argsort(terms, kind="stable")
+        found[store] = Frequencies(terms[order], df[order], int(total))
+    return found
+
+
+def _signatures(spark: SparkSession, prepared: DataFrame, frequencies: dict[str, Frequencies]) -> DataFrame:
+    """Window signature rows of each store's documents (``role`` source), weighed by the
+    store's own frequencies; against a corpus, the class's windows again as queries, by
+    the corpus's frequencies (a word the corpus lacks weighs nothing), as ``batch`` does."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    shared = spark.sparkContext.broadcast(frequencies)
+
+    def signed(store: str, role: str, weigh: Callable[[], Callable[[np.ndarray], np.ndarray]]) -> DataFrame:
+        rows = prepared.filter(F.col("store") == ("class" if role == "query" else store))
+        rows = rows.select("doc_id", "wwin", "wterm", "wcount")
+        made = rows.mapInPandas(lambda frames: sign_windows(frames, weigh), SIGNED)
+        return made.withColumn("store", F.lit(store)).withColumn("role", F.lit(role))
+
+    rows = signed("class", "source", lambda: shared.value["class"].idf)
+    if "corpus" in frequencies:
+        rows = rows.unionByName(signed("corpus", "source", lambda: shared.value["corpus"].idf))
+        rows = rows.unionByName(signed("corpus", "query", lambda: shared.value["corpus"].known_idf))
+    return rows
+
+
+@dataclass
+class _Parts:
+    """One store's candidate evidence, as DataFrames not yet computed."""
+
+    fingerprints: DataFrame
+    windows: DataFrame
+    common: DataFrame
+
+
+def _candidate_parts(
+    prepared: DataFrame,
+    signed: DataFrame,
+    store: str,
+    frequencies: dict[str, Frequencies],
+    config: CheckConfig,
+) -> _Parts:
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    queries = prepared.filter((F.col("store") == "class") & (F.col("words") > 0))
+    sources = prepared.filter(F.col("store") == store)
+    prints, common_prints = shared_fingerprints(queries, sources, frequencies[store].documents, config)
+    held = signed.filter((F.col("store") == store) & (F.col("role") == "source")).select(
+        "doc_id", "win", "term"
+    )
+    asked = (
+        held if store == "class" else signed.filter((F.col("store") == store) & (F.col("role") == "query"))
+    )
+    windows, common_words, _ = shared_windows(asked.select("doc_id", "win", "term"), held)
+    common = common_prints.withColumn("kind", F.lit("fingerprint")).unionByName(
+        common_words.withColumn("kind", F.lit("window word"))
+    )
+    return _Parts(prints, windows, common.withColumn("store", F.lit(store)))
+
+
+def _common_keys(parts: dict[str, _Parts]) -> DataFrame:
+    rows = [part.common for part in parts.values()]
+    found = rows[0]
+    for more in rows[1:]:
+        found = found.unionByName(more)
+    return found
+
+
+def _candidates(prepared: DataFrame, parts: dict[str, _Parts], resubmitted: list[str]) -> DataFrame:
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    found = None
+    for store, part in parts.items():
+        queries = prepared.filter(F.col("store") == "class")
+        sources = prepared.filter(F.col("store") == store)
+        pairs = outside_own(
+            either(part.fingerprints, part.windows),
+            queries,
+            sources,
+            classmates=store == "class",
+            resubmitted=resubmitted,
+        ).withColumn("store", F.lit(store))
+        found = pairs if found is None else found.unionByName(pairs)
+    assert found is not None
+    return found
+
+
+def _aligned(spark: SparkSession, prepared: DataFrame, candidates: DataFrame, stats: ClassStats) -> DataFrame:
+    """Each submission with its candidates' texts, grouped, aligned and settled in an
+    executor (:func:`~.work.align_group`)."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    documents = prepared.select("store", "doc_id", "text", "path", "student")
+    sources = candidates.join(documents.withColumnRenamed("doc_id", "b"), ["store", "b"]).select(
+        F.col("a").alias("submission"),
+        F.col("store").alias("role"),
+        F.col("b").alias("doc_id"),
+        "text",
+        "path",
+        "student",
+        "shared",
+        "windows",
+    )
+    own = documents.filter(F.col("store") == "class").select(
+        F.col("doc_id").alias("submission"),
+        F.lit("self").alias("role"),
+        "doc_id",
+        "text",
+        "path",
+        "student",
+        F.lit(0).cast("bigint").alias("shared"),
+        F.lit(0).cast("bigint").alias("windows"),
+    )
+    shared = spark.sparkContext.broadcast(stats)
+    grouped = own.unionByName(sources).groupBy("submission")
+    return grouped.applyInPandas(lambda frame: align_group(frame, shared.value), ALIGNED)

@@ -1,0 +1,184 @@
+"""``simcheck spark allpairs`` on real Spark (local mode, never a mock): the same reports
+as ``batch`` on a class of same-topic essays with planted copies, with a corpus, from
+Parquet, after a killed run, and one-line errors. Skips where pyspark or Java is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.workloads.synthetic import COLDWAR, topic_class
+from simcheck.batch import compare_batch
+from simcheck.cli import main
+from simcheck.report.files import write_reports
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark not installed (pip install -e '.[test]')")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("no Java runtime for Spark (install openjdk-17-jre-headless)", allow_module_level=True)
+
+from simcheck.spark import allpairs  # noqa: E402  (after the skips: it needs pyspark)
+
+REPORTS = ("matches.csv", "pairs.csv", "documents.csv")
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """One local[2] session for the module's jobs (a JVM costs seconds to start)."""
+    from simcheck.spark.session import start
+
+    session = start("local[2]", partitions=4)
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def topic_300(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 essays on one topic, a tenth with planted copies, and one file that cannot be read."""
+    folder = tmp_path_factory.mktemp("spark") / "class"
+    topic_class(folder, 300)
+    (folder / "s0007" / "notes.txt").write_bytes(b"\x00\x01binary\x00" * 50)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def topic_60(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("spark60") / "class"
+    topic_class(folder, 60, copies=0.2, seed=5)
+    return folder
+
+
+def batch_reports(folder: Path, out: Path, corpus: Path | None = None) -> Path:
+    write_reports(compare_batch(folder, corpus, skip=[out]), out)
+    return out
+
+
+def same_reports(one: Path, other: Path) -> None:
+    for name in REPORTS:
+        assert (one / name).read_bytes() == (other / name).read_bytes(), name
+
+
+def test_same_as_batch_on_a_class(spark: Any, topic_300: Path, tmp_path: Path) -> None:
+    lines: list[str] = []
+    written = allpairs(str(topic_300), tmp_path / "spark", spark=spark, say=lines.append)
+    expected = batch_reports(topic_300, tmp_path / "batch")
+    same_reports(tmp_path / "spark", expected)
+    matches = (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+    assert matches.count("\n") > 20 and len(written.result.pairs) >= 10
+    # The unreadable file is listed, as batch lists it, and the job went on.
+    assert [e.path for e in written.result.errors] == ["s0007/notes.txt"]
+    assert "unreadable" in (tmp_path / "spark" / "documents.csv").read_text(encoding="utf-8")
+    assert [line.split(":")[0] for line in lines[:7]] == [
+        "1-load",
+        "2-prepare",
+        "3-frequencies",
+        "4-signatures",
+        "5-common-keys",
+        "6-candidates",
+        "7-align",
+    ]
+    import pandas as pd
+
+    frame = pd.read_parquet(tmp_path / "spark" / "matches.parquet")
+    assert len(frame) == len(written.result.result.matches)
+
+
+def test_same_as_batch_with_a_corpus(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    allpairs(str(topic_60), tmp_path / "spark", corpus=str(COLDWAR), spark=spark)
+    expected = batch_reports(topic_60, tmp_path / "batch", COLDWAR)
+    same_reports(tmp_path / "spark", expected)
+    assert "detente-and-arms-control.txt" in (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+
+
+def test_parquet_source(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    files = sorted(topic_60.rglob("*.txt"))
+    rows = [(p.relative_to(topic_60).as_posix(), p.read_text(encoding="utf-8")) for p in files]
+    pd.DataFrame(rows, columns=["doc_id", "text"]).to_parquet(tmp_path / "essays.parquet")
+    allpairs(str(tmp_path / "essays.parquet"), tmp_path / "spark", spark=spark)
+    expected = batch_reports(topic_60, tmp_path / "batch")
+    same_reports(tmp_path / "spark", expected)
+
+
+def test_files_spark_reads_by_a_glob(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    # Read as Spark reads hdfs:// or s3a:// paths: bytes, decoded by batch's loader.
+    allpairs(f"{topic_60}/s00[0-5]*/*.txt", tmp_path / "spark", spark=spark)
+    expected = batch_reports(topic_60, tmp_path / "batch")
+    same_reports(tmp_path / "spark", expected)
+
+
+def test_rerun_skips_finished_stages(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    allpairs(str(topic_60), tmp_path / "out", spark=spark)
+    first = (tmp_path / "out" / "matches.csv").read_bytes()
+    lines: list[str] = []
+    allpairs(str(topic_60), tmp_path / "out", spark=spark, say=lines.append)
+    assert all("finished by an earlier run" in line for line in lines[:7])
+    assert (tmp_path / "out" / "matches.csv").read_bytes() == first
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "simcheck", "spark", "allpairs", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def test_restart_after_a_killed_run(topic_60: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = (str(topic_60), "--output", str(out), "--master", "local[1]", "--partitions", "2")
+    job = _cli(*args)
+    assert job.stderr is not None
+    for line in job.stderr:
+        if line.startswith("3-frequencies"):
+            break
+    # The whole process group: the driver's JVM and its Python workers die with it.
+    os.killpg(job.pid, signal.SIGKILL)
+    job.communicate()
+    assert (out / "stages" / "2-prepare" / "_SUCCESS").exists()
+    assert not (out / "matches.csv").exists()
+    rerun = _cli(*args)
+    _, err = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, err
+    assert "1-load: 60 files, finished by an earlier run" in err
+    assert "2-prepare: 60 documents, finished by an earlier run" in err
+    same_reports(out, batch_reports(topic_60, tmp_path / "batch"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--master", "lokal[2]"), "Error: --master lokal[2]: not a Spark master URL"),
+        (("--corpus", "/no/such/folder"), "Error: /no/such/folder: no such folder or file"),
+    ],
+)
+def test_one_line_errors(topic_60: Path, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = CliRunner().invoke(main, ["spark", "allpairs", str(topic_60), "--output", str(tmp_path), *args])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].startswith(message)
+    assert "Traceback" not in result.output
+
+
+def test_no_java_is_one_line(topic_60: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env["PATH"] = os.path.dirname(sys.executable)  # this Python, no java
+    job = _cli(str(topic_60), "--output", str(tmp_path / "out"), env=env)
+    _, err = job.communicate(timeout=120)
+    assert job.returncode == 1
+    assert err.strip().splitlines() == [
+        "Error: Spark needs a Java 17+ runtime and none was found: install one "
+        "(Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+    ]
