@@ -496,7 +496,9 @@ def test_a_writer_killed_mid_add_leaves_the_archive_as_it_was(
     url = fresh_schema(postgres, database)
     write_essays(tmp_path / "base", 10, random.Random(3))
     Index.build(url, [tmp_path / "base"])[0].close()
-    write_essays(tmp_path / "big", 120, random.Random(4))
+    # Enough essays that the add is still running 0.4 s into its transaction, even on
+    # a fast machine (120 were sometimes committed before the kill).
+    write_essays(tmp_path / "big", 400, random.Random(4))
     for delay in (0.0, 0.4):
         writer = start_adding(url, tmp_path / "big")
         wait_for(lambda: writing(postgres, database) or writer.poll() is not None)  # noqa: B023
@@ -510,7 +512,7 @@ def test_a_writer_killed_mid_add_leaves_the_archive_as_it_was(
         with Index(url) as index:
             assert index.verify() == []
     with Index(url) as index:
-        assert len(index.add([tmp_path / "big"]).added) == 120 and index.verify() == []
+        assert len(index.add([tmp_path / "big"]).added) == 400 and index.verify() == []
 
 
 def test_a_reader_sees_each_document_whole_or_not_at_all(
