@@ -32,20 +32,10 @@ from pathlib import Path
 
 import psutil
 
+from .load_class import tree_rss
 from .workloads.synthetic import COLDWAR, topic_class
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-spark-bench"
-
-
-def tree_rss(process: psutil.Process) -> int:
-    """Resident bytes of a process and all its descendants (a JVM, Python workers)."""
-    total = 0
-    for member in [process, *process.children(recursive=True)]:
-        try:
-            total += member.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
 
 
 def run(command: list[str], timeout: float | None = None) -> tuple[float, int, int | None, list[str]]:

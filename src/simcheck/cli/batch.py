@@ -16,15 +16,18 @@ from .common import (
     IndexLocation,
     config_from,
     config_options,
+    echo_listed,
     exit_if_above,
     fail_above_option,
     jobs_option,
     max_bytes_option,
     open_corpus,
+    passed_over_heading,
     running,
     set_aside_from,
     set_aside_options,
     template_option,
+    unreadable_heading,
     warn_unused,
 )
 
@@ -142,20 +145,11 @@ def _print_outcome(result: BatchResult, show: int, written: list[Path], set_asid
     console.print(shown.table)
     if shown.hidden:
         click.echo(f"... and {shown.hidden} more submissions (all in documents.csv, report.html)")
-    if shown.unreadable:
-        click.echo(
-            f"{len(shown.unreadable)} file{'' if len(shown.unreadable) == 1 else 's'} could not be read:"
-        )
-        for line in shown.unreadable:
-            click.echo(f"  {line}")
-    if shown.unchecked:
-        click.echo(f"{len(shown.unchecked)} read but not checked (the corpus failed during the run):")
-        for line in shown.unchecked:
-            click.echo(f"  {line}")
-    if result.passed_over:
-        click.echo(f"Not read, being simcheck's own output ({len(result.passed_over)}):")
-        for note in result.passed_over:
-            click.echo(f"  {note}")
+    echo_listed(unreadable_heading(len(shown.unreadable)), shown.unreadable)
+    echo_listed(
+        f"{len(shown.unchecked)} read but not checked (the corpus failed during the run):", shown.unchecked
+    )
+    echo_listed(passed_over_heading(len(result.passed_over)), [str(note) for note in result.passed_over])
     _report_set_aside(result.result.matches)
     warn_unused(set_aside, result.result.matches, result.students)
     click.echo(f"Wrote {', '.join(str(path) for path in written)}", err=True)

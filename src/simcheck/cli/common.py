@@ -186,6 +186,23 @@ def set_aside_from(exclude_sources: tuple[str, ...], allow_list: Path | None) ->
     return SetAside(sources=tuple(exclude_sources), allowed=allowed)
 
 
+def echo_listed(heading: str, lines: list[str]) -> None:
+    """A heading and each of ``lines`` indented below it, when there are any: the files
+    a class command could not read, could not check or passed over."""
+    if lines:
+        click.echo(heading)
+        for line in lines:
+            click.echo(f"  {line}")
+
+
+def unreadable_heading(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'} could not be read:"
+
+
+def passed_over_heading(count: int) -> str:
+    return f"Not read, being simcheck's own output ({count}):"
+
+
 def warn_unused(set_aside: SetAside, matches: tuple[Match, ...], students: dict[str, str]) -> None:
     """Name on stderr each entry that set no passage aside (a misspelt name, most often)."""
     for entry in set_aside.unused(matches, students):

@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from .common import config_from, config_options, max_bytes_option, running
+from .common import (
+    config_from,
+    config_options,
+    echo_listed,
+    max_bytes_option,
+    passed_over_heading,
+    running,
+    unreadable_heading,
+)
 
 
 @click.group()
@@ -98,14 +106,7 @@ def allpairs(
             say=lambda line: click.echo(line, err=True),
         )
     result = written.result
-    if result.errors:
-        count = len(result.errors)
-        click.echo(f"{count} file{'' if count == 1 else 's'} could not be read:")
-        for error in result.errors:
-            click.echo(f"  {error}")
-    if result.passed_over:
-        click.echo(f"Not read, being simcheck's own output ({len(result.passed_over)}):")
-        for note in result.passed_over:
-            click.echo(f"  {note}")
+    echo_listed(unreadable_heading(len(result.errors)), [str(error) for error in result.errors])
+    echo_listed(passed_over_heading(len(result.passed_over)), [str(note) for note in result.passed_over])
     click.echo(f"Wrote {', '.join(str(path) for path in written.files)}", err=True)
     click.echo(f"Done in {time.perf_counter() - started:.1f} s", err=True)
