@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from benchmarks.workloads.synthetic import COLDWAR, topic_class
 from simcheck.batch import compare_batch
 from simcheck.cli import main
+from simcheck.load import load_document
 from simcheck.report.files import write_reports
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark not installed (pip install -e '.[test]')")
@@ -29,6 +30,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 from simcheck.spark import allpairs  # noqa: E402  (after the skips: it needs pyspark)
 
 REPORTS = ("matches.csv", "pairs.csv", "documents.csv")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +99,20 @@ def test_same_as_batch_with_a_corpus(spark: Any, topic_60: Path, tmp_path: Path)
     expected = batch_reports(topic_60, tmp_path / "batch", COLDWAR)
     same_reports(tmp_path / "spark", expected)
     assert "detente-and-arms-control.txt" in (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+
+
+def test_same_as_batch_on_the_demo_class_with_its_prompt(spark: Any, tmp_path: Path) -> None:
+    # Moodle names, docx, pdf and md, the corpus, and the prompt students restate.
+    demo = ROOT / "corpora" / "demo-class"
+    prompt = (demo / "prompt.txt").read_text(encoding="utf-8")
+    allpairs(
+        str(demo / "submissions"), tmp_path / "spark", corpus=str(COLDWAR), templates=[prompt], spark=spark
+    )
+    out = tmp_path / "batch"
+    batch = compare_batch(demo / "submissions", COLDWAR, templates=[load_document(demo / "prompt.txt")])
+    write_reports(batch, out)
+    same_reports(tmp_path / "spark", out)
+    assert "template" in (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
 
 
 def test_parquet_source(spark: Any, topic_60: Path, tmp_path: Path) -> None:

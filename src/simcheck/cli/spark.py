@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..load import load_document
 from .common import (
     config_from,
     config_options,
@@ -15,6 +16,7 @@ from .common import (
     max_bytes_option,
     passed_over_heading,
     running,
+    template_option,
     unreadable_heading,
 )
 
@@ -62,7 +64,8 @@ def spark() -> None:
     show_default=True,
     help="Heap of Spark's driver JVM (in local mode, where the executors run too).",
 )
-@max_bytes_option("submission file")
+@template_option
+@max_bytes_option("submission or template file")
 @config_options(batch=True)
 def allpairs(
     source: str,
@@ -71,6 +74,7 @@ def allpairs(
     corpus: str | None,
     partitions: int,
     driver_memory: str,
+    templates: tuple[Path, ...],
     max_bytes: int,
     **options: Any,
 ) -> None:
@@ -101,6 +105,8 @@ def allpairs(
             corpus=corpus,
             config=config,
             max_bytes=max_bytes,
+            # Read here, as batch reads them: a prompt is a file on this machine.
+            templates=[load_document(t, max_bytes=max_bytes).text for t in templates],
             partitions=partitions,
             driver_memory=driver_memory,
             say=lambda line: click.echo(line, err=True),

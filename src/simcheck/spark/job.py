@@ -16,8 +16,9 @@ then ``documents``, ``pairs`` and ``matches`` as Parquet and CSV (:mod:`.output`
 
 from __future__ import annotations
 
+import hashlib
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,7 @@ class Job:
     corpus: str | None = None
     config: CheckConfig = CheckConfig()
     max_bytes: int = MAX_FILE_BYTES
+    templates: tuple[str, ...] = ()
 
     def record(self) -> dict[str, Any]:
         """What the job's stages depend on (see :class:`~.stages.Stages`)."""
@@ -71,6 +73,8 @@ class Job:
         return {
             "source": local_path(self.source),
             "corpus": corpus,
+            # The prompt's text, not its file name: a changed prompt is another job.
+            "templates": [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in self.templates],
             "settings": self.config.to_dict(),
             "max_bytes": self.max_bytes,
             "version": __version__,
@@ -85,6 +89,7 @@ def allpairs(
     corpus: str | None = None,
     config: CheckConfig | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    templates: Sequence[str] = (),
     partitions: int = 64,
     driver_memory: str = "4g",
     say: Say | None = None,
@@ -93,8 +98,10 @@ def allpairs(
     """Compare every submission under ``source`` with every other student's (and with
     ``corpus``) on Spark, writing stages and reports under ``output``; a rerun resumes
     after the last finished stage. ``spark``: a running session to use (else one is
-    started on ``master`` and stopped at the end)."""
-    job = Job(source, Path(output).absolute(), corpus, config or CheckConfig(), max_bytes)
+    started on ``master`` and stopped at the end). ``templates``: the texts of the
+    assignment prompt and other given text, not counted where a submission repeats them
+    (as ``batch --template``)."""
+    job = Job(source, Path(output).absolute(), corpus, config or CheckConfig(), max_bytes, tuple(templates))
     for given in [source] + ([corpus] if corpus is not None else []):
         # A local path that is not there is said before Spark takes seconds to start.
         if is_local(given) and not Path(given.removeprefix("file://")).exists() and "*" not in given:
@@ -127,7 +134,9 @@ def _run(spark: SparkSession, job: Job, say: Say) -> Written:
     stages.run("5-common-keys", lambda: _common_keys(parts), "keys")
     resubmitted = inputs.resubmitted(spark, loaded)
     candidates = stages.run("6-candidates", lambda: _candidates(prepared, parts, resubmitted), "pairs")
-    stats = ClassStats(config, frequencies["class"], frequencies.get("corpus"), inputs.common_threshold)
+    stats = ClassStats(
+        config, frequencies["class"], frequencies.get("corpus"), inputs.common_threshold, job.templates
+    )
     aligned = stages.run("7-align", lambda: _aligned(spark, prepared, candidates, stats), "records")
     return write_outputs(job.output, aligned, inputs, config, stages, say)
 

@@ -10,6 +10,7 @@ join asks of them.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -251,12 +252,14 @@ _TERMS_ONLY = CheckConfig()
 class ClassStats:
     """What settling any submission needs to know of the whole job, sent once to each
     executor: the settings, the word frequencies of the class and of the corpus (None
-    without one), and how many students share a passage before it is common text."""
+    without one), how many students share a passage before it is common text, and the
+    texts of the assignment prompt and other given text (``--template``)."""
 
     config: CheckConfig
     classmates: Frequencies
     corpus: Frequencies | None
     common_threshold: int
+    templates: tuple[str, ...] = ()
 
 
 def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
@@ -269,7 +272,7 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
     own = frame[frame["role"] == "self"].iloc[0]
     document = Document(own["doc_id"], own["text"], own["path"] or "")
     tokens = Tokens(document.text, config.language)
-    zones = SubmissionZones(document, tokens, [], config)
+    zones = SubmissionZones(document, tokens, _template_tokens(stats.templates, config.language), config)
     stores = [stats.classmates] + ([stats.corpus] if stats.corpus is not None else [])
     rarity = Rarity(
         [partial(frequencies_in, s.vocabulary, s.df) for s in stores], sum(s.documents for s in stores)
@@ -302,6 +305,12 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
         [(document.doc_id, kind, json.dumps(payload)) for kind, payload in records],
         columns=["submission", "record", "payload"],
     )
+
+
+@functools.lru_cache(maxsize=4)
+def _template_tokens(templates: tuple[str, ...], language: str) -> list[Tokens]:
+    """The prompts' tokens, made once per executor process rather than per submission."""
+    return [Tokens(text, language) for text in templates]
 
 
 def _match_record(match: Match) -> dict[str, Any]:
