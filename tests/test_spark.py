@@ -22,6 +22,7 @@ from simcheck.batch import compare_batch
 from simcheck.cli import main
 from simcheck.load import load_document
 from simcheck.report.files import write_reports
+from simcheck.review import SetAside
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark not installed (pip install -e '.[test]')")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -113,6 +114,27 @@ def test_same_as_batch_on_the_demo_class_with_its_prompt(spark: Any, tmp_path: P
     write_reports(batch, out)
     same_reports(tmp_path / "spark", out)
     assert "template" in (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+
+
+def test_same_as_batch_with_a_class_list_and_sources_set_aside(spark: Any, tmp_path: Path) -> None:
+    demo = ROOT / "corpora" / "demo-class"
+    names = {"418305": "K. Mensah (class list)", "418217": "B. Chaudhry (class list)"}
+    aside = SetAside(sources=("the-berlin-wall.txt",), allowed=(("Victor Huang", "Sofia Rossi"),))
+    allpairs(
+        str(demo / "submissions"),
+        tmp_path / "spark",
+        corpus=str(COLDWAR),
+        class_list=names,
+        set_aside=aside,
+        spark=spark,
+    )
+    out = tmp_path / "batch"
+    write_reports(compare_batch(demo / "submissions", COLDWAR, class_list=names, set_aside=aside), out)
+    same_reports(tmp_path / "spark", out)
+    matches = (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+    documents = (tmp_path / "spark" / "documents.csv").read_text(encoding="utf-8")
+    assert "K. Mensah (class list)" in documents
+    assert "excluded source" in matches and "allow-listed" in matches
 
 
 def test_parquet_source(spark: Any, topic_60: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from ..review import SetAside, read_class_list
 from ..students import submission_label
 from .common import (
     IndexLocation,
+    class_list_option,
     config_from,
     config_options,
     echo_listed,
@@ -63,12 +64,7 @@ if TYPE_CHECKING:  # pandas, under the class's tables: only once a class is comp
 @fail_above_option("any submission's similarity exceeds PERCENT")
 @template_option
 @set_aside_options
-@click.option(
-    "--class-list",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A CSV of student ID and name (or a gradebook export with ID and name columns): "
-    "students are named by it in every report.",
-)
+@class_list_option
 @jobs_option
 @max_bytes_option("submission or template file")
 @config_options(batch=True)

@@ -162,6 +162,14 @@ template_option = click.option(
 )
 
 
+class_list_option = click.option(
+    "--class-list",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV of student ID and name (or a gradebook export with ID and name columns): "
+    "students are named by it in every report.",
+)
+
+
 def set_aside_options(func: F) -> F:
     """``--exclude-source`` (repeatable) and ``--allow-list FILE``."""
     func = click.option(

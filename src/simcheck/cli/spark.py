@@ -9,15 +9,20 @@ from typing import Any
 import click
 
 from ..load import load_document
+from ..review import read_class_list
 from .common import (
+    class_list_option,
     config_from,
     config_options,
     echo_listed,
     max_bytes_option,
     passed_over_heading,
     running,
+    set_aside_from,
+    set_aside_options,
     template_option,
     unreadable_heading,
+    warn_unused,
 )
 
 
@@ -65,6 +70,8 @@ def spark() -> None:
     help="Heap of Spark's driver JVM (in local mode, where the executors run too).",
 )
 @template_option
+@set_aside_options
+@class_list_option
 @max_bytes_option("submission or template file")
 @config_options(batch=True)
 def allpairs(
@@ -75,6 +82,9 @@ def allpairs(
     partitions: int,
     driver_memory: str,
     templates: tuple[Path, ...],
+    exclude_sources: tuple[str, ...],
+    allow_list: Path | None,
+    class_list: Path | None,
     max_bytes: int,
     **options: Any,
 ) -> None:
@@ -90,6 +100,7 @@ def allpairs(
       simcheck spark allpairs exam-essays/ --output reports/exam --master local[4]
     """
     config = config_from(options)
+    set_aside = set_aside_from(exclude_sources, allow_list)
     started = time.perf_counter()
     with running():
         # pyspark and the job's numpy work: only when a job runs
@@ -107,6 +118,8 @@ def allpairs(
             max_bytes=max_bytes,
             # Read here, as batch reads them: a prompt is a file on this machine.
             templates=[load_document(t, max_bytes=max_bytes).text for t in templates],
+            class_list=read_class_list(class_list) if class_list is not None else None,
+            set_aside=set_aside,
             partitions=partitions,
             driver_memory=driver_memory,
             say=lambda line: click.echo(line, err=True),
@@ -114,5 +127,6 @@ def allpairs(
     result = written.result
     echo_listed(unreadable_heading(len(result.errors)), [str(error) for error in result.errors])
     echo_listed(passed_over_heading(len(result.passed_over)), [str(note) for note in result.passed_over])
+    warn_unused(set_aside, result.result.matches, result.students)
     click.echo(f"Wrote {', '.join(str(path) for path in written.files)}", err=True)
     click.echo(f"Done in {time.perf_counter() - started:.1f} s", err=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from .._version import __version__
 from ..config import CheckConfig
 from ..errors import JobError
 from ..load import MAX_FILE_BYTES
+from ..review import SetAside
 from .candidates import either, outside_own, shared_fingerprints, shared_windows
 from .output import Written, class_inputs, write_outputs
 from .session import quiet_pyspark_warnings, start, translated
@@ -66,6 +67,8 @@ class Job:
     config: CheckConfig = CheckConfig()
     max_bytes: int = MAX_FILE_BYTES
     templates: tuple[str, ...] = ()
+    class_list: tuple[tuple[str, str], ...] = ()
+    set_aside: SetAside = SetAside()
 
     def record(self) -> dict[str, Any]:
         """What the job's stages depend on (see :class:`~.stages.Stages`)."""
@@ -75,6 +78,8 @@ class Job:
             "corpus": corpus,
             # The prompt's text, not its file name: a changed prompt is another job.
             "templates": [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in self.templates],
+            "class_list": [list(entry) for entry in self.class_list],
+            "set_aside": self.set_aside.to_dict(),
             "settings": self.config.to_dict(),
             "max_bytes": self.max_bytes,
             "version": __version__,
@@ -90,6 +95,8 @@ def allpairs(
     config: CheckConfig | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     templates: Sequence[str] = (),
+    class_list: Mapping[str, str] | None = None,
+    set_aside: SetAside | None = None,
     partitions: int = 64,
     driver_memory: str = "4g",
     say: Say | None = None,
@@ -100,8 +107,18 @@ def allpairs(
     after the last finished stage. ``spark``: a running session to use (else one is
     started on ``master`` and stopped at the end). ``templates``: the texts of the
     assignment prompt and other given text, not counted where a submission repeats them
-    (as ``batch --template``)."""
-    job = Job(source, Path(output).absolute(), corpus, config or CheckConfig(), max_bytes, tuple(templates))
+    (as ``batch --template``); ``class_list`` and ``set_aside`` as ``compare_batch``
+    takes them."""
+    job = Job(
+        source,
+        Path(output).absolute(),
+        corpus,
+        config or CheckConfig(),
+        max_bytes,
+        tuple(templates),
+        tuple(sorted((class_list or {}).items())),
+        set_aside or SetAside(),
+    )
     for given in [source] + ([corpus] if corpus is not None else []):
         # A local path that is not there is said before Spark takes seconds to start.
         if is_local(given) and not Path(given.removeprefix("file://")).exists() and "*" not in given:
@@ -121,7 +138,7 @@ def allpairs(
 def _run(spark: SparkSession, job: Job, say: Say) -> Written:
     stages = Stages(spark, job.output, job.record(), say)
     loaded = stages.run("1-load", lambda: _loaded(spark, job), "files")
-    inputs = class_inputs(spark, loaded, job.config)
+    inputs = class_inputs(spark, loaded, job.config, dict(job.class_list))
     config = job.config.replace(common_threshold=inputs.common_threshold)
     prepared = stages.run("2-prepare", lambda: _prepared(spark, loaded, inputs.names, config), "documents")
     counted = stages.run("3-frequencies", lambda: _frequencies(prepared), "words")
@@ -135,10 +152,15 @@ def _run(spark: SparkSession, job: Job, say: Say) -> Written:
     resubmitted = inputs.resubmitted(spark, loaded)
     candidates = stages.run("6-candidates", lambda: _candidates(prepared, parts, resubmitted), "pairs")
     stats = ClassStats(
-        config, frequencies["class"], frequencies.get("corpus"), inputs.common_threshold, job.templates
+        config,
+        frequencies["class"],
+        frequencies.get("corpus"),
+        inputs.common_threshold,
+        job.templates,
+        job.set_aside,
     )
     aligned = stages.run("7-align", lambda: _aligned(spark, prepared, candidates, stats), "records")
-    return write_outputs(job.output, aligned, inputs, config, stages, say)
+    return write_outputs(job.output, aligned, inputs, config, stages, say, job.set_aside)
 
 
 def _loaded(spark: SparkSession, job: Job) -> DataFrame:

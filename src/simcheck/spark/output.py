@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,9 +63,12 @@ class ClassInputs:
         return [self.corpus_ids[key] for key in archived_resubmissions(mine, self.filed_as, archived, store)]
 
 
-def class_inputs(spark: SparkSession, loaded: DataFrame, config: CheckConfig) -> ClassInputs:
+def class_inputs(
+    spark: SparkSession, loaded: DataFrame, config: CheckConfig, class_list: Mapping[str, str] | None = None
+) -> ClassInputs:
     """The class's names gathered to the driver (strings only, no texts) and named as
-    ``batch`` names them, then sent back as a small table to join."""
+    ``batch`` names them (by ``class_list`` where it knows a student's ID), then sent
+    back as a small table to join."""
     rows = loaded.select("store", "doc_id", "error", "own").collect()
     doc_ids = sorted(r["doc_id"] for r in rows if r["store"] == "class" and r["error"] is None)
     corpus_ids = sorted(r["doc_id"] for r in rows if r["store"] == "corpus" and r["error"] is None)
@@ -87,7 +91,7 @@ def class_inputs(spark: SparkSession, loaded: DataFrame, config: CheckConfig) ->
             "give a folder, a zip or Parquet files of essays"
         )
     everyone = doc_ids + [e.path for e in errors]
-    students, filed_as = named_students(everyone), students_of(everyone)
+    students, filed_as = named_students(everyone, class_list), students_of(everyone)
     named: list[tuple[str, str, str | None, str | None, list[str]]] = [
         ("class", d, students[d], filed_as[d], []) for d in doc_ids
     ]
@@ -116,7 +120,13 @@ class Written:
 
 
 def write_outputs(
-    output: Path, aligned: DataFrame, inputs: ClassInputs, config: CheckConfig, stages: Stages, say: Say
+    output: Path,
+    aligned: DataFrame,
+    inputs: ClassInputs,
+    config: CheckConfig,
+    stages: Stages,
+    say: Say,
+    set_aside: SetAside,
 ) -> Written:
     """The class's result from the align stage's records (see
     :func:`~simcheck.batch.class_result`), written as each report's CSV and Parquet."""
@@ -136,7 +146,7 @@ def write_outputs(
         config=config,
         texts={},
         inputs={},
-        set_aside=SetAside(),
+        set_aside=set_aside,
     )
     result = replace(result, passed_over=tuple(inputs.passed_over))
     frames = {

@@ -253,13 +253,15 @@ class ClassStats:
     """What settling any submission needs to know of the whole job, sent once to each
     executor: the settings, the word frequencies of the class and of the corpus (None
     without one), how many students share a passage before it is common text, and the
-    texts of the assignment prompt and other given text (``--template``)."""
+    texts of the assignment prompt and other given text (``--template``), and what the
+    teacher set aside (``--exclude-source``, ``--allow-list``)."""
 
     config: CheckConfig
     classmates: Frequencies
     corpus: Frequencies | None
     common_threshold: int
     templates: tuple[str, ...] = ()
+    set_aside: SetAside = SetAside()
 
 
 def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
@@ -295,7 +297,7 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
         found,
         students=students,
         common_threshold=stats.common_threshold,
-        set_aside=SetAside(),
+        set_aside=stats.set_aside,
         config=config,
     )
     records = [("summary", asdict(summary))]
