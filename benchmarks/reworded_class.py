@@ -110,7 +110,8 @@ def oracle() -> None:
     clean essay's best window against the speeches' windows."""
     import numpy as np
 
-    from simcheck.fingerprint import smooth_idf, windows
+    from simcheck.fingerprint import windows
+    from simcheck.frequencies import smooth_idf
     from simcheck.load import load_folder
     from simcheck.retrieve import Corpus
     from simcheck.tokens import Tokens

@@ -240,7 +240,7 @@ class Words:
     weighs them), to pick the speech windows an essay window is compared with."""
 
     def __init__(self, speeches: list[Text]) -> None:
-        from simcheck.fingerprint import smooth_idf
+        from simcheck.frequencies import smooth_idf
 
         every = np.concatenate([s.terms for s in speeches])
         self.vocabulary = np.unique(every)

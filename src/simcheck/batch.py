@@ -21,7 +21,7 @@ from .batch_result import BatchResult
 from .config import CheckConfig
 from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError, InputError, NotChecked, OwnReport
-from .fingerprint import Rarity
+from .frequencies import Rarity
 from .load import MAX_FILE_BYTES, load_folder, unsupported_files
 from .models import (
     CheckResult,
@@ -40,6 +40,7 @@ from .pipeline import (
     check_document,
     describe_inputs,
     open_corpus,
+    source_texts,
 )
 from .retrieve import Corpus
 from .review import SetAside
@@ -200,7 +201,7 @@ def _run(
                 summaries.append(outcome.summary)
                 matches.extend(outcome.matches)
                 sources.extend(outcome.sources)
-                texts.update(outcome.source_texts)
+                texts.update(outcome.corpus_texts)
             if progress is not None:
                 progress(done, count)
     return _result(whole, summaries, matches, sources, errors, texts)
@@ -252,12 +253,12 @@ def _result(
     matches: list[Match],
     sources: list[SourceResult],
     errors: list[InputError],
-    source_texts: dict[str, str],
+    corpus_texts: dict[str, str],
 ) -> BatchResult:
-    """The class's result; ``source_texts`` holds the texts of the corpus documents its
+    """The class's result; ``corpus_texts`` holds the texts of the corpus documents its
     passages come from, as the checks read them."""
     texts = {d.doc_id: d.text for d in whole.documents}
-    texts.update(sorted(source_texts.items()))
+    texts.update(sorted(corpus_texts.items()))
     external = whole.external
     return class_result(
         summaries,
@@ -321,27 +322,20 @@ class _Checked:
     summary: DocumentSummary
     matches: list[Match]
     sources: list[SourceResult]
-    source_texts: dict[str, str]
+    corpus_texts: dict[str, str]
 
 
 def _check_submission(whole: _Class, position: int) -> _Checked | NotChecked:
     """One submission against the other students' work and the corpus; when the corpus
     fails meanwhile (a server gone away), the reason it was not checked."""
-    document = whole.documents[position]
+    external = whole.external
     try:
         summary, matches, sources = _checked(whole, position)
+        outside = (m.source for m in matches if m.source not in whole.students)
+        texts = {} if external is None else source_texts(external, outside)
     except CorpusError as exc:
-        return NotChecked(document.doc_id, f"not checked: {exc}")
-    external = whole.external
-    if external is None:
-        return _Checked(summary, matches, sources, {})
-    try:
-        texts = {m.source: external.text_of(m.source) for m in matches if m.source not in whole.students}
-    except CorpusError as exc:
-        return NotChecked(document.doc_id, f"not checked: {exc}")
-    return _Checked(
-        summary, matches, sources, {name: text for name, text in texts.items() if text is not None}
-    )
+        return NotChecked(whole.documents[position].doc_id, f"not checked: {exc}")
+    return _Checked(summary, matches, sources, texts)
 
 
 def _checked(whole: _Class, position: int) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:

@@ -20,7 +20,7 @@ import numpy as np
 
 from .config import CheckConfig
 from .errors import ConfigError, InputError
-from .fingerprint import Rarity
+from .frequencies import Rarity
 from .models import Candidate, Document
 from .tokens import Tokens
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .config import CheckConfig
+from .frequencies import smooth_idf
 from .tokens import Tokens, count_pairs, shingle_hashes, word_hash, word_hashes
 
 if TYPE_CHECKING:  # datasketch takes 0.4 s to import (it loads scipy.integrate): when signing
@@ -360,31 +361,6 @@ def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -
     return heaviest_terms(window_terms(tokens), idf)
 
 
-def frequencies_in(vocabulary: np.ndarray, df: np.ndarray, terms: np.ndarray) -> np.ndarray:
-    """The document frequency of each of ``terms`` in a corpus whose sorted
-    ``vocabulary`` has frequencies ``df`` (0 for a word it does not have).
-
-    >>> vocabulary = np.array([3, 5], dtype=np.uint64)
-    >>> frequencies_in(vocabulary, np.array([2, 7]), np.array([5, 4], dtype=np.uint64)).tolist()
-    [7, 0]
-    """
-    if vocabulary.shape[0] == 0:
-        return np.zeros(terms.shape[0], dtype=np.int64)
-    at = np.minimum(np.searchsorted(vocabulary, terms), vocabulary.shape[0] - 1)
-    found: np.ndarray = np.where(vocabulary[at] == terms, df[at], 0)
-    return found
-
-
-def smooth_idf(df: np.ndarray, documents: int) -> np.ndarray:
-    """scikit-learn's smooth idf, ``ln((1 + n) / (1 + df)) + 1``.
-
-    >>> [round(float(x), 3) for x in smooth_idf(np.array([0, 9]), 9)]
-    [3.303, 1.0]
-    """
-    idf: np.ndarray = np.log((1 + documents) / (1 + df)) + 1
-    return idf
-
-
 #: Signature words one window of a query must share with one window of a document for
 #: the document to be worth aligning: a few rare words in common are a passage's worth
 #: of evidence; one or two are the topic, or chance.
@@ -462,39 +438,3 @@ def shared_windows(query: Signatures, postings: Postings, limit: int) -> dict[in
     ):
         found[doc] = max(found.get(doc, 0), count)
     return found
-
-
-#: A word found in at least this share of the documents a check is made against, and
-#: in at least MIN_COMMON_DOCUMENTS of them, is common: the topic's vocabulary ("Soviet",
-#: "nuclear", "war" in a class on the Cold War), which shared phrases of it do not make
-#: evidence of. The floor keeps a small corpus from calling a copied passage's words
-#: common because a few documents hold the copy.
-COMMON_SHARE = 0.1
-MIN_COMMON_DOCUMENTS = 10
-
-
-class Rarity:
-    """How common each content word is in the documents a check is made against: the
-    corpus and, in a batch, the class, their document frequencies added.
-
-    ``frequencies`` are the stores' ``document_frequencies`` lookups, ``documents`` their
-    documents in all.
-    """
-
-    def __init__(self, frequencies: list[Callable[[np.ndarray], np.ndarray]], documents: int) -> None:
-        self._frequencies = frequencies
-        self.documents = documents
-
-    def df(self, terms: np.ndarray) -> np.ndarray:
-        """Document frequency of each of ``terms`` (stem hashes)."""
-        total = np.zeros(terms.shape[0], dtype=np.int64)
-        for lookup in self._frequencies:
-            total += np.asarray(lookup(terms), dtype=np.int64)
-        return total
-
-    def idf(self, terms: np.ndarray) -> np.ndarray:
-        return smooth_idf(self.df(terms), self.documents)
-
-    def common(self, terms: np.ndarray) -> np.ndarray:
-        """Whether each of ``terms`` is in at least ``COMMON_SHARE`` of the documents."""
-        return self.df(terms) >= max(MIN_COMMON_DOCUMENTS, COMMON_SHARE * self.documents)

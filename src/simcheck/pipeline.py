@@ -18,8 +18,9 @@ from .align import align_tokens
 from .config import CheckConfig
 from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError
-from .fingerprint import Rarity, fingerprint_tokens, near_duplicate_threshold
+from .fingerprint import fingerprint_tokens, near_duplicate_threshold
 from .fingerprint import jaccard as jaccard_similarity
+from .frequencies import Rarity
 from .load import is_supported, load_document, load_text
 from .models import (
     CheckResult,

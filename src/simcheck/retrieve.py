@@ -29,14 +29,13 @@ from .fingerprint import (
     distinct,
     fingerprint_tokens,
     fingerprint_words,
-    frequencies_in,
     shared_windows,
     shingle_hashes,
-    smooth_idf,
     tfidf_weights,
     window_limit,
     window_signatures,
 )
+from .frequencies import frequencies_in, known_idf, smooth_idf
 from .load import load_folder
 from .models import Candidate, Document, ProgressCallback
 from .students import keys_by_student
@@ -275,9 +274,7 @@ class Corpus:
     def _known_idf(self, terms: np.ndarray) -> np.ndarray:
         """Smooth idf of ``terms``, 0 for a word this corpus does not have: a query's
         window signature is made of words a window of the corpus could share."""
-        df = self.document_frequencies(terms)
-        known: np.ndarray = np.where(df > 0, smooth_idf(df, len(self.documents)), 0.0)
-        return known
+        return known_idf(self.document_frequencies(terms), len(self.documents))
 
     def _signatures_of(self, query: Tokens) -> Signatures:
         """The query's window signatures; a corpus document's own when the query is one

@@ -34,7 +34,7 @@ The modules, each importing only those listed above it:
 from __future__ import annotations
 
 from ..config import CheckConfig
-from ..fingerprint import Rarity
+from ..frequencies import Rarity
 from ..models import Passage
 from ..tokens import Tokens
 from .choose import Evidence, choose_groups, claim
@@ -51,7 +51,7 @@ def align_tokens(
     """Align two tokenised texts; see :func:`align_passages`.
 
     ``rarity`` says how common each word is in the corpus the two come from (see
-    :class:`~simcheck.fingerprint.Rarity`): phrases and sentences made of the topic's
+    :class:`~simcheck.frequencies.Rarity`): phrases and sentences made of the topic's
     common words are then no evidence. Without it, every word counts alike.
     """
     config = config or CheckConfig()

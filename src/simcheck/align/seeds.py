@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import CheckConfig
-from ..fingerprint import Rarity, tfidf_weights
+from ..fingerprint import tfidf_weights
+from ..frequencies import Rarity
 from ..tokens import SentenceVocabulary, Tokens
 from .rects import EDITED_DENSITY, MIN_SHARED_SENTENCE_WORDS, Rect, Seeds, content_stems, covered_from
 

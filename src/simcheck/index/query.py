@@ -26,11 +26,11 @@ from ..fingerprint import (
     shared_windows,
     shingle_hashes,
     signature_bands,
-    smooth_idf,
     tfidf_weights,
     window_limit,
     window_signatures,
 )
+from ..frequencies import frequencies_in, known_idf
 from ..models import Candidate, Document
 from ..students import keys_by_student
 from ..tokens import Tokens
@@ -85,11 +85,9 @@ def document_frequencies(db: Database, terms: np.ndarray) -> np.ndarray:
     # table (a vocabulary, so bounded) is cheaper than that many indexed lookups.
     rows = db.execute("SELECT term, df FROM terms ORDER BY term").fetchall()
     table = np.array(rows, dtype=np.int64).reshape(-1, 2)
-    keys_array = np.asarray(terms, dtype=np.uint64).view(np.int64)
-    if table.shape[0] == 0:
-        return np.zeros(keys_array.shape[0], dtype=np.float64)
-    at = np.minimum(np.searchsorted(table[:, 0], keys_array), table.shape[0] - 1)
-    return np.where(table[at, 0] == keys_array, table[at, 1], 0).astype(np.float64)
+    keys_array = np.asarray(terms, dtype=np.uint64).view(np.int64)  # signed, as stored and sorted
+    scanned: np.ndarray = frequencies_in(table[:, 0], table[:, 1], keys_array).astype(np.float64)
+    return scanned
 
 
 def fingerprint_holders(
@@ -147,6 +145,7 @@ class Reader:
         self.config = config
         self._documents: dict[int, Document] = {}
         self._tokens: dict[int, Tokens] = {}
+        self._fingerprinted: dict[int, Fingerprinted] = {}
         self._frequencies: dict[int, int] = {}
         self._last_vector: tuple[Tokens, Fingerprinted, np.ndarray] | None = None
         self.refresh()
@@ -162,6 +161,7 @@ class Reader:
     def _forget(self) -> None:
         self._documents.clear()
         self._tokens.clear()
+        self._fingerprinted.clear()
         self._frequencies.clear()
         self._last_vector = None
 
@@ -306,16 +306,14 @@ class Reader:
     def tfidf_cosine(self, query: Tokens, key: int) -> float:
         """Whole-document TF-IDF cosine of ``query`` with stored document ``key``."""
         a, wa = self._vector(query)
-        b = fingerprint_tokens(self.tokens(key), self.config)
+        b = self._fingerprints_of(key)
         wb = self._weights(b)
         common, ia, ib = np.intersect1d(a.terms, b.terms, return_indices=True)
         return float(np.dot(wa[ia], wb[ib])) if common.shape[0] else 0.0
 
     def _known_idf(self, terms: np.ndarray) -> np.ndarray:
         """Smooth idf of ``terms`` in the index, 0 for a word it does not have."""
-        df = self._frequencies_of(terms)
-        known: np.ndarray = np.where(df > 0, smooth_idf(df, self.documents), 0.0)
-        return known
+        return known_idf(self._frequencies_of(terms), self.documents)
 
     @schema.guarded
     def shared_windows(self, query: Tokens, *, exclude: Iterable[int] = ()) -> dict[int, int]:
@@ -409,8 +407,15 @@ class Reader:
         return [Candidate(d, self._documents[d].doc_id, shared.get(d, 0), windows.get(d, 0)) for d in chosen]
 
     def _terms_of(self, key: int) -> np.ndarray:
-        terms: np.ndarray = fingerprint_tokens(self.tokens(key), self.config).terms
+        terms: np.ndarray = self._fingerprints_of(key).terms
         return terms
+
+    def _fingerprints_of(self, key: int) -> Fingerprinted:
+        """A stored document's fingerprints and word counts, made once per query: the
+        candidates' word frequencies are read with them, then their TF-IDF cosines."""
+        if key not in self._fingerprinted:
+            self._fingerprinted[key] = fingerprint_tokens(self.tokens(key), self.config)
+        return self._fingerprinted[key]
 
     @schema.guarded
     def related(self, query: Tokens, k: int = 10, *, exclude: Iterable[int] = ()) -> list[Related]:

@@ -22,10 +22,10 @@ from ..fingerprint import (
     fingerprint_words,
     heaviest_terms,
     signature_bands,
-    smooth_idf,
     tfidf_weights,
     window_terms,
 )
+from ..frequencies import smooth_idf
 from ..models import Document
 from ..tokens import Tokens, count_pairs, shared_lexicon
 from . import postings, schema

@@ -24,17 +24,15 @@ from ..batch import settle_submission
 from ..config import CheckConfig
 from ..errors import InputError
 from ..fingerprint import (
-    Rarity,
     WindowTerms,
     distinct,
     fingerprint_tokens,
-    frequencies_in,
     heaviest_terms,
     shingle_hashes,
-    smooth_idf,
     tfidf_weights,
     window_terms,
 )
+from ..frequencies import Rarity, frequencies_in, known_idf, smooth_idf
 from ..load import load_bytes, load_listed
 from ..models import Document, Excluded, Kind, Match, SourceResult
 from ..pipeline import SubmissionZones, align_candidates
@@ -168,9 +166,7 @@ class Frequencies:
     def known_idf(self, terms: np.ndarray) -> np.ndarray:
         """Smooth idf, 0 for a word the store lacks: as a query's windows are weighed
         against a corpus it is not part of."""
-        df = self.lookup(terms)
-        known: np.ndarray = np.where(df > 0, smooth_idf(df, self.documents), 0.0)
-        return known
+        return known_idf(self.lookup(terms), self.documents)
 
 
 def sign_windows(frames: Iterator[pd.DataFrame], weigh: Any) -> Iterator[pd.DataFrame]:
