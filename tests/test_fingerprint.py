@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 
@@ -9,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import english
-from simcheck import Corpus, Document
+from simcheck import CheckConfig, Corpus, Document
+from simcheck.align import phrase_in_context
 from simcheck.fingerprint import (
     distinct,
     fingerprints,
@@ -88,3 +90,52 @@ def test_distinct_is_numpy_unique() -> None:
         np.zeros(0, dtype=np.uint64),
     ):
         assert np.array_equal(distinct(values), np.unique(values))
+
+
+def _made_up_words(rng: random.Random, count: int) -> list[str]:
+    syllables = [c + v for c in "bcdfgklmnprstvz" for v in "aeiou"]
+    return ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(count)]
+
+
+def _source_and_fingerprinted_phrase(seed: int) -> tuple[list[str], int]:
+    """A source of made-up words and the position of a 5-word phrase of it that is one
+    of its winnowed fingerprints (the phrase a query must share to be proposed)."""
+    words = _made_up_words(random.Random(seed), 200)
+    tokens = Tokens(" ".join(words), "english")
+    assert len(tokens) == len(words)
+    config = CheckConfig()
+    shingles = shingle_hashes(tokens.stem_hashes, config.shingle_size)
+    kept = fingerprints(tokens.stem_hashes, config.shingle_size, config.winnow_window)
+    places = [p for p in np.flatnonzero(np.isin(shingles, kept)).tolist() if 60 <= p <= 130]
+    return words, places[0]
+
+
+def _in_context(query_words: list[str], source_words: list[str]) -> bool:
+    return phrase_in_context(
+        Tokens(" ".join(query_words), "english"), Tokens(" ".join(source_words), "english"), CheckConfig()
+    )
+
+
+def test_a_lone_shared_phrase_in_other_words_is_not_worth_aligning() -> None:
+    source, at = _source_and_fingerprinted_phrase(1)
+    own = _made_up_words(random.Random(2), 200)
+    assert not _in_context(own[:80] + source[at : at + 5] + own[80:], source)
+
+
+def test_a_short_copy_through_the_phrase_is_worth_aligning() -> None:
+    # 12 words copied word for word: one fingerprint, no window in common, and a
+    # passage longer than the shortest reported.
+    source, at = _source_and_fingerprinted_phrase(3)
+    own = _made_up_words(random.Random(4), 200)
+    assert _in_context(own[:80] + source[at - 4 : at + 8] + own[80:], source)
+    assert not _in_context(own[:80] + source[at - 2 : at + 6] + own[80:], source)  # 8 words: too short
+
+
+def test_a_reworded_passage_around_the_phrase_is_worth_aligning() -> None:
+    # The words around the phrase kept but reordered (a rewording keeps most content words).
+    source, at = _source_and_fingerprinted_phrase(5)
+    own = _made_up_words(random.Random(6), 200)
+    before, after = source[at - 12 : at - 1], source[at + 6 : at + 16]
+    random.Random(7).shuffle(before)
+    random.Random(8).shuffle(after)
+    assert _in_context(own[:80] + before + ["zzq"] + source[at : at + 5] + ["qqz"] + after + own[80:], source)

@@ -128,6 +128,11 @@ class Candidate:
     shared_fingerprints: int
     window_terms: int = 0
 
+    @property
+    def one_phrase(self) -> bool:
+        """Whether one shared fingerprint, and nothing else, proposed it."""
+        return self.shared_fingerprints == 1 and self.window_terms == 0
+
 
 @dataclass(frozen=True)
 class Document:

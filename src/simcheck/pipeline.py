@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .align import align_tokens
+from .align import align_tokens, phrase_in_context
 from .config import CheckConfig
 from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError
@@ -23,6 +23,7 @@ from .fingerprint import jaccard as jaccard_similarity
 from .frequencies import Rarity
 from .load import is_supported, load_document, load_text
 from .models import (
+    Candidate,
     CheckResult,
     Document,
     Excluded,
@@ -245,9 +246,8 @@ def check_document(
     against (the corpus, and in a batch the class): see :func:`~simcheck.align.align_tokens`.
     ``progress(done, total)`` is told of each candidate aligned, from none."""
     candidates = store.candidates(tokens, config, exclude=exclude)
-    keys = [candidate.key for candidate in candidates]
     found = align_candidates(
-        document, tokens, store, keys, config, zones=zones, rarity=rarity, progress=progress
+        document, tokens, store, candidates, config, zones=zones, rarity=rarity, progress=progress
     )
     return found, len(candidates)
 
@@ -256,7 +256,7 @@ def align_candidates(
     document: Document,
     tokens: Tokens,
     store: SourceStore,
-    keys: Sequence[int],
+    candidates: Sequence[Candidate],
     config: CheckConfig,
     *,
     zones: SubmissionZones,
@@ -264,21 +264,26 @@ def align_candidates(
     progress: ProgressCallback | None = None,
 ) -> Found:
     """Passages and sources of one tokenised submission aligned with the store's
-    documents ``keys`` (its candidates, in order): the step :func:`check_document` takes
-    after retrieval, and the one a bulk job (:mod:`simcheck.spark`) takes for candidates
-    it found by joins."""
+    ``candidates`` (in order): the step :func:`check_document` takes after retrieval,
+    and the one a bulk job (:mod:`simcheck.spark`) takes for candidates it found by
+    joins. A candidate that one shared phrase alone proposed is aligned only when the
+    text around the phrase is shared too (:func:`~simcheck.align.phrase_in_context`):
+    in a class on one topic most such phrases are chance, and aligning them was most of
+    a batch's work."""
     matches: list[Match] = []
     sources: list[SourceResult] = []
     query_fingerprints = fingerprint_tokens(tokens, config).prints
     if progress is not None:
-        progress(0, len(keys))
-    for done, key in enumerate(keys, 1):
-        found = _aligned(document, tokens, store, key, config, zones, rarity, query_fingerprints)
-        if found is not None:
-            matches.extend(found[0])
-            sources.extend(found[1])
+        progress(0, len(candidates))
+    for done, candidate in enumerate(candidates, 1):
+        key = candidate.key
+        if not candidate.one_phrase or phrase_in_context(tokens, store.tokens(key), config):
+            found = _aligned(document, tokens, store, key, config, zones, rarity, query_fingerprints)
+            if found is not None:
+                matches.extend(found[0])
+                sources.extend(found[1])
         if progress is not None:
-            progress(done, len(keys))
+            progress(done, len(candidates))
     return matches, sources
 
 

@@ -41,8 +41,9 @@ from .choose import Evidence, choose_groups, claim
 from .clusters import worth_merging
 from .passages import make_passages
 from .seeds import sentence_seeds, shared_ngrams, unexplained
+from .worth import phrase_in_context
 
-__all__ = ["align_passages", "align_tokens"]
+__all__ = ["align_passages", "align_tokens", "phrase_in_context"]
 
 
 def align_tokens(

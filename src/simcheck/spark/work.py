@@ -34,7 +34,7 @@ from ..fingerprint import (
 )
 from ..frequencies import Rarity, frequencies_in, known_idf, smooth_idf
 from ..load import load_bytes, load_listed
-from ..models import Document, Excluded, Kind, Match, SourceResult
+from ..models import Candidate, Document, Excluded, Kind, Match, SourceResult
 from ..pipeline import SubmissionZones, align_candidates
 from ..review import SetAside
 from ..tokens import Tokens
@@ -285,8 +285,14 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
         if role == "class":
             students.update(zip(rows["doc_id"], rows["student"]))
         store = Candidates(documents, frequencies, config.language, member=role == "class")
-        keys = list(range(len(documents)))
-        found.append(align_candidates(document, tokens, store, keys, config, zones=zones, rarity=rarity))
+        evidence = zip(rows["doc_id"], rows["shared"], rows["windows"])
+        candidates = [
+            Candidate(key, doc, int(shared), int(windows))
+            for key, (doc, shared, windows) in enumerate(evidence)
+        ]
+        found.append(
+            align_candidates(document, tokens, store, candidates, config, zones=zones, rarity=rarity)
+        )
     summary, matches, sources = settle_submission(
         document,
         tokens,
