@@ -22,7 +22,7 @@ from .config import CheckConfig
 from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError, InputError, NotChecked, OwnReport
 from .frequencies import Rarity
-from .load import MAX_FILE_BYTES, load_folder, unsupported_files
+from .load import MAX_FILE_BYTES, load_folder
 from .models import (
     CheckResult,
     Document,
@@ -67,8 +67,8 @@ def load_submissions(
     """
     path = Path(source)
     if path.is_dir():
-        documents, errors = load_folder(path, max_bytes=max_bytes, skip=skip)
-        return documents, sorted(errors + unsupported_files(path, skip=skip), key=lambda e: e.path)
+        documents, errors = load_folder(path, max_bytes=max_bytes, skip=skip, unsupported=True)
+        return documents, sorted(errors, key=lambda e: e.path)
     # A pipe or device would block is_zipfile's read: only a regular file is tried.
     if not path.is_file() or not zipfile.is_zipfile(path):
         raise CorpusError(f"{source}: neither a folder nor a zip archive; give the class's folder or export")

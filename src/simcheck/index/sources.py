@@ -22,11 +22,9 @@ from ..errors import CorpusError, InputError, OwnReport
 from ..load import (
     FILE_REASON,
     display_name,
-    folder_problems,
-    iter_files,
     own_file,
-    own_reports,
-    unsupported_files,
+    survey,
+    unsupported_errors,
 )
 from ..models import Document
 from . import schema
@@ -75,10 +73,11 @@ def _folder(path: Path, found: Gathered) -> None:
     # Files of a type simcheck does not read (a student's .doc) and links or folders it
     # does not follow are listed, not passed over in silence.
     named = functools.partial(schema.stored_name, root=path)
-    found.note(folder_problems(path, name_of=named))
-    found.note(unsupported_files(path, name_of=lambda file: display_name(str(file))))
-    found.note(own_reports(path, name_of=named))
-    found.tasks.extend((str(file), named(file), str(path)) for file in iter_files(path))
+    walked = survey(path, name_of=named)
+    found.note(walked.problems)
+    found.note(unsupported_errors(walked, lambda file: display_name(str(file))))
+    found.note(walked.own)
+    found.tasks.extend((str(file), named(file), str(path)) for file in walked.supported)
 
 
 def _zip(path: Path, max_bytes: int, found: Gathered) -> None:

@@ -5,8 +5,10 @@ or a note for each report simcheck wrote there (see :mod:`.own`), which is passe
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, OwnReport
@@ -52,7 +54,7 @@ def _real(skip: Skip) -> set[str]:
 
 def _passed_over(folder: Path, skip: set[str]) -> str:
     """Why ``folder`` is not walked, or an empty string (a link is never followed, so
-    never looked into; :func:`folder_problems` lists it)."""
+    never looked into; :func:`survey` lists it)."""
     if os.path.islink(folder):
         return ""
     if skip and os.path.realpath(folder) in skip:
@@ -60,38 +62,69 @@ def _passed_over(folder: Path, skip: set[str]) -> str:
     return FOLDER_REASON if own_folder(folder) else ""
 
 
-def iter_files(folder: str | os.PathLike[str], *, supported: bool = True, skip: Skip = ()) -> Iterator[Path]:
-    """Supported files under ``folder`` (or, with ``supported=False``, the others),
-    recursively, sorted by relative path; hidden files and folders skipped, links to
-    folders not followed (see :func:`folder_problems`), and neither simcheck's own
-    reports nor the folders in ``skip`` read (see :func:`own_reports`)."""
-    root = Path(folder)
-    found = []
-    for dirpath, _, filenames in _walk(root, skip):
-        for filename in filenames:
-            path = Path(dirpath) / filename
-            if not filename.startswith(".") and is_supported(filename) == supported and not own_file(path):
-                found.append(path)
-    yield from sorted(found, key=lambda path: path.relative_to(root).as_posix())
+@dataclass(frozen=True)
+class Survey:
+    """What one walk of a folder finds (see :func:`survey`)."""
+
+    #: Supported files and the others, each sorted by relative path.
+    supported: list[Path]
+    unsupported: list[Path]
+    #: Folders whose files are not read: links to folders, folders that cannot be listed.
+    problems: list[InputError]
+    #: A note for each report simcheck wrote and each folder of ``skip`` found.
+    own: list[InputError]
 
 
-def own_reports(
+def survey(
     folder: str | os.PathLike[str], name_of: Callable[[Path], str] | None = None, *, skip: Skip = ()
-) -> list[InputError]:
-    """A note (:class:`~simcheck.errors.OwnReport`) for each report simcheck wrote under
-    ``folder`` and each folder of ``skip`` found there: what :func:`iter_files` passes
-    over, named as :func:`folder_problems` names."""
-    naming = name_of or _relative_to(Path(folder))
-    notes: list[InputError] = []
+) -> Survey:
+    """Walk ``folder`` once: its files by kind, the folders not walked into, and
+    simcheck's own reports, named by ``name_of(path)`` (a name ready to display, see
+    :func:`display_name`; by default the path relative to ``folder``). A class of
+    thousands of files is listed in one pass over the disk, not one per question."""
+    root = Path(folder)
+    naming = name_of or _relative_to(root)
+    supported: list[Path] = []
+    unsupported: list[Path] = []
+    problems: list[InputError] = []
+    own: list[InputError] = []
 
-    def note(path: Path, reason: str) -> None:
-        notes.append(OwnReport(naming(path), reason))
+    def unlistable(error: OSError) -> None:
+        name = naming(Path(error.filename or root))
+        problems.append(
+            InputError(name, f"is a folder that cannot be read ({error.strerror}); its files are not checked")
+        )
 
-    for dirpath, _, filenames in _walk(Path(folder), skip, passed_over=note):
+    def passed_over(path: Path, reason: str) -> None:
+        own.append(OwnReport(naming(path), reason))
+
+    for dirpath, dirnames, filenames in _walk(root, skip, onerror=unlistable, passed_over=passed_over):
+        for dirname in dirnames:
+            if os.path.islink(os.path.join(dirpath, dirname)):
+                problems.append(
+                    InputError(
+                        naming(Path(dirpath) / dirname), "is a symbolic link to a folder; not followed"
+                    )
+                )
         for filename in filenames:
-            if not filename.startswith(".") and own_file(Path(dirpath) / filename):
-                note(Path(dirpath) / filename, FILE_REASON)
-    return sorted(notes, key=lambda e: e.path)
+            if filename.startswith("."):
+                continue
+            path = Path(dirpath, filename)
+            if own_file(path):
+                own.append(OwnReport(naming(path), FILE_REASON))
+            else:
+                (supported if is_supported(filename) else unsupported).append(path)
+    by_place = functools.partial(_relative_key, root=root)
+    return Survey(
+        sorted(supported, key=by_place),
+        sorted(unsupported, key=by_place),
+        sorted(problems, key=lambda e: e.path),
+        sorted(own, key=lambda e: e.path),
+    )
+
+
+def _relative_key(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
 
 
 def _relative_to(root: Path) -> Callable[[Path], str]:
@@ -104,55 +137,25 @@ def _relative_to(root: Path) -> Callable[[Path], str]:
     return name_of
 
 
-def unsupported_files(
-    folder: str | os.PathLike[str], name_of: Callable[[Path], str] | None = None, *, skip: Skip = ()
-) -> list[InputError]:
-    """An error for each file under ``folder`` of a type simcheck does not read, so that
-    a student's .doc is listed, not passed over; named as :func:`folder_problems` names."""
-    name_of = name_of or _relative_to(Path(folder))
-    return [
-        InputError(name_of(path), unsupported_reason(path.name))
-        for path in iter_files(folder, supported=False, skip=skip)
-    ]
-
-
-def folder_problems(
-    folder: str | os.PathLike[str], name_of: Callable[[Path], str] | None = None, *, skip: Skip = ()
-) -> list[InputError]:
-    """Folders under ``folder`` whose files are not read: links to folders (never
-    followed, so a link cannot lead out of the input) and folders that cannot be listed.
-
-    Each is named by ``name_of(path)``, a name ready to display (see
-    :func:`display_name`), by default its path relative to ``folder``.
-    """
-    root = Path(folder)
-    problems = []
-    name_of = name_of or _relative_to(root)
-
-    def unlistable(error: OSError) -> None:
-        name = name_of(Path(error.filename or root))
-        problems.append(
-            InputError(name, f"is a folder that cannot be read ({error.strerror}); its files are not checked")
-        )
-
-    for dirpath, dirnames, _ in _walk(root, skip, onerror=unlistable):
-        for dirname in dirnames:
-            if os.path.islink(os.path.join(dirpath, dirname)):
-                name = name_of(Path(dirpath) / dirname)
-                problems.append(InputError(name, "is a symbolic link to a folder; not followed"))
-    return sorted(problems, key=lambda e: e.path)
+def unsupported_errors(found: Survey, name_of: Callable[[Path], str]) -> list[InputError]:
+    """An error for each file of a type simcheck does not read that ``found`` holds."""
+    return [InputError(name_of(path), unsupported_reason(path.name)) for path in found.unsupported]
 
 
 def folder_listing(
-    folder: str | os.PathLike[str], *, skip: Skip = ()
+    folder: str | os.PathLike[str], *, skip: Skip = (), unsupported: bool = False
 ) -> tuple[list[tuple[Path, str]], list[InputError]]:
     """What :func:`load_folder` reads, without reading it: each supported file with its
     ``doc_id``, and the errors and notes of the folder itself (links to folders,
-    unlistable folders, simcheck's own reports). A bulk job lists a folder so and reads
-    the files where its work runs (:func:`load_listed`)."""
+    unlistable folders, simcheck's own reports; with ``unsupported``, the files of
+    types simcheck does not read too). A bulk job lists a folder so and reads the files
+    where its work runs (:func:`load_listed`)."""
     root = Path(folder)
-    errors = folder_problems(root, skip=skip) + own_reports(root, skip=skip)
-    files = [(path, display_name(path.relative_to(root).as_posix())) for path in iter_files(root, skip=skip)]
+    found = survey(root, skip=skip)
+    errors = found.problems + found.own
+    if unsupported:
+        errors += unsupported_errors(found, _relative_to(root))
+    files = [(path, display_name(path.relative_to(root).as_posix())) for path in found.supported]
     return files, errors
 
 
@@ -172,7 +175,11 @@ def load_listed(
 
 
 def load_folder(
-    folder: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES, skip: Skip = ()
+    folder: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    skip: Skip = (),
+    unsupported: bool = False,
 ) -> tuple[list[Document], list[InputError]]:
     """Load every supported file under ``folder``, except the folders in ``skip``.
 
@@ -180,9 +187,10 @@ def load_folder(
     and an error for each file that could not be read; one bad file never stops the rest.
     A symbolic link is read only when it leads to a file inside ``folder``. Reports
     simcheck wrote are not read: each has a :class:`~simcheck.errors.OwnReport` among
-    the errors (see :func:`own_reports`).
+    the errors (see :func:`survey`). With ``unsupported``, a file of a type simcheck
+    does not read has an error too (a class's files: a student's .doc is listed).
     """
-    files, errors = folder_listing(folder, skip=skip)
+    files, errors = folder_listing(folder, skip=skip, unsupported=unsupported)
     documents: list[Document] = []
     for path, doc_id in files:
         loaded = load_listed(path, doc_id, folder, max_bytes=max_bytes)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..archive import load_zip
 from ..errors import InputError, JobError, OwnReport
-from ..load import MAX_FILE_BYTES, folder_listing, unsupported_files
+from ..load import MAX_FILE_BYTES, folder_listing
 from .work import LOADED, load_blobs, load_files
 
 if TYPE_CHECKING:
@@ -89,9 +89,7 @@ def _folder(
 ) -> DataFrame:
     from pyspark.sql import functions as F  # the optional extra: only when a job runs
 
-    files, errors = folder_listing(root, skip=skip)
-    if class_inputs:
-        errors += unsupported_files(root, skip=skip)
+    files, errors = folder_listing(root, skip=skip, unsupported=class_inputs)
     listed = spark.createDataFrame(
         [(str(path), doc_id, str(root)) for path, doc_id in files] or [("", "", "")],
         "path string, doc_id string, root string",
