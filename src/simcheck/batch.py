@@ -193,6 +193,11 @@ def _run(
     sources: list[SourceResult] = []
     texts: dict[str, str] = {}
     count = len(whole.documents)
+    # Each document's window signatures are made once, the work shared, before the
+    # workers that check the class start with them.
+    for store in (whole.classmates, whole.external):
+        if isinstance(store, Corpus):
+            store.sign_windows(jobs)
     with workers(whole, jobs=jobs, tasks=count) as run:
         for done, outcome in enumerate(run.map(_check_submission, range(count), chunksize=8), 1):
             if isinstance(outcome, NotChecked):

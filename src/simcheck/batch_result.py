@@ -93,9 +93,13 @@ class BatchResult:
     def file_rows(self) -> list[FileRow]:
         """Every submitted file, the unreadable ones last."""
         rows = []
+        # Each file's first source with a passage: sources come best first.
+        top_sources: dict[str, str] = {}
+        for source in self.result.sources:
+            if source.passages:
+                top_sources.setdefault(source.submission, source.source)
         for summary in self.result.documents:
             student = self.students[summary.path]
-            sources = [s for s in self.result.sources if s.submission == summary.path and s.passages]
             rows.append(
                 FileRow(
                     student=student,
@@ -103,7 +107,7 @@ class BatchResult:
                     words=summary.words,
                     similarity=reported(summary.similarity),
                     identical=reported(summary.identical),
-                    top_source=sources[0].source if sources else "",
+                    top_source=top_sources.get(summary.path, ""),
                     group=self.groups.get(student),
                     status=summary.status,
                     student_id=self.ids.get(summary.path, ""),
@@ -160,7 +164,11 @@ class BatchResult:
     def students_frame(self) -> pd.DataFrame:
         """One row per student (students.csv): student ID, files, words, similarity %,
         top source, group and status; a value that does not exist is left empty."""
-        return _frame([dataclasses.asdict(row) for row in self.student_rows()], STUDENT_COLUMNS)
+        # Its fields are plain values: no deep copy (dataclasses.asdict) is needed.
+        names = [field.name for field in dataclasses.fields(StudentRow)]
+        return _frame(
+            [{name: getattr(row, name) for name in names} for row in self.student_rows()], STUDENT_COLUMNS
+        )
 
     def common_frame(self) -> pd.DataFrame:
         """Each passage common to many submissions, with how many hold it (common.csv)."""

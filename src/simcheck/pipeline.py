@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
-from functools import partial
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -272,7 +272,8 @@ def align_candidates(
     a batch's work."""
     matches: list[Match] = []
     sources: list[SourceResult] = []
-    query_fingerprints = fingerprint_tokens(tokens, config).prints
+    # The query's fingerprints, for the Jaccard column: only once a source aligns.
+    query_fingerprints = cache(lambda: fingerprint_tokens(tokens, config).prints)
     if progress is not None:
         progress(0, len(candidates))
     for done, candidate in enumerate(candidates, 1):
@@ -295,7 +296,7 @@ def _aligned(
     config: CheckConfig,
     zones: SubmissionZones,
     rarity: Rarity | None,
-    query_fingerprints: np.ndarray,
+    query_fingerprints: Callable[[], np.ndarray],
 ) -> tuple[list[Match], list[SourceResult]] | None:
     """The passages of the submission aligned with the store's document ``key`` and
     that source's result, or None when they share none."""
@@ -305,7 +306,7 @@ def _aligned(
     if not passages:
         return None
     found = _matches(document, tokens, source, source_tokens, passages, zones, config)
-    jaccard = jaccard_similarity(query_fingerprints, fingerprint_tokens(source_tokens, config).prints)
+    jaccard = jaccard_similarity(query_fingerprints(), fingerprint_tokens(source_tokens, config).prints)
     unscored = SourceResult(
         submission=document.doc_id,
         source=source.doc_id,

@@ -38,6 +38,7 @@ from .fingerprint import (
 from .frequencies import frequencies_in, known_idf, smooth_idf
 from .load import load_folder
 from .models import Candidate, Document, ProgressCallback
+from .parallel import workers
 from .students import keys_by_student
 from .tokens import Tokens, shared_lexicon
 
@@ -285,12 +286,27 @@ class Corpus:
         return window_signatures(query, self._known_idf)
 
     def _window_postings(self) -> Postings:
-        """Every document's window signatures, made once, when a first query needs them."""
+        """Every document's window signatures, made once, when a first query needs them
+        (unless :meth:`sign_windows` made them before)."""
         if self._postings is None:
-            self._signatures = [window_signatures(self.tokens(i), self._idf) for i in range(len(self))]
-            self._postings = Postings.of(self._signatures)
-            self._window_limit = window_limit(self._postings.wins.shape[0])
+            self.sign_windows()
+        assert self._postings is not None
         return self._postings
+
+    def sign_windows(self, jobs: int = 1) -> None:
+        """Make every document's window signatures now, ``jobs`` processes sharing the
+        work. A batch does this before its workers start: each of them would otherwise
+        sign the whole class at its first query."""
+        if self._postings is not None:
+            return
+        with workers(self, jobs=jobs, tasks=len(self)) as run:
+            self._signatures = list(run.map(_signed, range(len(self))))
+        self._postings = Postings.of(self._signatures)
+        self._window_limit = window_limit(self._postings.wins.shape[0])
+
+    def window_signatures_of(self, key: int) -> Signatures:
+        """The window signatures of document ``key``, its words weighed by this corpus."""
+        return window_signatures(self.tokens(key), self._idf)
 
     def _shared_fingerprints(self, query: Tokens, config: CheckConfig) -> np.ndarray:
         n_docs = len(self.documents)
@@ -314,3 +330,7 @@ class Corpus:
     def tfidf_cosine(self, query: Tokens, key: int) -> float:
         """Whole-document TF-IDF cosine of ``query`` with corpus document ``key``."""
         return float((self._tfidf[key] @ self._vector_of(query).T).toarray()[0, 0])
+
+
+def _signed(corpus: Corpus, key: int) -> Signatures:
+    return corpus.window_signatures_of(key)
