@@ -1,12 +1,12 @@
 """The corpus in memory, and candidate sources for a query document from it.
 
 Copying is partial: a 100-word passage in a 2,000-word essay barely moves a
-whole-document similarity. So candidates come from *containment* evidence, the query's
-winnowed shingle fingerprints looked up in the corpus' fingerprint table, plus the
-nearest documents by whole-document TF-IDF cosine, so that a paraphrase sharing no
-shingle is still examined. A candidate is approximate; only alignment makes a match.
-:class:`Corpus` serves the :class:`~simcheck.corpus.CorpusLike` protocol, as a saved
-index does.
+whole-document similarity, and in a class on one topic every essay is like every other.
+So a document is a candidate only when a passage of it matches one of the query's: by
+the query's shingles found among its winnowed fingerprints, or by a window of sentences
+sharing rare words with one of the query's (a reworded passage). A candidate is
+approximate; only alignment makes a match. :class:`Corpus` serves the
+:class:`~simcheck.corpus.CorpusLike` protocol, as a saved index does.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from .config import CheckConfig
 from .errors import CorpusError, InputError
@@ -43,6 +42,9 @@ from .students import keys_by_student
 from .tokens import Tokens, shared_lexicon
 
 _NO_HASHES = np.zeros(0, dtype=np.uint64)
+#: A document's TF-IDF row: its words' columns in the corpus vocabulary, sorted, and
+#: their weights.
+TfidfRow = tuple[np.ndarray, np.ndarray]
 
 
 class Corpus:
@@ -111,7 +113,7 @@ class Corpus:
         self._signatures: list[Signatures] = []
         self._window_limit = window_limit(0)
         # The last query's TF-IDF row: a check asks for it once per source.
-        self._last_query: tuple[Tokens, sparse.csr_matrix] | None = None
+        self._last_query: tuple[Tokens, TfidfRow] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # Another process gets the tables, not this process's lexicon, term ids and token
@@ -181,19 +183,24 @@ class Corpus:
         counts = np.concatenate([p.counts for p in prepared]) if prepared else np.zeros(0, dtype=np.int64)
         groups = np.repeat(np.arange(len(prepared)), sizes)
         weights = tfidf_weights(counts, self._df[flat], len(prepared), groups)
-        indptr = np.concatenate([[0], np.cumsum(sizes)])
-        self._tfidf = sparse.csr_matrix(
-            (weights, flat, indptr), shape=(len(prepared), self._vocabulary.shape[0])
-        )
+        # Row i is columns[indptr[i]:indptr[i+1]] (sorted) with its weights: the rows of a
+        # sparse matrix, kept as arrays (a cosine is one small intersection; scipy would
+        # cost a batch a seventh of a second to import).
+        self._tfidf_indptr = np.concatenate([[0], np.cumsum(sizes)])
+        self._tfidf_columns = flat
+        self._tfidf_weights = weights
 
-    def _vector_of(self, query: Tokens) -> sparse.csr_matrix:
+    def _row(self, key: int) -> TfidfRow:
+        start, end = self._tfidf_indptr[key], self._tfidf_indptr[key + 1]
+        return self._tfidf_columns[start:end], self._tfidf_weights[start:end]
+
+    def _vector_of(self, query: Tokens) -> TfidfRow:
         """The query's TF-IDF row; a corpus document's own row when the query is one
         (a batch checks every submission against the others). The last query's row is
         kept: made from the whole text, it would cost a long essay's time per source."""
         index = self._token_owner.get(id(query))
         if index is not None and self._tokens.get(index) is query:
-            row: sparse.csr_matrix = self._tfidf[index]
-            return row
+            return self._row(index)
         last = self._last_query
         if last is not None and last[0] is query:
             return last[1]
@@ -201,7 +208,7 @@ class Corpus:
         self._last_query = (query, vector)
         return vector
 
-    def _query_vector(self, prepared: Fingerprinted) -> sparse.csr_matrix:
+    def _query_vector(self, prepared: Fingerprinted) -> TfidfRow:
         """TF-IDF weights of a text's words over the corpus vocabulary (words the corpus
         does not have are left out)."""
         vocabulary = self._vocabulary
@@ -213,10 +220,7 @@ class Corpus:
             else np.zeros(columns.shape[0], dtype=bool)
         )
         columns = columns[known]
-        weights = tfidf_weights(prepared.counts[known], self._df[columns], len(self.documents))
-        return sparse.csr_matrix(
-            (weights, columns, np.array([0, columns.shape[0]])), shape=(1, vocabulary.shape[0])
-        )
+        return columns, tfidf_weights(prepared.counts[known], self._df[columns], len(self.documents))
 
     def document(self, key: int) -> Document:
         """Corpus document ``key`` (its position)."""
@@ -329,7 +333,10 @@ class Corpus:
 
     def tfidf_cosine(self, query: Tokens, key: int) -> float:
         """Whole-document TF-IDF cosine of ``query`` with corpus document ``key``."""
-        return float((self._tfidf[key] @ self._vector_of(query).T).toarray()[0, 0])
+        columns, weights = self._vector_of(query)
+        theirs, their_weights = self._row(key)
+        _, mine, shared = np.intersect1d(columns, theirs, assume_unique=True, return_indices=True)
+        return float(np.dot(weights[mine], their_weights[shared]))
 
 
 def _signed(corpus: Corpus, key: int) -> Signatures:
