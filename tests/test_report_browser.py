@@ -350,11 +350,10 @@ def large_class(count: int = 1000, words: int = 900) -> Any:
     directly (no alignment) so the test measures the page alone."""
     import random
 
-    import pandas as pd
-
     from simcheck import CheckConfig, CheckResult, DocumentSummary, Match, SourceResult
     from simcheck.batch_result import BatchResult
     from simcheck.score import PAIR_COLUMNS
+    from simcheck.tables import Table
 
     rng = random.Random(0)
     vocabulary = [f"{a}{b}" for a in ("ka", "lo", "mi", "ne", "su", "ta", "ve", "zo") for b in "aeioubdgkl"]
@@ -397,7 +396,7 @@ def large_class(count: int = 1000, words: int = 900) -> Any:
     )
     students = {p: p[:5] for p in paths}
     groups = {s: n for n, pair in enumerate(pairs, 1) for s in (pair["student_a"], pair["student_b"])}
-    return BatchResult(result, students, pd.DataFrame(pairs, columns=list(PAIR_COLUMNS)), groups)
+    return BatchResult(result, students, Table(PAIR_COLUMNS, pairs), groups)
 
 
 def test_a_1000_submission_report_opens_in_under_3_seconds(browser: Any, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ matches, settling a result; a class's pairs, groups and common passages."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -24,6 +25,7 @@ from simcheck.score import (
     similarity_percent,
     student_pairs,
 )
+from simcheck.tables import Table
 from simcheck.tokens import Tokens
 
 TEN = "one two three four five six seven eight nine ten"
@@ -225,14 +227,14 @@ def test_student_pairs_combine_both_directions_most_shared_first() -> None:
         _source("cy.txt", "wiki.txt", 90.0, 40, 3),  # a corpus file: no pair
         _source("bob.txt", "cy.txt", 70.0, 0, 0),  # only text that does not count
     ]
-    frame = student_pairs(sources, STUDENTS)
+    frame = student_pairs(sources, STUDENTS).to_frame()
     assert list(frame.columns) == list(PAIR_COLUMNS)
     assert [tuple(row) for row in frame.itertuples(index=False)] == [
         ("Ann", "Cy", 0.0, 80.0, 30, 1),
         ("Cy", "Di", 80.0, 45.0, 25, 1),  # as far as Ann and Cy: by name
         ("Ann", "Bob", 40.12, 60.0, 55, 2),  # the larger words and passages of the two
     ]
-    empty = student_pairs(sources[-2:], STUDENTS)
+    empty = student_pairs(sources[-2:], STUDENTS).to_frame()
     assert empty.empty and list(empty.columns) == list(PAIR_COLUMNS)
 
 
@@ -243,7 +245,7 @@ def test_a_students_files_are_one_side_of_a_pair() -> None:
         _source("ann/notes.txt", "bob/essay.txt", 55.0, 10, 1),
         _source("bob/essay.txt", "ann/notes.txt", 25.0, 12, 2),
     ]
-    frame = student_pairs(sources, students)
+    frame = student_pairs(sources, students).to_frame()
     assert [tuple(row) for row in frame.itertuples(index=False)] == [("Ann", "Bob", 55.0, 25.0, 20, 2)]
 
 
@@ -316,3 +318,17 @@ def test_common_passages_count_the_students_holding_each_text() -> None:
         {"text": STOCK, "submissions": 2},
     ]
     assert common_passages(_class_matches(), STUDENTS) == []  # nothing marked, nothing common
+
+
+def test_class_tables_are_written_as_pandas_writes_them() -> None:
+    # The reports are written from plain rows; the same rows through pandas give the
+    # same CSV text, missing values and whole numbers where some are missing included.
+    rows = [
+        {"student": 'Ann "A", B.', "words": 812, "group": None, "similarity": 12.5, "flag": True},
+        {"student": "Bob\nnew line", "words": None, "group": 3, "similarity": None, "flag": False},
+        {"student": "Cy", "words": 7, "group": 1, "similarity": 0.0, "flag": True},
+    ]
+    columns = ("student", "words", "group", "similarity", "flag")
+    table = Table(columns, rows, {"words": "Int64", "group": "Int64"})
+    assert table.to_csv() == table.to_frame().to_csv(index=False, lineterminator="\n")
+    assert table.records() == json.loads(table.to_frame().to_json(orient="records", force_ascii=False))

@@ -314,7 +314,7 @@ def class_result(
         set_aside=set_aside.to_dict(),
     )
     pairs = student_pairs(result.sources, students)
-    linked = groups(zip(pairs["student_a"], pairs["student_b"]))
+    linked = groups((row["student_a"], row["student_b"]) for row in pairs.rows)
     ids = student_ids(doc_ids + [e.path for e in errors])
     return BatchResult(result, students, pairs, linked, tuple(errors), tuple(corpus_errors), ids=ids)
 

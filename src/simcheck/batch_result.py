@@ -13,6 +13,7 @@ from .errors import InputError, NotChecked
 from .models import CheckResult, DocumentSummary, reported
 from .score import common_passages
 from .students import student_of
+from .tables import Table
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only the tables need it
     import pandas as pd
@@ -83,12 +84,17 @@ class BatchResult:
 
     result: CheckResult
     students: dict[str, str]
-    pairs: pd.DataFrame
+    pair_table: Table
     groups: dict[str, int]
     errors: tuple[InputError, ...] = field(default_factory=tuple)
     corpus_errors: tuple[InputError, ...] = field(default_factory=tuple)
     passed_over: tuple[InputError, ...] = field(default_factory=tuple)
     ids: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """The pairs of students sharing passages (pairs.csv) as a DataFrame."""
+        return self.pair_table.to_frame()
 
     def file_rows(self) -> list[FileRow]:
         """Every submitted file, the unreadable ones last."""
@@ -133,6 +139,10 @@ class BatchResult:
         return rows
 
     def documents_frame(self) -> pd.DataFrame:
+        """documents.csv as a DataFrame (see :meth:`documents_table`)."""
+        return self.documents_table().to_frame()
+
+    def documents_table(self) -> Table:
         """One row per submitted file: student, student ID, words, similarity %, top
         source, group, and the status (``unreadable: reason`` for a file that could not
         be read); a value that does not exist is left empty."""
@@ -150,7 +160,7 @@ class BatchResult:
             }
             for row in self.file_rows()
         ]
-        return _frame(records, DOCUMENT_COLUMNS)
+        return _table(records, DOCUMENT_COLUMNS)
 
     def student_rows(self) -> list[StudentRow]:
         """Every student, by name: their files taken together."""
@@ -162,20 +172,25 @@ class BatchResult:
         return [_student_row(student, rows, summaries) for student, rows in ordered]
 
     def students_frame(self) -> pd.DataFrame:
+        """students.csv as a DataFrame (see :meth:`students_table`)."""
+        return self.students_table().to_frame()
+
+    def students_table(self) -> Table:
         """One row per student (students.csv): student ID, files, words, similarity %,
         top source, group and status; a value that does not exist is left empty."""
         # Its fields are plain values: no deep copy (dataclasses.asdict) is needed.
         names = [field.name for field in dataclasses.fields(StudentRow)]
-        return _frame(
+        return _table(
             [{name: getattr(row, name) for name in names} for row in self.student_rows()], STUDENT_COLUMNS
         )
 
     def common_frame(self) -> pd.DataFrame:
-        """Each passage common to many submissions, with how many hold it (common.csv)."""
-        import pandas as pd  # a fifth of a second to import: only when a table is asked for
+        """common.csv as a DataFrame (see :meth:`common_table`)."""
+        return self.common_table().to_frame()
 
-        rows = common_passages(self.result.matches, self.students)
-        return pd.DataFrame(rows, columns=["text", "submissions"])
+    def common_table(self) -> Table:
+        """Each passage common to many submissions, with how many hold it (common.csv)."""
+        return Table(("text", "submissions"), common_passages(self.result.matches, self.students))
 
     def to_json(self) -> str:
         """The JSON report: ``check``'s contract for every submission, and the class
@@ -183,13 +198,13 @@ class BatchResult:
         students.csv, ``pairs``, ``common``), so a script needs no CSV. Byte-identical
         for the same inputs."""
         report = self.result.to_dict()
-        for key, frame in (
-            ("submissions", self.documents_frame()),
-            ("students", self.students_frame()),
-            ("pairs", self.pairs),
-            ("common", self.common_frame()),
+        for key, table in (
+            ("submissions", self.documents_table()),
+            ("students", self.students_table()),
+            ("pairs", self.pair_table),
+            ("common", self.common_table()),
         ):
-            report[key] = json.loads(frame.to_json(orient="records", force_ascii=False))
+            report[key] = table.records()
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -226,12 +241,10 @@ def _student_row(student: str, rows: list[FileRow], summaries: dict[str, Documen
     )
 
 
-def _frame(records: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+def _table(records: list[dict[str, Any]], columns: tuple[str, ...]) -> Table:
     """A class table: whole numbers stay whole where some are missing (an empty CSV cell
     and a JSON null, never ``0`` or ``3.0``)."""
-    import pandas as pd  # a fifth of a second to import: only when a table is asked for
-
-    frame = pd.DataFrame(records, columns=list(columns))
     counts = {name: "Int64" for name in ("words", "group", "submitted_files", "unreadable_files")}
     shares = {name: "float64" for name in ("similarity", "identical")}
-    return frame.astype({name: kind for name, kind in {**counts, **shares}.items() if name in columns})
+    dtypes = {name: kind for name, kind in {**counts, **shares}.items() if name in columns}
+    return Table(columns, records, dtypes)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+from .tables import Table
 
 if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only table output needs it
     import pandas as pd
@@ -384,19 +385,17 @@ class CheckResult:
         """The JSON report: byte-identical for the same inputs and settings."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def to_frame(self) -> pd.DataFrame:
+    def matches_table(self) -> Table:
         """One row per match, columns as in the JSON contract (the CSV report)."""
-        import pandas as pd  # a fifth of a second to import: only when a table is asked for
+        return Table(MATCH_COLUMNS, [m.to_dict() for m in self.matches])
 
-        rows = [m.to_dict() for m in self.matches]
-        return pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
+    def to_frame(self) -> pd.DataFrame:
+        """The matches as a DataFrame (see :meth:`matches_table`)."""
+        return self.matches_table().to_frame()
 
     def sources_frame(self) -> pd.DataFrame:
         """One row per (submission, source) pair with its scores."""
-        import pandas as pd  # a fifth of a second to import: only when a table is asked for
-
-        rows = [s.to_dict() for s in self.sources]
-        return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
+        return Table(SOURCE_COLUMNS, [s.to_dict() for s in self.sources]).to_frame()
 
 
 def match_order(match: Match) -> tuple[str, int, int, str, int]:

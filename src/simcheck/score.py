@@ -10,17 +10,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .config import CheckConfig
 from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult, reported
 from .review import SetAside
+from .tables import Table
 from .tokens import Tokens
-
-if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only class tables need it
-    import pandas as pd
 
 #: Columns of pairs.csv, one row per pair of students sharing passages.
 PAIR_COLUMNS = ("student_a", "student_b", "similarity_a", "similarity_b", "words", "passages")
@@ -397,11 +395,9 @@ def common_passages(matches: Sequence[Match], students: Mapping[str, str]) -> li
     return [{"text": wording[key], "submissions": count} for count, key in rows]
 
 
-def student_pairs(sources: Iterable[SourceResult], students: Mapping[str, str]) -> pd.DataFrame:
+def student_pairs(sources: Iterable[SourceResult], students: Mapping[str, str]) -> Table:
     """Pairs of students sharing passages, both directions combined, most shared first
     (the rows of pairs.csv)."""
-    import pandas as pd  # a fifth of a second to import: only a class's tables need it
-
     by_pair: dict[tuple[str, str], dict[str, Any]] = {}
     for source in sources:
         if source.source not in students or source.passages == 0:
@@ -415,12 +411,9 @@ def student_pairs(sources: Iterable[SourceResult], students: Mapping[str, str]) 
         row["words"] = max(row["words"], source.words)
         row["passages"] = max(row["passages"], source.passages)
     rows = [{"student_a": a, "student_b": b, **values} for (a, b), values in by_pair.items()]
-    frame = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
-    if not frame.empty:
-        frame["_rank"] = frame[["similarity_a", "similarity_b"]].max(axis=1)
-        frame = frame.sort_values(["_rank", "student_a", "student_b"], ascending=[False, True, True])
-        frame = frame.drop(columns="_rank").reset_index(drop=True)
-    return frame
+    # Most similar first (the larger of the two sides), then by name.
+    rows.sort(key=lambda r: (-max(r["similarity_a"], r["similarity_b"]), r["student_a"], r["student_b"]))
+    return Table(PAIR_COLUMNS, rows)
 
 
 def groups(pairs: Iterable[tuple[str, str]]) -> dict[str, int]:

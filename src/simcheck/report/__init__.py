@@ -1,7 +1,8 @@
 """Reports: a check as text, JSON, CSV or HTML, and a class's report files.
 
 JSON and CSV are byte-identical for the same inputs and settings: stable ordering, fixed
-float rounding, and the CSV built from ``to_frame()`` so it never disagrees with pandas.
+float rounding, and the CSV written from the rows ``to_frame()`` is made of
+(:class:`~simcheck.tables.Table`), as pandas writes it.
 
 The modules: :mod:`~simcheck.report.text` (a check on the terminal),
 :mod:`~simcheck.report.table` (a class on the terminal), :mod:`~simcheck.report.views`
@@ -19,7 +20,7 @@ FORMATS = ("text", "json", "csv", "html")
 
 def to_csv(result: CheckResult) -> str:
     """The matches as CSV, one row per passage (columns as in the JSON contract)."""
-    return str(result.to_frame().to_csv(index=False, lineterminator="\n"))
+    return result.matches_table().to_csv()
 
 
 def render(result: CheckResult, fmt: str, *, width: int = 100) -> str:

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..batch_result import BatchResult
 from .html import render_batch_html
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    return str(frame.to_csv(index=False, lineterminator="\n"))
 
 
 def write_reports(batch: BatchResult, folder: str | os.PathLike[str]) -> list[Path]:
@@ -28,11 +20,11 @@ def write_reports(batch: BatchResult, folder: str | os.PathLike[str]) -> list[Pa
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "report.json": batch.to_json(),
-        "documents.csv": csv_text(batch.documents_frame()),
-        "students.csv": csv_text(batch.students_frame()),
-        "pairs.csv": csv_text(batch.pairs),
-        "matches.csv": csv_text(batch.result.to_frame()),
-        "common.csv": csv_text(batch.common_frame()),
+        "documents.csv": batch.documents_table().to_csv(),
+        "students.csv": batch.students_table().to_csv(),
+        "pairs.csv": batch.pair_table.to_csv(),
+        "matches.csv": batch.result.matches_table().to_csv(),
+        "common.csv": batch.common_table().to_csv(),
         "report.html": render_batch_html(batch),
     }
     encoded = {name: content.encode("utf-8") for name, content in files.items()}

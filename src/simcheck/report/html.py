@@ -231,7 +231,7 @@ def render_batch_html(batch: BatchResult, *, created: str | None = None) -> str:
         }
         for row in batch.file_rows()
     ]
-    pairs = [{str(k): v for k, v in row.items()} for row in batch.pairs.to_dict("records")]
+    pairs = [{str(k): v for k, v in row.items()} for row in batch.pair_table.records()]
     student_numbers: dict[str, int] = {}
     for view in views:
         student_numbers.setdefault(view.student, view.number)

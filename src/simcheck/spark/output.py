@@ -18,14 +18,13 @@ from ..batch_result import BatchResult
 from ..config import CheckConfig
 from ..errors import InputError, JobError, OwnReport
 from ..models import Document, DocumentSummary
-from ..report.files import csv_text
 from ..review import SetAside
 from ..students import keys_by_student, named_students, students_named_by, students_of
+from ..tables import Table
 from .stages import Say, Stages
 from .work import Candidates, Frequencies, match_of, source_of
 
 if TYPE_CHECKING:
-    import pandas as pd
     from pyspark.sql import DataFrame, SparkSession
 
 #: The reports, each written as NAME.csv and NAME.parquet.
@@ -149,15 +148,15 @@ def write_outputs(
         set_aside=set_aside,
     )
     result = replace(result, passed_over=tuple(inputs.passed_over))
-    frames = {
-        "documents": result.documents_frame(),
-        "pairs": result.pairs,
-        "matches": result.result.to_frame(),
+    tables = {
+        "documents": result.documents_table(),
+        "pairs": result.pair_table,
+        "matches": result.result.matches_table(),
     }
     files = []
     for name in REPORTS:
-        files += _written(output, name, frames[name])
-    say(f"reports: {len(result.pairs):,} pairs of students, {len(matches):,} passages")
+        files += _written(output, name, tables[name])
+    say(f"reports: {len(result.pair_table):,} pairs of students, {len(matches):,} passages")
     return Written(files, result, dict(stages.seconds))
 
 
@@ -166,7 +165,7 @@ def _json(payload: str) -> dict[str, Any]:
     return found
 
 
-def _written(output: Path, name: str, frame: pd.DataFrame) -> list[Path]:
+def _written(output: Path, name: str, table: Table) -> list[Path]:
     """``name``.csv and ``name``.parquet, each written whole or not at all (a killed run
     never leaves half a report)."""
     written = []
@@ -174,9 +173,9 @@ def _written(output: Path, name: str, frame: pd.DataFrame) -> list[Path]:
         path = output / f"{name}.{suffix}"
         partial = path.with_name(f".{path.name}.partial")
         if suffix == "csv":
-            partial.write_bytes(csv_text(frame).encode("utf-8"))
+            partial.write_bytes(table.to_csv().encode("utf-8"))
         else:
-            frame.to_parquet(partial, index=False)
+            table.to_frame().to_parquet(partial, index=False)
         os.replace(partial, path)
         written.append(path)
     return written
