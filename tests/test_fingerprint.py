@@ -139,3 +139,14 @@ def test_a_reworded_passage_around_the_phrase_is_worth_aligning() -> None:
     random.Random(7).shuffle(before)
     random.Random(8).shuffle(after)
     assert _in_context(own[:80] + before + ["zzq"] + source[at : at + 5] + ["qqz"] + after + own[80:], source)
+
+
+def test_phrases_in_common_elsewhere_back_the_fingerprint() -> None:
+    # A rewording that moved its sentences: two short runs of the source, far apart in
+    # the copy, with the copier's own words around each. Neither run reaches a shortest
+    # passage, and the words around the fingerprint are the copier's.
+    source, at = _source_and_fingerprinted_phrase(9)
+    own = _made_up_words(random.Random(10), 200)
+    moved = own[:80] + source[at - 2 : at + 6] + own[80:150] + source[at + 60 : at + 66] + own[150:]
+    assert _in_context(moved, source)
+    assert not _in_context(own[:80] + source[at - 2 : at + 6] + own[80:], source)

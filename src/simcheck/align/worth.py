@@ -15,15 +15,16 @@ _PHRASES_LOOKED_AT = 8
 
 
 def phrase_in_context(query: Tokens, source: Tokens, config: CheckConfig) -> bool:
-    """Whether a fingerprint the two texts share lies in a passage they share: the words
-    run on word for word to a shortest passage (``min_words``), or the content words
-    within ``2 * max_gap`` words on either side of it share at least half as many stems
-    besides its own.
+    """Whether a fingerprint the two texts share lies in a passage they share: the
+    5-word phrases they have in common, fingerprints or not, cover a shortest passage
+    (``min_words``) of the query; or the content words within ``2 * max_gap`` words on
+    either side of a shared fingerprint share at least half as many stems besides its own.
 
     One shared 5-word phrase is what two essays on one topic share by chance ("at the
     end of the war"); a copied, edited or reworded passage around it shares its words
-    too. A candidate that nothing but one such phrase proposed is worth aligning only
-    in the second case.
+    too, and a copy of 18 words or more shares more phrases than the one fingerprint
+    (winnowing keeps about one phrase in eight). A candidate that nothing but one such
+    phrase proposed is worth aligning only then.
 
     >>> t = lambda s: Tokens(s, "english")
     >>> copied = ("Stalin blockaded West Berlin in June 1948, and for almost a year the "
@@ -36,29 +37,20 @@ def phrase_in_context(query: Tokens, source: Tokens, config: CheckConfig) -> boo
     """
     size = config.shingle_size
     mine, theirs = shingle_hashes(query.stem_hashes, size), shingle_hashes(source.stem_hashes, size)
-    shared = np.intersect1d(fingerprints(source.stem_hashes, size, config.winnow_window), mine)
+    in_common = np.isin(mine, theirs)
+    # The query's words inside some phrase the two share.
+    starts = np.flatnonzero(in_common)
+    if np.unique((starts[:, None] + np.arange(size)).ravel()).shape[0] >= config.min_words:
+        return True
+    shared = np.intersect1d(fingerprints(source.stem_hashes, size, config.winnow_window), mine[in_common])
     reach = 2 * config.max_gap
     for phrase in shared[:_PHRASES_LOOKED_AT]:
         i, j = int(np.argmax(mine == phrase)), int(np.argmax(theirs == phrase))
-        if _exact_run(query.stem_hashes, source.stem_hashes, i, j, size) >= config.min_words:
-            return True
         around_mine = _context_stems(query, i, size, reach)
         around_theirs = _context_stems(source, j, size, reach)
         if np.intersect1d(around_mine, around_theirs).shape[0] * 2 >= config.min_words:
             return True
     return False
-
-
-def _exact_run(a: np.ndarray, b: np.ndarray, i: int, j: int, size: int) -> int:
-    """Words in the run of equal stems through the phrase at ``a[i:i+size]`` and
-    ``b[j:j+size]``."""
-    before = 0
-    while i - before > 0 and j - before > 0 and a[i - before - 1] == b[j - before - 1]:
-        before += 1
-    after = size
-    while i + after < a.shape[0] and j + after < b.shape[0] and a[i + after] == b[j + after]:
-        after += 1
-    return before + after
 
 
 def _context_stems(tokens: Tokens, start: int, size: int, reach: int) -> np.ndarray:
