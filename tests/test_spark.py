@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from benchmarks.workloads.synthetic import COLDWAR, topic_class
 from simcheck.batch import compare_batch
 from simcheck.cli import main
+from simcheck.errors import JobError
 from simcheck.load import load_document
 from simcheck.report.files import write_reports
 from simcheck.review import SetAside
@@ -162,6 +163,27 @@ def test_rerun_skips_finished_stages(spark: Any, topic_60: Path, tmp_path: Path)
     allpairs(str(topic_60), tmp_path / "out", spark=spark, say=lines.append)
     assert all("finished by an earlier run" in line for line in lines[:7])
     assert (tmp_path / "out" / "matches.csv").read_bytes() == first
+
+
+def test_stages_made_by_other_code_are_another_jobs(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    import json
+
+    import simcheck
+    from simcheck.spark.job import code_digest, own_code_digest
+
+    allpairs(str(topic_60), tmp_path / "out", spark=spark)
+    record = tmp_path / "out" / "job.json"
+    assert json.loads(record.read_text(encoding="utf-8"))["code"] == own_code_digest()
+    # The same inputs and settings, as recorded by simcheck code that is not this one.
+    made_before = json.loads(record.read_text(encoding="utf-8")) | {"code": "0" * 64}
+    record.write_text(json.dumps(made_before, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    with pytest.raises(JobError, match="other inputs, settings or simcheck code"):
+        allpairs(str(topic_60), tmp_path / "out", spark=spark)
+    package = tmp_path / "package"
+    shutil.copytree(Path(simcheck.__file__).parent, package)
+    before = code_digest(package)
+    (package / "align" / "worth.py").write_text("# changed\n", encoding="utf-8")
+    assert code_digest(package) != before
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

@@ -16,6 +16,7 @@ then ``documents``, ``pairs`` and ``matches`` as Parquet and CSV (:mod:`.output`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -83,7 +84,30 @@ class Job:
             "settings": self.config.to_dict(),
             "max_bytes": self.max_bytes,
             "version": __version__,
+            # The version stays the same from one commit to the next: a stage made by
+            # other code is another job's, even with the same inputs and settings.
+            "code": own_code_digest(),
         }
+
+
+#: simcheck's own package folder.
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def own_code_digest() -> str:
+    """The :func:`code_digest` of this simcheck, found once per process."""
+    return code_digest(_PACKAGE)
+
+
+def code_digest(package: Path) -> str:
+    """A digest of the source files and templates under ``package`` (what the stages'
+    answers depend on besides the inputs and settings)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".html", ".css", ".js")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def allpairs(

@@ -35,8 +35,8 @@ class Stages:
         if record.exists() and record.read_text(encoding="utf-8") != text:
             if self.folder.exists():
                 raise JobError(
-                    f"{output}: holds the stages of another job (other inputs or settings); "
-                    "give another --output or remove that folder"
+                    f"{output}: holds the stages of another job (other inputs, settings or "
+                    "simcheck code); give another --output or remove that folder"
                 )
         output.mkdir(parents=True, exist_ok=True)
         record.write_text(text, encoding="utf-8")
