@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import CheckConfig
-from ..fingerprint import fingerprints, shingle_hashes
+from ..fingerprint import winnow
 from ..tokens import Tokens
 
 #: Shared fingerprints whose surroundings :func:`phrase_in_context` looks at: a lone
@@ -36,19 +36,26 @@ def phrase_in_context(query: Tokens, source: Tokens, config: CheckConfig) -> boo
     False
     """
     size = config.shingle_size
-    mine, theirs = shingle_hashes(query.stem_hashes, size), shingle_hashes(source.stem_hashes, size)
-    in_common = np.isin(mine, theirs)
+    mine, _ = query.shingles(size)
+    theirs, their_set = source.shingles(size)
+    if mine.shape[0] == 0 or theirs.shape[0] == 0:
+        return False
+    at = np.minimum(np.searchsorted(their_set, mine), their_set.shape[0] - 1)
+    in_common = their_set[at] == mine
     # The query's words inside some phrase the two share.
+    covered = np.zeros(mine.shape[0] + size - 1, dtype=bool)
     starts = np.flatnonzero(in_common)
-    if np.unique((starts[:, None] + np.arange(size)).ravel()).shape[0] >= config.min_words:
+    for offset in range(size):
+        covered[starts + offset] = True
+    if int(covered.sum()) >= config.min_words:
         return True
-    shared = np.intersect1d(fingerprints(source.stem_hashes, size, config.winnow_window), mine[in_common])
+    shared = np.intersect1d(winnow(theirs, config.winnow_window), mine[in_common])
     reach = 2 * config.max_gap
     for phrase in shared[:_PHRASES_LOOKED_AT]:
         i, j = int(np.argmax(mine == phrase)), int(np.argmax(theirs == phrase))
         around_mine = _context_stems(query, i, size, reach)
         around_theirs = _context_stems(source, j, size, reach)
-        if np.intersect1d(around_mine, around_theirs).shape[0] * 2 >= config.min_words:
+        if np.intersect1d(around_mine, around_theirs, assume_unique=True).shape[0] * 2 >= config.min_words:
             return True
     return False
 
@@ -56,6 +63,8 @@ def phrase_in_context(query: Tokens, source: Tokens, config: CheckConfig) -> boo
 def _context_stems(tokens: Tokens, start: int, size: int, reach: int) -> np.ndarray:
     """Distinct content stems within ``reach`` words before and after the phrase of
     ``size`` words at ``start``, the phrase's own words left out."""
-    near = np.r_[max(0, start - reach) : start, start + size : min(len(tokens), start + size + reach)]
+    after = start + size
+    before = np.arange(max(0, start - reach), start)
+    near = np.concatenate([before, np.arange(after, min(len(tokens), after + reach))])
     near = near[~tokens.stopword_mask[near]]
     return np.unique(tokens.stem_hashes[near])

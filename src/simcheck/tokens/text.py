@@ -76,6 +76,7 @@ class Tokens:
         # one's term ids stay valid.
         self._lexicon = shared_lexicon(language)
         self._ngrams: dict[int, Ngrams] = {}
+        self._shingles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         if known_ids is not None and known_ids[0] is self._lexicon and len(known_ids[1]) == len(self):
             # The term ids of this text were computed already (a corpus indexing it).
             self.__dict__["term_ids"] = known_ids[1]
@@ -182,6 +183,16 @@ class Tokens:
             Sentence(int(starts[first]), lo + len(text[lo:hi].rstrip()), first, last)
             for lo, hi, first, last in zip(*(part.tolist() for part in self._sentence_cuts))
         ]
+
+    def shingles(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """The hash of every run of ``size`` words in order (see
+        :func:`~.words.shingle_hashes`), and the same hashes sorted and unique: found once
+        per text, as a text is checked against many others."""
+        found = self._shingles.get(size)
+        if found is None:
+            hashes = shingle_hashes(self.stem_hashes, size)
+            found = self._shingles[size] = (hashes, np.unique(hashes))
+        return found
 
     def ngrams(self, n: int) -> Ngrams:
         """The n-grams of stems that hold a content word, found once per text (every pair
