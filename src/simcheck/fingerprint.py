@@ -20,7 +20,7 @@ import numpy as np
 
 from .config import CheckConfig
 from .frequencies import smooth_idf
-from .tokens import Tokens, count_pairs, shingle_hashes, word_hash, word_hashes
+from .tokens import Tokens, count_pairs, distinct, shingle_hashes, word_hash, word_hashes
 
 if TYPE_CHECKING:  # datasketch takes 0.4 s to import (it loads scipy.integrate): when signing
     from datasketch import MinHash
@@ -252,16 +252,6 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     if bool(np.all(values[1:] > values[:-1])):
         return values
     return distinct(values)
-
-
-def distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, ascending: ``np.unique(values)`` by sorting, which numpy 2's
-    unique (by hashing) is many times slower than on millions of 64-bit hashes."""
-    ordered = np.sort(values)
-    new = np.ones(ordered.shape[0], dtype=bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    unique: np.ndarray = ordered[new]
-    return unique
 
 
 # --- sentence windows: passage-level evidence for reworded text --------------------

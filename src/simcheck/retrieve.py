@@ -29,7 +29,6 @@ from .fingerprint import (
     fingerprint_tokens,
     fingerprint_words,
     shared_windows,
-    shingle_hashes,
     tfidf_weights,
     window_limit,
     window_signatures,
@@ -316,7 +315,7 @@ class Corpus:
         n_docs = len(self.documents)
         # Every shingle of the query is looked up, not only its winnowed ones: a corpus
         # fingerprint anywhere inside a copied passage is then found.
-        shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
+        shingles = query.shingles(config.shingle_size).unique
         lo = np.searchsorted(self._print_hashes, shingles, side="left")
         hi = np.searchsorted(self._print_hashes, shingles, side="right")
         df = hi - lo

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,12 +42,13 @@ class Table:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows([_cell(row[name]) for name in self.columns] for row in self.rows)
+        # A missing value (None) is an empty cell.
+        writer.writerows([row[name] for name in self.columns] for row in self.rows)
         return out.getvalue()
 
     def records(self) -> list[dict[str, Any]]:
         """Each row as a dict of its columns, a missing value None (null in JSON)."""
-        return [{name: _value(row[name]) for name in self.columns} for row in self.rows]
+        return [{name: row[name] for name in self.columns} for row in self.rows]
 
     def to_frame(self) -> pd.DataFrame:
         """The rows as a DataFrame, with the table's dtypes."""
@@ -56,13 +56,3 @@ class Table:
 
         frame = pd.DataFrame(list(self.rows), columns=list(self.columns))
         return frame.astype(dict(self.dtypes)) if self.dtypes else frame
-
-
-def _value(value: Any) -> Any:
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def _cell(value: Any) -> Any:
-    """A value as pandas writes it in a CSV cell: nothing for a missing one."""
-    value = _value(value)
-    return "" if value is None else value

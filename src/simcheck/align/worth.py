@@ -36,7 +36,7 @@ def phrase_in_context(query: Tokens, source: Tokens, config: CheckConfig) -> boo
     False
     """
     size = config.shingle_size
-    mine, _ = query.shingles(size)
+    mine = query.shingles(size).in_order
     theirs, their_set = source.shingles(size)
     if mine.shape[0] == 0 or theirs.shape[0] == 0:
         return False

@@ -24,7 +24,6 @@ from ..fingerprint import (
     distinct,
     fingerprint_tokens,
     shared_windows,
-    shingle_hashes,
     signature_bands,
     tfidf_weights,
     window_limit,
@@ -237,7 +236,7 @@ class Reader:
         """Documents sharing fingerprints with ``query``: id -> how many (common
         fingerprints, in more than ``max_fingerprint_df`` of the documents, ignored)."""
         # Sorted: consecutive lookups walk nearby pages of the B-tree.
-        shingles = distinct(shingle_hashes(query.stem_hashes, config.shingle_size))
+        shingles = query.shingles(config.shingle_size).unique
         hashes, docs = fingerprint_holders(self._db, schema.print_keys(shingles), self.print_buckets)
         if hashes.shape[0] == 0:
             return {}

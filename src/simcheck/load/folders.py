@@ -5,7 +5,6 @@ or a note for each report simcheck wrote there (see :mod:`.own`), which is passe
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -114,17 +113,16 @@ def survey(
                 own.append(OwnReport(naming(path), FILE_REASON))
             else:
                 (supported if is_supported(filename) else unsupported).append(path)
-    by_place = functools.partial(_relative_key, root=root)
+
+    def by_place(path: Path) -> str:
+        return path.relative_to(root).as_posix()
+
     return Survey(
         sorted(supported, key=by_place),
         sorted(unsupported, key=by_place),
         sorted(problems, key=lambda e: e.path),
         sorted(own, key=lambda e: e.path),
     )
-
-
-def _relative_key(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
 
 
 def _relative_to(root: Path) -> Callable[[Path], str]:

@@ -25,10 +25,8 @@ from ..config import CheckConfig
 from ..errors import InputError
 from ..fingerprint import (
     WindowTerms,
-    distinct,
     fingerprint_tokens,
     heaviest_terms,
-    shingle_hashes,
     tfidf_weights,
     window_terms,
 )
@@ -123,7 +121,7 @@ def prepare(
                 (
                     doc_id,
                     len(tokens),
-                    signed(distinct(shingle_hashes(tokens.stem_hashes, config.shingle_size))),
+                    signed(tokens.shingles(config.shingle_size).unique),
                     signed(kept.prints),
                     signed(kept.terms),
                     kept.counts.astype(np.int32),

@@ -14,6 +14,7 @@ from .text import Ngrams, Sentence, SentenceVocabulary, Tokens
 from .words import (
     WORD_RE,
     count_pairs,
+    distinct,
     normalise,
     shingle_hashes,
     stem,
@@ -32,6 +33,7 @@ __all__ = [
     "SentenceVocabulary",
     "Tokens",
     "count_pairs",
+    "distinct",
     "normalise",
     "shared_lexicon",
     "shingle_hashes",

@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
 from .lexicon import Lexicon, shared_lexicon
-from .words import ascii_word_spans, count_pairs, normalise, shingle_hashes, word_pattern
+from .words import ascii_word_spans, count_pairs, distinct, normalise, shingle_hashes, word_pattern
 
 # A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
 # a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
@@ -76,7 +77,7 @@ class Tokens:
         # one's term ids stay valid.
         self._lexicon = shared_lexicon(language)
         self._ngrams: dict[int, Ngrams] = {}
-        self._shingles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._shingles: dict[int, Shingles] = {}
         if known_ids is not None and known_ids[0] is self._lexicon and len(known_ids[1]) == len(self):
             # The term ids of this text were computed already (a corpus indexing it).
             self.__dict__["term_ids"] = known_ids[1]
@@ -184,14 +185,13 @@ class Tokens:
             for lo, hi, first, last in zip(*(part.tolist() for part in self._sentence_cuts))
         ]
 
-    def shingles(self, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """The hash of every run of ``size`` words in order (see
-        :func:`~.words.shingle_hashes`), and the same hashes sorted and unique: found once
-        per text, as a text is checked against many others."""
+    def shingles(self, size: int) -> Shingles:
+        """The hashes of its runs of ``size`` words (see :func:`~.words.shingle_hashes`),
+        found once per text: a text is looked up, and checked against many others."""
         found = self._shingles.get(size)
         if found is None:
             hashes = shingle_hashes(self.stem_hashes, size)
-            found = self._shingles[size] = (hashes, np.unique(hashes))
+            found = self._shingles[size] = Shingles(hashes, distinct(hashes))
         return found
 
     def ngrams(self, n: int) -> Ngrams:
@@ -247,6 +247,14 @@ class Tokens:
             firsts[sentence.first : sentence.last] = sentence.first
             lasts[sentence.first : sentence.last] = sentence.last
         return firsts, lasts
+
+
+class Shingles(NamedTuple):
+    """A text's shingle hashes: ``in_order`` (one per run of words), and ``unique``,
+    sorted and distinct."""
+
+    in_order: np.ndarray
+    unique: np.ndarray
 
 
 @dataclass(frozen=True)
