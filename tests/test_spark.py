@@ -6,11 +6,13 @@ Parquet, after a killed run, and one-line errors. Skips where pyspark or Java is
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from benchmarks.workloads.synthetic import COLDWAR, topic_class
 from simcheck.batch import compare_batch
 from simcheck.cli import main
 from simcheck.errors import JobError
+from simcheck.index import Index
 from simcheck.load import load_document
 from simcheck.report.files import write_reports
 from simcheck.review import SetAside
@@ -31,7 +34,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 
 from simcheck.spark import allpairs  # noqa: E402  (after the skips: it needs pyspark)
 
-REPORTS = ("matches.csv", "pairs.csv", "documents.csv")
+REPORTS = ("matches.csv", "pairs.csv", "documents.csv", "students.csv", "common.csv", "report.json")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -96,11 +99,55 @@ def test_same_as_batch_on_a_class(spark: Any, topic_300: Path, tmp_path: Path) -
     assert len(frame) == len(written.result.result.matches)
 
 
+def test_html_shows_flagged_essays_and_their_sources(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    written = allpairs(str(topic_60), tmp_path / "spark", corpus=str(COLDWAR), spark=spark)
+    html = (tmp_path / "spark" / "report.html").read_text(encoding="utf-8")
+    # The page's words, without its markup (changed words are marked inside passages).
+    page = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    result = written.result.result
+    match = next(m for m in result.matches if m.source.endswith(".txt") and "/" not in m.source)
+    # The corpus passage is shown in its context, taken from the text as loaded.
+    source = (COLDWAR / match.source).read_text(encoding="utf-8")
+    passage = source[match.source_start : match.source_end]
+    assert " ".join(passage.split()[:6]) in page
+    # Only the flagged submissions' texts are gathered: a clean essay's is not in the page.
+    flagged = {m.submission for m in result.matches}
+    clean = next(d.path for d in result.documents if d.path not in flagged)
+    first_words = " ".join((topic_60 / clean).read_text(encoding="utf-8").split()[:12])
+    assert first_words not in page
+    assert f"{COLDWAR} (" in page and str(len(result.documents)) in page
+
+
 def test_same_as_batch_with_a_corpus(spark: Any, topic_60: Path, tmp_path: Path) -> None:
     allpairs(str(topic_60), tmp_path / "spark", corpus=str(COLDWAR), spark=spark)
     expected = batch_reports(topic_60, tmp_path / "batch", COLDWAR)
     same_reports(tmp_path / "spark", expected)
     assert "detente-and-arms-control.txt" in (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+
+
+def test_an_index_as_corpus_gives_batchs_answers(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    stored = tmp_path / "coldwar.simcheck"
+    Index.build(stored, [COLDWAR])[0].close()
+    written = allpairs(str(topic_60), tmp_path / "spark", corpus=str(stored), spark=spark)
+    with Index(stored) as opened:
+        write_reports(compare_batch(topic_60, opened, skip=[tmp_path]), tmp_path / "batch")
+    same_reports(tmp_path / "spark", tmp_path / "batch")
+    # Named as the index stores them, below the folder that was added.
+    assert any(m.source.startswith("coldwar/") for m in written.result.result.matches)
+    page = (tmp_path / "spark" / "report.html").read_text(encoding="utf-8")
+    assert f"{stored} (41 documents)" in page
+
+
+def test_a_postgresql_archive_as_corpus(spark: Any, topic_60: Path, tmp_path: Path, postgres: Any) -> None:
+    url = postgres.admin_url(postgres.create_database("spark_corpus"))
+    Index.build(url, [COLDWAR])[0].close()
+    allpairs(str(topic_60), tmp_path / "spark", corpus=url, spark=spark)
+    Index.build(tmp_path / "coldwar.simcheck", [COLDWAR])[0].close()
+    allpairs(str(topic_60), tmp_path / "file", corpus=str(tmp_path / "coldwar.simcheck"), spark=spark)
+    same_reports(tmp_path / "spark", tmp_path / "file")
+    # The archive's password is in neither the job's record nor the report.
+    for name in ("job.json", "report.html"):
+        assert postgres.password not in (tmp_path / "spark" / name).read_text(encoding="utf-8")
 
 
 def test_same_as_batch_on_the_demo_class_with_its_prompt(spark: Any, tmp_path: Path) -> None:

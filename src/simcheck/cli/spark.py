@@ -16,6 +16,7 @@ from .common import (
     config_options,
     echo_listed,
     max_bytes_option,
+    open_corpus,
     passed_over_heading,
     running,
     set_aside_from,
@@ -41,8 +42,8 @@ def spark() -> None:
     "-o",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder for the stages (kept, so a rerun resumes) and for documents, pairs and matches "
-    "as CSV and Parquet.",
+    help="Folder for the stages (kept, so a rerun resumes) and for batch's reports (report.html, "
+    "report.json, the CSV tables), with documents, pairs and matches also as Parquet.",
 )
 @click.option(
     "--master",
@@ -53,8 +54,8 @@ def spark() -> None:
 @click.option(
     "--corpus",
     "-c",
-    help="Known sources as well: a folder, a zip or Parquet files (doc_id, text), "
-    "compared with every submission as batch --corpus does.",
+    help="Known sources as well: a folder, a zip, Parquet files (doc_id, text), an index "
+    "file or a postgresql:// archive, compared with every submission as batch --corpus does.",
 )
 @click.option(
     "--partitions",
@@ -103,6 +104,12 @@ def allpairs(
     set_aside = set_aside_from(exclude_sources, allow_list)
     started = time.perf_counter()
     with running():
+        if corpus is not None:
+            store = open_corpus(corpus, options)
+            if not isinstance(store, str):
+                # An index brings its own settings, with the user's on top, as in batch.
+                config = store.config
+                store.close()
         # pyspark and the job's numpy work: only when a job runs
         from ..spark.session import require_pyspark
 

@@ -8,7 +8,7 @@ millions; no text is decompressed until a candidate is aligned.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,6 +209,24 @@ class Reader:
     @schema.guarded
     def doc_ids(self) -> list[str]:
         return [path for (path,) in self._db.execute("SELECT path FROM documents ORDER BY path")]
+
+    def stored_documents(self, batch: int = 500) -> Iterator[Document]:
+        """Every stored document, by id, read ``batch`` at a time (a bulk job exports an
+        index's texts so: never the whole archive in memory, nor one query per text)."""
+        last = -1
+        while True:
+            documents = self._stored_after(last, batch)
+            yield from (document for _, document in documents)
+            if len(documents) < batch:
+                return
+            last = documents[-1][0]
+
+    @schema.guarded
+    def _stored_after(self, last: int, batch: int) -> list[tuple[int, Document]]:
+        rows = self._db.execute(
+            "SELECT id, path, text FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+        ).fetchall()
+        return [(int(doc), _as_document(path, blob, str(self.path))) for doc, path, blob in rows]
 
     @schema.guarded
     def keys_by_student(self) -> dict[str, list[int]]:

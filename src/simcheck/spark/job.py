@@ -11,7 +11,8 @@ Stages, each written under ``OUTPUT/stages`` (see :mod:`.stages`)::
     6-candidates     pairs by joins on those keys, each kept once, own files left out
     7-align          each submission aligned with its candidates and settled, as batch does
 
-then ``documents``, ``pairs`` and ``matches`` as Parquet and CSV (:mod:`.output`).
+then ``batch``'s reports (report.html, report.json, the CSV tables) and ``documents``,
+``pairs`` and ``matches`` as Parquet (:mod:`.output`).
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ import numpy as np
 from .._version import __version__
 from ..config import CheckConfig
 from ..errors import JobError
+from ..index import masked_url
 from ..load import MAX_FILE_BYTES
 from ..review import SetAside
 from .candidates import either, outside_own, shared_fingerprints, shared_windows
 from .output import Written, class_inputs, write_outputs
 from .session import quiet_pyspark_warnings, start, translated
-from .sources import is_local, local_path, read_source
+from .sources import export_index, is_index, is_local, local_path, read_source
 from .stages import Say, Stages
 from .work import (
     ALIGNED,
@@ -87,6 +89,20 @@ class Job:
             # The version stays the same from one commit to the next: a stage made by
             # other code is another job's, even with the same inputs and settings.
             "code": own_code_digest(),
+        }
+
+    def provenance(self, corpus_documents: int) -> dict[str, Any]:
+        """What the reports say of the inputs, as :func:`~simcheck.pipeline.describe_inputs`
+        says it for ``batch``: the corpus as given, and each template's sha256 (of its
+        text: a job is given the prompts' texts, not their files)."""
+        count = f"{corpus_documents} document{'' if corpus_documents == 1 else 's'}"
+        corpus = None if self.corpus is None else masked_url(self.corpus)
+        return {
+            "corpus": "none (classmates only)" if corpus is None else f"{corpus} ({count})",
+            "templates": [
+                [f"template {number}", hashlib.sha256(text.encode("utf-8")).hexdigest()]
+                for number, text in enumerate(self.templates, 1)
+            ],
         }
 
 
@@ -143,10 +159,13 @@ def allpairs(
         tuple(sorted((class_list or {}).items())),
         set_aside or SetAside(),
     )
-    for given in [source] + ([corpus] if corpus is not None else []):
+    kinds = {source: "a folder, a zip or Parquet files"}
+    if corpus is not None:
+        kinds[corpus] = "a folder, a zip, Parquet files or an index"
+    for given, kind in kinds.items():
         # A local path that is not there is said before Spark takes seconds to start.
         if is_local(given) and not Path(given.removeprefix("file://")).exists() and "*" not in given:
-            raise JobError(f"{given}: no such folder or file; give a folder, a zip or Parquet files")
+            raise JobError(f"{given}: no such folder or file; give {kind}")
     session = (
         spark if spark is not None else start(master, partitions=partitions, driver_memory=driver_memory)
     )
@@ -184,7 +203,8 @@ def _run(spark: SparkSession, job: Job, say: Say) -> Written:
         job.set_aside,
     )
     aligned = stages.run("7-align", lambda: _aligned(spark, prepared, candidates, stats), "records")
-    return write_outputs(job.output, aligned, inputs, config, stages, say, job.set_aside)
+    provenance = job.provenance(len(inputs.corpus_ids))
+    return write_outputs(job.output, aligned, loaded, inputs, config, job.set_aside, provenance, stages, say)
 
 
 def _loaded(spark: SparkSession, job: Job) -> DataFrame:
@@ -194,8 +214,14 @@ def _loaded(spark: SparkSession, job: Job) -> DataFrame:
     rows = read_source(spark, job.source, class_inputs=True, skip=skip, max_bytes=job.max_bytes)
     rows = rows.withColumn("store", F.lit("class"))
     if job.corpus is not None:
+        given = job.corpus
+        if is_index(given):
+            # The texts an index stores, under its names, as batch --corpus INDEX reads them.
+            exported = job.output / "stages" / "corpus-index.parquet"
+            export_index(given, exported)
+            given = str(exported)
         # As batch reads a corpus folder: its own size limit, no list of unsupported files.
-        corpus = read_source(spark, job.corpus, class_inputs=False, skip=skip)
+        corpus = read_source(spark, given, class_inputs=False, skip=skip)
         rows = rows.unionByName(corpus.withColumn("store", F.lit("corpus")))
     return rows
 

@@ -1,14 +1,15 @@
 """What a job knows of the class as a whole, made on the driver from names alone (never
 texts): each file's student, the common-text threshold, the unreadable files; and the
-job's reports, written as ``batch`` writes them: ``documents``, ``pairs`` and
-``matches``, each as CSV (the same columns, order and bytes as ``batch``'s) and Parquet.
+job's reports, written by ``batch``'s own writer (report.html, report.json and the CSV
+tables, the same columns, order and bytes), with ``documents``, ``pairs`` and
+``matches`` as Parquet beside them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,8 @@ from ..batch import archived_resubmissions, class_result
 from ..batch_result import BatchResult
 from ..config import CheckConfig
 from ..errors import InputError, JobError, OwnReport
-from ..models import Document, DocumentSummary
+from ..models import Document, DocumentSummary, Match
+from ..report.files import write_reports
 from ..review import SetAside
 from ..students import keys_by_student, named_students, students_named_by, students_of
 from ..tables import Table
@@ -27,8 +29,8 @@ from .work import Candidates, Frequencies, match_of, source_of
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-#: The reports, each written as NAME.csv and NAME.parquet.
-REPORTS = ("documents", "pairs", "matches")
+#: The reports also written as NAME.parquet, for the data tools a bulk job feeds.
+PARQUET_REPORTS = ("documents", "pairs", "matches")
 
 
 @dataclass
@@ -54,8 +56,7 @@ class ClassInputs:
         if not named:
             return []
         wanted = [self.corpus_ids[key] for key in sorted(named)] + list(self.filed_as)
-        rows = loaded.filter(loaded["doc_id"].isin(wanted) & loaded["text"].isNotNull()).collect()
-        texts = {(row["store"], row["doc_id"]): row["text"] for row in rows}
+        texts = texts_named(loaded, wanted)
         stored = [Document(doc_id, texts.get(("corpus", doc_id), "")) for doc_id in self.corpus_ids]
         mine = [Document(d, texts[("class", d)]) for d in self.doc_ids if ("class", d) in texts]
         store = Candidates(stored, Frequencies.empty(), "english", member=False)
@@ -121,14 +122,18 @@ class Written:
 def write_outputs(
     output: Path,
     aligned: DataFrame,
+    loaded: DataFrame,
     inputs: ClassInputs,
     config: CheckConfig,
+    set_aside: SetAside,
+    provenance: dict[str, Any],
     stages: Stages,
     say: Say,
-    set_aside: SetAside,
 ) -> Written:
     """The class's result from the align stage's records (see
-    :func:`~simcheck.batch.class_result`), written as each report's CSV and Parquet."""
+    :func:`~simcheck.batch.class_result`), written as ``batch`` writes its reports, and
+    the three tables as Parquet. ``provenance`` is what the reports say of the inputs
+    (see :func:`~simcheck.pipeline.describe_inputs`)."""
     # Rows, not toPandas: pyspark's Arrow conversion trips on pandas 3's deprecations.
     records = [(row["submission"], row["record"], row["payload"]) for row in aligned.toLocalIterator()]
     summaries = {s: DocumentSummary(**_json(p)) for s, kind, p in records if kind == "summary"}
@@ -143,21 +148,43 @@ def write_outputs(
         errors=inputs.errors,
         corpus_errors=inputs.corpus_errors,
         config=config,
-        texts={},
-        inputs={},
+        texts=_passage_texts(loaded, matches),
+        inputs=provenance,
         set_aside=set_aside,
     )
     result = replace(result, passed_over=tuple(inputs.passed_over))
+    files = write_reports(result, output)
     tables = {
         "documents": result.documents_table(),
         "pairs": result.pair_table,
         "matches": result.result.matches_table(),
     }
-    files = []
-    for name in REPORTS:
-        files += _written(output, name, tables[name])
+    files += [_parquet(output, name, tables[name]) for name in PARQUET_REPORTS]
     say(f"reports: {len(result.pair_table):,} pairs of students, {len(matches):,} passages")
     return Written(files, result, dict(stages.seconds))
+
+
+def texts_named(loaded: DataFrame, names: Sequence[str]) -> dict[tuple[str, str], str]:
+    """The readable texts of the files ``names``, in the class or the corpus, by (store,
+    name), gathered to the driver."""
+    wanted = loaded.sparkSession.createDataFrame([(name,) for name in names], "doc_id string")
+    # A join, not isin: a bulk job's flagged essays can be tens of thousands of names.
+    rows = loaded.join(wanted, "doc_id").where(loaded["text"].isNotNull()).select("store", "doc_id", "text")
+    return {(row["store"], row["doc_id"]): row["text"] for row in rows.collect()}
+
+
+def _passage_texts(loaded: DataFrame, matches: Sequence[Match]) -> dict[str, str]:
+    """The texts the HTML report shows: each submission with a passage, and each source
+    of one. Only those are gathered to the driver; a bulk job's other texts stay out of
+    its memory and its report (the report says their text is not in it)."""
+    wanted = sorted({m.submission for m in matches} | {m.source for m in matches})
+    if not wanted:
+        return {}
+    found = texts_named(loaded, wanted)
+    # Keyed by name as batch keys them: the class's texts, then the corpus's over them.
+    texts = {doc_id: text for (store, doc_id), text in sorted(found.items()) if store == "class"}
+    texts.update({doc_id: text for (store, doc_id), text in sorted(found.items()) if store == "corpus"})
+    return texts
 
 
 def _json(payload: str) -> dict[str, Any]:
@@ -165,17 +192,10 @@ def _json(payload: str) -> dict[str, Any]:
     return found
 
 
-def _written(output: Path, name: str, table: Table) -> list[Path]:
-    """``name``.csv and ``name``.parquet, each written whole or not at all (a killed run
-    never leaves half a report)."""
-    written = []
-    for suffix in ("csv", "parquet"):
-        path = output / f"{name}.{suffix}"
-        partial = path.with_name(f".{path.name}.partial")
-        if suffix == "csv":
-            partial.write_bytes(table.to_csv().encode("utf-8"))
-        else:
-            table.to_frame().to_parquet(partial, index=False)
-        os.replace(partial, path)
-        written.append(path)
-    return written
+def _parquet(output: Path, name: str, table: Table) -> Path:
+    """``name``.parquet, written whole or not at all (a killed run never leaves half a report)."""
+    path = output / f"{name}.parquet"
+    partial = path.with_name(f".{path.name}.partial")
+    table.to_frame().to_parquet(partial, index=False)
+    os.replace(partial, path)
+    return path

@@ -10,7 +10,10 @@
   ``text`` (``path`` optional), read by Spark wherever it can read;
 - any other path Spark can read (``hdfs://``, ``s3a://``, a glob): every file under it
   as bytes, decoded by ``batch``'s loader in an executor, named by its path below the one
-  given.
+  given;
+- as a corpus, a simcheck index file or a PostgreSQL archive's URL: its stored texts,
+  under the names it stores them by, exported by the driver to Parquet beside the
+  job's stages (:func:`export_index`) and read from there.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..archive import load_zip
-from ..errors import InputError, JobError, OwnReport
+from ..errors import CorpusError, InputError, JobError, OwnReport
+from ..index import Index, is_archive_url, is_index_file, masked_url
 from ..load import MAX_FILE_BYTES, folder_listing
 from .work import LOADED, load_blobs, load_files
 
@@ -132,5 +136,49 @@ def _escaped(text: str) -> str:
 
 
 def local_path(source: str) -> str:
-    """``source`` as a local path when it is one (for the job's record of its inputs)."""
-    return os.path.abspath(source.removeprefix("file://")) if is_local(source) else source
+    """``source`` as a local path when it is one, a URL with its password masked (for
+    the job's record of its inputs and the reports' provenance)."""
+    return os.path.abspath(source.removeprefix("file://")) if is_local(source) else masked_url(source)
+
+
+def is_index(source: str) -> bool:
+    """Whether ``source`` is a simcheck index file or a PostgreSQL archive's URL."""
+    if is_archive_url(source):
+        return True
+    local = Path(source.removeprefix("file://"))
+    return is_local(source) and local.is_file() and is_index_file(local)
+
+
+#: Texts read from an index per Parquet row group while exporting it.
+_EXPORT_BATCH = 500
+
+
+def export_index(source: str, target: Path) -> int:
+    """Write every text the index ``source`` stores to the Parquet file ``target``
+    (columns ``doc_id`` and ``text``, as :func:`read_source` reads them), a few hundred
+    at a time, whole or not at all; the number of documents written."""
+    import pyarrow as pa  # the optional extra: only when a job runs
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([("doc_id", pa.string()), ("text", pa.string())])
+    partial = target.with_name(f".{target.name}.partial")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    try:
+        with Index(source) as index, pq.ParquetWriter(partial, schema) as writer:
+            names: list[str] = []
+            texts: list[str] = []
+            for document in index.stored_documents(_EXPORT_BATCH):
+                names.append(document.doc_id)
+                texts.append(document.text)
+                if len(names) == _EXPORT_BATCH:
+                    writer.write_table(pa.table([names, texts], schema=schema))
+                    written, names, texts = written + len(names), [], []
+            if names or not written:
+                writer.write_table(pa.table([names, texts], schema=schema))
+                written += len(names)
+    except CorpusError as exc:
+        partial.unlink(missing_ok=True)
+        raise JobError(f"{exc}; give a readable index, a folder or Parquet files as --corpus") from None
+    os.replace(partial, target)
+    return written
