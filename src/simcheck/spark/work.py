@@ -265,29 +265,27 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
     import pandas as pd  # in the executor: pandas comes with pyspark's Arrow batches
 
     config = stats.config
-    own = frame[frame["role"] == "self"].iloc[0]
-    document = Document(own["doc_id"], own["text"], own["path"] or "")
+    # Plain rows: pandas' filters and sorts cost more than the alignments of a small group.
+    columns = ("role", "doc_id", "text", "path", "student", "shared", "windows")
+    rows = list(zip(*(frame[column].tolist() for column in columns)))
+    own = next(row for row in rows if row[0] == "self")
+    document = Document(own[1], own[2], own[3] or "")
     tokens = Tokens(document.text, config.language)
     zones = SubmissionZones(document, tokens, _template_tokens(stats.templates, config.language), config)
     stores = [stats.classmates] + ([stats.corpus] if stats.corpus is not None else [])
     rarity = Rarity(
         [partial(frequencies_in, s.vocabulary, s.df) for s in stores], sum(s.documents for s in stores)
     )
-    students = {document.doc_id: own["student"]}
+    students = {document.doc_id: own[4]}
     found = []
     for role, frequencies in zip(("class", "corpus"), stores):
-        rows = frame[frame["role"] == role].sort_values(
-            ["shared", "windows", "doc_id"], ascending=[False, False, True]
-        )
-        documents = [Document(d, t, p or "") for d, t, p in zip(rows["doc_id"], rows["text"], rows["path"])]
+        # Best evidence first, as batch ranks candidates: most fingerprints, then windows.
+        ranked = sorted((row for row in rows if row[0] == role), key=lambda row: (-row[5], -row[6], row[1]))
+        documents = [Document(doc_id, text, path or "") for _, doc_id, text, path, *_ in ranked]
         if role == "class":
-            students.update(zip(rows["doc_id"], rows["student"]))
+            students.update((row[1], row[4]) for row in ranked)
         store = Candidates(documents, frequencies, config.language, member=role == "class")
-        evidence = zip(rows["doc_id"], rows["shared"], rows["windows"])
-        candidates = [
-            Candidate(key, doc, int(shared), int(windows))
-            for key, (doc, shared, windows) in enumerate(evidence)
-        ]
+        candidates = [Candidate(key, row[1], int(row[5]), int(row[6])) for key, row in enumerate(ranked)]
         found.append(
             align_candidates(document, tokens, store, candidates, config, zones=zones, rarity=rarity)
         )
