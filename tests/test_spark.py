@@ -34,6 +34,8 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 
 from simcheck.spark import allpairs  # noqa: E402  (after the skips: it needs pyspark)
 
+#: The job's stages, as each one's line names it.
+STAGES = ["1-load", "2-prepare", "3-frequencies", "4-signatures", "5-common-keys", "6-candidates", "7-align"]
 REPORTS = ("matches.csv", "pairs.csv", "documents.csv", "students.csv", "common.csv", "report.json")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,15 +86,7 @@ def test_same_as_batch_on_a_class(spark: Any, topic_300: Path, tmp_path: Path) -
     # The unreadable file is listed, as batch lists it, and the job went on.
     assert [e.path for e in written.result.errors] == ["s0007/notes.txt"]
     assert "unreadable" in (tmp_path / "spark" / "documents.csv").read_text(encoding="utf-8")
-    assert [line.split(":")[0] for line in lines[:7]] == [
-        "1-load",
-        "2-prepare",
-        "3-frequencies",
-        "4-signatures",
-        "5-common-keys",
-        "6-candidates",
-        "7-align",
-    ]
+    assert [line.split(":")[0] for line in lines[:7]] == STAGES
     import pandas as pd
 
     frame = pd.read_parquet(tmp_path / "spark" / "matches.parquet")
@@ -210,6 +204,26 @@ def test_rerun_skips_finished_stages(spark: Any, topic_60: Path, tmp_path: Path)
     allpairs(str(topic_60), tmp_path / "out", spark=spark, say=lines.append)
     assert all("finished by an earlier run" in line for line in lines[:7])
     assert (tmp_path / "out" / "matches.csv").read_bytes() == first
+
+
+def test_stop_after_a_stage_then_go_on(spark: Any, topic_60: Path, tmp_path: Path) -> None:
+    lines: list[str] = []
+    written = allpairs(
+        str(topic_60), tmp_path / "out", spark=spark, say=lines.append, stop_after="6-candidates"
+    )
+    assert written.result is None and written.stopped_after == "6-candidates"
+    assert [line.split(":")[0] for line in lines] == STAGES[:6]
+    assert not (tmp_path / "out" / "matches.csv").exists()
+    lines.clear()
+    allpairs(str(topic_60), tmp_path / "out", spark=spark, say=lines.append)
+    assert all("finished by an earlier run" in line for line in lines[:6])
+    assert "finished by an earlier run" not in lines[6]
+    same_reports(tmp_path / "out", batch_reports(topic_60, tmp_path / "batch"))
+
+
+def test_an_unknown_stage_to_stop_after_is_said_before_spark_starts(topic_60: Path, tmp_path: Path) -> None:
+    with pytest.raises(JobError, match="no stage '8-report' to stop after; give one of 1-load, "):
+        allpairs(str(topic_60), tmp_path / "out", stop_after="8-report")
 
 
 def test_stages_made_by_other_code_are_another_jobs(spark: Any, topic_60: Path, tmp_path: Path) -> None:

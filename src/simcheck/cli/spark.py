@@ -10,6 +10,7 @@ import click
 
 from ..load import load_document
 from ..review import read_class_list
+from ..spark.stages import STAGE_NAMES
 from .common import (
     class_list_option,
     config_from,
@@ -70,6 +71,12 @@ def spark() -> None:
     show_default=True,
     help="Heap of Spark's driver JVM (in local mode, where the executors run too).",
 )
+@click.option(
+    "--stop-after",
+    type=click.Choice(STAGE_NAMES),
+    help="Stop once this stage is written, without reports (6-candidates tells how many pairs "
+    "the align stage faces); the same command without it goes on from there.",
+)
 @template_option
 @set_aside_options
 @class_list_option
@@ -82,6 +89,7 @@ def allpairs(
     corpus: str | None,
     partitions: int,
     driver_memory: str,
+    stop_after: str | None,
     templates: tuple[Path, ...],
     exclude_sources: tuple[str, ...],
     allow_list: Path | None,
@@ -130,8 +138,16 @@ def allpairs(
             partitions=partitions,
             driver_memory=driver_memory,
             say=lambda line: click.echo(line, err=True),
+            stop_after=stop_after,
         )
     result = written.result
+    if result is None:
+        click.echo(
+            f"Stopped after {written.stopped_after}, as asked: its rows are in {output / 'stages'}; "
+            "the same command without --stop-after goes on from there",
+            err=True,
+        )
+        return
     echo_listed(unreadable_heading(len(result.errors)), [str(error) for error in result.errors])
     echo_listed(passed_over_heading(len(result.passed_over)), [str(note) for note in result.passed_over])
     warn_unused(set_aside, result.result.matches, result.students)

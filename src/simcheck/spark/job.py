@@ -37,7 +37,7 @@ from .candidates import either, outside_own, shared_fingerprints, shared_windows
 from .output import Written, class_inputs, write_outputs
 from .session import quiet_pyspark_warnings, start, translated
 from .sources import export_index, is_index, is_local, local_path, read_source
-from .stages import Say, Stages
+from .stages import STAGE_NAMES, Say, Stages, Stopped
 from .work import (
     ALIGNED,
     PREPARED,
@@ -141,6 +141,7 @@ def allpairs(
     driver_memory: str = "4g",
     say: Say | None = None,
     spark: SparkSession | None = None,
+    stop_after: str | None = None,
 ) -> Written:
     """Compare every submission under ``source`` with every other student's (and with
     ``corpus``) on Spark, writing stages and reports under ``output``; a rerun resumes
@@ -148,7 +149,9 @@ def allpairs(
     started on ``master`` and stopped at the end). ``templates``: the texts of the
     assignment prompt and other given text, not counted where a submission repeats them
     (as ``batch --template``); ``class_list`` and ``set_aside`` as ``compare_batch``
-    takes them."""
+    takes them. ``stop_after``: the name of a stage (see :data:`~.stages.STAGE_NAMES`)
+    after which the job stops, its reports unwritten (``Written.stopped_after``): how
+    many candidate pairs the align stage faces is known after ``6-candidates``."""
     job = Job(
         source,
         Path(output).absolute(),
@@ -159,6 +162,8 @@ def allpairs(
         tuple(sorted((class_list or {}).items())),
         set_aside or SetAside(),
     )
+    if stop_after is not None and stop_after not in STAGE_NAMES:
+        raise JobError(f"no stage {stop_after!r} to stop after; give one of {', '.join(STAGE_NAMES)}")
     kinds = {source: "a folder, a zip or Parquet files"}
     if corpus is not None:
         kinds[corpus] = "a folder, a zip, Parquet files or an index"
@@ -172,14 +177,21 @@ def allpairs(
     try:
         with translated(), warnings.catch_warnings():
             quiet_pyspark_warnings()
-            return _run(session, job, say or (lambda line: None))
+            return _run(session, job, say or (lambda line: None), stop_after)
     finally:
         if spark is None:
             session.stop()
 
 
-def _run(spark: SparkSession, job: Job, say: Say) -> Written:
-    stages = Stages(spark, job.output, job.record(), say)
+def _run(spark: SparkSession, job: Job, say: Say, stop_after: str | None) -> Written:
+    stages = Stages(spark, job.output, job.record(), say, stop_after)
+    try:
+        return _stages(spark, job, stages, say)
+    except Stopped as stopped:
+        return Written([], None, dict(stages.seconds), stopped_after=stopped.stage)
+
+
+def _stages(spark: SparkSession, job: Job, stages: Stages, say: Say) -> Written:
     loaded = stages.run("1-load", lambda: _loaded(spark, job), "files")
     inputs = class_inputs(spark, loaded, job.config, dict(job.class_list))
     config = job.config.replace(common_threshold=inputs.common_threshold)

@@ -112,11 +112,13 @@ def class_inputs(
 
 @dataclass(frozen=True)
 class Written:
-    """What a job wrote: its reports, and counts for the last line."""
+    """What a job wrote: its reports, and counts for the last line; or, for a job
+    stopped after a stage, no reports and that stage's name."""
 
     files: list[Path]
-    result: BatchResult
+    result: BatchResult | None
     seconds: dict[str, float]
+    stopped_after: str | None = None
 
 
 def write_outputs(

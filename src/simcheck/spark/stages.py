@@ -21,11 +21,35 @@ if TYPE_CHECKING:
 #: ``say(line)``: one line per stage, for the terminal.
 Say = Callable[[str], None]
 
+#: A job's stages, in the order they run (see :mod:`.job`).
+STAGE_NAMES = (
+    "1-load",
+    "2-prepare",
+    "3-frequencies",
+    "4-signatures",
+    "5-common-keys",
+    "6-candidates",
+    "7-align",
+)
+
+
+class Stopped(Exception):
+    """The job stopped after the stage it was asked to stop after (``stop_after``)."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(stage)
+        self.stage = stage
+
 
 class Stages:
-    """The stages of one job under ``output``; ``say`` hears one line per stage."""
+    """The stages of one job under ``output``; ``say`` hears one line per stage. With
+    ``stop_after``, the stage of that name raises :class:`Stopped` once its rows are
+    written (a rerun without it goes on from there)."""
 
-    def __init__(self, spark: SparkSession, output: Path, job: dict[str, Any], say: Say) -> None:
+    def __init__(
+        self, spark: SparkSession, output: Path, job: dict[str, Any], say: Say, stop_after: str | None = None
+    ) -> None:
+        self.stop_after = stop_after
         self.spark = spark
         self.folder = output / "stages"
         self.say = say
@@ -62,4 +86,6 @@ class Stages:
             self.say(f"{name}: {count:,} {counted}, finished by an earlier run")
         else:
             self.say(f"{name}: {count:,} {counted} in {seconds:.1f} s")
+        if name == self.stop_after:
+            raise Stopped(name)
         return rows
