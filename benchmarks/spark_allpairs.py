@@ -96,6 +96,7 @@ def spark_job(folder: Path, args: argparse.Namespace) -> None:
     out = WORKDIR / f"spark-{args.essays}"
     command = [sys.executable, "-m", "simcheck", "spark", "allpairs", str(folder), "--output", str(out)]
     command += ["--master", args.master, "--corpus", str(COLDWAR), "--partitions", str(args.partitions)]
+    command += ["--driver-memory", args.driver_memory]
     if args.stop_after:
         command += ["--stop-after", args.stop_after]
     seconds, peak, code, lines = run(command)
@@ -153,6 +154,9 @@ def main() -> None:
     parser.add_argument("--essays", type=int, default=100_000)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--partitions", type=int, default=64)
+    parser.add_argument(
+        "--driver-memory", default="4g", help="the driver's heap (in local mode, the executors' too)"
+    )
     parser.add_argument("--batch", action="store_true", help="run simcheck batch on the same files too")
     parser.add_argument("--jobs", type=int, default=2, help="batch's worker processes")
     parser.add_argument("--batch-timeout", type=float, default=3600.0)
