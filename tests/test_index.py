@@ -83,6 +83,16 @@ def test_a_class_against_an_index_gets_the_reports_of_the_folder_it_holds(
     assert "Grace Adeyemi" in from_index and "Hassan Rahimi" in from_index
 
 
+def test_stored_documents_are_every_text_once_in_pages(built: Path) -> None:
+    with Index(built) as index:
+        index.remove(["coldwar/the-berlin-wall.txt"])  # a gap in the ids, which pages skip over
+        paged = list(index.stored_documents(batch=7))
+        assert [d.doc_id for d in paged] == [d.doc_id for d in index.stored_documents(batch=1000)]
+    assert len(paged) == ESSAYS - 1 and "coldwar/the-berlin-wall.txt" not in {d.doc_id for d in paged}
+    for document in paged:
+        assert document.text == load_document(COLDWAR / Path(document.doc_id).name).text
+
+
 def test_reopened_index_gives_the_same_candidates(built: Path) -> None:
     query = Tokens(DEMO.read_text(encoding="utf-8"))
     with Index(built) as first:
