@@ -211,10 +211,14 @@ def submission_views(
     by_submission: dict[str, list[Match]] = {}
     for match in result.matches:
         by_submission.setdefault(match.submission, []).append(match)
+    # Grouped once: scanning every source for each file is quadratic in a large class.
+    sources_of: dict[str, list[SourceResult]] = {}
+    for source in result.sources:
+        sources_of.setdefault(source.submission, []).append(source)
     views = []
     for number, summary in enumerate(result.documents, 1):
         matches = sorted(by_submission.get(summary.path, []), key=match_order)
-        ranked = [s for s in result.sources if s.submission == summary.path]
+        ranked = sources_of.get(summary.path, [])
         order = [s.source for s in ranked]
         order += sorted({m.source for m in matches} - set(order))
         numbers = {source: i for i, source in enumerate(order, 1)}
