@@ -275,7 +275,7 @@ def _result(
         corpus_errors=external.skipped if external is not None else (),
         config=whole.config,
         texts=texts,
-        inputs=describe_inputs(external, whole.templates),
+        inputs=describe_inputs(external.describe() if external is not None else None, whole.templates),
         set_aside=whole.set_aside,
     )
 

@@ -189,7 +189,7 @@ def check(
             "passages": len(matches),
         },
         texts={document.doc_id: document.text, **source_texts(store, (m.source for m in matches))},
-        inputs=describe_inputs(store, template_documents),
+        inputs=describe_inputs(store.describe(), template_documents),
         set_aside=aside.to_dict(),
     )
 
@@ -361,9 +361,10 @@ def source_texts(store: CorpusLike, doc_ids: Iterable[str]) -> dict[str, str]:
     return texts
 
 
-def describe_inputs(store: CorpusLike | None, templates: Sequence[Document]) -> dict[str, Any]:
-    """Provenance of a check: what the corpus was, and each template with its sha256
-    (of the file's bytes when it came from a file, so ``sha256sum`` can confirm it)."""
+def describe_inputs(corpus: str | None, templates: Sequence[Document]) -> dict[str, Any]:
+    """Provenance of a check: what the corpus was (its ``describe()``, None for none),
+    and each template with its sha256 (of the file's bytes when it came from a file, so
+    ``sha256sum`` can confirm it)."""
     listed = []
     for template in templates:
         data = template.text.encode("utf-8")
@@ -371,5 +372,4 @@ def describe_inputs(store: CorpusLike | None, templates: Sequence[Document]) -> 
             with open(template.path, "rb") as handle:
                 data = handle.read()
         listed.append([template.doc_id, hashlib.sha256(data).hexdigest()])
-    corpus = "none (classmates only)" if store is None else store.describe()
-    return {"corpus": corpus, "templates": listed}
+    return {"corpus": "none (classmates only)" if corpus is None else corpus, "templates": listed}

@@ -99,9 +99,9 @@ class IndexLocation(LocationType):
 def open_corpus(corpus: Path | str, options: dict[str, Any]) -> Index | str:
     """A folder as it is; an index opened with its own settings, except those the user
     set explicitly (which must then match it). The caller closes the index."""
-    from ..index import Index, is_archive_url, is_index_file  # numpy and SQLite: only when a command runs
+    from ..index import Index, names_an_index  # numpy and SQLite: only when a command runs
 
-    if is_archive_url(corpus) or (Path(corpus).is_file() and is_index_file(corpus)):
+    if names_an_index(corpus):
         changes = given(options)
         with Index(corpus) as first:
             stored = first.config

@@ -25,7 +25,7 @@ from .database import masked_url
 from .query import Related
 from .rows import Scanned, scan
 from .schema import FORMAT_VERSION, is_index_file
-from .store import Index
+from .store import Index, names_an_index
 
 __all__ = [
     "FORMAT_VERSION",
@@ -37,5 +37,6 @@ __all__ = [
     "is_index_file",
     "is_archive_url",
     "masked_url",
+    "names_an_index",
     "scan",
 ]

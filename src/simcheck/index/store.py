@@ -197,6 +197,11 @@ class Index(Reader):
         self.close()
 
 
+def names_an_index(location: str | os.PathLike[str]) -> bool:
+    """Whether ``location`` is a PostgreSQL archive's URL or an index file that exists."""
+    return is_url(location) or (os.path.isfile(location) and schema.is_index_file(location))
+
+
 def _check_file(path: Path) -> Path:
     """``path``, when it is an index file whole; else a one-line error saying what it is."""
     if not path.is_file():

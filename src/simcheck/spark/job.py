@@ -32,6 +32,8 @@ from ..config import CheckConfig
 from ..errors import JobError
 from ..index import masked_url
 from ..load import MAX_FILE_BYTES
+from ..models import Document
+from ..pipeline import describe_inputs
 from ..review import SetAside
 from .candidates import either, outside_own, shared_fingerprints, shared_windows
 from .output import Written, class_inputs, write_outputs
@@ -92,18 +94,15 @@ class Job:
         }
 
     def provenance(self, corpus_documents: int) -> dict[str, Any]:
-        """What the reports say of the inputs, as :func:`~simcheck.pipeline.describe_inputs`
-        says it for ``batch``: the corpus as given, and each template's sha256 (of its
+        """What the reports say of the inputs (:func:`~simcheck.pipeline.describe_inputs`):
+        the corpus as given, its password masked, and each template's sha256 (of its
         text: a job is given the prompts' texts, not their files)."""
-        count = f"{corpus_documents} document{'' if corpus_documents == 1 else 's'}"
-        corpus = None if self.corpus is None else masked_url(self.corpus)
-        return {
-            "corpus": "none (classmates only)" if corpus is None else f"{corpus} ({count})",
-            "templates": [
-                [f"template {number}", hashlib.sha256(text.encode("utf-8")).hexdigest()]
-                for number, text in enumerate(self.templates, 1)
-            ],
-        }
+        corpus = None
+        if self.corpus is not None:
+            count = f"{corpus_documents} document{'' if corpus_documents == 1 else 's'}"
+            corpus = f"{masked_url(self.corpus)} ({count})"
+        templates = [Document(f"template {number}", text) for number, text in enumerate(self.templates, 1)]
+        return describe_inputs(corpus, templates)
 
 
 #: simcheck's own package folder.

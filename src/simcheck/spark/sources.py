@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..archive import load_zip
 from ..errors import CorpusError, InputError, JobError, OwnReport
-from ..index import Index, is_archive_url, is_index_file, masked_url
+from ..index import Index, masked_url, names_an_index
 from ..load import MAX_FILE_BYTES, folder_listing
 from .work import LOADED, load_blobs, load_files
 
@@ -143,10 +143,7 @@ def local_path(source: str) -> str:
 
 def is_index(source: str) -> bool:
     """Whether ``source`` is a simcheck index file or a PostgreSQL archive's URL."""
-    if is_archive_url(source):
-        return True
-    local = Path(source.removeprefix("file://"))
-    return is_local(source) and local.is_file() and is_index_file(local)
+    return names_an_index(source.removeprefix("file://"))
 
 
 #: Texts read from an index per Parquet row group while exporting it.

@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -258,6 +258,18 @@ class ClassStats:
     set_aside: SetAside = SetAside()
 
 
+class _GroupRow(NamedTuple):
+    """A row of a submission's group in the align stage (see :func:`align_group`)."""
+
+    role: str
+    doc_id: str
+    text: str
+    path: str | None
+    student: str | None
+    shared: int
+    windows: int
+
+
 def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
     """One submission (the row of role ``self``) aligned with its candidates (roles
     ``class`` and ``corpus``, best evidence first) and settled as ``batch`` settles it:
@@ -266,26 +278,28 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
 
     config = stats.config
     # Plain rows: pandas' filters and sorts cost more than the alignments of a small group.
-    columns = ("role", "doc_id", "text", "path", "student", "shared", "windows")
-    rows = list(zip(*(frame[column].tolist() for column in columns)))
-    own = next(row for row in rows if row[0] == "self")
-    document = Document(own[1], own[2], own[3] or "")
+    rows = [_GroupRow(*values) for values in zip(*(frame[name].tolist() for name in _GroupRow._fields))]
+    own = next(row for row in rows if row.role == "self")
+    document = Document(own.doc_id, own.text, own.path or "")
     tokens = Tokens(document.text, config.language)
     zones = SubmissionZones(document, tokens, _template_tokens(stats.templates, config.language), config)
     stores = [stats.classmates] + ([stats.corpus] if stats.corpus is not None else [])
     rarity = Rarity(
         [partial(frequencies_in, s.vocabulary, s.df) for s in stores], sum(s.documents for s in stores)
     )
-    students = {document.doc_id: own[4]}
+    # Every file of the class is named by its student (a corpus file by no one).
+    students = {row.doc_id: row.student for row in rows if row.role != "corpus" and row.student is not None}
     found = []
     for role, frequencies in zip(("class", "corpus"), stores):
         # Best evidence first, as batch ranks candidates: most fingerprints, then windows.
-        ranked = sorted((row for row in rows if row[0] == role), key=lambda row: (-row[5], -row[6], row[1]))
-        documents = [Document(doc_id, text, path or "") for _, doc_id, text, path, *_ in ranked]
-        if role == "class":
-            students.update((row[1], row[4]) for row in ranked)
+        ranked = sorted(
+            (row for row in rows if row.role == role), key=lambda row: (-row.shared, -row.windows, row.doc_id)
+        )
+        documents = [Document(row.doc_id, row.text, row.path or "") for row in ranked]
         store = Candidates(documents, frequencies, config.language, member=role == "class")
-        candidates = [Candidate(key, row[1], int(row[5]), int(row[6])) for key, row in enumerate(ranked)]
+        candidates = [
+            Candidate(key, row.doc_id, int(row.shared), int(row.windows)) for key, row in enumerate(ranked)
+        ]
         found.append(
             align_candidates(document, tokens, store, candidates, config, zones=zones, rarity=rarity)
         )
