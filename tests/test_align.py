@@ -11,10 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simcheck import CheckConfig, Document, align_passages, check
+from simcheck.align import align_tokens
 from simcheck.align.merge import core
 from simcheck.align.passages import join_neighbours
 from simcheck.align.rects import Group, Rect, bounding, covered, covered_from
 from simcheck.align.seeds import sentence_seeds
+from simcheck.frequencies import Rarity
 from simcheck.tokens import Tokens
 
 SOURCE = (
@@ -489,3 +491,38 @@ def test_a_lone_reworded_sentence_beside_a_telling_phrase_is_still_a_passage() -
     result = check(KENNEDY_AND_REAGAN, Corpus([Document("berlin.txt", source)]))
     assert [m.kind.value for m in result.matches] == ["paraphrase"]
     assert "chose their words" in result.matches[0].submission_text
+
+
+def _everything_common() -> Rarity:
+    """A corpus on one topic in which every word of the texts is common (in a large
+    same-topic class most are: 86% of the content words of 262 Cold War speeches)."""
+    return Rarity([lambda terms: np.full(terms.shape[0], 1_000)], 1_000)
+
+
+def _reworded(text: str) -> str:
+    """The sentences in reverse order and every fifth word changed: a reworded copy."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    words = " ".join(reversed(sentences)).split()
+    return " ".join("truly" if i % 5 == 4 else w for i, w in enumerate(words))
+
+
+def test_a_reworded_copy_of_common_words_is_found_in_a_class_on_its_topic() -> None:
+    # Each shared phrase is a stock phrase of the topic, and no run of them is long;
+    # packed into one stretch, they are a copy all the same.
+    config = CheckConfig()
+    copied = _reworded(SOURCE)
+    essay = f"{UNRELATED}\n\n{copied}\n\n{UNRELATED}"
+    found = align_tokens(Tokens(essay, "english"), Tokens(SOURCE, "english"), config, _everything_common())
+    start = essay.index(copied)
+    assert found and found[0].a_start <= start + 20 and found[0].a_end >= start + len(copied) - 20
+
+
+def test_stock_phrases_scattered_over_two_texts_on_one_topic_are_no_copy() -> None:
+    source = "The Soviet Union and the United States raced to build nuclear weapons after the war."
+    essay = (
+        "After the war the Soviet Union occupied Eastern Europe. Historians still argue about "
+        "who began the arms race. By the end of the decade both the Soviet Union and the United "
+        "States had tested nuclear weapons, and schools taught children to hide under desks."
+    )
+    topic = _everything_common()
+    assert align_tokens(Tokens(essay, "english"), Tokens(source, "english"), CheckConfig(), topic) == []

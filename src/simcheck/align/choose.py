@@ -11,7 +11,7 @@ import numpy as np
 from ..tokens import Tokens
 from .extend import extend
 from .merge import core, corroborated, merge, split_at_own_text, trim
-from .rects import Group, Rect, Seeds, bounding, coverage, covered_from
+from .rects import Group, Rect, Seeds, bounding, coverage, covered_from, packed
 
 # Share of a passage's words that seeds must cover for it to count as evidence.
 _MIN_DENSITY = 0.3
@@ -73,10 +73,15 @@ class Evidence:
         cover = self.evidence_a if weak else self.firm_a
         return split_at_own_text(group, cover, self._ta, gap)
 
+    def packed(self, rect: Rect) -> bool:
+        """Whether shared phrases are packed into ``rect`` as into a copy (:func:`~.rects.packed`)."""
+        return packed(int(self.word_evidence_a[rect.a_first : rect.a_last].sum()), rect.size)
+
     def anchored(self, group: Group) -> bool:
-        """Whether the group stands without its weak sentence seeds."""
-        # Weak sentence seeds only extend a piece that the other evidence makes alone.
-        if not any(m.weak for m in group.members):
+        """Whether the group stands without its weak seeds."""
+        # Weak seeds (sentence seeds, stock phrases) only extend a piece that the other
+        # evidence makes alone, unless the phrases are packed into a copy.
+        if not any(m.weak for m in group.members) or self.packed(group.rect):
             return True
         firm = [m for m in group.members if not m.weak]
         if not firm:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rects import Rect, Seeds
+from .rects import BLOCK_WORDS, Rect, Seeds, covered_from
 
 # Times seeds are cut into clusters, along a and b in turn, before merging (at most).
 _CUT_ROUNDS = 12
@@ -23,7 +23,8 @@ def worth_merging(
     The seeds are cut into clusters that merging never joins (:func:`_clusters`), so a
     cluster's groups are the ones merging all the seeds would make there. A cluster is
     dropped, unmerged, when all its groups would be dropped once made: when all its
-    seeds are weak (never corroborated), or when the stretch of ``a`` it spans holds
+    seeds are weak (never corroborated) and cover too few words of ``a`` to be packed
+    into a copy (:func:`~.rects.packed`), or when the stretch of ``a`` it spans holds
     fewer than the ``min_content`` content words a piece of evidence holds (never
     supported); ``content`` marks the words of ``a`` that count, content words covered
     by a seed.
@@ -52,6 +53,9 @@ def worth_merging(
     highest = np.zeros(count, dtype=np.int64)
     np.maximum.at(highest, cluster, a_last)
     counted = np.concatenate([[0], np.cumsum(content, dtype=np.int64)])
+    phrases = covered_from(content.shape[0], word_seeds.a_first, word_seeds.size)
+    in_phrases = np.concatenate([[0], np.cumsum(phrases, dtype=np.int64)])
+    firm |= in_phrases[highest] - in_phrases[lowest] >= BLOCK_WORDS
     keep = (firm & (counted[highest] - counted[lowest] >= min_content))[cluster]
     split = len(word_seeds)
     return word_seeds.rects(keep[:split]) + [

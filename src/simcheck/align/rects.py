@@ -142,6 +142,19 @@ def covered_from(length: int, firsts: np.ndarray, size: int) -> np.ndarray:
     return inside
 
 
+def packed(covered: int, span: int) -> bool:
+    """Whether shared phrases covering ``covered`` of a stretch of ``span`` words of a,
+    however common their words, make an edited or reworded copy: at least
+    ``BLOCK_WORDS`` words, and at least ``EDITED_DENSITY`` of the stretch. Two essays on
+    one topic share a few stock phrases ("at the end of the war"); a paragraph's worth
+    packed into one stretch is no chance, as a long run copied word for word is none.
+
+    >>> packed(40, 60), packed(40, 100), packed(20, 30)
+    (True, False, False)
+    """
+    return covered >= BLOCK_WORDS and covered >= EDITED_DENSITY * span
+
+
 def coverage(length: int, rects: list[Rect], side: str) -> np.ndarray:
     """Which of the ``length`` tokens of side ``"a"`` or ``"b"`` some rectangle covers."""
     # Marked span by span: the rectangles are few (sentence seeds), the text may be long.
