@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.workloads.synthetic import topic_class
 from conftest import OWN, SHARED
 from simcheck.batch import compare_batch
 from simcheck.cli import main
@@ -276,3 +277,23 @@ def test_common_text_is_relative_to_the_class_and_a_trio_stays_a_group(tmp_path:
     prompt_matches = [m for m in batch.result.matches if "Thaw and its limits" in m.submission_text]
     assert prompt_matches and all(m.excluded == "common text" for m in prompt_matches)
     assert batch.groups == {"Student moss": 1, "Student owls": 1, "Student salt": 1}
+
+
+def test_a_pair_of_classmates_is_checked_both_ways_round(tmp_path: Path) -> None:
+    # In this class s0051 rewords a passage of s0094. Retrieval is not symmetric: only
+    # s0094's check proposes the other essay, so s0051 is checked again against it.
+    folder = tmp_path / "class"
+    planted = topic_class(folder, 100, copies=0.3, seed=1)
+    assert any(p.copier == "s0051" and p.source == "s0094" and p.how == "reworded" for p in planted)
+    result = compare_batch(folder, jobs=2)
+    found = {(s.submission, s.source) for s in result.result.sources if s.source in result.students}
+    assert ("s0051/essay.txt", "s0094/essay.txt") in found
+    assert {(b, a) for a, b in found} == found
+    copied = [
+        m
+        for m in result.result.matches
+        if m.submission == "s0051/essay.txt" and m.source == "s0094/essay.txt"
+    ]
+    assert copied and all(m.words >= 40 for m in copied)
+    # The same whatever the workers.
+    assert compare_batch(folder, jobs=1).to_json() == result.to_json()

@@ -35,7 +35,16 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 from simcheck.spark import allpairs  # noqa: E402  (after the skips: it needs pyspark)
 
 #: The job's stages, as each one's line names it.
-STAGES = ["1-load", "2-prepare", "3-frequencies", "4-signatures", "5-common-keys", "6-candidates", "7-align"]
+STAGES = [
+    "1-load",
+    "2-prepare",
+    "3-frequencies",
+    "4-signatures",
+    "5-common-keys",
+    "6-candidates",
+    "7-align",
+    "8-mirror",
+]
 REPORTS = ("matches.csv", "pairs.csv", "documents.csv", "students.csv", "common.csv", "report.json")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,11 +95,23 @@ def test_same_as_batch_on_a_class(spark: Any, topic_300: Path, tmp_path: Path) -
     # The unreadable file is listed, as batch lists it, and the job went on.
     assert [e.path for e in written.result.errors] == ["s0007/notes.txt"]
     assert "unreadable" in (tmp_path / "spark" / "documents.csv").read_text(encoding="utf-8")
-    assert [line.split(":")[0] for line in lines[:7]] == STAGES
+    assert [line.split(":")[0] for line in lines[: len(STAGES)]] == STAGES
     import pandas as pd
 
     frame = pd.read_parquet(tmp_path / "spark" / "matches.parquet")
     assert len(frame) == len(written.result.result.matches)
+
+
+def test_a_pair_of_classmates_is_aligned_both_ways_round_as_batch_does(spark: Any, tmp_path: Path) -> None:
+    # s0051 rewords a passage of s0094, and only s0094's candidates hold the other.
+    folder = tmp_path / "class"
+    topic_class(folder, 100, copies=0.3, seed=1)
+    lines: list[str] = []
+    allpairs(str(folder), tmp_path / "spark", spark=spark, say=lines.append)
+    same_reports(tmp_path / "spark", batch_reports(folder, tmp_path / "batch"))
+    assert lines[7].startswith("8-mirror:") and " 0 records" not in lines[7]
+    matches = (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+    assert "\ns0051/essay.txt,s0094/essay.txt," in matches
 
 
 def test_html_shows_flagged_essays_and_their_sources(spark: Any, topic_60: Path, tmp_path: Path) -> None:
@@ -202,7 +223,7 @@ def test_rerun_skips_finished_stages(spark: Any, topic_60: Path, tmp_path: Path)
     first = (tmp_path / "out" / "matches.csv").read_bytes()
     lines: list[str] = []
     allpairs(str(topic_60), tmp_path / "out", spark=spark, say=lines.append)
-    assert all("finished by an earlier run" in line for line in lines[:7])
+    assert all("finished by an earlier run" in line for line in lines[: len(STAGES)])
     assert (tmp_path / "out" / "matches.csv").read_bytes() == first
 
 

@@ -39,6 +39,7 @@ from .pipeline import (
     SubmissionZones,
     check_document,
     describe_inputs,
+    mirrored_pairs,
     open_corpus,
     source_texts,
 )
@@ -188,28 +189,53 @@ def _run(
 ) -> BatchResult:
     """Check every submission of the class; ``errors`` (the files that could not be
     read) gains those whose check failed."""
-    summaries: list[DocumentSummary] = []
-    matches: list[Match] = []
-    sources: list[SourceResult] = []
-    texts: dict[str, str] = {}
     count = len(whole.documents)
     # Each document's window signatures are made once, the work shared, before the
     # workers that check the class start with them.
     for store in (whole.classmates, whole.external):
         if isinstance(store, Corpus):
             store.sign_windows(jobs)
+    outcomes: list[_Checked | NotChecked] = []
     with workers(whole, jobs=jobs, tasks=count) as run:
-        for done, outcome in enumerate(run.map(_check_submission, range(count), chunksize=8), 1):
-            if isinstance(outcome, NotChecked):
-                errors.append(outcome)
-            else:
-                summaries.append(outcome.summary)
-                matches.extend(outcome.matches)
-                sources.extend(outcome.sources)
-                texts.update(outcome.corpus_texts)
+        tasks = [(position, ()) for position in range(count)]
+        for done, outcome in enumerate(run.map(_check_submission, tasks, chunksize=8), 1):
+            outcomes.append(outcome)
             if progress is not None:
                 progress(done, count)
+        # Each pair of classmates both ways round (see pipeline.with_mirrored): a
+        # submission is checked again with the classmates whose checks found it.
+        position = {d.doc_id: i for i, d in enumerate(whole.documents)}
+        again = [
+            (position[name], tuple(position[other] for other in others))
+            for name, others in mirrored_pairs(_classmate_pairs(whole, outcomes)).items()
+            if isinstance(outcomes[position[name]], _Checked)
+        ]
+        for (at, _), outcome in zip(again, run.map(_check_submission, again, chunksize=1)):
+            outcomes[at] = outcome
+    summaries: list[DocumentSummary] = []
+    matches: list[Match] = []
+    sources: list[SourceResult] = []
+    texts: dict[str, str] = {}
+    for outcome in outcomes:
+        if isinstance(outcome, NotChecked):
+            errors.append(outcome)
+        else:
+            summaries.append(outcome.summary)
+            matches.extend(outcome.matches)
+            sources.extend(outcome.sources)
+            texts.update(outcome.corpus_texts)
     return _result(whole, summaries, matches, sources, errors, texts)
+
+
+def _classmate_pairs(whole: _Class, outcomes: Sequence[_Checked | NotChecked]) -> list[tuple[str, str]]:
+    """(submission, classmate) for each classmate a checked submission has passages from."""
+    return [
+        (source.submission, source.source)
+        for outcome in outcomes
+        if isinstance(outcome, _Checked)
+        for source in outcome.sources
+        if source.source in whole.students
+    ]
 
 
 def archived_resubmissions(
@@ -330,12 +356,14 @@ class _Checked:
     corpus_texts: dict[str, str]
 
 
-def _check_submission(whole: _Class, position: int) -> _Checked | NotChecked:
-    """One submission against the other students' work and the corpus; when the corpus
-    fails meanwhile (a server gone away), the reason it was not checked."""
+def _check_submission(whole: _Class, task: tuple[int, tuple[int, ...]]) -> _Checked | NotChecked:
+    """One submission (``task``: its position, and the classmates to align it with
+    whatever retrieval says) against the other students' work and the corpus; when the
+    corpus fails meanwhile (a server gone away), the reason it was not checked."""
     external = whole.external
+    position, mirrored = task
     try:
-        summary, matches, sources = _checked(whole, position)
+        summary, matches, sources = _checked(whole, position, mirrored)
         outside = (m.source for m in matches if m.source not in whole.students)
         texts = {} if external is None else source_texts(external, outside)
     except CorpusError as exc:
@@ -343,16 +371,19 @@ def _check_submission(whole: _Class, position: int) -> _Checked | NotChecked:
     return _Checked(summary, matches, sources, texts)
 
 
-def _checked(whole: _Class, position: int) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
+def _checked(
+    whole: _Class, position: int, mirrored: tuple[int, ...]
+) -> tuple[DocumentSummary, list[Match], list[SourceResult]]:
     document = whole.documents[position]
     config = whole.config
     tokens = whole.classmates.tokens(position)
     zones = SubmissionZones(document, tokens, whole.template_tokens, config)
     own = whole.files_of[whole.students[document.doc_id]]
     rarity = whole.rarity
-    found = [
-        check_document(document, tokens, whole.classmates, config, exclude=own, zones=zones, rarity=rarity)[0]
-    ]
+    classmates = check_document(
+        document, tokens, whole.classmates, config, exclude=own, zones=zones, rarity=rarity, mirrored=mirrored
+    )
+    found = [classmates[0]]
     if whole.external is not None:
         # A class already added to the archive is not matched with its own files there:
         # neither the very file nor any file the archive names as the student's, nor a

@@ -122,17 +122,21 @@ class Candidate:
     window_terms : int
         The most signature words (rare words) that a window of sentences of the query
         shares with one of the document's: the evidence for a reworded passage.
+    mirrored : bool
+        The document is a classmate's, and that classmate's own check found passages of
+        the query in it: the pair is aligned this way round too, whatever the evidence.
     """
 
     key: int
     doc_id: str
     shared_fingerprints: int
     window_terms: int = 0
+    mirrored: bool = False
 
     @property
     def one_phrase(self) -> bool:
         """Whether one shared fingerprint, and nothing else, proposed it."""
-        return self.shared_fingerprints == 1 and self.window_terms == 0
+        return self.shared_fingerprints == 1 and self.window_terms == 0 and not self.mirrored
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
@@ -238,18 +239,57 @@ def check_document(
     zones: SubmissionZones,
     rarity: Rarity | None = None,
     progress: ProgressCallback | None = None,
+    mirrored: Sequence[int] = (),
 ) -> tuple[Found, int]:
     """Passages and sources of one tokenised submission against a store, leaving out
     the store's documents in ``exclude`` (the submission itself, a student's other
     files), each passage marked by ``zones``; and how many candidates were aligned.
     ``rarity`` says how common each word is in everything the submission is checked
     against (the corpus, and in a batch the class): see :func:`~simcheck.align.align_tokens`.
-    ``progress(done, total)`` is told of each candidate aligned, from none."""
-    candidates = store.candidates(tokens, config, exclude=exclude)
+    ``progress(done, total)`` is told of each candidate aligned, from none. The store's
+    documents ``mirrored`` are aligned whatever retrieval says (see
+    :func:`with_mirrored`)."""
+    proposed = store.candidates(tokens, config, exclude=exclude)
+    candidates = with_mirrored(proposed, mirrored, lambda key: store.document(key).doc_id)
     found = align_candidates(
         document, tokens, store, candidates, config, zones=zones, rarity=rarity, progress=progress
     )
     return found, len(candidates)
+
+
+def with_mirrored(
+    candidates: Sequence[Candidate], mirrored: Iterable[int], doc_id_of: Callable[[int], str]
+) -> list[Candidate]:
+    """``candidates`` with the documents of keys ``mirrored`` marked so (aligned whatever
+    the evidence), and those retrieval did not propose after them, in key order.
+
+    A batch checks each pair of classmates both ways round. Retrieval is not symmetric:
+    a query looks its every phrase up among the other's winnowed fingerprints, and a
+    reworded copy may share a fingerprint of one text only. When one side's check finds
+    passages, the other side is checked against it too, so that both essays of the pair
+    show them.
+    """
+    marked = set(mirrored)
+    out = [replace(c, mirrored=True) if c.key in marked else c for c in candidates]
+    proposed = {c.key for c in candidates}
+    out += [Candidate(key, doc_id_of(key), 0, 0, mirrored=True) for key in sorted(marked - proposed)]
+    return out
+
+
+def mirrored_pairs(found: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Of the pairs (submission, classmate) whose checks found passages, the other way
+    round where that was not found: classmate -> the submissions to align it with
+    (:func:`with_mirrored`), both in name order.
+
+    >>> mirrored_pairs([("a", "b"), ("b", "a"), ("a", "c"), ("d", "c")])
+    {'c': ['a', 'd']}
+    """
+    pairs = set(found)
+    again: dict[str, list[str]] = {}
+    for submission, classmate in sorted(pairs):
+        if (classmate, submission) not in pairs:
+            again.setdefault(classmate, []).append(submission)
+    return dict(sorted(again.items()))
 
 
 def align_candidates(

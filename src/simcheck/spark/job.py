@@ -10,6 +10,8 @@ Stages, each written under ``OUTPUT/stages`` (see :mod:`.stages`)::
     5-common-keys    fingerprints and window words set aside as too common to count
     6-candidates     pairs by joins on those keys, each kept once, own files left out
     7-align          each submission aligned with its candidates and settled, as batch does
+    8-mirror         submissions aligned again with the classmates whose checks found them
+                     when theirs did not (pipeline.with_mirrored), as batch does
 
 then ``batch``'s reports (report.html, report.json, the CSV tables) and ``documents``,
 ``pairs`` and ``matches`` as Parquet (:mod:`.output`).
@@ -33,7 +35,7 @@ from ..errors import JobError
 from ..index import masked_url
 from ..load import MAX_FILE_BYTES
 from ..models import Document
-from ..pipeline import describe_inputs
+from ..pipeline import describe_inputs, mirrored_pairs
 from ..review import SetAside
 from .candidates import either, outside_own, shared_fingerprints, shared_windows
 from .output import Written, class_inputs, write_outputs
@@ -214,8 +216,12 @@ def _stages(spark: SparkSession, job: Job, stages: Stages, say: Say) -> Written:
         job.set_aside,
     )
     aligned = stages.run("7-align", lambda: _aligned(spark, prepared, candidates, stats), "records")
+    again = stages.run("8-mirror", lambda: _mirrored(spark, prepared, candidates, aligned, stats), "records")
+    settled = aligned.join(again.select("submission").distinct(), "submission", "left_anti").unionByName(
+        again
+    )
     provenance = job.provenance(len(inputs.corpus_ids))
-    return write_outputs(job.output, aligned, loaded, inputs, config, job.set_aside, provenance, stages, say)
+    return write_outputs(job.output, settled, loaded, inputs, config, job.set_aside, provenance, stages, say)
 
 
 def _loaded(spark: SparkSession, job: Job) -> DataFrame:
@@ -356,11 +362,46 @@ def _candidates(prepared: DataFrame, parts: dict[str, _Parts], resubmitted: list
     return found
 
 
-def _aligned(spark: SparkSession, prepared: DataFrame, candidates: DataFrame, stats: ClassStats) -> DataFrame:
-    """Each submission with its candidates' texts, grouped, aligned and settled in an
-    executor (:func:`~.work.align_group`)."""
+def _mirrored(
+    spark: SparkSession, prepared: DataFrame, candidates: DataFrame, aligned: DataFrame, stats: ClassStats
+) -> DataFrame:
+    """The submissions whose classmates' checks found passages of them when their own
+    did not find those classmates, aligned and settled again with those classmates
+    besides their candidates (:func:`~simcheck.pipeline.with_mirrored`)."""
     from pyspark.sql import functions as F  # the optional extra: only when a job runs
 
+    classmates = prepared.filter(F.col("store") == "class").select(F.col("doc_id").alias("source"))
+    found = (
+        aligned.filter(F.col("record") == "source")
+        .select("submission", F.get_json_object("payload", "$.source").alias("source"))
+        .join(classmates, "source", "left_semi")
+    )
+    # A pair per flagged pair of classmates, at most: few enough for the driver.
+    again = mirrored_pairs((row.submission, row.source) for row in found.toLocalIterator())
+    rows = [(submission, "class", other) for submission, others in again.items() for other in others]
+    mirror = spark.createDataFrame(rows, "a string, store string, b string").withColumn(
+        "mirrored", F.lit(True)
+    )
+    redone = mirror.select(F.col("a").alias("submission")).distinct()
+    theirs = candidates.join(redone.withColumnRenamed("submission", "a"), "a", "left_semi")
+    marked = theirs.join(mirror, ["a", "store", "b"], "full_outer").fillna(0, ["shared", "windows"])
+    return _aligned(spark, prepared, marked.fillna(False, ["mirrored"]), stats, redone)
+
+
+def _aligned(
+    spark: SparkSession,
+    prepared: DataFrame,
+    candidates: DataFrame,
+    stats: ClassStats,
+    submissions: DataFrame | None = None,
+) -> DataFrame:
+    """Each submission (of ``submissions``, or all) with its candidates' texts, grouped,
+    aligned and settled in an executor (:func:`~.work.align_group`). ``candidates`` may
+    mark some ``mirrored``."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    if "mirrored" not in candidates.columns:
+        candidates = candidates.withColumn("mirrored", F.lit(False))
     documents = prepared.select("store", "doc_id", "text", "path", "student")
     sources = candidates.join(documents.withColumnRenamed("doc_id", "b"), ["store", "b"]).select(
         F.col("a").alias("submission"),
@@ -371,6 +412,7 @@ def _aligned(spark: SparkSession, prepared: DataFrame, candidates: DataFrame, st
         "student",
         "shared",
         "windows",
+        "mirrored",
     )
     own = documents.filter(F.col("store") == "class").select(
         F.col("doc_id").alias("submission"),
@@ -381,7 +423,10 @@ def _aligned(spark: SparkSession, prepared: DataFrame, candidates: DataFrame, st
         "student",
         F.lit(0).cast("bigint").alias("shared"),
         F.lit(0).cast("bigint").alias("windows"),
+        F.lit(False).alias("mirrored"),
     )
+    if submissions is not None:
+        own = own.join(submissions, "submission", "left_semi")
     shared = spark.sparkContext.broadcast(stats)
     grouped = own.unionByName(sources).groupBy("submission")
     return grouped.applyInPandas(lambda frame: align_group(frame, shared.value), ALIGNED)

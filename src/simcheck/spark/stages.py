@@ -30,6 +30,7 @@ STAGE_NAMES = (
     "5-common-keys",
     "6-candidates",
     "7-align",
+    "8-mirror",
 )
 
 

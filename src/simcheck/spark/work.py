@@ -268,6 +268,7 @@ class _GroupRow(NamedTuple):
     student: str | None
     shared: int
     windows: int
+    mirrored: bool
 
 
 def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
@@ -298,7 +299,8 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
         documents = [Document(row.doc_id, row.text, row.path or "") for row in ranked]
         store = Candidates(documents, frequencies, config.language, member=role == "class")
         candidates = [
-            Candidate(key, row.doc_id, int(row.shared), int(row.windows)) for key, row in enumerate(ranked)
+            Candidate(key, row.doc_id, int(row.shared), int(row.windows), bool(row.mirrored))
+            for key, row in enumerate(ranked)
         ]
         found.append(
             align_candidates(document, tokens, store, candidates, config, zones=zones, rarity=rarity)
