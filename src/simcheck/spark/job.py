@@ -217,9 +217,8 @@ def _stages(spark: SparkSession, job: Job, stages: Stages, say: Say) -> Written:
     )
     aligned = stages.run("7-align", lambda: _aligned(spark, prepared, candidates, stats), "records")
     again = stages.run("8-mirror", lambda: _mirrored(spark, prepared, candidates, aligned, stats), "records")
-    settled = aligned.join(again.select("submission").distinct(), "submission", "left_anti").unionByName(
-        again
-    )
+    redone = again.select("submission").distinct()
+    settled = aligned.join(redone, "submission", "left_anti").unionByName(again)
     provenance = job.provenance(len(inputs.corpus_ids))
     return write_outputs(job.output, settled, loaded, inputs, config, job.set_aside, provenance, stages, say)
 
@@ -379,9 +378,8 @@ def _mirrored(
     # A pair per flagged pair of classmates, at most: few enough for the driver.
     again = mirrored_pairs((row.submission, row.source) for row in found.toLocalIterator())
     rows = [(submission, "class", other) for submission, others in again.items() for other in others]
-    mirror = spark.createDataFrame(rows, "a string, store string, b string").withColumn(
-        "mirrored", F.lit(True)
-    )
+    pairs = spark.createDataFrame(rows, "a string, store string, b string")
+    mirror = pairs.withColumn("mirrored", F.lit(True))
     redone = mirror.select(F.col("a").alias("submission")).distinct()
     theirs = candidates.join(redone.withColumnRenamed("submission", "a"), "a", "left_semi")
     marked = theirs.join(mirror, ["a", "store", "b"], "full_outer").fillna(0, ["shared", "windows"])
