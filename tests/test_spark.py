@@ -33,18 +33,10 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("no Java runtime for Spark (install openjdk-17-jre-headless)", allow_module_level=True)
 
 from simcheck.spark import allpairs  # noqa: E402  (after the skips: it needs pyspark)
+from simcheck.spark.stages import STAGE_NAMES  # noqa: E402
 
 #: The job's stages, as each one's line names it.
-STAGES = [
-    "1-load",
-    "2-prepare",
-    "3-frequencies",
-    "4-signatures",
-    "5-common-keys",
-    "6-candidates",
-    "7-align",
-    "8-mirror",
-]
+STAGES = list(STAGE_NAMES)
 REPORTS = ("matches.csv", "pairs.csv", "documents.csv", "students.csv", "common.csv", "report.json")
 ROOT = Path(__file__).resolve().parent.parent
 
