@@ -105,3 +105,30 @@ def test_paragraphs_and_sentences_read_windows_line_ends_as_unix_ones() -> None:
         return [(s.first, s.last) for s in tokens.sentences]
 
     assert bounds(windows_tokens) == bounds(unix_tokens)
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Where sentences end, by the rule stated plainly: after a run of . ! ? … (and any
+    closing quotes or brackets) that whitespace follows, or after a blank line."""
+    ends = []
+    for at, char in enumerate(text):
+        if char in ".!?…" and (at == 0 or text[at - 1] not in ".!?…"):
+            end = at
+            while end < len(text) and text[end] in ".!?…":
+                end += 1
+            while end < len(text) and text[end] in "\"'”’)]":
+                end += 1
+            if end < len(text) and text[end].isspace():
+                ends.append(end)
+    return ends
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?…\"'”’)]\t\r")), max_size=80))
+def test_sentences_end_where_the_plain_rule_says(text: str) -> None:
+    # One line (line breaks add ends of their own): a sentence starts at the first word
+    # after each end, and nowhere else.
+    tokens = Tokens(text)
+    words = tokens.starts.tolist()
+    ends = [end for end in _sentence_ends(text) if words and words[0] < end <= words[-1]]
+    expected = {next(w for w in words if w >= end) for end in ends}
+    assert [s.start for s in tokens.sentences][1:] == sorted(expected)

@@ -16,8 +16,11 @@ from .words import ascii_word_spans, count_pairs, distinct, normalise, shingle_h
 
 # A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
 # a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
-# wrapped prose, so their line breaks are not boundaries.
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t\r]*\n")
+# wrapped prose, so their line breaks are not boundaries. Written to begin with one
+# character class, which the regex engine scans for quickly (an alternation of two
+# patterns, "[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t\r]*\n", is tried at every character: 2.5
+# times as slow on an essay, and every text is cut into sentences).
+_SENTENCE_END_RE = re.compile(r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s)|(?<=\n)[ \t\r]*\n)")
 # Paragraphs end at a blank line, or at a line break after a sentence's closing
 # punctuation unless the text is hard wrapped (most of its line breaks fall mid-sentence).
 _BLANK_LINE_RE = re.compile(r"\n[ \t\r]*\n")
