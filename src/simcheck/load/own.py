@@ -34,6 +34,7 @@ _TEXT = re.compile(
     rb"(?:source +\xe2\x94\x83 similarity \xe2\x94\x83 identical |No overlapping passages found\.)",
     re.MULTILINE,
 )
+_TEXT_WORDS = b" words  similarity "
 #: The suffixes a report can be written under and read back from as an essay.
 _SUFFIXES = (".html", ".htm", ".json", ".txt", ".md")
 
@@ -58,7 +59,9 @@ def is_own_report(name: str, head: bytes) -> bool:
     if suffix == ".json":
         return _JSON.match(head[:HEAD_BYTES]) is not None
     if suffix in (".txt", ".md"):
-        return _TEXT.search(head[:HEAD_BYTES]) is not None
+        # Every essay is a .txt or .md: a plain search for the line's words first, as
+        # the pattern, tried at each line's start, costs a class a tenth of a second.
+        return _TEXT_WORDS in head[:HEAD_BYTES] and _TEXT.search(head[:HEAD_BYTES]) is not None
     return False
 
 
