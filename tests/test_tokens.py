@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -132,3 +134,23 @@ def test_sentences_end_where_the_plain_rule_says(text: str) -> None:
     ends = [end for end in _sentence_ends(text) if words and words[0] < end <= words[-1]]
     expected = {next(w for w in words if w >= end) for end in ends}
     assert [s.start for s in tokens.sentences][1:] == sorted(expected)
+
+
+# The paragraph rule as patterns: a line break (spaces, tabs and a carriage return before
+# it belonging to it, no blank line after it) after a sentence's closing punctuation, and
+# one after a word.
+AFTER_SENTENCE = re.compile(r"(?<=[.!?…\"'”’)\]])[ \t]*\r?\n(?![ \t\r]*\n)")
+MID_SENTENCE = re.compile(r"(?<![.!?…\"'”’)\]\s])[ \t]*\r?\n(?![ \t\r]*\n)")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\"')\n\t\r\u00a0")), max_size=60))
+def test_paragraphs_break_where_the_patterns_say(text: str) -> None:
+    expected = Tokens(text).paragraph_of
+    breaks = [m.end() for m in re.finditer(r"\n[ \t\r]*\n", text)]
+    after = [m.end() for m in AFTER_SENTENCE.finditer(text)]
+    if len(after) >= sum(1 for _ in MID_SENTENCE.finditer(text)):
+        breaks = sorted(breaks + after)
+    starts = Tokens(text).starts
+    assert (
+        expected.tolist() == np.searchsorted(np.array(breaks, dtype=np.int64), starts, side="right").tolist()
+    )
