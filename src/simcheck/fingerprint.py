@@ -381,10 +381,13 @@ def window_limit(postings: int) -> int:
 
 @dataclass(frozen=True)
 class Postings:
-    """Where signature words occur: ``terms`` sorted, each occurrence's document and
-    window beside it."""
+    """Where signature words occur: distinct word ``words[i]`` (sorted) is held by the
+    windows ``wins[starts[i]:starts[i + 1]]`` of the documents ``docs[...]`` beside them.
+    A query looks its words up among the distinct ones, a few thousand, not among every
+    occurrence."""
 
-    terms: np.ndarray
+    words: np.ndarray
+    starts: np.ndarray
     docs: np.ndarray
     wins: np.ndarray
 
@@ -395,7 +398,27 @@ class Postings:
         docs = np.repeat(np.arange(len(signatures), dtype=np.int64), [s.terms.shape[0] for s in signatures])
         wins = np.concatenate([s.window for s in signatures]) if signatures else np.zeros(0, dtype=np.int64)
         order = np.argsort(terms, kind="stable")
-        return cls(terms[order], docs[order], wins[order])
+        return cls.grouped(terms[order], docs[order], wins[order])
+
+    @classmethod
+    def grouped(cls, terms: np.ndarray, docs: np.ndarray, wins: np.ndarray) -> Postings:
+        """The postings of occurrences already sorted by word (``terms``)."""
+        new = np.ones(terms.shape[0], dtype=bool)
+        new[1:] = terms[1:] != terms[:-1]
+        firsts = np.flatnonzero(new)
+        return cls(terms[firsts], np.append(firsts, terms.shape[0]), docs, wins)
+
+    def __len__(self) -> int:
+        return int(self.docs.shape[0])
+
+    def runs(self, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of ``terms``'s occurrences begin, and how many there are (0 for a
+        word no window holds)."""
+        if self.words.shape[0] == 0:
+            return np.zeros(terms.shape[0], dtype=np.int64), np.zeros(terms.shape[0], dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.words, terms), self.words.shape[0] - 1)
+        held = self.words[at] == terms
+        return self.starts[at], np.where(held, self.starts[at + 1] - self.starts[at], 0)
 
 
 def shared_windows(query: Signatures, postings: Postings, limit: int) -> dict[int, int]:
@@ -403,9 +426,7 @@ def shared_windows(query: Signatures, postings: Postings, limit: int) -> dict[in
     words with one of ``query``'s windows: document -> the most words one such pair of
     windows shares. A word found in more than ``limit`` windows is left out: in a huge
     corpus on one topic it would cost much and prove nothing."""
-    lo = np.searchsorted(postings.terms, query.terms, side="left")
-    hi = np.searchsorted(postings.terms, query.terms, side="right")
-    size = hi - lo
+    lo, size = postings.runs(query.terms)
     use = (size > 0) & (size <= limit)
     lo, size, owner = lo[use], size[use], query.window[use]
     if lo.shape[0] == 0:

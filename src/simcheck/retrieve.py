@@ -305,7 +305,7 @@ class Corpus:
         with workers(self, jobs=jobs, tasks=len(self)) as run:
             self._signatures = list(run.map(_signed, range(len(self))))
         self._postings = Postings.of(self._signatures)
-        self._window_limit = window_limit(self._postings.wins.shape[0])
+        self._window_limit = window_limit(len(self._postings))
 
     def window_signatures_of(self, key: int) -> Signatures:
         """The window signatures of document ``key``, its words weighed by this corpus."""

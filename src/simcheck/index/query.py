@@ -375,7 +375,8 @@ class Reader:
             return {}
         # Stage one: documents holding enough of one query window's words anywhere.
         order = np.argsort(keys, kind="stable")
-        holders = Postings(keys[order].view(np.uint64), docs[order], np.zeros(keys.shape[0], dtype=np.int64))
+        unplaced = np.zeros(keys.shape[0], dtype=np.int64)  # stage one needs no windows
+        holders = Postings.grouped(keys[order].view(np.uint64), docs[order], unplaced)
         # Only the rare words count, in both stages.
         use = np.isin(signatures.terms, rare_words)
         window, terms, weights = signatures.window[use], signatures.terms[use], signatures.weights[use]
