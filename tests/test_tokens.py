@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import awkward_text
@@ -154,3 +154,34 @@ def test_paragraphs_break_where_the_patterns_say(text: str) -> None:
     assert (
         expected.tolist() == np.searchsorted(np.array(breaks, dtype=np.int64), starts, side="right").tolist()
     )
+
+
+# The sentence rule as patterns: an end of sentence, a blank line, a line of at most 60
+# characters (a heading, a title).
+SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t\r]*\n")
+SHORT_LINE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Cold", "war", ". ", "? ", "\n", "\n\n", " ", "\r\n", "x" * 25, "y" * 60, '."', "\t"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+@example("y" * 60 + "\nCold war")  # a line of exactly 60 characters is short
+def test_sentences_are_cut_where_the_patterns_say(text: str) -> None:
+    tokens = Tokens(text)
+    cuts = sorted(
+        {0, len(text)}
+        | {m.end() for m in SENTENCE_END.finditer(text)}
+        | {m.end() for m in SHORT_LINE.finditer(text)}
+    )
+    words = tokens.starts.tolist()
+    expected = []
+    for lo, hi in zip(cuts, cuts[1:]):
+        inside = [i for i, w in enumerate(words) if lo <= w < hi]
+        if inside:
+            expected.append((inside[0], inside[-1] + 1))
+    assert [(s.first, s.last) for s in tokens.sentences] == expected

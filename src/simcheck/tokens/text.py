@@ -28,7 +28,8 @@ _LINE_BREAK_RE = re.compile(r"\n")
 _SENTENCE_CLOSE = frozenset(".!?…\"'”’)]")
 # Up to this many words, a text keeps all its normal forms once made.
 _NORMAL_LIST_WORDS = 200_000
-_SHORT_LINE_RE = re.compile(r"^[^\n]{1,60}$", re.MULTILINE)
+#: A line of at most this many characters (a heading, a title) ends a sentence.
+_SHORT_LINE_CHARS = 60
 
 
 def _line_breaks(text: str) -> tuple[list[int], int]:
@@ -60,6 +61,22 @@ def _line_breaks(text: str) -> tuple[list[int], int]:
         elif not before.isspace():  # after a word, or at the very start
             mid_sentence += 1
     return after_sentence, mid_sentence
+
+
+def _short_line_ends(text: str) -> list[int]:
+    """Where each line of 1 to ``_SHORT_LINE_CHARS`` characters ends.
+
+    >>> _short_line_ends("Title\\n\\n" + "x" * 70 + "\\nend")
+    [5, 81]
+    """
+    # Line by line: a pattern anchored at line starts is still tried at every character.
+    ends = []
+    at = 0
+    for line in text.split("\n"):
+        if 0 < len(line) <= _SHORT_LINE_CHARS:
+            ends.append(at + len(line))
+        at += len(line) + 1
+    return ends
 
 
 @dataclass(frozen=True)
@@ -197,7 +214,7 @@ class Tokens:
         (exclusive) token: arrays, for the callers that need no Sentence objects."""
         cut_set = {0, len(self.text)}
         cut_set.update(m.end() for m in _SENTENCE_END_RE.finditer(self.text))
-        cut_set.update(m.end() for m in _SHORT_LINE_RE.finditer(self.text))
+        cut_set.update(_short_line_ends(self.text))
         cuts = np.array(sorted(cut_set), dtype=np.int64)
         firsts = np.searchsorted(self.starts, cuts[:-1], side="left")
         lasts = np.searchsorted(self.starts, cuts[1:], side="left")
