@@ -380,14 +380,47 @@ def window_limit(postings: int) -> int:
 
 
 @dataclass(frozen=True)
-class Postings:
-    """Where signature words occur: distinct word ``words[i]`` (sorted) is held by the
-    windows ``wins[starts[i]:starts[i + 1]]`` of the documents ``docs[...]`` beside them.
-    A query looks its words up among the distinct ones, a few thousand, not among every
-    occurrence."""
+class Runs:
+    """Sorted keys that repeat, kept as each distinct key (``keys``, sorted) and where
+    its run of entries begins (``starts``, one more than the keys): looking a key up
+    searches the distinct keys, not every entry.
 
-    words: np.ndarray
+    >>> runs = Runs.of(np.array([3, 3, 5, 9, 9, 9], dtype=np.uint64))
+    >>> begins, sizes = runs.find(np.array([9, 4, 3], dtype=np.uint64))
+    >>> begins[sizes > 0].tolist(), sizes.tolist()
+    ([3, 0], [3, 0, 2])
+    """
+
+    keys: np.ndarray
     starts: np.ndarray
+
+    @classmethod
+    def of(cls, ordered: np.ndarray) -> Runs:
+        """The runs of ``ordered`` (sorted keys)."""
+        new = np.ones(ordered.shape[0], dtype=bool)
+        new[1:] = ordered[1:] != ordered[:-1]
+        firsts = np.flatnonzero(new)
+        return cls(ordered[firsts], np.append(firsts, ordered.shape[0]))
+
+    def __len__(self) -> int:
+        return int(self.starts[-1])
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of ``keys``'s entries begin, and how many there are (0 for a key
+        not held; where it begins then means nothing)."""
+        if self.keys.shape[0] == 0:
+            return np.zeros(keys.shape[0], dtype=np.int64), np.zeros(keys.shape[0], dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.keys, keys), self.keys.shape[0] - 1)
+        held = self.keys[at] == keys
+        return self.starts[at], np.where(held, self.starts[at + 1] - self.starts[at], 0)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Where signature words occur: the occurrences of each word (``runs``), each one's
+    document and window beside it in ``docs`` and ``wins``."""
+
+    runs: Runs
     docs: np.ndarray
     wins: np.ndarray
 
@@ -398,27 +431,10 @@ class Postings:
         docs = np.repeat(np.arange(len(signatures), dtype=np.int64), [s.terms.shape[0] for s in signatures])
         wins = np.concatenate([s.window for s in signatures]) if signatures else np.zeros(0, dtype=np.int64)
         order = np.argsort(terms, kind="stable")
-        return cls.grouped(terms[order], docs[order], wins[order])
-
-    @classmethod
-    def grouped(cls, terms: np.ndarray, docs: np.ndarray, wins: np.ndarray) -> Postings:
-        """The postings of occurrences already sorted by word (``terms``)."""
-        new = np.ones(terms.shape[0], dtype=bool)
-        new[1:] = terms[1:] != terms[:-1]
-        firsts = np.flatnonzero(new)
-        return cls(terms[firsts], np.append(firsts, terms.shape[0]), docs, wins)
+        return cls(Runs.of(terms[order]), docs[order], wins[order])
 
     def __len__(self) -> int:
         return int(self.docs.shape[0])
-
-    def runs(self, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where each of ``terms``'s occurrences begin, and how many there are (0 for a
-        word no window holds)."""
-        if self.words.shape[0] == 0:
-            return np.zeros(terms.shape[0], dtype=np.int64), np.zeros(terms.shape[0], dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.words, terms), self.words.shape[0] - 1)
-        held = self.words[at] == terms
-        return self.starts[at], np.where(held, self.starts[at + 1] - self.starts[at], 0)
 
 
 def shared_windows(query: Signatures, postings: Postings, limit: int) -> dict[int, int]:
@@ -426,7 +442,7 @@ def shared_windows(query: Signatures, postings: Postings, limit: int) -> dict[in
     words with one of ``query``'s windows: document -> the most words one such pair of
     windows shares. A word found in more than ``limit`` windows is left out: in a huge
     corpus on one topic it would cost much and prove nothing."""
-    lo, size = postings.runs(query.terms)
+    lo, size = postings.runs.find(query.terms)
     use = (size > 0) & (size <= limit)
     lo, size, owner = lo[use], size[use], query.window[use]
     if lo.shape[0] == 0:

@@ -23,6 +23,7 @@ from .errors import CorpusError, InputError
 from .fingerprint import (
     Fingerprinted,
     Postings,
+    Runs,
     Signatures,
     df_cap,
     distinct,
@@ -169,7 +170,7 @@ class Corpus:
         all_prints = np.concatenate(prints) if prints else np.zeros(0, dtype=np.uint64)
         owners = np.repeat(np.arange(len(prints), dtype=np.int64), lengths)
         order = np.argsort(all_prints, kind="stable")
-        self._print_hashes = all_prints[order]
+        self._prints = Runs.of(all_prints[order])
         self._print_docs = owners[order]
 
     def _build_tfidf(self, prepared: list[Fingerprinted]) -> None:
@@ -316,9 +317,7 @@ class Corpus:
         # Every shingle of the query is looked up, not only its winnowed ones: a corpus
         # fingerprint anywhere inside a copied passage is then found.
         shingles = query.shingles(config.shingle_size).unique
-        lo = np.searchsorted(self._print_hashes, shingles, side="left")
-        hi = np.searchsorted(self._print_hashes, shingles, side="right")
-        df = hi - lo
+        lo, df = self._prints.find(shingles)
         keep = df > 0
         cap = df_cap(n_docs, config)
         if cap is not None:

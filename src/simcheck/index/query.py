@@ -19,6 +19,7 @@ from ..errors import CorpusError
 from ..fingerprint import (
     Fingerprinted,
     Postings,
+    Runs,
     Signatures,
     df_cap,
     distinct,
@@ -376,7 +377,7 @@ class Reader:
         # Stage one: documents holding enough of one query window's words anywhere.
         order = np.argsort(keys, kind="stable")
         unplaced = np.zeros(keys.shape[0], dtype=np.int64)  # stage one needs no windows
-        holders = Postings.grouped(keys[order].view(np.uint64), docs[order], unplaced)
+        holders = Postings(Runs.of(keys[order].view(np.uint64)), docs[order], unplaced)
         # Only the rare words count, in both stages.
         use = np.isin(signatures.terms, rare_words)
         window, terms, weights = signatures.window[use], signatures.terms[use], signatures.weights[use]
