@@ -4,6 +4,7 @@ an input Spark cannot read."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -100,8 +101,12 @@ def start(master: str, *, partitions: int, driver_memory: str = "4g") -> SparkSe
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    # A cluster's own configuration folder wins; else ours, which only quiets logging.
-    os.environ.setdefault("SPARK_CONF_DIR", _log_config())
+    # A cluster's own configuration folder wins; else ours, which only quiets logging
+    # (made once a process, and removed when it ends: it would pile up in the temp folder).
+    if "SPARK_CONF_DIR" not in os.environ:
+        folder = _log_config()
+        atexit.register(shutil.rmtree, folder, True)
+        os.environ["SPARK_CONF_DIR"] = folder
     quiet_pyspark_warnings()
     builder = (
         SparkSession.builder.master(master)
