@@ -380,10 +380,10 @@ def _checked(
     zones = SubmissionZones(document, tokens, whole.template_tokens, config)
     own = whole.files_of[whole.students[document.doc_id]]
     rarity = whole.rarity
-    classmates = check_document(
+    against_class = check_document(
         document, tokens, whole.classmates, config, exclude=own, zones=zones, rarity=rarity, mirrored=mirrored
     )
-    found = [classmates[0]]
+    found = [against_class[0]]
     if whole.external is not None:
         # A class already added to the archive is not matched with its own files there:
         # neither the very file nor any file the archive names as the student's, nor a

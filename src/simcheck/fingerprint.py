@@ -402,9 +402,6 @@ class Runs:
         firsts = np.flatnonzero(new)
         return cls(ordered[firsts], np.append(firsts, ordered.shape[0]))
 
-    def __len__(self) -> int:
-        return int(self.starts[-1])
-
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where each of ``keys``'s entries begin, and how many there are (0 for a key
         not held; where it begins then means nothing)."""

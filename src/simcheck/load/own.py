@@ -54,14 +54,15 @@ def is_own_report(name: str, head: bytes) -> bool:
     True
     """
     suffix = Path(name).suffix.lower()
+    start = head[:HEAD_BYTES]
     if suffix in (".html", ".htm"):
-        return _PAGE.search(head[:HEAD_BYTES]) is not None
+        return _PAGE.search(start) is not None
     if suffix == ".json":
-        return _JSON.match(head[:HEAD_BYTES]) is not None
+        return _JSON.match(start) is not None
     if suffix in (".txt", ".md"):
         # Every essay is a .txt or .md: a plain search for the line's words first, as
         # the pattern, tried at each line's start, costs a class a tenth of a second.
-        return _TEXT_WORDS in head[:HEAD_BYTES] and _TEXT.search(head[:HEAD_BYTES]) is not None
+        return _TEXT_WORDS in start and _TEXT.search(start) is not None
     return False
 
 
