@@ -15,7 +15,7 @@ from simcheck.align import align_tokens
 from simcheck.align.merge import core
 from simcheck.align.passages import join_neighbours
 from simcheck.align.rects import Group, Rect, bounding, covered, covered_from
-from simcheck.align.seeds import sentence_seeds
+from simcheck.align.seeds import sentence_seeds, shared_ngrams, unexplained
 from simcheck.frequencies import Rarity
 from simcheck.tokens import Tokens
 
@@ -526,3 +526,23 @@ def test_stock_phrases_scattered_over_two_texts_on_one_topic_are_no_copy() -> No
     )
     topic = _everything_common()
     assert align_tokens(Tokens(essay, "english"), Tokens(source, "english"), CheckConfig(), topic) == []
+
+
+def test_stock_phrases_leave_a_run_of_reworded_sentences_as_evidence() -> None:
+    # Two sentences reworded (order swapped, every fourth word changed): the phrases
+    # they keep are stock phrases of the topic, too few to be packed into a copy. They
+    # no longer explain the sentence pairs away: a run of two is a passage.
+    first, second = re.split(r"(?<=[.!?])\s+", SOURCE)[:2]
+    words = f"{second} {first}".split()
+    copied = " ".join("truly" if i % 4 == 3 else w for i, w in enumerate(words))
+    essay = f"{UNRELATED}\n\n{copied}\n\n{UNRELATED}"
+    ta, tb, config, topic = Tokens(essay), Tokens(SOURCE), CheckConfig(), _everything_common()
+    stock = shared_ngrams(ta, tb, config.seed_size, topic)
+    pairs = sentence_seeds(ta, tb, config, topic)
+    assert len(stock) and stock.weak.all() and len(pairs) == 2
+    assert unexplained(pairs, stock, ta, tb, config.max_gap) == pairs
+    # One sentence sharing stock phrases is the topic.
+    assert all(unexplained([pair], stock, ta, tb, config.max_gap) == [] for pair in pairs)
+    found = align_tokens(ta, tb, config, topic)
+    start = essay.index(copied)
+    assert [(p.a_start, p.a_end) for p in found] == [(start, start + len(copied))]

@@ -57,7 +57,7 @@ def align_tokens(
     """
     config = config or CheckConfig()
     word_seeds = shared_ngrams(ta, tb, config.seed_size, rarity)
-    paraphrase_seeds = unexplained(sentence_seeds(ta, tb, config, rarity), word_seeds, ta, tb)
+    paraphrase_seeds = unexplained(sentence_seeds(ta, tb, config, rarity), word_seeds, ta, tb, config.max_gap)
     if not len(word_seeds) and not paraphrase_seeds:
         return []
     evidence = Evidence(ta, word_seeds, paraphrase_seeds, config.min_words, topical=rarity is not None)

@@ -108,6 +108,11 @@ class Seeds:
         last: np.ndarray = self.b_first + self.size
         return last
 
+    def firm(self) -> Seeds:
+        """The seeds that are evidence on their own: not the topic's stock phrases."""
+        keep = ~self.weak
+        return Seeds(self.a_first[keep], self.b_first[keep], self.size, self.repeated[keep], self.weak[keep])
+
     def rects(self, keep: np.ndarray | None = None) -> list[Rect]:
         """The seeds (those ``keep`` marks) as rectangles, in order."""
         chosen = np.arange(len(self)) if keep is None else np.flatnonzero(keep)

@@ -232,7 +232,9 @@ def _best_pairs(
     return row[keep] * len_b + col[keep], strong[keep], weak[keep]
 
 
-def unexplained(sentence_seeds: list[Rect], word_seeds: Seeds, ta: Tokens, tb: Tokens) -> list[Rect]:
+def unexplained(
+    sentence_seeds: list[Rect], word_seeds: Seeds, ta: Tokens, tb: Tokens, gap: int
+) -> list[Rect]:
     """Sentence seeds for sentences that shared n-grams do not already explain.
 
     Where n-grams cover most of a sentence, they say exactly where it came from: a
@@ -241,9 +243,37 @@ def unexplained(sentence_seeds: list[Rect], word_seeds: Seeds, ta: Tokens, tb: T
     for the sentences that n-grams cannot see: paraphrase. A shared phrase inside the
     two sentences counts as one shared word: "information retrieval system" and "use"
     are a term and a word in common, the topic, not three words of a paraphrase.
+
+    The topic's stock phrases (weak n-grams: "the soviet union", "nuclear weapons") do
+    not say where a sentence came from, since every essay on the topic has them. A
+    sentence seed that only they explain stays when it is part of a run: the next or
+    the last sentence of ``a`` also pairs with a sentence of ``b`` within ``gap`` words
+    of its own. A reworded paragraph keeps its stock phrases in sentence after
+    sentence; one sentence that shares them is the topic.
     """
     if not sentence_seeds:
         return []
+    kept = _unexplained_by(sentence_seeds, word_seeds, ta, tb)
+    if not word_seeds.weak.any():
+        return kept
+    by_firm = _unexplained_by(sentence_seeds, word_seeds.firm(), ta, tb)
+    chosen = {id(s) for s in kept} | {id(s) for s in by_firm if _in_run(s, sentence_seeds, gap)}
+    return [s for s in sentence_seeds if id(s) in chosen]
+
+
+def _in_run(seed: Rect, seeds: list[Rect], gap: int) -> bool:
+    """Whether another of ``seeds`` pairs the sentence of ``a`` next to ``seed``'s with
+    a sentence of ``b`` within ``gap`` words of ``seed``'s."""
+    return any(
+        other is not seed
+        and (other.a_first == seed.a_last or other.a_last == seed.a_first)
+        and max(other.b_first - seed.b_last, seed.b_first - other.b_last) <= gap
+        for other in seeds
+    )
+
+
+def _unexplained_by(sentence_seeds: list[Rect], word_seeds: Seeds, ta: Tokens, tb: Tokens) -> list[Rect]:
+    """The sentence seeds that ``word_seeds`` do not explain (see :func:`unexplained`)."""
     covered_a = covered_from(len(ta), word_seeds.a_first, word_seeds.size)
     covered_b = covered_from(len(tb), word_seeds.b_first, word_seeds.size)
     candidates = [
