@@ -110,11 +110,11 @@ def oracle() -> None:
     clean essay's best window against the speeches' windows."""
     import numpy as np
 
-    from simcheck.fingerprint import windows
     from simcheck.frequencies import smooth_idf
     from simcheck.load import load_folder
     from simcheck.retrieve import Corpus
     from simcheck.tokens import Tokens
+    from simcheck.windows import windows
 
     corpus = Corpus(load_folder(SPEECHES)[0])
 

@@ -224,8 +224,8 @@ class Text:
 
 
 def cut(name: str, text: str) -> Text:
-    from simcheck.fingerprint import windows
     from simcheck.tokens import Tokens
+    from simcheck.windows import windows
 
     tokens = Tokens(text)
     sentences = tokens.sentences

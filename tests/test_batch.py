@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from benchmarks.workloads.synthetic import topic_class
 from conftest import OWN, SHARED
 from simcheck.batch import compare_batch
+from simcheck.batch_result import BatchResult
 from simcheck.cli import main
 from simcheck.config import CheckConfig
 from simcheck.report.files import write_reports
@@ -296,4 +297,33 @@ def test_a_pair_of_classmates_is_checked_both_ways_round(tmp_path: Path) -> None
     ]
     assert copied and all(m.words >= 40 for m in copied)
     # The same whatever the workers.
+    assert compare_batch(folder, jobs=1).to_json() == result.to_json()
+
+
+def test_a_class_too_large_for_window_words_alone_is_searched_by_pairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In a large class on one topic nearly every signature word is in too many windows
+    # to count, and pairs of them find the reworded copies. This class is small: the
+    # point where pairs start is lowered to it.
+    from simcheck import windows
+
+    folder = tmp_path / "class"
+    planted = topic_class(folder, 150, copies=0.3, seed=1)
+    copies = {(p.copier, p.source) for p in planted} | {(p.source, p.copier) for p in planted}
+
+    def classmates(batch: BatchResult) -> set[tuple[str, str]]:
+        return {
+            (s.submission.split("/")[0], s.source.split("/")[0])
+            for s in batch.result.sources
+            if s.source in batch.students
+        }
+
+    by_words = classmates(compare_batch(folder, jobs=2))
+    monkeypatch.setattr(windows, "PAIRS_FROM_POSTINGS", 0)
+    result = compare_batch(folder, jobs=2)
+    gained = classmates(result) - by_words
+    # Two reworded copies more, found both ways round; nothing else gained, nothing lost.
+    assert {("s0046", "s0037"), ("s0037", "s0046"), ("s0139", "s0090"), ("s0090", "s0139")} <= gained
+    assert gained <= copies and by_words <= classmates(result)
     assert compare_batch(folder, jobs=1).to_json() == result.to_json()

@@ -19,6 +19,7 @@ from simcheck.cli import main
 from simcheck.index import FORMAT_VERSION, Index
 from simcheck.index.postings import PrintBuckets, unpack
 from simcheck.load import load_document
+from simcheck.models import Candidate
 from simcheck.tokens import Tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -602,3 +603,25 @@ def test_remove_refuses_a_number_that_is_also_a_folder(
             index.remove(["1"])
         assert index.remove(["./1"]) == ["1/essay.txt"]
         assert index.doc_ids() == ["2/essay.txt"]
+
+
+def test_the_index_finds_the_windows_a_folder_finds(built: Path) -> None:
+    # Every essay of the corpus as a query: the index's window route (stored word
+    # postings, read by key, then compared window by window) gives what the folder's does.
+    from simcheck import Corpus
+
+    folder = Corpus.from_folder(COLDWAR)
+
+    def windows(candidates: list[Candidate], own: str) -> dict[str, int]:
+        named = {Path(c.doc_id).name: c.window_terms for c in candidates if c.window_terms}
+        named.pop(own, None)
+        return named
+
+    compared = 0
+    with Index(built) as index:
+        for key, document in enumerate(folder.documents):
+            query, own = folder.tokens(key), Path(document.doc_id).name
+            from_folder = windows(folder.candidates(query, folder.config), own)
+            assert windows(index.candidates(query, index.config), own) == from_folder, own
+            compared += len(from_folder)
+    assert compared > 0

@@ -106,6 +106,23 @@ def test_a_pair_of_classmates_is_aligned_both_ways_round_as_batch_does(spark: An
     assert "\ns0051/essay.txt,s0094/essay.txt," in matches
 
 
+def test_a_class_searched_by_pairs_of_words_gives_batchs_answers(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pairs of window words start with large classes; the point is lowered to this one,
+    # where they find two reworded copies more (see test_batch).
+    from simcheck import windows
+
+    monkeypatch.setattr(windows, "PAIRS_FROM_POSTINGS", 0)
+    folder = tmp_path / "class"
+    topic_class(folder, 150, copies=0.3, seed=1)
+    allpairs(str(folder), tmp_path / "spark", spark=spark)
+    same_reports(tmp_path / "spark", batch_reports(folder, tmp_path / "batch"))
+    # Copies that only pairs of words find (test_batch shows it).
+    matches = (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+    assert "\ns0046/essay.txt,s0037/essay.txt," in matches and "\ns0139/essay.txt,s0090/essay.txt," in matches
+
+
 def test_html_shows_flagged_essays_and_their_sources(spark: Any, topic_60: Path, tmp_path: Path) -> None:
     written = allpairs(str(topic_60), tmp_path / "spark", corpus=str(COLDWAR), spark=spark)
     html = (tmp_path / "spark" / "report.html").read_text(encoding="utf-8")

@@ -192,9 +192,9 @@ def _run(
     count = len(whole.documents)
     # Each document's window signatures are made once, the work shared, before the
     # workers that check the class start with them.
-    for store in (whole.classmates, whole.external):
-        if isinstance(store, Corpus):
-            store.sign_windows(jobs)
+    whole.classmates.sign_windows(jobs, pairs=True)
+    if isinstance(whole.external, Corpus):
+        whole.external.sign_windows(jobs)
     outcomes: list[_Checked | NotChecked] = []
     with workers(whole, jobs=jobs, tasks=count) as run:
         tasks = [(position, ()) for position in range(count)]

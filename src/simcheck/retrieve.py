@@ -20,26 +20,23 @@ import numpy as np
 
 from .config import CheckConfig
 from .errors import CorpusError, InputError
-from .fingerprint import (
-    Fingerprinted,
-    Postings,
-    Runs,
-    Signatures,
-    df_cap,
-    distinct,
-    fingerprint_tokens,
-    fingerprint_words,
-    shared_windows,
-    tfidf_weights,
-    window_limit,
-    window_signatures,
-)
+from .fingerprint import Fingerprinted, df_cap, distinct, fingerprint_tokens, fingerprint_words, tfidf_weights
 from .frequencies import frequencies_in, known_idf, smooth_idf
 from .load import load_folder
 from .models import Candidate, Document, ProgressCallback
 from .parallel import workers
 from .students import keys_by_student
 from .tokens import Tokens, shared_lexicon
+from .windows import (
+    Postings,
+    Runs,
+    Signatures,
+    pairs_needed,
+    passage_windows,
+    window_limit,
+    window_signatures,
+    word_pairs,
+)
 
 _NO_HASHES = np.zeros(0, dtype=np.uint64)
 #: A document's TF-IDF row: its words' columns in the corpus vocabulary, sorted, and
@@ -110,6 +107,7 @@ class Corpus:
         self._build_fingerprint_table([p.prints for p in prepared])
         self._build_tfidf(prepared)
         self._postings: Postings | None = None
+        self._pair_postings = Postings.of([])
         self._signatures: list[Signatures] = []
         self._window_limit = window_limit(0)
         # The last query's TF-IDF row: a check asks for it once per source.
@@ -255,14 +253,16 @@ class Corpus:
     ) -> list[Candidate]:
         """Corpus documents worth aligning with ``query``, best evidence first: those with
         a passage that matches one of the query's, by shared fingerprints or by a window
-        of sentences sharing rare words (see :func:`~simcheck.fingerprint.shared_windows`).
+        of sentences sharing rare words (see :func:`~simcheck.windows.shared_windows`).
         As many as the evidence gives: no whole-document likeness makes a candidate."""
         n_docs = len(self.documents)
         if n_docs == 0 or len(query) == 0:
             return []
         shared = self._shared_fingerprints(query, config)
         postings = self._window_postings()
-        windows = shared_windows(self._signatures_of(query), postings, self._window_limit)
+        windows = passage_windows(
+            self._signatures_of(query), postings, self._pair_postings, self._window_limit
+        )
         excluded = set(exclude)
         chosen = {int(i) for i in np.flatnonzero(shared)} | set(windows)
         ranked = sorted(chosen - excluded, key=lambda i: (-shared[i], -windows.get(i, 0), i))
@@ -297,16 +297,27 @@ class Corpus:
         assert self._postings is not None
         return self._postings
 
-    def sign_windows(self, jobs: int = 1) -> None:
+    def sign_windows(self, jobs: int = 1, *, pairs: bool = False) -> None:
         """Make every document's window signatures now, ``jobs`` processes sharing the
         work. A batch does this before its workers start: each of them would otherwise
-        sign the whole class at its first query."""
-        if self._postings is not None:
-            return
-        with workers(self, jobs=jobs, tasks=len(self)) as run:
-            self._signatures = list(run.map(_signed, range(len(self))))
-        self._postings = Postings.of(self._signatures)
-        self._window_limit = window_limit(len(self._postings))
+        sign the whole class at its first query. With ``pairs`` (a batch's class, all on
+        one topic), a corpus large enough to need them (:func:`~simcheck.windows.pairs_needed`)
+        is also searched by pairs of signature words."""
+        if self._postings is None:
+            with workers(self, jobs=jobs, tasks=len(self)) as run:
+                self._signatures = list(run.map(_signed, range(len(self))))
+            self._postings = Postings.of(self._signatures)
+            self._window_limit = window_limit(len(self._postings))
+        if pairs and pairs_needed(len(self._postings)) and not len(self._pair_postings):
+            # A few runs of documents a process, each sorted there and merged here.
+            runs = np.array_split(np.arange(len(self)), 4 * max(1, jobs))
+            with workers(self, jobs=jobs, tasks=len(runs)) as run:
+                parts = list(run.map(_paired, [(int(r[0]), int(r[-1]) + 1) for r in runs if r.shape[0]]))
+            self._pair_postings = Postings.merged(parts)
+
+    def pair_postings_of(self, first: int, last: int) -> Postings:
+        """Where the pairs of signature words of documents ``[first, last)`` occur."""
+        return Postings.of([word_pairs(s) for s in self._signatures[first:last]], first)
 
     def window_signatures_of(self, key: int) -> Signatures:
         """The window signatures of document ``key``, its words weighed by this corpus."""
@@ -335,6 +346,12 @@ class Corpus:
         theirs, their_weights = self._row(key)
         _, mine, shared = np.intersect1d(columns, theirs, assume_unique=True, return_indices=True)
         return float(np.dot(weights[mine], their_weights[shared]))
+
+
+def _paired(corpus: Corpus, documents: tuple[int, int]) -> Postings:
+    """The postings of the pairs of signature words of documents ``[first, last)``."""
+    first, last = documents
+    return corpus.pair_postings_of(first, last)
 
 
 def _signed(corpus: Corpus, key: int) -> Signatures:

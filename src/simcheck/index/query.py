@@ -16,24 +16,12 @@ import numpy as np
 
 from ..config import CheckConfig
 from ..errors import CorpusError
-from ..fingerprint import (
-    Fingerprinted,
-    Postings,
-    Runs,
-    Signatures,
-    df_cap,
-    distinct,
-    fingerprint_tokens,
-    shared_windows,
-    signature_bands,
-    tfidf_weights,
-    window_limit,
-    window_signatures,
-)
+from ..fingerprint import Fingerprinted, df_cap, distinct, fingerprint_tokens, signature_bands, tfidf_weights
 from ..frequencies import frequencies_in, known_idf
 from ..models import Candidate, Document
 from ..students import keys_by_student
 from ..tokens import Tokens
+from ..windows import Postings, Runs, Signatures, shared_windows, window_limit, window_signatures
 from . import postings, schema
 from .database import Database
 
@@ -337,7 +325,7 @@ class Reader:
     def shared_windows(self, query: Tokens, *, exclude: Iterable[int] = ()) -> dict[int, int]:
         """Stored documents with a window of sentences sharing at least three signature
         words with one of ``query``'s windows, as a folder corpus finds them (see
-        :func:`~simcheck.fingerprint.shared_windows`): document -> the most words one
+        :func:`~simcheck.windows.shared_windows`): document -> the most words one
         pair of windows shares.
 
         The stored rows say which documents hold a word in some window's signature, so

@@ -15,19 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from ..config import CheckConfig
-from ..fingerprint import (
-    Fingerprinted,
-    WindowTerms,
-    distinct,
-    fingerprint_words,
-    heaviest_terms,
-    signature_bands,
-    tfidf_weights,
-    window_terms,
-)
+from ..fingerprint import Fingerprinted, distinct, fingerprint_words, signature_bands, tfidf_weights
 from ..frequencies import smooth_idf
 from ..models import Document
 from ..tokens import Tokens, count_pairs, shared_lexicon
+from ..windows import WindowTerms, heaviest_terms, window_terms
 from . import postings, schema
 from .database import Database
 from .query import TOPIC_TERMS, document_frequencies, stored_document

@@ -5,9 +5,11 @@
   fingerprints; a fingerprint held by more documents of the store than
   :func:`~simcheck.fingerprint.df_cap` allows is set aside (a stock phrase);
 - **sentence windows**: a submission's window signature words joined with the store's;
-  a word in more of the store's windows than :func:`~simcheck.fingerprint.window_limit`
+  a word in more of the store's windows than :func:`~simcheck.windows.window_limit`
   allows is set aside (the topic); a pair of windows sharing
-  :data:`~simcheck.fingerprint.MIN_SHARED_SIGNATURE` words makes a candidate.
+  :data:`~simcheck.windows.MIN_SHARED_SIGNATURE` words makes a candidate, and
+  among classmates so does one sharing :data:`~simcheck.windows.MIN_SHARED_PAIRS`
+  pairs of words that few windows hold.
 
 Each (submission, source) pair is kept once, with the evidence ``batch`` ranks it by;
 a student's own files, and a file's own copy in the corpus, are left out as ``batch``
@@ -19,7 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..config import CheckConfig
-from ..fingerprint import MIN_SHARED_SIGNATURE, df_cap, window_limit
+from ..fingerprint import df_cap
+from ..windows import MIN_SHARED_PAIRS, MIN_SHARED_SIGNATURE, pairs_needed, window_limit
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
@@ -45,14 +48,62 @@ def shared_fingerprints(
     return pairs, common
 
 
-def shared_windows(queries: DataFrame, sources: DataFrame) -> tuple[DataFrame, DataFrame, int]:
+def shared_windows(
+    queries: DataFrame, sources: DataFrame, *, pairs: bool = False
+) -> tuple[DataFrame, DataFrame, int]:
     """Pairs (``a``, ``b``, ``windows``: the most signature words one window of ``a``
     shares with one of ``b``), the words set aside (``key``, ``documents``: the windows
-    holding them), and the limit. ``queries`` and ``sources`` are signature rows
-    (``doc_id``, ``win``, ``term``)."""
+    holding them, ``kind``), and the limit. ``queries`` and ``sources`` are signature rows
+    (``doc_id``, ``win``, ``term``). With ``pairs`` (a class), when the sources are many
+    enough (:func:`~simcheck.windows.pairs_needed`), windows that share
+    :data:`~simcheck.windows.MIN_SHARED_PAIRS` pairs of words held by few windows
+    count too, as ``batch`` counts them among classmates
+    (:func:`~simcheck.windows.passage_windows`); the pairs set aside are listed
+    with the words."""
     from pyspark.sql import functions as F  # the optional extra: only when a job runs
 
-    limit = window_limit(sources.count())
+    postings = sources.count()
+    limit = window_limit(postings)
+    windows, common = _windows_sharing(queries, sources, limit, MIN_SHARED_SIGNATURE)
+    common = common.withColumn("kind", F.lit("window word"))
+    if pairs and pairs_needed(postings):
+        by_pairs, common_pairs = _windows_sharing(
+            word_pairs(queries), word_pairs(sources), limit, MIN_SHARED_PAIRS
+        )
+        # As many words as the shared pairs imply: k words make k (k - 1) / 2 pairs.
+        implied = F.floor((1 + F.sqrt(1 + 8 * F.col("windows"))) / 2).cast("long")
+        windows = (
+            windows.unionByName(by_pairs.withColumn("windows", implied))
+            .groupBy("a", "b")
+            .agg(F.max("windows").alias("windows"))
+        )
+        common = common.unionByName(common_pairs.withColumn("kind", F.lit("window word pair")))
+    return windows, common.withColumnRenamed("term", "key"), limit
+
+
+def word_pairs(signed: DataFrame) -> DataFrame:
+    """Each window's pairs of signature words, as rows (``doc_id``, ``win``, ``term``)
+    whose term is one key for the two words (:func:`~simcheck.windows.word_pairs`
+    in ``batch``; the keys differ, what shares them does not)."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    first = signed.select("doc_id", "win", F.col("term").alias("first"))
+    second = signed.select("doc_id", "win", F.col("term").alias("second"))
+    return (
+        first.join(second, ["doc_id", "win"])
+        .filter(F.col("first") < F.col("second"))
+        .select("doc_id", "win", F.xxhash64("first", "second").alias("term"))
+    )
+
+
+def _windows_sharing(
+    queries: DataFrame, sources: DataFrame, limit: int, least: int
+) -> tuple[DataFrame, DataFrame]:
+    """Pairs (``a``, ``b``, ``windows``: the most keys one window of ``a`` shares with
+    one of ``b``, at least ``least``) by keys held by no more than ``limit`` windows,
+    and the keys set aside (``term``, ``documents``)."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
     spread = sources.groupBy("term").agg(F.count("*").alias("documents"))
     common = spread.filter(F.col("documents") > limit)
     usable = sources.join(common.select("term"), "term", "left_anti")
@@ -62,11 +113,11 @@ def shared_windows(queries: DataFrame, sources: DataFrame) -> tuple[DataFrame, D
         asked.join(held, "term")
         .groupBy("a", "qwin", "b", "win")
         .agg(F.count("*").alias("words"))
-        .filter(F.col("words") >= MIN_SHARED_SIGNATURE)
+        .filter(F.col("words") >= least)
         .groupBy("a", "b")
         .agg(F.max("words").alias("windows"))
     )
-    return windows, common.withColumnRenamed("term", "key"), limit
+    return windows, common
 
 
 def either(fingerprints: DataFrame, windows: DataFrame) -> DataFrame:

@@ -7,7 +7,7 @@ Stages, each written under ``OUTPUT/stages`` (see :mod:`.stages`)::
     2-prepare        tokens once per text: shingles, fingerprints, words, windows' words
     3-frequencies    document frequency of every word, per store (a Spark aggregate)
     4-signatures     window signature words, weighed by those frequencies (broadcast)
-    5-common-keys    fingerprints and window words set aside as too common to count
+    5-common-keys    fingerprints, window words and their pairs set aside as too common
     6-candidates     pairs by joins on those keys, each kept once, own files left out
     7-align          each submission aligned with its candidates and settled, as batch does
     8-mirror         submissions aligned again with the classmates whose checks found them
@@ -327,10 +327,10 @@ def _candidate_parts(
     asked = (
         held if store == "class" else signed.filter((F.col("store") == store) & (F.col("role") == "query"))
     )
-    windows, common_words, _ = shared_windows(asked.select("doc_id", "win", "term"), held)
-    common = common_prints.withColumn("kind", F.lit("fingerprint")).unionByName(
-        common_words.withColumn("kind", F.lit("window word"))
+    windows, common_words, _ = shared_windows(
+        asked.select("doc_id", "win", "term"), held, pairs=store == "class"
     )
+    common = common_prints.withColumn("kind", F.lit("fingerprint")).unionByName(common_words)
     return _Parts(prints, windows, common.withColumn("store", F.lit(store)))
 
 

@@ -23,19 +23,14 @@ import numpy as np
 from ..batch import settle_submission
 from ..config import CheckConfig
 from ..errors import InputError
-from ..fingerprint import (
-    WindowTerms,
-    fingerprint_tokens,
-    heaviest_terms,
-    tfidf_weights,
-    window_terms,
-)
+from ..fingerprint import fingerprint_tokens, tfidf_weights
 from ..frequencies import Rarity, frequencies_in, known_idf, smooth_idf
 from ..load import load_bytes, load_listed
 from ..models import Candidate, Document, Excluded, Kind, Match, SourceResult
 from ..pipeline import SubmissionZones, align_candidates
 from ..review import SetAside
 from ..tokens import Tokens
+from ..windows import WindowTerms, heaviest_terms, window_terms
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,7 +163,7 @@ class Frequencies:
 
 
 def sign_windows(frames: Iterator[pd.DataFrame], weigh: Any) -> Iterator[pd.DataFrame]:
-    """Each window's signature words (:func:`~simcheck.fingerprint.heaviest_terms`),
+    """Each window's signature words (:func:`~simcheck.windows.heaviest_terms`),
     weighed by ``weigh`` (a :class:`Frequencies` method, or a broadcast's), one row each."""
     import pandas as pd  # in the executor: pandas comes with pyspark's Arrow batches
 

@@ -1,0 +1,107 @@
+"""Sentence windows and the postings that find them (simcheck.windows): lookups of
+sorted hash keys, pairs of signature words, and windows alike by words or by pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simcheck.windows import (
+    MIN_SHARED_PAIRS,
+    SIGNATURE_TERMS,
+    Postings,
+    Runs,
+    Signatures,
+    passage_windows,
+    shared_windows,
+    word_pairs,
+    words_behind,
+)
+
+KEYS = st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=80)
+
+
+def found_by_search(ordered: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What ``Runs.find`` must answer, by searching every entry: where each key's run
+    begins (for held keys) and how long it is."""
+    lo = np.searchsorted(ordered, keys, side="left")
+    return lo, np.searchsorted(ordered, keys, side="right") - lo
+
+
+def same_answers(runs: Runs, ordered: np.ndarray, keys: np.ndarray) -> None:
+    begins, sizes = runs.find(keys)
+    expected_begins, expected_sizes = found_by_search(ordered, keys)
+    assert sizes.tolist() == expected_sizes.tolist()
+    assert begins[sizes > 0].tolist() == expected_begins[expected_sizes > 0].tolist()
+
+
+@given(KEYS, KEYS)
+def test_runs_find_what_a_search_of_every_entry_finds(held: list[int], asked: list[int]) -> None:
+    ordered = np.sort(np.array(held + held[:5], dtype=np.uint64))
+    keys = np.array(asked + held[:10], dtype=np.uint64)
+    same_answers(Runs.of(ordered), ordered, keys)
+
+
+@pytest.mark.parametrize("bits", [64, 47])  # hashes, and an index's stored keys
+def test_runs_of_a_table_too_large_to_search_read_buckets_and_find_the_same(bits: int) -> None:
+    rng = np.random.default_rng(bits)
+    drawn = rng.integers(0, 2**63, 300_000, dtype=np.int64).astype(np.uint64) >> np.uint64(64 - bits)
+    ordered = np.sort(np.concatenate([drawn, drawn[:50_000], drawn[:1_000]]))
+    runs = Runs.of(ordered)
+    assert runs.directory.shape[0] > 1000  # read by buckets, not searched
+    absent = rng.integers(0, 2**63, 5_000, dtype=np.int64).astype(np.uint64) >> np.uint64(64 - bits)
+    beyond = np.array([ordered[-1] + np.uint64(1), ordered[0], 0, 2**64 - 1], dtype=np.uint64)
+    same_answers(runs, ordered, np.concatenate([drawn[::97], absent, beyond]))
+
+
+def signatures(*windows: list[int]) -> Signatures:
+    """A text's signatures: window ``i`` holds the words ``windows[i]``."""
+    window = np.repeat(np.arange(len(windows), dtype=np.int32), [len(w) for w in windows])
+    terms = np.array([t for w in windows for t in w], dtype=np.uint64)
+    bounds = np.array([[2 * i, 2 * i + 4] for i in range(len(windows))], dtype=np.int64)
+    return Signatures(window, terms, np.ones(terms.shape[0]), bounds)
+
+
+def test_each_window_gives_every_pair_of_its_words_once_in_either_order() -> None:
+    pairs = word_pairs(signatures(list(range(1, SIGNATURE_TERMS + 1)), [7, 3, 9], [5]))
+    assert np.bincount(pairs.window).tolist() == [SIGNATURE_TERMS * (SIGNATURE_TERMS - 1) // 2, 3]
+    first, second = set(pairs.terms[pairs.window == 0].tolist()), pairs.terms[pairs.window == 1].tolist()
+    assert len(first) == pairs.terms.shape[0] - 3 and set(second) <= first  # 3, 7 and 9 are in both
+    swapped = word_pairs(signatures([9, 7, 3]))
+    assert sorted(swapped.terms.tolist()) == sorted(second)
+
+
+def test_postings_merged_from_runs_of_documents_are_those_of_all_at_once() -> None:
+    rng = np.random.default_rng(3)
+    texts = [
+        signatures(*[rng.integers(1, 40, 6).tolist() for _ in range(rng.integers(0, 4))]) for _ in range(30)
+    ]
+    whole = Postings.of([word_pairs(t) for t in texts])
+    merged = Postings.merged(
+        [Postings.of([word_pairs(t) for t in texts[a:b]], a) for a, b in [(0, 7), (7, 8), (8, 30)]]
+    )
+    for mine, theirs in [(whole.runs.keys, merged.runs.keys), (whole.runs.starts, merged.runs.starts)]:
+        assert mine.tolist() == theirs.tolist()
+    assert whole.docs.tolist() == merged.docs.tolist() and whole.wins.tolist() == merged.wins.tolist()
+
+
+def test_words_too_common_to_count_alone_still_find_a_window_in_pairs() -> None:
+    # Five words, each in 25 or more windows of the corpus (over the limit of 20), but
+    # only one window holds them together with the others of its kind: the source.
+    limit = 20
+    crowd = [[1, 2, 100 + n] for n in range(25)] + [[3, 4, 200 + n] for n in range(25)]
+    crowd += [[5, 300 + n] for n in range(25)]
+    source = [1, 2, 3, 4, 5, 900]
+    corpus = [signatures(words) for words in crowd] + [signatures(source)]
+    query = signatures([5, 4, 3, 2, 1, 800])
+    words = Postings.of(corpus)
+    pairs = Postings.of([word_pairs(s) for s in corpus])
+    assert shared_windows(query, words, limit) == {}  # every shared word is the topic
+    # Ten pairs shared; (1, 2) and (3, 4) are in too many windows: eight count.
+    assert passage_windows(query, words, pairs, limit) == {len(corpus) - 1: words_behind(8)} == {75: 4}
+    assert passage_windows(query, words, Postings.of([]), limit) == {}
+    # Three words in common make three pairs, fewer than MIN_SHARED_PAIRS.
+    assert passage_windows(signatures([1, 3, 5]), words, pairs, limit) == {}
+    assert MIN_SHARED_PAIRS > 3
