@@ -249,16 +249,67 @@ def unexplained(
     sentence seed that only they explain stays when it is part of a run: the next or
     the last sentence of ``a`` also pairs with a sentence of ``b`` within ``gap`` words
     of its own. A reworded paragraph keeps its stock phrases in sentence after
-    sentence; one sentence that shares them is the topic.
+    sentence; one sentence that shares them is the topic, and so are sentences that
+    share only names and numbers. Such a seed reaches no further than its phrases
+    where the run begins and ends.
     """
     if not sentence_seeds:
         return []
     kept = _unexplained_by(sentence_seeds, word_seeds, ta, tb)
     if not word_seeds.weak.any():
         return kept
-    by_firm = _unexplained_by(sentence_seeds, word_seeds.firm(), ta, tb)
-    chosen = {id(s) for s in kept} | {id(s) for s in by_firm if _in_run(s, sentence_seeds, gap)}
-    return [s for s in sentence_seeds if id(s) in chosen]
+    explained = {id(s) for s in kept}
+    rescued = {
+        id(s)
+        for s in _unexplained_by(sentence_seeds, word_seeds.firm(), ta, tb)
+        if id(s) not in explained and _in_run(s, sentence_seeds, gap) and _telling(s, ta, tb)
+    }
+    chosen = [s for s in sentence_seeds if id(s) in explained or id(s) in rescued]
+    starts = {s.a_first for s in chosen}
+    ends = {s.a_last for s in chosen}
+    return [
+        s if id(s) in explained else _within_phrases(s, word_seeds, s.a_first in ends, s.a_last in starts)
+        for s in chosen
+    ]
+
+
+def _within_phrases(seed: Rect, word_seeds: Seeds, after: bool, before: bool) -> Rect:
+    """``seed`` cut to the shared phrases inside it: a sentence pair that only stock
+    phrases explain is evidence as far as they reach, since the first or last sentence
+    of a copy may be begun or ended inside a sentence. Its sentence of ``a`` keeps its
+    start when it comes ``after`` another sentence seed, and its end when it comes
+    ``before`` one: a run of sentences is one."""
+    inside = _inside(seed, word_seeds)
+    if not inside.any():
+        return seed
+    return Rect(
+        seed.a_first if after else int(word_seeds.a_first[inside].min()),
+        seed.a_last if before else int(word_seeds.a_last[inside].max()),
+        int(word_seeds.b_first[inside].min()),
+        int(word_seeds.b_last[inside].max()),
+        sentence=True,
+        weak=seed.weak,
+    )
+
+
+def _inside(seed: Rect, word_seeds: Seeds) -> np.ndarray:
+    """Which of ``word_seeds`` lie inside ``seed`` on both sides."""
+    inside: np.ndarray = (
+        (word_seeds.a_first >= seed.a_first)
+        & (word_seeds.a_last <= seed.a_last)
+        & (word_seeds.b_first >= seed.b_first)
+        & (word_seeds.b_last <= seed.b_last)
+    )
+    return inside
+
+
+def _telling(seed: Rect, ta: Tokens, tb: Tokens) -> bool:
+    """Whether the two sentences share ``MIN_SHARED_SENTENCE_WORDS`` content words that
+    are not names or numbers: two students who name the same speeches ("Ronald
+    Reagan's address at the Brandenburg Gate in June 1987") share only those."""
+    stems, stop, named = ta.stems, ta.stopword_mask, ta.capitalised
+    telling = {stems[i] for i in range(seed.a_first, seed.a_last) if not stop[i] and not named[i]}
+    return len(telling & content_stems(tb, seed.b_first, seed.b_last)) >= MIN_SHARED_SENTENCE_WORDS
 
 
 def _in_run(seed: Rect, seeds: list[Rect], gap: int) -> bool:
