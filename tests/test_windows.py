@@ -47,7 +47,7 @@ def test_runs_find_what_a_search_of_every_entry_finds(held: list[int], asked: li
 @pytest.mark.parametrize("bits", [64, 47])  # hashes, and an index's stored keys
 def test_runs_of_a_table_too_large_to_search_read_buckets_and_find_the_same(bits: int) -> None:
     rng = np.random.default_rng(bits)
-    drawn = rng.integers(0, 2**63, 300_000, dtype=np.int64).astype(np.uint64) >> np.uint64(64 - bits)
+    drawn = rng.integers(0, 2**63, 1_100_000, dtype=np.int64).astype(np.uint64) >> np.uint64(64 - bits)
     ordered = np.sort(np.concatenate([drawn, drawn[:50_000], drawn[:1_000]]))
     runs = Runs.of(ordered)
     assert runs.directory.shape[0] > 1000  # read by buckets, not searched

@@ -144,7 +144,7 @@ def window_limit(postings: int) -> int:
 
 #: Tables of fewer distinct keys than this are searched: they stay in the processor's
 #: caches, where a search is as quick as reading a bucket.
-_DIRECTORY_KEYS = 1 << 17
+_DIRECTORY_KEYS = 1 << 20
 #: Widest bucket of keys that :meth:`Runs.find` reads whole; hash keys spread evenly, a
 #: few to a bucket, and keys that do not fall back on a search.
 _WIDEST_BUCKET = 32
