@@ -67,9 +67,9 @@ def shared_windows(
     windows, common = _windows_sharing(queries, sources, limit, MIN_SHARED_SIGNATURE)
     common = common.withColumn("kind", F.lit("window word"))
     if pairs and pairs_needed(postings):
-        by_pairs, common_pairs = _windows_sharing(
-            word_pairs(queries), word_pairs(sources), limit, MIN_SHARED_PAIRS
-        )
+        held_pairs = word_pairs(sources)
+        asked_pairs = held_pairs if queries is sources else word_pairs(queries)
+        by_pairs, common_pairs = _windows_sharing(asked_pairs, held_pairs, limit, MIN_SHARED_PAIRS)
         # As many words as the shared pairs imply: k words make k (k - 1) / 2 pairs.
         implied = F.floor((1 + F.sqrt(1 + 8 * F.col("windows"))) / 2).cast("long")
         windows = (

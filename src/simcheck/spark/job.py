@@ -324,12 +324,15 @@ def _candidate_parts(
     held = signed.filter((F.col("store") == store) & (F.col("role") == "source")).select(
         "doc_id", "win", "term"
     )
+    # A class asks with its own windows: the same rows, which shared_windows pairs once.
     asked = (
-        held if store == "class" else signed.filter((F.col("store") == store) & (F.col("role") == "query"))
+        held
+        if store == "class"
+        else signed.filter((F.col("store") == store) & (F.col("role") == "query")).select(
+            "doc_id", "win", "term"
+        )
     )
-    windows, common_words, _ = shared_windows(
-        asked.select("doc_id", "win", "term"), held, pairs=store == "class"
-    )
+    windows, common_words, _ = shared_windows(asked, held, pairs=store == "class")
     common = common_prints.withColumn("kind", F.lit("fingerprint")).unionByName(common_words)
     return _Parts(prints, windows, common.withColumn("store", F.lit(store)))
 
