@@ -259,10 +259,17 @@ def unexplained(
     if not word_seeds.weak.any():
         return kept
     explained = {id(s) for s in kept}
+    starting: dict[int, list[Rect]] = {}
+    ending: dict[int, list[Rect]] = {}
+    for seed in sentence_seeds:
+        starting.setdefault(seed.a_first, []).append(seed)
+        ending.setdefault(seed.a_last, []).append(seed)
     rescued = {
         id(s)
         for s in _unexplained_by(sentence_seeds, word_seeds.firm(), ta, tb)
-        if id(s) not in explained and _in_run(s, sentence_seeds, gap) and _telling(s, ta, tb)
+        if id(s) not in explained
+        and _in_run(s, starting.get(s.a_last, []) + ending.get(s.a_first, []), gap)
+        and _telling(s, ta, tb)
     }
     chosen = [s for s in sentence_seeds if id(s) in explained or id(s) in rescued]
     starts = {s.a_first for s in chosen}
@@ -312,15 +319,11 @@ def _telling(seed: Rect, ta: Tokens, tb: Tokens) -> bool:
     return len(telling & content_stems(tb, seed.b_first, seed.b_last)) >= MIN_SHARED_SENTENCE_WORDS
 
 
-def _in_run(seed: Rect, seeds: list[Rect], gap: int) -> bool:
-    """Whether another of ``seeds`` pairs the sentence of ``a`` next to ``seed``'s with
-    a sentence of ``b`` within ``gap`` words of ``seed``'s."""
-    return any(
-        other is not seed
-        and (other.a_first == seed.a_last or other.a_last == seed.a_first)
-        and max(other.b_first - seed.b_last, seed.b_first - other.b_last) <= gap
-        for other in seeds
-    )
+def _in_run(seed: Rect, neighbours: list[Rect], gap: int) -> bool:
+    """Whether one of ``neighbours`` (the seeds of the sentences of ``a`` just before and
+    after ``seed``'s) pairs its sentence with one of ``b`` within ``gap`` words of
+    ``seed``'s."""
+    return any(max(other.b_first - seed.b_last, seed.b_first - other.b_last) <= gap for other in neighbours)
 
 
 def _unexplained_by(sentence_seeds: list[Rect], word_seeds: Seeds, ta: Tokens, tb: Tokens) -> list[Rect]:
