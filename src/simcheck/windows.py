@@ -315,6 +315,8 @@ def pairs_needed(postings: int) -> bool:
     return postings >= PAIRS_FROM_POSTINGS
 
 
+#: Odd 64-bit multipliers (the golden ratio's and MurmurHash3's) that mix two words'
+#: hashes into one key.
 _PAIR_LOW = np.uint64(0x9E3779B97F4A7C15)
 _PAIR_HIGH = np.uint64(0xC2B2AE3D27D4EB4F)
 
@@ -369,13 +371,13 @@ def words_behind(pairs: int) -> int:
 
 
 def passage_windows(query: Signatures, words: Postings, pairs: Postings, limit: int) -> dict[int, int]:
-    """Documents with a window like one of ``query``'s: sharing ``MIN_SHARED_SIGNATURE``
+    """Documents with a window like one of ``query``'s -> the most signature words one
+    such pair of windows shares. Alike are windows sharing ``MIN_SHARED_SIGNATURE``
     signature words held by few windows (``words``), or ``MIN_SHARED_PAIRS`` pairs of
-    them held by few windows (``pairs``: the :meth:`Postings.of` documents'
-    :func:`word_pairs`) -> the most
-    signature words one such pair of windows shares."""
+    them held by few windows (``pairs``: :meth:`Postings.of` the documents'
+    :func:`word_pairs`; empty where a corpus is not searched by pairs)."""
     found = shared_windows(query, words, limit)
-    if not len(pairs):  # not searched by pairs (see pairs_needed)
+    if not len(pairs):
         return found
     for doc, shared in shared_windows(word_pairs(query), pairs, limit, MIN_SHARED_PAIRS).items():
         found[doc] = max(found.get(doc, 0), words_behind(shared))
