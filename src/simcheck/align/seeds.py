@@ -286,7 +286,12 @@ def _within_phrases(seed: Rect, word_seeds: Seeds, after: bool, before: bool) ->
     of a copy may be begun or ended inside a sentence. Its sentence of ``a`` keeps its
     start when it comes ``after`` another sentence seed, and its end when it comes
     ``before`` one: a run of sentences is one."""
-    inside = _inside(seed, word_seeds)
+    inside = (
+        (word_seeds.a_first >= seed.a_first)
+        & (word_seeds.a_last <= seed.a_last)
+        & (word_seeds.b_first >= seed.b_first)
+        & (word_seeds.b_last <= seed.b_last)
+    )
     if not inside.any():
         return seed
     return Rect(
@@ -297,17 +302,6 @@ def _within_phrases(seed: Rect, word_seeds: Seeds, after: bool, before: bool) ->
         sentence=True,
         weak=seed.weak,
     )
-
-
-def _inside(seed: Rect, word_seeds: Seeds) -> np.ndarray:
-    """Which of ``word_seeds`` lie inside ``seed`` on both sides."""
-    inside: np.ndarray = (
-        (word_seeds.a_first >= seed.a_first)
-        & (word_seeds.a_last <= seed.a_last)
-        & (word_seeds.b_first >= seed.b_first)
-        & (word_seeds.b_last <= seed.b_last)
-    )
-    return inside
 
 
 def _telling(seed: Rect, ta: Tokens, tb: Tokens) -> bool:

@@ -383,9 +383,9 @@ def _mirrored(
     rows = [(submission, "class", other) for submission, others in again.items() for other in others]
     pairs = spark.createDataFrame(rows, "a string, store string, b string")
     mirror = pairs.withColumn("mirrored", F.lit(True))
-    redone = mirror.select(F.col("a").alias("submission")).distinct()
-    theirs = candidates.join(redone.withColumnRenamed("submission", "a"), "a", "left_semi")
+    theirs = candidates.join(mirror.select("a"), "a", "left_semi")
     marked = theirs.join(mirror, ["a", "store", "b"], "full_outer").fillna(0, ["shared", "windows"])
+    redone = mirror.select(F.col("a").alias("submission"))
     return _aligned(spark, prepared, marked.fillna(False, ["mirrored"]), stats, redone)
 
 
