@@ -18,6 +18,7 @@ leaves them out. The keys set aside are listed, with how many documents hold the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..config import CheckConfig
@@ -67,9 +68,9 @@ def shared_windows(
     windows, common = _windows_sharing(queries, sources, limit, MIN_SHARED_SIGNATURE)
     common = common.withColumn("kind", F.lit("window word"))
     if pairs and pairs_needed(postings):
-        held_pairs = word_pairs(sources)
-        asked_pairs = held_pairs if queries is sources else word_pairs(queries)
-        by_pairs, common_pairs = _windows_sharing(asked_pairs, held_pairs, limit, MIN_SHARED_PAIRS)
+        if queries is not sources:
+            raise ValueError("pairs of window words are searched among the windows of one store")
+        by_pairs, common_pairs = _pairs_sharing(sources, limit, MIN_SHARED_PAIRS)
         # As many words as the shared pairs imply: k words make k (k - 1) / 2 pairs.
         implied = F.floor((1 + F.sqrt(1 + 8 * F.col("windows"))) / 2).cast("long")
         windows = (
@@ -81,18 +82,75 @@ def shared_windows(
     return windows, common.withColumnRenamed("term", "key"), limit
 
 
-def word_pairs(signed: DataFrame) -> DataFrame:
-    """Each window's pairs of signature words, as rows (``doc_id``, ``win``, ``term``)
-    whose term is one key for the two words (:func:`~simcheck.windows.word_pairs`
-    in ``batch``; the keys differ, what shares them does not)."""
+#: A window's number within its document, in the low bits of a long beside the
+#: document's: pairs of windows are counted on two longs, not on names and numbers.
+_WINDOW_BITS = 32
+
+
+def _pairs_sharing(signed: DataFrame, limit: int, least: int) -> tuple[DataFrame, DataFrame]:
+    """Pairs of documents (``a``, ``b``, ``windows``: the most pairs of signature words
+    one window of ``a`` shares with one of ``b``, at least ``least``) among the
+    documents of ``signed`` (rows ``doc_id``, ``win``, ``term``), by pairs of words held
+    by no more than ``limit`` windows; and the pairs set aside (``term``, ``documents``).
+
+    Windows of one store share as many pairs of words either way round, so each pair of
+    windows is counted once, from each key's sorted list of holders, and its documents
+    are named both ways round after: the (key, holder, holder) rows are what grows
+    fastest with the class, and here they are two longs."""
     from pyspark.sql import functions as F  # the optional extra: only when a job runs
 
-    first = signed.select("doc_id", "win", F.col("term").alias("first"))
-    second = signed.select("doc_id", "win", F.col("term").alias("second"))
+    names = sorted(row.doc_id for row in signed.select("doc_id").distinct().toLocalIterator())
+    numbers = signed.sparkSession.createDataFrame(list(enumerate(names)), "number long, doc_id string")
+    window = F.shiftleft(F.col("number"), _WINDOW_BITS) + F.col("win")
+    words = (
+        signed.join(F.broadcast(numbers), "doc_id")
+        .groupBy(window.alias("window"))
+        .agg(F.array_sort(F.collect_list("term")).alias("words"))
+    )
+    # Each pair of a window's signature words, the smaller first, as one key.
+    pairs = words.select("window", F.explode(_each_pair("words", F.xxhash64)).alias("term"))
+    spread = pairs.groupBy("term").agg(
+        F.count("*").alias("documents"), F.array_sort(F.collect_list("window")).alias("holders")
+    )
+    common = spread.filter(F.col("documents") > limit).select("term", "documents")
+    met = (
+        spread.filter(F.col("documents").between(2, limit))
+        .select(F.explode(_each_pair("holders", F.struct)).alias("met"))
+        .select(F.col("met.x").alias("x"), F.col("met.y").alias("y"))
+        .groupBy("x", "y")
+        .agg(F.count("*").alias("shared"))
+        .filter(F.col("shared") >= least)
+    )
+    # Windows numbered in order of their documents: x < y puts a's number at most b's.
+    found = (
+        met.groupBy(F.shiftright("x", _WINDOW_BITS).alias("na"), F.shiftright("y", _WINDOW_BITS).alias("nb"))
+        .agg(F.max("shared").alias("windows"))
+        .filter(F.col("na") != F.col("nb"))
+    )
+    both = found.unionByName(found.select(F.col("nb").alias("na"), F.col("na").alias("nb"), "windows"))
+    named = F.broadcast(numbers)
     return (
-        first.join(second, ["doc_id", "win"])
-        .filter(F.col("first") < F.col("second"))
-        .select("doc_id", "win", F.xxhash64("first", "second").alias("term"))
+        both.join(named.select(F.col("number").alias("na"), F.col("doc_id").alias("a")), "na")
+        .join(named.select(F.col("number").alias("nb"), F.col("doc_id").alias("b")), "nb")
+        .select("a", "b", "windows"),
+        common,
+    )
+
+
+def _each_pair(column: str, make: Callable[..., Column]) -> Column:
+    """``make(x, y)`` for every two elements ``x`` before ``y`` of the sorted array
+    ``column``, in one array."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    items = F.col(column)
+    return F.flatten(
+        F.transform(
+            items,
+            lambda x, at: F.transform(
+                F.slice(items, at + 2, F.greatest(F.size(items) - at - 1, F.lit(1))),
+                lambda y: make(x.alias("x"), y.alias("y")),
+            ),
+        )
     )
 
 
