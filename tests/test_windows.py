@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from simcheck.windows import (
     MIN_SHARED_PAIRS,
+    PAIR_LIMIT,
     SIGNATURE_TERMS,
     Postings,
     Runs,
@@ -88,11 +89,12 @@ def test_postings_merged_from_runs_of_documents_are_those_of_all_at_once() -> No
 
 
 def test_words_too_common_to_count_alone_still_find_a_window_in_pairs() -> None:
-    # Five words, each in 25 or more windows of the corpus (over the limit of 20), but
-    # only one window holds them together with the others of its kind: the source.
+    # Five words, each in more windows of the corpus than either limit, but only one
+    # window holds them together with the others of its kind: the source.
     limit = 20
-    crowd = [[1, 2, 100 + n] for n in range(25)] + [[3, 4, 200 + n] for n in range(25)]
-    crowd += [[5, 300 + n] for n in range(25)]
+    crowd_size = PAIR_LIMIT + 5
+    crowd = [[1, 2, 100 + n] for n in range(crowd_size)] + [[3, 4, 200 + n] for n in range(crowd_size)]
+    crowd += [[5, 300 + n] for n in range(crowd_size)]
     source = [1, 2, 3, 4, 5, 900]
     corpus = [signatures(words) for words in crowd] + [signatures(source)]
     query = signatures([5, 4, 3, 2, 1, 800])
@@ -100,7 +102,8 @@ def test_words_too_common_to_count_alone_still_find_a_window_in_pairs() -> None:
     pairs = Postings.of([word_pairs(s) for s in corpus])
     assert shared_windows(query, words, limit) == {}  # every shared word is the topic
     # Ten pairs shared; (1, 2) and (3, 4) are in too many windows: eight count.
-    assert passage_windows(query, words, pairs, limit) == {len(corpus) - 1: words_behind(8)} == {75: 4}
+    assert passage_windows(query, words, pairs, limit) == {len(corpus) - 1: words_behind(8)}
+    assert words_behind(8) == 4
     assert passage_windows(query, words, Postings.of([]), limit) == {}
     # Three words in common make three pairs, fewer than MIN_SHARED_PAIRS.
     assert passage_windows(signatures([1, 3, 5]), words, pairs, limit) == {}

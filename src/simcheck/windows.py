@@ -304,6 +304,13 @@ MIN_SHARED_PAIRS = 6
 #: it, each essay added leaves the words fewer that count (a quarter of the postings of
 #: 1,000 same-topic essays count, a sixth of 5,000's, almost none of 10,000's).
 PAIRS_FROM_POSTINGS = round(MAX_WINDOW_LIMIT / WINDOW_SHARE_LIMIT)
+#: The most windows a pair of signature words may be held by and still count. A pair in
+#: more is a turn of the topic, and what a window's pairs cost is the holders looked up
+#: (45 pairs times this, at most, whatever the class's size); the pairs of windows met
+#: grow with the holders squared: at 100,000 same-topic essays 4.0 billion under the word
+#: limit of 200, 0.7 billion under 50. At 10,000 essays 25, 50 and 200 find the same
+#: planted pairs.
+PAIR_LIMIT = 50
 
 
 def pairs_needed(postings: int) -> bool:
@@ -374,11 +381,11 @@ def passage_windows(query: Signatures, words: Postings, pairs: Postings, limit: 
     """Documents with a window like one of ``query``'s -> the most signature words one
     such pair of windows shares. Alike are windows sharing ``MIN_SHARED_SIGNATURE``
     signature words held by few windows (``words``), or ``MIN_SHARED_PAIRS`` pairs of
-    them held by few windows (``pairs``: :meth:`Postings.of` the documents'
+    them held by at most ``PAIR_LIMIT`` windows (``pairs``: :meth:`Postings.of` the documents'
     :func:`word_pairs`; empty where a corpus is not searched by pairs)."""
     found = shared_windows(query, words, limit)
     if not len(pairs):
         return found
-    for doc, shared in shared_windows(word_pairs(query), pairs, limit, MIN_SHARED_PAIRS).items():
+    for doc, shared in shared_windows(word_pairs(query), pairs, PAIR_LIMIT, MIN_SHARED_PAIRS).items():
         found[doc] = max(found.get(doc, 0), words_behind(shared))
     return found

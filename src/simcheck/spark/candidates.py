@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..config import CheckConfig
 from ..fingerprint import df_cap
-from ..windows import MIN_SHARED_PAIRS, MIN_SHARED_SIGNATURE, pairs_needed, window_limit
+from ..windows import MIN_SHARED_PAIRS, MIN_SHARED_SIGNATURE, PAIR_LIMIT, pairs_needed, window_limit
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
@@ -70,7 +70,7 @@ def shared_windows(
     if pairs and pairs_needed(postings):
         if queries is not sources:
             raise ValueError("pairs of window words are searched among the windows of one store")
-        by_pairs, common_pairs = _pairs_sharing(sources, limit, MIN_SHARED_PAIRS)
+        by_pairs, common_pairs = _pairs_sharing(sources, PAIR_LIMIT, MIN_SHARED_PAIRS)
         # As many words as the shared pairs imply: k words make k (k - 1) / 2 pairs.
         implied = F.floor((1 + F.sqrt(1 + 8 * F.col("windows"))) / 2).cast("long")
         windows = (
