@@ -108,3 +108,22 @@ def test_words_too_common_to_count_alone_still_find_a_window_in_pairs() -> None:
     # Three words in common make three pairs, fewer than MIN_SHARED_PAIRS.
     assert passage_windows(signatures([1, 3, 5]), words, pairs, limit) == {}
     assert MIN_SHARED_PAIRS > 3
+
+
+def test_a_pair_held_by_more_windows_than_the_pair_limit_does_not_count() -> None:
+    # Four words the source's window shares with the query's: six pairs. Each word is in
+    # more windows than the word limit; the pair (1, 2) is under the word limit but in
+    # more windows than the pair limit, so five pairs count, too few.
+    limit = PAIR_LIMIT + 20
+    crowd = [[1, 2, 100 + n] for n in range(PAIR_LIMIT)]  # with the source, one too many
+    crowd += [[word, 400 + 10 * n + word] for word in (1, 2, 3, 4) for n in range(limit + 1)]
+    corpus = [signatures(words) for words in crowd] + [signatures([1, 2, 3, 4, 900])]
+    words = Postings.of(corpus)
+    pairs = Postings.of([word_pairs(s) for s in corpus])
+    query = signatures([4, 3, 2, 1, 800])
+    assert shared_windows(query, words, limit) == {}
+    assert passage_windows(query, words, pairs, limit) == {}
+    # With one crowding window fewer, the pair (1, 2) is within the pair limit again.
+    fewer = [signatures(words) for words in crowd[1:]] + [signatures([1, 2, 3, 4, 900])]
+    found = passage_windows(query, Postings.of(fewer), Postings.of([word_pairs(s) for s in fewer]), limit)
+    assert found == {len(fewer) - 1: 4}
