@@ -147,7 +147,7 @@ def _each_pair(column: str, make: Callable[..., Column]) -> Column:
         F.transform(
             items,
             lambda x, at: F.transform(
-                F.slice(items, at + 2, F.greatest(F.size(items) - at - 1, F.lit(1))),
+                F.slice(items, at + 2, F.size(items) - at - 1),
                 lambda y: make(x.alias("x"), y.alias("y")),
             ),
         )
