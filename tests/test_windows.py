@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simcheck import windows as windows_module
 from simcheck.windows import (
+    MIN_RARE_PAIRS,
     MIN_SHARED_PAIRS,
     PAIR_LIMIT,
     SIGNATURE_TERMS,
@@ -16,6 +18,7 @@ from simcheck.windows import (
     Runs,
     Signatures,
     passage_windows,
+    rare_pair_limit,
     shared_windows,
     word_pairs,
     words_behind,
@@ -105,15 +108,42 @@ def test_words_too_common_to_count_alone_still_find_a_window_in_pairs() -> None:
     assert passage_windows(query, words, pairs, limit) == {len(corpus) - 1: words_behind(8)}
     assert words_behind(8) == 4
     assert passage_windows(query, words, Postings.of([]), limit) == {}
-    # Three words in common make three pairs, fewer than MIN_SHARED_PAIRS.
+    # Three words in common make three pairs, fewer than MIN_SHARED_PAIRS; and two
+    # more windows hold them, so they are not rare enough to count as three.
+    echo = [signatures([1, 3, 5, 700]), signatures([1, 3, 5, 701])]
+    words, pairs = Postings.of(corpus + echo), Postings.of([word_pairs(s) for s in corpus + echo])
+    assert rare_pair_limit(len(words)) == 2 and MIN_SHARED_PAIRS > 3 == MIN_RARE_PAIRS
     assert passage_windows(signatures([1, 3, 5]), words, pairs, limit) == {}
-    assert MIN_SHARED_PAIRS > 3
 
 
-def test_a_pair_held_by_more_windows_than_the_pair_limit_does_not_count() -> None:
+def test_three_words_whose_pairings_are_rare_find_a_window() -> None:
+    # Every word is in more windows than the word limit, so the words alone prove
+    # nothing; and the three share only three pairs. But no other window holds any of
+    # those pairings: they are as rare as pairs can be.
+    limit = 20
+    crowd = [[word, 100 + 10 * n + word] for word in (1, 3, 5) for n in range(limit + 1)]
+    corpus = [signatures(words) for words in crowd] + [signatures([5, 3, 1, 900])]
+    words = Postings.of(corpus)
+    pairs = Postings.of([word_pairs(s) for s in corpus])
+    query = signatures([1, 3, 5, 800])
+    assert shared_windows(query, words, limit) == {}
+    assert passage_windows(query, words, pairs, limit) == {len(corpus) - 1: 3}
+    # Two more windows holding one of the pairings: it is over the rare limit, and the
+    # two pairs left are too few.
+    crowded = corpus + [signatures([1, 3, 600]), signatures([1, 3, 601])]
+    crowded_pairs = Postings.of([word_pairs(s) for s in crowded])
+    assert rare_pair_limit(len(Postings.of(crowded))) == 2
+    assert passage_windows(query, Postings.of(crowded), crowded_pairs, limit) == {}
+
+
+def test_a_pair_held_by_more_windows_than_the_pair_limit_does_not_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Four words the source's window shares with the query's: six pairs. Each word is in
     # more windows than the word limit; the pair (1, 2) is under the word limit but in
-    # more windows than the pair limit, so five pairs count, too few.
+    # more windows than the pair limit, so five pairs count, too few. (The five are
+    # held by the source alone, rare enough to count as three: that rule is off here.)
+    monkeypatch.setattr(windows_module, "MIN_RARE_PAIRS", MIN_SHARED_PAIRS)
     limit = PAIR_LIMIT + 20
     crowd = [[1, 2, 100 + n] for n in range(PAIR_LIMIT)]  # with the source, one too many
     crowd += [[word, 400 + 10 * n + word] for word in (1, 2, 3, 4) for n in range(limit + 1)]

@@ -9,7 +9,8 @@
   allows is set aside (the topic); a pair of windows sharing
   :data:`~simcheck.windows.MIN_SHARED_SIGNATURE` words makes a candidate, and
   among classmates so does one sharing :data:`~simcheck.windows.MIN_SHARED_PAIRS`
-  pairs of words that few windows hold.
+  pairs of words that few windows hold, or :data:`~simcheck.windows.MIN_RARE_PAIRS`
+  that very few hold.
 
 Each (submission, source) pair is kept once, with the evidence ``batch`` ranks it by;
 a student's own files, and a file's own copy in the corpus, are left out as ``batch``
@@ -23,7 +24,15 @@ from typing import TYPE_CHECKING
 
 from ..config import CheckConfig
 from ..fingerprint import df_cap
-from ..windows import MIN_SHARED_PAIRS, MIN_SHARED_SIGNATURE, PAIR_LIMIT, pairs_needed, window_limit
+from ..windows import (
+    MIN_RARE_PAIRS,
+    MIN_SHARED_PAIRS,
+    MIN_SHARED_SIGNATURE,
+    PAIR_LIMIT,
+    pairs_needed,
+    rare_pair_limit,
+    window_limit,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
@@ -58,9 +67,9 @@ def shared_windows(
     (``doc_id``, ``win``, ``term``). With ``pairs`` (a class), when the sources are many
     enough (:func:`~simcheck.windows.pairs_needed`), windows that share
     :data:`~simcheck.windows.MIN_SHARED_PAIRS` pairs of words held by few windows
-    count too, as ``batch`` counts them among classmates
-    (:func:`~simcheck.windows.passage_windows`); the pairs set aside are listed
-    with the words."""
+    (or :data:`~simcheck.windows.MIN_RARE_PAIRS` held by very few) count too, as
+    ``batch`` counts them among classmates (:func:`~simcheck.windows.passage_windows`);
+    the pairs set aside are listed with the words."""
     from pyspark.sql import functions as F  # the optional extra: only when a job runs
 
     postings = sources.count()
@@ -70,7 +79,8 @@ def shared_windows(
     if pairs and pairs_needed(postings):
         if queries is not sources:
             raise ValueError("pairs of window words are searched among the windows of one store")
-        by_pairs, common_pairs = _pairs_sharing(sources, PAIR_LIMIT, MIN_SHARED_PAIRS)
+        rare = (rare_pair_limit(postings), MIN_RARE_PAIRS)
+        by_pairs, common_pairs = _pairs_sharing(sources, (PAIR_LIMIT, MIN_SHARED_PAIRS), rare)
         # As many words as the shared pairs imply: k words make k (k - 1) / 2 pairs.
         implied = F.floor((1 + F.sqrt(1 + 8 * F.col("windows"))) / 2).cast("long")
         windows = (
@@ -87,11 +97,15 @@ def shared_windows(
 _WINDOW_BITS = 32
 
 
-def _pairs_sharing(signed: DataFrame, limit: int, least: int) -> tuple[DataFrame, DataFrame]:
+def _pairs_sharing(
+    signed: DataFrame, counted: tuple[int, int], rare: tuple[int, int]
+) -> tuple[DataFrame, DataFrame]:
     """Pairs of documents (``a``, ``b``, ``windows``: the most pairs of signature words
-    one window of ``a`` shares with one of ``b``, at least ``least``) among the
-    documents of ``signed`` (rows ``doc_id``, ``win``, ``term``), by pairs of words held
-    by no more than ``limit`` windows; and the pairs set aside (``term``, ``documents``).
+    one window of ``a`` shares with one of ``b``) among the documents of ``signed``
+    (rows ``doc_id``, ``win``, ``term``), where a pair of windows shares at least
+    ``least`` pairs of words held by no more than ``limit`` windows, for either
+    (``limit``, ``least``) of ``counted`` and ``rare``; and the pairs set aside
+    (``term``, ``documents``: held by more than ``counted``'s limit).
 
     Windows of one store share as many pairs of words either way round, so each pair of
     windows is counted once, from each key's sorted list of holders, and its documents
@@ -112,14 +126,26 @@ def _pairs_sharing(signed: DataFrame, limit: int, least: int) -> tuple[DataFrame
     spread = pairs.groupBy("term").agg(
         F.count("*").alias("documents"), F.array_sort(F.collect_list("window")).alias("holders")
     )
+    (limit, least), (rare_limit, rare_least) = counted, rare
     common = spread.filter(F.col("documents") > limit).select("term", "documents")
     met = (
         spread.filter(F.col("documents").between(2, limit))
-        .select(F.explode(_each_pair("holders", F.struct)).alias("met"))
-        .select(F.col("met.x").alias("x"), F.col("met.y").alias("y"))
-        .groupBy("x", "y")
-        .agg(F.count("*").alias("shared"))
-        .filter(F.col("shared") >= least)
+        .select("documents", F.explode(_each_pair("holders", F.struct)).alias("met"))
+        .groupBy(F.col("met.x").alias("x"), F.col("met.y").alias("y"))
+        .agg(
+            F.count("*").alias("shared"),
+            F.count_if(F.col("documents") <= rare_limit).alias("rare"),
+        )
+        # Whichever count is enough; the larger when both are (nulls are skipped).
+        .select(
+            "x",
+            "y",
+            F.greatest(
+                F.when(F.col("shared") >= least, F.col("shared")),
+                F.when(F.col("rare") >= rare_least, F.col("rare")),
+            ).alias("shared"),
+        )
+        .filter(F.col("shared").isNotNull())
     )
     # Windows numbered in order of their documents: x < y puts a's number at most b's.
     found = (
