@@ -24,11 +24,23 @@ import numpy as np
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from simcheck.windows import MIN_SHARED_PAIRS, Postings, Signatures, shared_windows, word_pairs
+from simcheck.windows import (
+    MIN_RARE_PAIRS,
+    MIN_SHARED_PAIRS,
+    Postings,
+    Signatures,
+    passage_windows,
+    rare_pair_limit,
+    shared_windows,
+    window_limit,
+    word_pairs,
+)
 
 from .spark_allpairs import WORKDIR
 
 LIMITS = (10, 25, 50, 100, 200)
+#: Essays whose window evidence is looked up to count the documents it proposes.
+SAMPLE = 2_000
 
 
 def class_signatures(essays: int) -> tuple[list[str], list[Signatures]]:
@@ -87,7 +99,47 @@ def main() -> None:
     print("|---|" + "---|" * len(kinds))
     for limit in LIMITS:
         print(f"| {limit} | " + " | ".join(f"{reached[limit, kind]:,}" for kind in kinds) + " |")
+    rules(names, signatures, pairs, postings, classmates, number)
     print(f"\n{time.perf_counter() - started:.0f} s")
+
+
+def rules(
+    names: list[str],
+    signatures: list[Signatures],
+    pairs: list[Signatures],
+    pair_postings: Postings,
+    classmates: list[dict[str, object]],
+    number: dict[str, int],
+) -> None:
+    """What ``batch``'s window evidence among classmates (``passage_windows``: words,
+    pairs of words, and three pairs that very few windows hold) reaches, with the rare
+    pairs and without: planted copies, and the documents proposed per essay."""
+    words = Postings.of(signatures)
+    limit = window_limit(len(words))
+    rare_limit = rare_pair_limit(len(words))
+    print(
+        f"\nwindow evidence as batch takes it (word limit {limit}; "
+        f"{MIN_RARE_PAIRS} pairs held by at most {rare_limit} windows count too):"
+    )
+    sample = np.random.default_rng(0).choice(len(names), min(SAMPLE, len(names)), replace=False)
+    print(
+        "| rule | classmate copies reached (reworded) "
+        f"| documents proposed per essay ({sample.shape[0]:,} sampled) |"
+    )
+    print("|---|---|---|")
+    for label, rare in (("words and pairs", None), (f"and {MIN_RARE_PAIRS} rare pairs", MIN_RARE_PAIRS)):
+        reached: Counter[str] = Counter()
+        for plant in classmates:
+            query, source = number[str(plant["copier"])], number[str(plant["source"])]
+            if source in passage_windows(signatures[query], words, pair_postings, limit, rare_pairs=rare):
+                reached["all"] += 1
+                reached[str(plant["how"])] += 1
+        proposed = sum(
+            len(set(passage_windows(signatures[i], words, pair_postings, limit, rare_pairs=rare)) - {i})
+            for i in sample.tolist()
+        )
+        per_essay = proposed / sample.shape[0]
+        print(f"| {label} | {reached['all']:,} ({reached['reworded']:,}) | {per_essay:.2f} |")
 
 
 if __name__ == "__main__":

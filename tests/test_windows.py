@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simcheck import windows as windows_module
 from simcheck.windows import (
     MIN_RARE_PAIRS,
     MIN_SHARED_PAIRS,
@@ -136,14 +135,11 @@ def test_three_words_whose_pairings_are_rare_find_a_window() -> None:
     assert passage_windows(query, Postings.of(crowded), crowded_pairs, limit) == {}
 
 
-def test_a_pair_held_by_more_windows_than_the_pair_limit_does_not_count(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_pair_held_by_more_windows_than_the_pair_limit_does_not_count() -> None:
     # Four words the source's window shares with the query's: six pairs. Each word is in
     # more windows than the word limit; the pair (1, 2) is under the word limit but in
     # more windows than the pair limit, so five pairs count, too few. (The five are
-    # held by the source alone, rare enough to count as three: that rule is off here.)
-    monkeypatch.setattr(windows_module, "MIN_RARE_PAIRS", MIN_SHARED_PAIRS)
+    # held by the source alone, rare enough to count as three pairs that few windows hold.)
     limit = PAIR_LIMIT + 20
     crowd = [[1, 2, 100 + n] for n in range(PAIR_LIMIT)]  # with the source, one too many
     crowd += [[word, 400 + 10 * n + word] for word in (1, 2, 3, 4) for n in range(limit + 1)]
@@ -152,8 +148,10 @@ def test_a_pair_held_by_more_windows_than_the_pair_limit_does_not_count(
     pairs = Postings.of([word_pairs(s) for s in corpus])
     query = signatures([4, 3, 2, 1, 800])
     assert shared_windows(query, words, limit) == {}
-    assert passage_windows(query, words, pairs, limit) == {}
+    assert passage_windows(query, words, pairs, limit, rare_pairs=None) == {}
+    assert passage_windows(query, words, pairs, limit) == {len(corpus) - 1: words_behind(5)}
     # With one crowding window fewer, the pair (1, 2) is within the pair limit again.
     fewer = [signatures(words) for words in crowd[1:]] + [signatures([1, 2, 3, 4, 900])]
-    found = passage_windows(query, Postings.of(fewer), Postings.of([word_pairs(s) for s in fewer]), limit)
+    fewer_pairs = Postings.of([word_pairs(s) for s in fewer])
+    found = passage_windows(query, Postings.of(fewer), fewer_pairs, limit, rare_pairs=None)
     assert found == {len(fewer) - 1: 4}

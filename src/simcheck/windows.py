@@ -398,18 +398,29 @@ def words_behind(pairs: int) -> int:
     return int((1 + math.isqrt(1 + 8 * pairs)) // 2)
 
 
-def passage_windows(query: Signatures, words: Postings, pairs: Postings, limit: int) -> dict[int, int]:
+def passage_windows(
+    query: Signatures,
+    words: Postings,
+    pairs: Postings,
+    limit: int,
+    *,
+    rare_pairs: int | None = MIN_RARE_PAIRS,
+) -> dict[int, int]:
     """Documents with a window like one of ``query``'s -> the most signature words one
     such pair of windows shares. Alike are windows sharing ``MIN_SHARED_SIGNATURE``
     signature words held by few windows (``words``), or ``MIN_SHARED_PAIRS`` pairs of
     them held by at most ``PAIR_LIMIT`` windows, or ``MIN_RARE_PAIRS`` pairs held by at
     most :func:`rare_pair_limit` (``pairs``: :meth:`Postings.of` the documents'
-    :func:`word_pairs`; empty where a corpus is not searched by pairs)."""
+    :func:`word_pairs`; empty where a corpus is not searched by pairs). ``rare_pairs``
+    replaces ``MIN_RARE_PAIRS``; None leaves that rule out."""
     found = shared_windows(query, words, limit)
     if not len(pairs):
         return found
     keys = word_pairs(query)
-    for pair_limit, least in ((PAIR_LIMIT, MIN_SHARED_PAIRS), (rare_pair_limit(len(words)), MIN_RARE_PAIRS)):
+    rules = [(PAIR_LIMIT, MIN_SHARED_PAIRS)]
+    if rare_pairs is not None:
+        rules.append((rare_pair_limit(len(words)), rare_pairs))
+    for pair_limit, least in rules:
         for doc, shared in shared_windows(keys, pairs, pair_limit, least).items():
             found[doc] = max(found.get(doc, 0), words_behind(shared))
     return found
