@@ -314,10 +314,10 @@ PAIR_LIMIT = 50
 #: Pairs of signature words enough when each is far rarer: three words of one window,
 #: each of their pairings held by no more than a millionth of the class's window
 #: postings (:func:`rare_pair_limit`). A short reworded passage keeps three of a
-#: window's words more often than four; three pairings each held by 29 of 2.9 million
-#: windows (100,000 same-topic essays) are as telling as six held by 50, and find a
-#: third of the planted copies that the six miss, for about six documents more to
-#: align an essay.
+#: window's words more often than four, and three pairings that rare (at 100,000
+#: same-topic essays, each held by at most 28 of 2.9 million windows) seldom meet by
+#: chance: a few documents more to align an essay (SCALING.md, "Three words whose
+#: pairings are rare").
 MIN_RARE_PAIRS = 3
 RARE_PAIR_SHARE = 1e-6
 
@@ -325,13 +325,13 @@ RARE_PAIR_SHARE = 1e-6
 def rare_pair_limit(postings: int) -> int:
     """The most windows a pair of signature words may be held by in a class of
     ``postings`` window postings and count among :data:`MIN_RARE_PAIRS`: a share of
-    the class, so the evidence means as much at any size (never under two windows, the
-    query's and the source's).
+    the class (never under two windows, the query's and the source's), and never more
+    than :data:`PAIR_LIMIT`, so a window's lookups stay bounded however large the class.
 
-    >>> rare_pair_limit(2_900_000), rare_pair_limit(29_000_000)
-    (2, 29)
+    >>> rare_pair_limit(2_900_000), rare_pair_limit(29_000_000), rare_pair_limit(10**9)
+    (2, 29, 50)
     """
-    return max(2, int(RARE_PAIR_SHARE * postings))
+    return min(PAIR_LIMIT, max(2, int(RARE_PAIR_SHARE * postings)))
 
 
 def pairs_needed(postings: int) -> bool:
