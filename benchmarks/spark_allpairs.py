@@ -82,7 +82,9 @@ def quality(matches: Path, planted: list[dict[str, object]], essays: int) -> dic
     explained = plants | {(b, a) for a, b in plants}
     hit = sum(1 for pair in plants if pair in found)
     involved = {name for pair in plants for name in pair}
-    clean = essays - len({name for name in involved if name.startswith("s")})
+    # Students are the class's folders (s0000, ...); corpus files may start with "s" too.
+    corpus = {path.name for path in COLDWAR.glob("*.txt")}
+    clean = essays - len(involved - corpus)
     unrelated = len({frozenset(pair) for pair in found - explained})
     return {
         "recall": hit / max(1, len(plants)),
