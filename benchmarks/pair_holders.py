@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from simcheck.windows import (
     MIN_RARE_PAIRS,
     MIN_SHARED_PAIRS,
+    PAIR_LIMIT,
     Postings,
     Signatures,
     passage_windows,
@@ -41,6 +42,8 @@ from .spark_allpairs import WORKDIR
 LIMITS = (10, 25, 50, 100, 200)
 #: Essays whose window evidence is looked up to count the documents it proposes.
 SAMPLE = 2_000
+#: Other rules for the pairs, weighed against batch's: (pairs needed, most holders of each).
+RULES = ((4, 50), (3, 20), (3, 35), (3, 50))
 
 
 def class_signatures(essays: int) -> tuple[list[str], list[Signatures]]:
@@ -112,14 +115,15 @@ def rules(
     number: dict[str, int],
 ) -> None:
     """What ``batch``'s window evidence among classmates (``passage_windows``: words,
-    pairs of words, and three pairs that very few windows hold) reaches, with the rare
-    pairs and without: planted copies, and the documents proposed per essay."""
+    pairs of words, and three pairs that very few windows hold) reaches, and what it
+    would under other rules for the pairs: planted copies, and the documents proposed
+    per essay."""
     words = Postings.of(signatures)
     limit = window_limit(len(words))
     rare_limit = rare_pair_limit(len(words))
     print(
         f"\nwindow evidence as batch takes it (word limit {limit}; "
-        f"{MIN_RARE_PAIRS} pairs held by at most {rare_limit} windows count too):"
+        f"{MIN_RARE_PAIRS} pairs held by at most {rare_limit} windows count too), and other rules:"
     )
     sample = np.random.default_rng(0).choice(len(names), min(SAMPLE, len(names)), replace=False)
     print(
@@ -127,18 +131,27 @@ def rules(
         f"| documents proposed per essay ({sample.shape[0]:,} sampled) |"
     )
     print("|---|---|---|")
-    for label, rare in (("words and pairs", None), (f"and {MIN_RARE_PAIRS} rare pairs", MIN_RARE_PAIRS)):
+    # (label, pairs needed, most holders of each) beside batch's words and six pairs.
+    candidates: list[tuple[str, int | None, int]] = [
+        (f"words and {MIN_SHARED_PAIRS} pairs held by at most {PAIR_LIMIT} windows", None, 0),
+        (f"and {MIN_RARE_PAIRS} pairs held by at most {rare_limit} (batch)", MIN_RARE_PAIRS, rare_limit),
+        *((f"and {least} pairs held by at most {most}", least, most) for least, most in RULES),
+    ]
+    # Only the essays asked about: the copiers, and the sample.
+    asked = sorted({number[str(plant["copier"])] for plant in classmates} | set(sample.tolist()))
+    before = {
+        i: set(passage_windows(signatures[i], words, pair_postings, limit, rare_pairs=None)) for i in asked
+    }
+    for label, least, most in candidates:
+        found = before
+        if least is not None:
+            found = {i: before[i] | set(shared_windows(pairs[i], pair_postings, most, least)) for i in asked}
         reached: Counter[str] = Counter()
         for plant in classmates:
-            query, source = number[str(plant["copier"])], number[str(plant["source"])]
-            if source in passage_windows(signatures[query], words, pair_postings, limit, rare_pairs=rare):
+            if number[str(plant["source"])] in found[number[str(plant["copier"])]]:
                 reached["all"] += 1
                 reached[str(plant["how"])] += 1
-        proposed = sum(
-            len(set(passage_windows(signatures[i], words, pair_postings, limit, rare_pairs=rare)) - {i})
-            for i in sample.tolist()
-        )
-        per_essay = proposed / sample.shape[0]
+        per_essay = sum(len(found[i] - {i}) for i in sample.tolist()) / sample.shape[0]
         print(f"| {label} | {reached['all']:,} ({reached['reworded']:,}) | {per_essay:.2f} |")
 
 
