@@ -123,6 +123,24 @@ def test_a_class_searched_by_pairs_of_words_gives_batchs_answers(
     assert "\ns0046/essay.txt,s0037/essay.txt," in matches and "\ns0139/essay.txt,s0090/essay.txt," in matches
 
 
+def test_three_rare_pairs_give_batchs_answers(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In a class this small the rare pairs' limit is 2 windows, and they add nothing;
+    # their share is raised so that about ten windows may hold each and they do, in
+    # batch and in the job's own aggregation alike.
+    from simcheck import windows
+
+    monkeypatch.setattr(windows, "PAIRS_FROM_POSTINGS", 0)
+    folder = tmp_path / "class"
+    topic_class(folder, 150, copies=0.3, seed=1)
+    without = batch_reports(folder, tmp_path / "without")
+    monkeypatch.setattr(windows, "RARE_PAIR_SHARE", 2.5e-4)
+    allpairs(str(folder), tmp_path / "spark", spark=spark)
+    same_reports(tmp_path / "spark", batch_reports(folder, tmp_path / "batch"))
+    assert (tmp_path / "spark" / "pairs.csv").read_bytes() != (without / "pairs.csv").read_bytes()
+
+
 def test_html_shows_flagged_essays_and_their_sources(spark: Any, topic_60: Path, tmp_path: Path) -> None:
     written = allpairs(str(topic_60), tmp_path / "spark", corpus=str(COLDWAR), spark=spark)
     html = (tmp_path / "spark" / "report.html").read_text(encoding="utf-8")
