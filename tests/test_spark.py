@@ -126,9 +126,9 @@ def test_a_class_searched_by_pairs_of_words_gives_batchs_answers(
 def test_three_rare_pairs_give_batchs_answers(
     spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # In a class this small the rare pairs' limit is 2 windows, and they add nothing;
-    # their share is raised so that about ten windows may hold each and they do, in
-    # batch and in the job's own aggregation alike.
+    # In a class this small the rare pairs' limit is 2 windows (the query's and its
+    # source's); their share is raised so that about ten windows may hold each and the
+    # answers change, in batch and in the job's own aggregation alike.
     from simcheck import windows
 
     monkeypatch.setattr(windows, "PAIRS_FROM_POSTINGS", 0)

@@ -292,7 +292,7 @@ def shared_windows(
 
 # --- pairs of signature words: rarer keys for a corpus on one topic ------------------
 #: Pairs of signature words one window must share with another, each pair in no more
-#: than the window limit's windows: four words in common, none of whose pairings is the
+#: than :data:`PAIR_LIMIT` windows: four words in common, none of whose pairings is the
 #: topic's. In a large class on one topic nearly every signature word is in more windows
 #: than the limit (at 10,000 same-topic essays, a query's windows found no word under it),
 #: so the words alone stop giving evidence just where a reworded copy needs them; two of

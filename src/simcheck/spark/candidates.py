@@ -127,6 +127,8 @@ def _pairs_sharing(
         F.count("*").alias("documents"), F.array_sort(F.collect_list("window")).alias("holders")
     )
     (limit, least), (rare_limit, rare_least) = counted, rare
+    # The rare pairs are counted among those under the first limit: rare_pair_limit
+    # never passes PAIR_LIMIT.
     common = spread.filter(F.col("documents") > limit).select("term", "documents")
     met = (
         spread.filter(F.col("documents").between(2, limit))
