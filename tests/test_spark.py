@@ -67,6 +67,24 @@ def topic_60(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def topic_150(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """150 essays, three in ten with planted copies: reworded ones that pairs of window
+    words find (see test_batch)."""
+    folder = tmp_path_factory.mktemp("spark150") / "class"
+    topic_class(folder, 150, copies=0.3, seed=1)
+    return folder
+
+
+@pytest.fixture
+def pairs_searched(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Pairs of window words start with large classes; the point is lowered to any."""
+    from simcheck import windows
+
+    monkeypatch.setattr(windows, "PAIRS_FROM_POSTINGS", 0)
+    return windows
+
+
 def batch_reports(folder: Path, out: Path, corpus: Path | None = None) -> Path:
     write_reports(compare_batch(folder, corpus, skip=[out]), out)
     return out
@@ -107,37 +125,25 @@ def test_a_pair_of_classmates_is_aligned_both_ways_round_as_batch_does(spark: An
 
 
 def test_a_class_searched_by_pairs_of_words_gives_batchs_answers(
-    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spark: Any, topic_150: Path, tmp_path: Path, pairs_searched: Any
 ) -> None:
-    # Pairs of window words start with large classes; the point is lowered to this one,
-    # where they find two reworded copies more (see test_batch).
-    from simcheck import windows
-
-    monkeypatch.setattr(windows, "PAIRS_FROM_POSTINGS", 0)
-    folder = tmp_path / "class"
-    topic_class(folder, 150, copies=0.3, seed=1)
-    allpairs(str(folder), tmp_path / "spark", spark=spark)
-    same_reports(tmp_path / "spark", batch_reports(folder, tmp_path / "batch"))
+    allpairs(str(topic_150), tmp_path / "spark", spark=spark)
+    same_reports(tmp_path / "spark", batch_reports(topic_150, tmp_path / "batch"))
     # Copies that only pairs of words find (test_batch shows it).
     matches = (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
     assert "\ns0046/essay.txt,s0037/essay.txt," in matches and "\ns0139/essay.txt,s0090/essay.txt," in matches
 
 
 def test_three_rare_pairs_give_batchs_answers(
-    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spark: Any, topic_150: Path, tmp_path: Path, pairs_searched: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In a class this small the rare pairs' limit is 2 windows (the query's and its
     # source's); their share is raised so that about ten windows may hold each and the
     # answers change, in batch and in the job's own aggregation alike.
-    from simcheck import windows
-
-    monkeypatch.setattr(windows, "PAIRS_FROM_POSTINGS", 0)
-    folder = tmp_path / "class"
-    topic_class(folder, 150, copies=0.3, seed=1)
-    without = batch_reports(folder, tmp_path / "without")
-    monkeypatch.setattr(windows, "RARE_PAIR_SHARE", 2.5e-4)
-    allpairs(str(folder), tmp_path / "spark", spark=spark)
-    same_reports(tmp_path / "spark", batch_reports(folder, tmp_path / "batch"))
+    without = batch_reports(topic_150, tmp_path / "without")
+    monkeypatch.setattr(pairs_searched, "RARE_PAIR_SHARE", 2.5e-4)
+    allpairs(str(topic_150), tmp_path / "spark", spark=spark)
+    same_reports(tmp_path / "spark", batch_reports(topic_150, tmp_path / "batch"))
     assert (tmp_path / "spark" / "pairs.csv").read_bytes() != (without / "pairs.csv").read_bytes()
 
 
