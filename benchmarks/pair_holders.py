@@ -131,21 +131,24 @@ def rules(
         f"| documents proposed per essay ({sample.shape[0]:,} sampled) |"
     )
     print("|---|---|---|")
-    # (label, pairs needed, most holders of each) beside batch's words and six pairs.
-    candidates: list[tuple[str, int | None, int]] = [
-        (f"words and {MIN_SHARED_PAIRS} pairs held by at most {PAIR_LIMIT} windows", None, 0),
-        (f"and {MIN_RARE_PAIRS} pairs held by at most {rare_limit} (batch)", MIN_RARE_PAIRS, rare_limit),
-        *((f"and {least} pairs held by at most {most}", least, most) for least, most in RULES),
-    ]
     # Only the essays asked about: the copiers, and the sample.
     asked = sorted({number[str(plant["copier"])] for plant in classmates} | set(sample.tolist()))
-    before = {
-        i: set(passage_windows(signatures[i], words, pair_postings, limit, rare_pairs=None)) for i in asked
-    }
-    for label, least, most in candidates:
-        found = before
-        if least is not None:
-            found = {i: before[i] | set(shared_windows(pairs[i], pair_postings, most, least)) for i in asked}
+
+    def evidence(rare: int | None) -> dict[int, set[int]]:
+        return {
+            i: set(passage_windows(signatures[i], words, pair_postings, limit, rare_pairs=rare))
+            for i in asked
+        }
+
+    before = evidence(None)
+    weighed = [
+        (f"words and {MIN_SHARED_PAIRS} pairs held by at most {PAIR_LIMIT} windows", before),
+        (f"and {MIN_RARE_PAIRS} pairs held by at most {rare_limit} (batch)", evidence(MIN_RARE_PAIRS)),
+    ]
+    for least, most in RULES:
+        other = {i: before[i] | set(shared_windows(pairs[i], pair_postings, most, least)) for i in asked}
+        weighed.append((f"and {least} pairs held by at most {most}", other))
+    for label, found in weighed:
         reached: Counter[str] = Counter()
         for plant in classmates:
             if number[str(plant["source"])] in found[number[str(plant["copier"])]]:

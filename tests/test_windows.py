@@ -130,9 +130,9 @@ def test_three_words_whose_pairings_are_rare_find_a_window() -> None:
     # One more window holding all three: each pairing is held by two windows, the
     # limit itself, and still counts.
     echoed = corpus + [signatures([1, 3, 5, 602])]
-    echoed_pairs = Postings.of([word_pairs(s) for s in echoed])
-    assert rare_pair_limit(len(Postings.of(echoed))) == 2
-    found = passage_windows(query, Postings.of(echoed), echoed_pairs, limit)
+    echoed_words, echoed_pairs = Postings.of(echoed), Postings.of([word_pairs(s) for s in echoed])
+    assert rare_pair_limit(len(echoed_words)) == 2
+    found = passage_windows(query, echoed_words, echoed_pairs, limit)
     assert found == {len(corpus) - 1: 3, len(corpus): 3}
     # Two more windows holding one of the pairings: it is over the rare limit, and the
     # two pairs left are too few.
