@@ -17,6 +17,7 @@ from conftest import own_words_essay, random_essay
 from simcheck import CheckConfig, ConfigError, CorpusError, check
 from simcheck.cli import main
 from simcheck.index import FORMAT_VERSION, Index
+from simcheck.index import build as index_build
 from simcheck.index.postings import PrintBuckets, unpack
 from simcheck.load import load_document
 from simcheck.models import Candidate
@@ -144,6 +145,47 @@ def test_add_skips_unchanged_replaces_changed_and_remove(built: Path, tmp_path: 
             index.remove([index.doc_ids()[0], "nope.txt"])
         assert len(index) == ESSAYS
         assert index.verify() == []
+
+
+def test_an_add_that_replaces_documents_counts_words_as_a_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The writer counts words in memory and writes the terms table at the end; a
+    # replaced document's words are counted down in the table, so what was counted
+    # before it must be there first. One document a batch: batches come before and
+    # after each replacement.
+    monkeypatch.setattr(index_build, "_BATCH", 1)
+    rng = random.Random(3)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in "abcd":
+        (folder / f"{name}.txt").write_text(random_essay(rng), encoding="utf-8")
+
+    def terms(index: Index) -> list[tuple[int, int]]:
+        return index._db.execute("SELECT term, df FROM terms ORDER BY term").fetchall()
+
+    def windows_counted(index: Index) -> tuple[int, int, int]:
+        listed = sum(
+            int(unpack(packed)[1].sum())
+            for (packed,) in index._db.execute("SELECT postings FROM window_postings")
+        )
+        in_terms = index._db.execute("SELECT sum(windows) FROM terms").fetchone()[0]
+        meta = index._db.execute("SELECT value FROM meta WHERE key = 'window_postings'").fetchone()[0]
+        return listed, int(in_terms), int(meta)
+
+    index, _ = Index.build(tmp_path / "grown.simcheck", [folder])
+    with index:
+        for name in "bde":
+            (folder / f"{name}.txt").write_text(random_essay(rng), encoding="utf-8")
+        result = index.add([folder])
+        assert sorted(result.replaced) == ["class/b.txt", "class/d.txt"] and result.added == ["class/e.txt"]
+        grown = terms(index)
+        listed, in_terms, meta = windows_counted(index)
+        assert listed == in_terms == meta > 0
+        assert index.verify() == []
+    fresh, _ = Index.build(tmp_path / "fresh.simcheck", [folder])
+    with fresh:
+        assert grown == terms(fresh)
 
 
 def test_remove_leaves_no_trace(tmp_path: Path) -> None:

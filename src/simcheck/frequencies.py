@@ -27,6 +27,37 @@ def frequencies_in(vocabulary: np.ndarray, df: np.ndarray, terms: np.ndarray) ->
     return found
 
 
+class Vocabulary:
+    """A sorted vocabulary with document frequencies that grows as documents are
+    counted: an index's writer keeps its terms table's counts in memory for one add,
+    instead of reading the whole table back at every batch.
+
+    >>> vocabulary = Vocabulary(np.array([5], dtype=np.uint64), np.array([2]))
+    >>> vocabulary.add(np.array([3, 5], dtype=np.uint64), np.array([1, 1])).tolist()
+    [1, 3]
+    >>> vocabulary.terms.tolist(), vocabulary.df.tolist()
+    ([3, 5], [1, 3])
+    """
+
+    def __init__(self, terms: np.ndarray, df: np.ndarray) -> None:
+        order = np.argsort(terms, kind="stable")
+        self.terms = np.asarray(terms, dtype=np.uint64)[order]
+        self.df = np.asarray(df, dtype=np.int64)[order]
+
+    def add(self, terms: np.ndarray, increments: np.ndarray) -> np.ndarray:
+        """Count ``increments[i]`` more documents holding ``terms[i]`` (sorted and
+        distinct); returns their frequencies now."""
+        at = np.searchsorted(self.terms, terms)
+        held = at < self.terms.shape[0]
+        held[held] = self.terms[at[held]] == terms[held]
+        self.df[at[held]] += increments[held]
+        new = ~held
+        if new.any():
+            self.terms = np.insert(self.terms, at[new], terms[new])
+            self.df = np.insert(self.df, at[new], increments[new])
+        return frequencies_in(self.terms, self.df, terms)
+
+
 def smooth_idf(df: np.ndarray, documents: int) -> np.ndarray:
     """scikit-learn's smooth idf, ``ln((1 + n) / (1 + df)) + 1``.
 

@@ -19,6 +19,8 @@ import numpy as np
 
 from ..config import CheckConfig
 from ..errors import CorpusError, InputError
+from ..fingerprint import distinct
+from ..frequencies import Vocabulary
 from ..load import MAX_FILE_BYTES, load_document
 from ..models import Document, ProgressCallback
 from ..parallel import Workers, workers
@@ -26,13 +28,15 @@ from . import schema
 from .database import Busy, Database
 from .rows import (
     Scanned,
+    count_batch,
     delete,
     finish,
     insert_bands,
     insert_fingerprints,
-    insert_terms,
     insert_window_postings,
     scan,
+    stored_vocabulary,
+    write_terms,
 )
 from .sources import Task, gather, is_zip
 
@@ -177,6 +181,11 @@ class _Writer:
         self.deferred: list[tuple[int, str, str, int, str, bytes, np.ndarray]] = []
         # The batches' window signature words: (words, documents, windows holding each).
         self.window_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        # The terms table's document frequencies, read at the first batch and counted
+        # on in memory (a build's batches would otherwise read the growing table back
+        # every time); the words counted since it was last written to the table.
+        self.vocabulary: Vocabulary | None = None
+        self.touched: list[np.ndarray] = []
 
     def add(
         self,
@@ -206,7 +215,10 @@ class _Writer:
             self.known[outcome.sha256] = outcome.path
             row = self.db.execute("SELECT id FROM documents WHERE path = ?", (outcome.path,)).fetchone()
             if row is not None:
+                # The table up to date first: deleting counts its words down there.
+                self._write_terms_table(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
                 delete(self.db, self.config, row[0])
+                self.vocabulary = None
                 result.replaced.append(outcome.path)
             else:
                 result.added.append(outcome.path)
@@ -225,8 +237,22 @@ class _Writer:
             (doc, s.path, s.sha256, s.words, s.title, s.raw, s.prints.prints) for doc, s in zip(ids, pending)
         )
         documents = schema.count_documents(self.db) + len(self.deferred)
-        self.window_rows.append(insert_terms(self.db, ids, pending, documents=documents))
+        if self.vocabulary is None:
+            self.vocabulary = stored_vocabulary(self.db)
+        counted = count_batch(self.db, ids, pending, documents=documents, vocabulary=self.vocabulary)
+        self.touched.append(counted.terms)
+        self.window_rows.append(counted.window_rows)
         self.pending = []
+
+    def _write_terms_table(self, window_words: np.ndarray, window_counts: np.ndarray) -> None:
+        """Write the document frequencies of every word this add counted, and the
+        windows that ``window_counts`` adds to each of ``window_words``."""
+        if not self.touched or self.vocabulary is None:
+            return
+        # Every word, also those written before a replaced document was taken out: their
+        # frequencies are written again as they stand, and the windows count all of them.
+        self.touched = [distinct(np.concatenate(self.touched))]
+        write_terms(self.db, self.vocabulary, self.touched[0], window_words, window_counts)
 
     def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:
         deferred = self.deferred
@@ -234,7 +260,9 @@ class _Writer:
         ids = np.array([row[0] for row in deferred], dtype=np.int64)
         owners = np.repeat(ids, [row[6].shape[0] for row in deferred])
         insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
-        insert_window_postings(self.db, *(np.concatenate(part) for part in zip(*self.window_rows)))
+        words, docs, counts = (np.concatenate(part) for part in zip(*self.window_rows))
+        self._write_terms_table(words, counts)
+        insert_window_postings(self.db, words, docs, counts)
         bands = []
         documents = []
         for row, (text, keys) in zip(deferred, finished):

@@ -11,21 +11,46 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from ..config import CheckConfig
 from ..fingerprint import Fingerprinted, distinct, fingerprint_words, signature_bands, tfidf_weights
-from ..frequencies import smooth_idf
+from ..frequencies import Vocabulary, frequencies_in, smooth_idf
 from ..models import Document
 from ..tokens import Tokens, count_pairs, shared_lexicon
 from ..windows import WindowTerms, heaviest_terms, window_terms
 from . import postings, schema
 from .database import Database
-from .query import TOPIC_TERMS, document_frequencies, stored_document
+from .query import TOPIC_TERMS, stored_document
 
 #: Longest title kept from a document's first line.
 _MAX_TITLE = 120
+
+
+@dataclass(frozen=True)
+class WindowWords:
+    """A document's window words as the writer weighs them: ``window[i]`` holds the
+    content word ``prints.terms[term_at[i]]`` ``counts[i]`` times, in the order of
+    :func:`~simcheck.windows.window_terms`; ``windows`` windows in all. Places, not
+    hashes: the writer finds each word's weight in its batch by its place, without a
+    search among the batch's words, and a worker sends fewer bytes."""
+
+    window: np.ndarray
+    term_at: np.ndarray
+    counts: np.ndarray
+    windows: int
+
+    @classmethod
+    def of(cls, found: WindowTerms, terms: np.ndarray) -> WindowWords:
+        """``found``'s words as places among ``terms`` (sorted, holding them all)."""
+        return cls(
+            found.window,
+            np.searchsorted(terms, found.terms).astype(np.int32),
+            found.counts,
+            found.bounds.shape[0],
+        )
 
 
 @dataclass(frozen=True)
@@ -38,7 +63,7 @@ class Scanned:
     title: str
     raw: bytes  # the text in UTF-8
     prints: Fingerprinted
-    windows: WindowTerms
+    windows: WindowWords
 
     @property
     def words(self) -> int:
@@ -60,7 +85,9 @@ def scan(document: Document, config: CheckConfig) -> Scanned:
         title=_title(document.text, document.doc_id),
         raw=raw,
         prints=prints,
-        windows=window_terms(Tokens(document.text, config.language, known_ids=(lexicon, ids))),
+        windows=WindowWords.of(
+            window_terms(Tokens(document.text, config.language, known_ids=(lexicon, ids))), prints.terms
+        ),
     )
 
 
@@ -129,18 +156,34 @@ def insert_bands(db: Database, keys: np.ndarray, owners: np.ndarray) -> None:
     )
 
 
+def write_terms(
+    db: Database, vocabulary: Vocabulary, touched: np.ndarray, words: np.ndarray, counts: np.ndarray
+) -> None:
+    """Write the terms an add counted (``touched``, sorted and distinct) to the terms
+    table: their document frequencies as ``vocabulary`` holds them now, and the windows
+    holding each as a signature word, those of the stored documents plus ``counts[i]``
+    more of ``words[i]`` (every one of them touched). One statement per term for the
+    whole add, inserted in key order, instead of one per term and batch."""
+    places = np.searchsorted(touched, words)
+    more_windows = np.bincount(places, weights=counts, minlength=touched.shape[0]).astype(np.int64)
+    df = frequencies_in(vocabulary.terms, vocabulary.df, touched)
+    keys = np.asarray(touched, dtype=np.uint64).view(np.int64)
+    order = np.argsort(keys, kind="stable")  # the stored (signed) keys' order
+    db.executemany(
+        # terms.windows, qualified: PostgreSQL finds a bare name ambiguous beside excluded.
+        "INSERT INTO terms(term, df, windows) VALUES (?, ?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET df = excluded.df, windows = terms.windows + excluded.windows",
+        zip(keys[order].tolist(), df[order].tolist(), more_windows[order].tolist()),
+    )
+    schema.add_window_postings(db, int(more_windows.sum()))
+
+
 def insert_window_postings(db: Database, words: np.ndarray, docs: np.ndarray, counts: np.ndarray) -> None:
     """Store one add's window signature words (``words[i]`` in ``counts[i]`` windows of
-    document ``docs[i]``) as one packed posting list per word, and add their counts to
-    the terms."""
+    document ``docs[i]``) as one packed posting list per word (their counts go to the
+    terms table with :func:`write_terms`)."""
     if words.shape[0] == 0:
         return
-    unique, where = np.unique(words, return_inverse=True)
-    totals = np.bincount(where, weights=counts, minlength=unique.shape[0]).astype(np.int64)
-    db.executemany(
-        "UPDATE terms SET windows = windows + ? WHERE term = ?", zip(totals.tolist(), schema.signed(unique))
-    )
-    schema.add_window_postings(db, int(totals.sum()))
     # One list per stored key (two words sharing a key share a list), inserted sorted by
     # key so the table's pages fill up (see insert_fingerprints).
     keys = schema.print_keys(words)
@@ -168,22 +211,33 @@ def insert_window_postings(db: Database, words: np.ndarray, docs: np.ndarray, co
         first = last
 
 
-def insert_terms(
-    db: Database, ids: Sequence[int], batch: Sequence[Scanned], *, documents: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Add a batch's document frequencies, and each document's characteristic words
-    (weighted with ``documents`` in the index, these included). Returns its documents'
-    window signature words, weighted the same way (see :func:`insert_window_postings`),
-    which are stored at the end."""
+def stored_vocabulary(db: Database) -> Vocabulary:
+    """The index's terms and document frequencies, read once for a writer to keep."""
+    rows = np.array(db.execute("SELECT term, df FROM terms").fetchall(), dtype=np.int64).reshape(-1, 2)
+    return Vocabulary(rows[:, 0].view(np.uint64), rows[:, 1])
+
+
+class Counted(NamedTuple):
+    """What :func:`count_batch` found of a batch: its distinct words (sorted), and its
+    window signature rows (word, document, windows holding the word)."""
+
+    terms: np.ndarray
+    window_rows: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def count_batch(
+    db: Database, ids: Sequence[int], batch: Sequence[Scanned], *, documents: int, vocabulary: Vocabulary
+) -> Counted:
+    """Count a batch's document frequencies into ``vocabulary`` (the terms table as the
+    writer keeps it until :func:`write_terms`), and insert each document's
+    characteristic words (weighted with ``documents`` in the index, these included).
+    Returns the batch's distinct words, and its documents' window signature words,
+    weighted the same way (see :func:`insert_window_postings`), which are stored at
+    the end."""
     all_terms = np.concatenate([item.prints.terms for item in batch])
     terms, where, increments = np.unique(all_terms, return_inverse=True, return_counts=True)
-    db.executemany(
-        # terms.df, qualified: PostgreSQL finds a bare df ambiguous beside excluded.df.
-        "INSERT INTO terms(term, df) VALUES (?, ?) "
-        "ON CONFLICT(term) DO UPDATE SET df = terms.df + excluded.df",
-        zip(schema.signed(terms), increments.tolist()),
-    )
-    df = document_frequencies(db, terms)[where]
+    batch_df = vocabulary.add(terms, increments)
+    df = batch_df[where]
     sizes = np.array([item.prints.terms.shape[0] for item in batch])
     owners = np.repeat(np.asarray(ids, dtype=np.int64), sizes)
     counts = np.concatenate([item.prints.counts for item in batch])
@@ -201,34 +255,38 @@ def insert_terms(
         ("term", "doc", "weight"),
         zip(schema.signed(all_terms[top]), owners[top].tolist(), weights[top].tolist()),
     )
-    return _window_signature_rows(ids, batch, terms, smooth_idf(document_frequencies(db, terms), documents))
+    # Each window word's place among the batch's words: its place among its document's
+    # words, moved to where those begin in all_terms, through np.unique's inverse.
+    entries = [item.windows.window.shape[0] for item in batch]
+    in_batch = np.concatenate([item.windows.term_at for item in batch]) + np.repeat(starts, entries)
+    docs, places, counts = _window_signature_rows(
+        ids, batch, where[in_batch], smooth_idf(batch_df, documents)
+    )
+    return Counted(terms, (terms[places], docs, counts))
 
 
 def _window_signature_rows(
-    ids: Sequence[int], batch: Sequence[Scanned], terms: np.ndarray, idf: np.ndarray
+    ids: Sequence[int], batch: Sequence[Scanned], places: np.ndarray, idf: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The batch's window signature words, weighted by ``idf`` of the batch's sorted
-    ``terms``: (word, document, number of the document's windows whose signature holds
-    the word)."""
-
-    def idf_of(words: np.ndarray) -> np.ndarray:
-        found: np.ndarray = idf[np.searchsorted(terms, words)]
-        return found
-
+    """The batch's window signature words, each entry of its documents' window words
+    (``places``, concatenated) weighted by ``idf`` of its place among the batch's sorted
+    words: (document, place of the word, number of the document's windows whose
+    signature holds the word), sorted by document, then word."""
     # One pass over the whole batch: window numbers made distinct across documents.
     found = [item.windows for item in batch]
-    per_document = np.array([w.bounds.shape[0] for w in found], dtype=np.int64)
+    per_document = np.array([w.windows for w in found], dtype=np.int64)
     offsets = np.repeat(np.cumsum(per_document) - per_document, [w.window.shape[0] for w in found])
     every = WindowTerms(
         np.concatenate([w.window for w in found]).astype(np.int64) + offsets,
-        np.concatenate([w.terms for w in found]),
+        places,
         np.concatenate([w.counts for w in found]).astype(np.int64),
         np.zeros((0, 2), dtype=np.int64),
     )
-    signatures = heaviest_terms(every, idf_of)
+    signatures = heaviest_terms(every, idf.__getitem__)
     docs = np.repeat(np.asarray(ids, dtype=np.int64), per_document)[signatures.window]
+    # The places are in the order of the words' hashes (the batch's words are sorted).
     docs, words, counts = count_pairs(docs, signatures.terms)
-    return words, docs, counts.astype(np.int64)
+    return docs, words, counts.astype(np.int64)
 
 
 def delete(db: Database, config: CheckConfig, doc: int) -> None:
