@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,15 +255,27 @@ class _Writer:
         self.touched = [distinct(np.concatenate(self.touched))]
         write_terms(self.db, self.vocabulary, self.touched[0], window_words, window_counts)
 
-    def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:
+    def _write_postings(self) -> None:
+        """The fingerprints, the terms table and the window postings of every document
+        this add stores."""
         deferred = self.deferred
-        finished = run.map(_finish_task, [(row[5], row[6]) for row in deferred])
         ids = np.array([row[0] for row in deferred], dtype=np.int64)
         owners = np.repeat(ids, [row[6].shape[0] for row in deferred])
         insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
         words, docs, counts = (np.concatenate(part) for part in zip(*self.window_rows))
         self._write_terms_table(words, counts)
         insert_window_postings(self.db, words, docs, counts)
+
+    def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:
+        deferred = self.deferred
+        # The workers compress and sign while this thread inserts the fingerprints and
+        # window postings: a thread draws their results (the map is lazy, and would not
+        # start before it is read). This thread alone uses the database.
+        with ThreadPoolExecutor(max_workers=1) as drawer:
+            drawn = drawer.submit(list, run.map(_finish_task, [(row[5], row[6]) for row in deferred]))
+            self._write_postings()
+            finished = drawn.result()
+        ids = np.array([row[0] for row in deferred], dtype=np.int64)
         bands = []
         documents = []
         for row, (text, keys) in zip(deferred, finished):
