@@ -70,6 +70,22 @@ def test_ascii_fast_spans_equal_the_regex_spans(body: str) -> None:
     assert tokens.stems == [Tokens(w).stems[0] for w in tokens.words]
 
 
+@given(
+    st.text(alphabet="aé7 '’-.\n\u0301\u00b2\u2163_\U0001d400\ud800", max_size=80)
+    | st.text(alphabet=st.characters(), max_size=80)
+)
+@example("Ça m’a dit: ‘Stalin’s’ 1961’")
+@example("x\u0301y’z")  # a combining mark: the pattern's path
+def test_array_spans_equal_the_pattern_spans(text: str) -> None:
+    # Text beyond ASCII is split on the array of its characters unless it holds a
+    # combining mark or a character beyond the Basic Multilingual Plane.
+    from simcheck.tokens import word_pattern
+
+    tokens = Tokens(text)
+    expected = [m.span() for m in word_pattern(text).finditer(text)]
+    assert list(zip(tokens.starts.tolist(), tokens.ends.tolist())) == expected
+
+
 @given(awkward_text)
 def test_token_spans_are_exact(text: str) -> None:
     tokens = Tokens(text)

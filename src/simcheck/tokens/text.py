@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .lexicon import Lexicon, shared_lexicon
-from .words import ascii_word_spans, count_pairs, distinct, normalise, shingle_hashes, word_pattern
+from .words import count_pairs, distinct, normalise, shingle_hashes, word_spans
 
 # A sentence ends after . ! ? (with closing quotes or brackets) followed by space, or at
 # a blank line; a short line (a heading, a title) ends one too. Long lines may be hard
@@ -118,12 +118,7 @@ class Tokens:
         self.text = text
         self.language = language
         self._ascii = text.isascii()
-        if self._ascii:
-            self.starts, self.ends = ascii_word_spans(text)
-        else:
-            spans = [m.span() for m in word_pattern(text).finditer(text)]
-            bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
-            self.starts, self.ends = bounds[:, 0], bounds[:, 1]
+        self.starts, self.ends = word_spans(text)
         # Held, not looked up again: the shared lexicon may be replaced later, and this
         # one's term ids stay valid.
         self._lexicon = shared_lexicon(language)
@@ -213,7 +208,7 @@ class Tokens:
         """Each sentence's character range between cuts, and its first and last
         (exclusive) token: arrays, for the callers that need no Sentence objects."""
         cut_set = {0, len(self.text)}
-        cut_set.update(m.end() for m in _SENTENCE_END_RE.finditer(self.text))
+        cut_set.update(map(re.Match.end, _SENTENCE_END_RE.finditer(self.text)))
         cut_set.update(_short_line_ends(self.text))
         cuts = np.array(sorted(cut_set), dtype=np.int64)
         firsts = np.searchsorted(self.starts, cuts[:-1], side="left")
