@@ -44,7 +44,7 @@ import numpy as np
 from .._version import __version__
 from ..config import CheckConfig
 from ..errors import CorpusError
-from ..load import display_name
+from ..load import display_name, relative_posix
 from .database import Database, SQLiteDatabase, is_url
 from .postgres import PostgresDatabase
 from .postings import PrintBuckets
@@ -114,8 +114,8 @@ def stored_name(path: Path, root: Path) -> str:
     >>> stored_name(Path("essays/2024/a.txt"), Path("essays"))
     'essays/2024/a.txt'
     """
-    top = Path(os.path.abspath(root)).name
-    below = path.relative_to(root).as_posix()
+    top = os.path.basename(os.path.abspath(root))
+    below = relative_posix(path, root)
     parts = [part for part in (top, "" if below == "." else below) if part]
     # A name that is not UTF-8 could not be stored as SQLite text; it is kept escaped.
     return display_name("/".join(parts) or str(path))

@@ -40,7 +40,7 @@ from .formats import (
     read_member,
     unsupported_reason,
 )
-from .names import display_name
+from .names import display_name, relative_posix
 from .own import FILE_REASON, FOLDER_REASON, HEAD_BYTES, is_own_report, is_report_folder, own_file
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "load_text",
     "own_file",
     "read_member",
+    "relative_posix",
     "survey",
     "unsupported_errors",
     "unsupported_reason",

@@ -14,7 +14,7 @@ from ..errors import InputError, OwnReport
 from ..models import Document
 from .files import MAX_FILE_BYTES, load_document
 from .formats import is_supported, unsupported_reason
-from .names import display_name
+from .names import display_name, relative_posix
 from .own import FILE_REASON, FOLDER_REASON, own_file, own_folder
 
 #: Folders passed over: paths as given (made absolute and real when compared).
@@ -115,7 +115,7 @@ def survey(
                 (supported if is_supported(filename) else unsupported).append(path)
 
     def by_place(path: Path) -> str:
-        return path.relative_to(root).as_posix()
+        return relative_posix(path, root)
 
     return Survey(
         sorted(supported, key=by_place),
@@ -129,7 +129,7 @@ def _relative_to(root: Path) -> Callable[[Path], str]:
     """Names paths under ``root`` by their relative path, ready to display."""
 
     def name_of(path: Path) -> str:
-        where = path.relative_to(root).as_posix()
+        where = relative_posix(path, root)
         return display_name(str(root) if where == "." else where)
 
     return name_of

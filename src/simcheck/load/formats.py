@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .decode import decode_bytes
+from .names import file_suffix
 
 #: A member of a docx or odt (a zip) unpacking to more than this many times its packed
 #: size, when over :data:`RATIO_FLOOR` bytes, is treated as a zip bomb. Word's XML packs
@@ -295,7 +296,7 @@ def is_supported(path: str | os.PathLike[str]) -> bool:
     >>> is_supported("essay.DOCX"), is_supported("notes.xlsx")
     (True, False)
     """
-    return Path(path).suffix.lower() in READERS
+    return file_suffix(path) in READERS
 
 
 def unsupported_reason(name: str) -> str:

@@ -20,6 +20,8 @@ import re
 import stat
 from pathlib import Path
 
+from .names import file_suffix
+
 #: How much of a file's start is read to know it: the marks come in the first lines.
 HEAD_BYTES = 8192
 #: Why a report page or JSON report is not read.
@@ -53,7 +55,7 @@ def is_own_report(name: str, head: bytes) -> bool:
     ...                b"No overlapping passages found.\\n")
     True
     """
-    suffix = Path(name).suffix.lower()
+    suffix = file_suffix(name)
     start = head[:HEAD_BYTES]
     if suffix in (".html", ".htm"):
         return _PAGE.search(start) is not None
@@ -89,7 +91,7 @@ def head(path: str | os.PathLike[str]) -> bytes:
 def own_file(path: str | os.PathLike[str]) -> bool:
     """Whether the file at ``path`` is a report simcheck wrote."""
     name = os.fspath(path)
-    if Path(name).suffix.lower() not in _SUFFIXES:
+    if file_suffix(name) not in _SUFFIXES:
         return False  # no need to open it
     try:
         status = os.lstat(name)
