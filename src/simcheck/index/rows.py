@@ -122,14 +122,14 @@ def rewrite_buckets(
     The old rows are taken out and read in one statement, and the new ones inserted
     sorted by bucket, so the table's pages fill up instead of splitting half-empty."""
     grouping = schema.print_buckets(db)
-    buckets = distinct(grouping.of(touched))
-    # A build's table is empty: nothing to take out of two million buckets.
+    # A build's table is empty: nothing to take out of two million buckets, nor to find
+    # which they are (a sort of every fingerprint).
     if db.execute("SELECT 1 FROM fingerprints LIMIT 1").fetchone() is None:
         taken = []
     else:
         taken = db.lookup(
             "DELETE FROM fingerprints WHERE bucket IN (SELECT v FROM q) RETURNING bucket, prints",
-            buckets.tolist(),
+            distinct(grouping.of(touched)).tolist(),
         )
     stored_keys, stored_docs = grouping.unpack(taken)
     if without is not None:
