@@ -20,7 +20,6 @@ import numpy as np
 
 from ..config import CheckConfig
 from ..errors import CorpusError, InputError
-from ..fingerprint import distinct
 from ..frequencies import Vocabulary
 from ..load import MAX_FILE_BYTES, load_document
 from ..models import Document, ProgressCallback
@@ -186,7 +185,9 @@ class _Writer:
         # on in memory (a build's batches would otherwise read the growing table back
         # every time); the words counted since it was last written to the table.
         self.vocabulary: Vocabulary | None = None
-        self.touched: list[np.ndarray] = []
+        # Each batch's words, and how many windows of its documents hold each as a
+        # signature word.
+        self.touched: list[tuple[np.ndarray, np.ndarray]] = []
 
     def add(
         self,
@@ -217,7 +218,7 @@ class _Writer:
             row = self.db.execute("SELECT id FROM documents WHERE path = ?", (outcome.path,)).fetchone()
             if row is not None:
                 # The table up to date first: deleting counts its words down there.
-                self._write_terms_table(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+                self._write_terms_table(windows=False)
                 delete(self.db, self.config, row[0])
                 self.vocabulary = None
                 result.replaced.append(outcome.path)
@@ -241,19 +242,28 @@ class _Writer:
         if self.vocabulary is None:
             self.vocabulary = stored_vocabulary(self.db)
         counted = count_batch(self.db, ids, pending, documents=documents, vocabulary=self.vocabulary)
-        self.touched.append(counted.terms)
+        self.touched.append((counted.terms, counted.windows))
         self.window_rows.append(counted.window_rows)
         self.pending = []
 
-    def _write_terms_table(self, window_words: np.ndarray, window_counts: np.ndarray) -> None:
-        """Write the document frequencies of every word this add counted, and the
-        windows that ``window_counts`` adds to each of ``window_words``."""
+    def _write_terms_table(self, *, windows: bool) -> None:
+        """Write the document frequencies of every word this add counted and, with
+        ``windows`` (once, with the window postings), the windows it adds to each."""
         if not self.touched or self.vocabulary is None:
             return
         # Every word, also those written before a replaced document was taken out: their
-        # frequencies are written again as they stand, and the windows count all of them.
-        self.touched = [distinct(np.concatenate(self.touched))]
-        write_terms(self.db, self.vocabulary, self.touched[0], window_words, window_counts)
+        # frequencies are written again as they stand.
+        words, where = np.unique(np.concatenate([terms for terms, _ in self.touched]), return_inverse=True)
+        held = np.bincount(
+            where, weights=np.concatenate([w for _, w in self.touched]), minlength=words.shape[0]
+        )
+        self.touched = [(words, held.astype(np.int64))]
+        write_terms(
+            self.db,
+            self.vocabulary,
+            words,
+            self.touched[0][1] if windows else np.zeros_like(words, dtype=np.int64),
+        )
 
     def _write_postings(self) -> None:
         """The fingerprints, the terms table and the window postings of every document
@@ -263,7 +273,7 @@ class _Writer:
         owners = np.repeat(ids, [row[6].shape[0] for row in deferred])
         insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
         words, docs, counts = (np.concatenate(part) for part in zip(*self.window_rows))
-        self._write_terms_table(words, counts)
+        self._write_terms_table(windows=True)
         insert_window_postings(self.db, words, docs, counts)
 
     def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:

@@ -156,16 +156,12 @@ def insert_bands(db: Database, keys: np.ndarray, owners: np.ndarray) -> None:
     )
 
 
-def write_terms(
-    db: Database, vocabulary: Vocabulary, touched: np.ndarray, words: np.ndarray, counts: np.ndarray
-) -> None:
+def write_terms(db: Database, vocabulary: Vocabulary, touched: np.ndarray, more_windows: np.ndarray) -> None:
     """Write the terms an add counted (``touched``, sorted and distinct) to the terms
     table: their document frequencies as ``vocabulary`` holds them now, and the windows
-    holding each as a signature word, those of the stored documents plus ``counts[i]``
-    more of ``words[i]`` (every one of them touched). One statement per term for the
-    whole add, inserted in key order, instead of one per term and batch."""
-    places = np.searchsorted(touched, words)
-    more_windows = np.bincount(places, weights=counts, minlength=touched.shape[0]).astype(np.int64)
+    holding each as a signature word, those of the stored documents plus
+    ``more_windows``. One statement per term for the whole add, inserted in key order,
+    instead of one per term and batch."""
     df = frequencies_in(vocabulary.terms, vocabulary.df, touched)
     keys = np.asarray(touched, dtype=np.uint64).view(np.int64)
     order = np.argsort(keys, kind="stable")  # the stored (signed) keys' order
@@ -218,10 +214,12 @@ def stored_vocabulary(db: Database) -> Vocabulary:
 
 
 class Counted(NamedTuple):
-    """What :func:`count_batch` found of a batch: its distinct words (sorted), and its
-    window signature rows (word, document, windows holding the word)."""
+    """What :func:`count_batch` found of a batch: its distinct words (sorted), the
+    windows holding each as a signature word, and its window signature rows (word,
+    document, windows of the document holding the word)."""
 
     terms: np.ndarray
+    windows: np.ndarray
     window_rows: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
@@ -262,7 +260,8 @@ def count_batch(
     docs, places, counts = _window_signature_rows(
         ids, batch, where[in_batch], smooth_idf(batch_df, documents)
     )
-    return Counted(terms, (terms[places], docs, counts))
+    held = np.bincount(places, weights=counts, minlength=terms.shape[0]).astype(np.int64)
+    return Counted(terms, held, (terms[places], docs, counts))
 
 
 def _window_signature_rows(
