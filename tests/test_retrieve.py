@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import AIRLIFT, GARDEN, THAW
 from simcheck import CheckConfig, Corpus, Document
@@ -248,3 +250,27 @@ def test_a_corpus_of_function_words_only_gives_no_candidates() -> None:
     # It failed with an IndexError: its vocabulary is empty.
     corpus = Corpus([Document("a.txt", "It is what it is.")])
     assert corpus.candidates(Tokens("The Berlin Wall fell in 1989."), corpus.config) == []
+
+
+@given(
+    st.lists(st.integers(0, 40), max_size=30),
+    st.lists(st.lists(st.integers(0, 40), max_size=12), max_size=6),
+)
+def test_a_vocabulary_counts_batches_as_unique_would(stored: list[int], batches: list[list[int]]) -> None:
+    # An index's writer counts each batch's words by looking them up in the vocabulary
+    # it keeps, instead of sorting the batch: the same words, places and frequencies.
+    from simcheck.frequencies import Vocabulary
+
+    start = np.array(sorted(set(stored)), dtype=np.uint64)
+    vocabulary = Vocabulary(start, np.ones(start.shape[0], dtype=np.int64))
+    expected = dict.fromkeys(start.tolist(), 1)
+    for batch in batches:
+        held = np.array(batch, dtype=np.uint64)
+        words, where, df = vocabulary.add(held)
+        unique, inverse = np.unique(held, return_inverse=True)
+        assert words.tolist() == unique.tolist() and where.tolist() == inverse.tolist()
+        for word in batch:
+            expected[word] = expected.get(word, 0) + 1
+        assert df.tolist() == [expected[w] for w in unique.tolist()]
+    assert vocabulary.terms.tolist() == sorted(expected)
+    assert vocabulary.df.tolist() == [expected[w] for w in sorted(expected)]

@@ -33,8 +33,7 @@ class Vocabulary:
     instead of reading the whole table back at every batch.
 
     >>> vocabulary = Vocabulary(np.array([5], dtype=np.uint64), np.array([2]))
-    >>> vocabulary.add(np.array([3, 5], dtype=np.uint64), np.array([1, 1])).tolist()
-    [1, 3]
+    >>> words, where, df = vocabulary.add(np.array([3, 5], dtype=np.uint64))
     >>> vocabulary.terms.tolist(), vocabulary.df.tolist()
     ([3, 5], [1, 3])
     """
@@ -44,18 +43,32 @@ class Vocabulary:
         self.terms = np.asarray(terms, dtype=np.uint64)[order]
         self.df = np.asarray(df, dtype=np.int64)[order]
 
-    def add(self, terms: np.ndarray, increments: np.ndarray) -> np.ndarray:
-        """Count ``increments[i]`` more documents holding ``terms[i]`` (sorted and
-        distinct); returns their frequencies now."""
-        at = np.searchsorted(self.terms, terms)
-        held = at < self.terms.shape[0]
-        held[held] = self.terms[at[held]] == terms[held]
-        self.df[at[held]] += increments[held]
-        new = ~held
-        if new.any():
-            self.terms = np.insert(self.terms, at[new], terms[new])
-            self.df = np.insert(self.df, at[new], increments[new])
-        return frequencies_in(self.terms, self.df, terms)
+    def add(self, held: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Count documents whose distinct words, one document after another, are
+        ``held``. Returns the words counted, sorted and distinct, where each of ``held``
+        is among them, and their frequencies now: ``np.unique(held,
+        return_inverse=True)`` found by looking the words up in the vocabulary, which
+        is smaller than a batch of documents by far, instead of sorting them.
+
+        >>> vocabulary = Vocabulary(np.array([5], dtype=np.uint64), np.array([2]))
+        >>> [a.tolist() for a in vocabulary.add(np.array([5, 3, 5], dtype=np.uint64))]
+        [[3, 5], [1, 0, 1], [1, 4]]
+        """
+        held = np.asarray(held, dtype=np.uint64)
+        at = np.searchsorted(self.terms, held)
+        known = at < self.terms.shape[0]
+        known[known] = self.terms[at[known]] == held[known]
+        if not known.all():
+            new = np.unique(held[~known])
+            places = np.searchsorted(self.terms, new)
+            self.terms = np.insert(self.terms, places, new)
+            self.df = np.insert(self.df, places, 0)
+            at = np.searchsorted(self.terms, held)
+        increments = np.bincount(at, minlength=self.terms.shape[0])
+        self.df += increments
+        counted = np.flatnonzero(increments)
+        place_of = np.cumsum(increments > 0) - 1
+        return self.terms[counted], place_of[at], self.df[counted]
 
 
 def smooth_idf(df: np.ndarray, documents: int) -> np.ndarray:

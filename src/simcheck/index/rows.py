@@ -233,8 +233,7 @@ def count_batch(
     weighted the same way (see :func:`insert_window_postings`), which are stored at
     the end."""
     all_terms = np.concatenate([item.prints.terms for item in batch])
-    terms, where, increments = np.unique(all_terms, return_inverse=True, return_counts=True)
-    batch_df = vocabulary.add(terms, increments)
+    terms, where, batch_df = vocabulary.add(all_terms)
     df = batch_df[where]
     sizes = np.array([item.prints.terms.shape[0] for item in batch])
     owners = np.repeat(np.asarray(ids, dtype=np.int64), sizes)
