@@ -159,11 +159,13 @@ def add_sources(
 class _Writer:
     """The body of :func:`add_sources`, inside its transaction.
 
-    Two passes. The first scans every file (fingerprints, word counts) and writes the
-    word statistics batch by batch. Fingerprints and LSH bands go in at the end, sorted
-    by key, so the tables' pages fill up instead of splitting half-empty; that insert
-    takes the writer a while, and the workers meanwhile compress the texts and sign the
-    fingerprint sets (:func:`finish`), which only the final write needs.
+    Two passes. The first scans every file (fingerprints, word counts) and, batch by
+    batch, counts the words in memory, weighs each document's words with the counts so
+    far and stores its characteristic words. Everything else goes in at the end, sorted
+    by key, so the tables' pages fill up instead of splitting half-empty: the terms
+    table, once, the fingerprints, the window postings, the texts and the LSH bands.
+    The workers meanwhile compress the texts and sign the fingerprint sets
+    (:func:`finish`), which only the final write needs.
     """
 
     def __init__(self, db: Database, config: CheckConfig, result: AddResult) -> None:
