@@ -183,12 +183,13 @@ class _Writer:
         self.deferred: list[tuple[int, str, str, int, str, bytes, np.ndarray]] = []
         # The batches' window signature words: (words, documents, windows holding each).
         self.window_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        # The terms table's document frequencies, read at the first batch and counted
-        # on in memory (a build's batches would otherwise read the growing table back
-        # every time); the words counted since it was last written to the table.
+        # The terms table's document frequencies, read at the first batch (and again
+        # after a replaced document's words are counted down in the table) and counted
+        # on in memory: a build's batches would otherwise read the growing table back
+        # every time.
         self.vocabulary: Vocabulary | None = None
         # Each batch's words, and how many windows of its documents hold each as a
-        # signature word.
+        # signature word: what the terms table is told at the end.
         self.touched: list[tuple[np.ndarray, np.ndarray]] = []
 
     def add(

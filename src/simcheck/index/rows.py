@@ -253,7 +253,7 @@ def count_batch(
         zip(schema.signed(all_terms[top]), owners[top].tolist(), weights[top].tolist()),
     )
     # Each window word's place among the batch's words: its place among its document's
-    # words, moved to where those begin in all_terms, through np.unique's inverse.
+    # words, moved to where those begin in all_terms, through ``where``.
     entries = [item.windows.window.shape[0] for item in batch]
     in_batch = np.concatenate([item.windows.term_at for item in batch]) + np.repeat(starts, entries)
     docs, places, counts = _window_signature_rows(
