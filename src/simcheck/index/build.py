@@ -257,22 +257,15 @@ class _Writer:
         # Every word, also those written before a replaced document was taken out: their
         # frequencies are written again as they stand.
         words, where = np.unique(np.concatenate([terms for terms, _ in self.touched]), return_inverse=True)
-        held = np.bincount(
-            where, weights=np.concatenate([w for _, w in self.touched]), minlength=words.shape[0]
-        )
-        self.touched = [(words, held.astype(np.int64))]
-        write_terms(
-            self.db,
-            self.vocabulary,
-            words,
-            self.touched[0][1] if windows else np.zeros_like(words, dtype=np.int64),
-        )
+        weights = np.concatenate([held for _, held in self.touched])
+        held = np.bincount(where, weights=weights, minlength=words.shape[0]).astype(np.int64)
+        self.touched = [(words, held)]
+        write_terms(self.db, self.vocabulary, words, held if windows else np.zeros_like(held))
 
-    def _write_postings(self) -> None:
+    def _write_postings(self, ids: np.ndarray) -> None:
         """The fingerprints, the terms table and the window postings of every document
-        this add stores."""
+        this add stores (``ids``, those of ``deferred``)."""
         deferred = self.deferred
-        ids = np.array([row[0] for row in deferred], dtype=np.int64)
         owners = np.repeat(ids, [row[6].shape[0] for row in deferred])
         insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
         words, docs, counts = (np.concatenate(part) for part in zip(*self.window_rows))
@@ -281,14 +274,14 @@ class _Writer:
 
     def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:
         deferred = self.deferred
+        ids = np.array([row[0] for row in deferred], dtype=np.int64)
         # The workers compress and sign while this thread inserts the fingerprints and
         # window postings: a thread draws their results (the map is lazy, and would not
         # start before it is read). This thread alone uses the database.
         with ThreadPoolExecutor(max_workers=1) as drawer:
             drawn = drawer.submit(list, run.map(_finish_task, [(row[5], row[6]) for row in deferred]))
-            self._write_postings()
+            self._write_postings(ids)
             finished = drawn.result()
-        ids = np.array([row[0] for row in deferred], dtype=np.int64)
         bands = []
         documents = []
         for row, (text, keys) in zip(deferred, finished):

@@ -53,6 +53,7 @@ def _spans(
     """The runs of ``inside`` characters, an apostrophe with one on both sides joining
     two runs into one word."""
     between = codes[1:-1]
+    # Compared one by one: np.isin costs a third of the whole split on an essay.
     marks = between == apostrophes[0]
     for other in apostrophes[1:]:
         marks |= between == other
