@@ -77,13 +77,31 @@ def test_ascii_fast_spans_equal_the_regex_spans(body: str) -> None:
 @example("Ça m’a dit: ‘Stalin’s’ 1961’")
 @example("x\u0301y’z")  # a combining mark: the pattern's path
 def test_array_spans_equal_the_pattern_spans(text: str) -> None:
-    # Text beyond ASCII is split on the array of its characters unless it holds a
-    # combining mark or a character beyond the Basic Multilingual Plane.
+    # Text beyond ASCII is split on the array of its characters, with a table for the
+    # Basic Multilingual Plane (combining marks count as word characters) and a test of
+    # each character beyond it.
     from simcheck.tokens import word_pattern
 
     tokens = Tokens(text)
     expected = [m.span() for m in word_pattern(text).finditer(text)]
     assert list(zip(tokens.starts.tolist(), tokens.ends.tolist())) == expected
+
+
+@given(st.lists(st.text(alphabet="aBé7'’ \u0301\U0001d400", max_size=60), max_size=6))
+@example(["Disproportionately telecommunications ééééééééé", "Stalin’s STALIN stalin"])
+def test_the_lexicon_looks_up_each_spelling_as_itself(texts: list[str]) -> None:
+    # Spellings the lexicon has seen are looked up in a table as numbers made of their
+    # bytes; every other spelling (new, or of more than 16 bytes) through a dict.
+    from simcheck.tokens import WORD_RE, Lexicon, stem
+
+    lexicon = Lexicon()
+    # Enough new spellings that each call after these makes the table again, so the
+    # texts' own spellings are in it the second time round.
+    lexicon.term_ids(" ".join(f"seen{n}" for n in range(300)) + " " + " ".join(texts))
+    lexicon.term_ids(" ".join(f"more{n}" for n in range(300)))
+    for text in texts + texts:
+        stems = [lexicon.stems[term] for term in lexicon.term_ids(text).tolist()]
+        assert stems == [stem(normalise(word)) for word in WORD_RE.findall(text)]
 
 
 @given(awkward_text)

@@ -16,10 +16,10 @@ from typing import NamedTuple
 import numpy as np
 
 from ..config import CheckConfig
-from ..fingerprint import Fingerprinted, distinct, fingerprint_words, signature_bands, tfidf_weights
+from ..fingerprint import Fingerprinted, distinct, fingerprint_tokens, signature_bands, tfidf_weights
 from ..frequencies import Vocabulary, frequencies_in, smooth_idf
 from ..models import Document
-from ..tokens import Tokens, count_pairs, shared_lexicon
+from ..tokens import Tokens, count_pairs
 from ..windows import WindowTerms, heaviest_terms, window_terms
 from . import postings, schema
 from .database import Database
@@ -73,11 +73,8 @@ class Scanned:
 def scan(document: Document, config: CheckConfig) -> Scanned:
     """Fingerprint one document and count its sentence windows' words (a pure
     function, run in workers)."""
-    lexicon = shared_lexicon(config.language)
-    ids = lexicon.term_ids(document.text)
-    prints = fingerprint_words(
-        lexicon.hashes[ids], lexicon.is_stop[ids], config.shingle_size, config.winnow_window
-    )
+    tokens = Tokens(document.text, config.language)
+    prints = fingerprint_tokens(tokens, config)
     raw = document.text.encode("utf-8")
     return Scanned(
         path=document.doc_id,
@@ -85,9 +82,7 @@ def scan(document: Document, config: CheckConfig) -> Scanned:
         title=_title(document.text, document.doc_id),
         raw=raw,
         prints=prints,
-        windows=WindowWords.of(
-            window_terms(Tokens(document.text, config.language, known_ids=(lexicon, ids))), prints.terms
-        ),
+        windows=WindowWords.of(window_terms(tokens), prints.terms),
     )
 
 

@@ -159,11 +159,7 @@ class Tokens:
     def term_ids(self) -> np.ndarray:
         """Each token's term (stem) id in this process's lexicon: compare them only
         within one document, and ``stem_hashes`` across documents."""
-        if self._ascii:
-            return self._lexicon.ascii_ids_of(self.text)
-        # Each word sliced as it is looked up, not kept: a text of millions of words
-        # would hold them all as strings to the end.
-        return self._lexicon.ids_of(self._spelled(0, len(self)), len(self))
+        return self._lexicon.ids_at(self.text, self.starts, self.ends)
 
     @cached_property
     def stems(self) -> list[str]:
