@@ -63,7 +63,9 @@ class Vocabulary:
             places = np.searchsorted(self.terms, new)
             self.terms = np.insert(self.terms, places, new)
             self.df = np.insert(self.df, places, 0)
-            at = np.searchsorted(self.terms, held)
+            # Each word moves up by the new words below it: a search among the few new
+            # words, not again among them all.
+            at += np.searchsorted(new, held)
         increments = np.bincount(at, minlength=self.terms.shape[0])
         self.df += increments
         counted = np.flatnonzero(increments)

@@ -99,11 +99,14 @@ def heaviest_terms(found: WindowTerms, idf: Callable[[np.ndarray], np.ndarray]) 
     # window, then term, and the sort is stable: equal weights stay in term order.
     scale = float(weights.max()) + 1.0
     heaviest = np.argsort(2.0 * owner - weights / scale, kind="stable")
-    owner, key_terms, weights = owner[heaviest], key_terms[heaviest], weights[heaviest]
-    starts = np.flatnonzero(np.diff(owner, prepend=owner[0] - 1))
-    rank = np.arange(owner.shape[0]) - np.repeat(starts, np.diff(np.append(starts, owner.shape[0])))
-    keep = rank < SIGNATURE_TERMS
-    return Signatures(owner[keep], key_terms[keep], weights[keep], found.bounds)
+    # The sort keeps each window's entries where they were: its run starts where it did,
+    # and its first SIGNATURE_TERMS places hold its heaviest.
+    new = np.ones(owner.shape[0], dtype=bool)
+    new[1:] = owner[1:] != owner[:-1]
+    starts = np.flatnonzero(new)
+    places = starts[:, None] + np.arange(SIGNATURE_TERMS)
+    kept = heaviest[places[places < np.append(starts[1:], owner.shape[0])[:, None]]]
+    return Signatures(owner[kept], key_terms[kept], weights[kept], found.bounds)
 
 
 def window_signatures(tokens: Tokens, idf: Callable[[np.ndarray], np.ndarray]) -> Signatures:
