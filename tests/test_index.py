@@ -12,13 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import own_words_essay, random_essay
 from simcheck import CheckConfig, ConfigError, CorpusError, check
 from simcheck.cli import main
 from simcheck.index import FORMAT_VERSION, Index
 from simcheck.index import build as index_build
-from simcheck.index.postings import PrintBuckets, unpack
+from simcheck.index.postings import PrintBuckets, encode, pack, unpack
 from simcheck.load import load_document
 from simcheck.models import Candidate
 from simcheck.tokens import Tokens
@@ -667,3 +669,18 @@ def test_the_index_finds_the_windows_a_folder_finds(built: Path) -> None:
             assert windows(index.candidates(query, index.config), own) == from_folder, own
             compared += len(from_folder)
     assert compared > 0
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**40), st.integers(0, 2**20)).map(sorted), min_size=0, max_size=40
+    ).map(lambda pairs: (np.cumsum([a for a, _ in pairs], dtype=np.int64), [b for _, b in pairs]))
+)
+def test_posting_lists_come_back_as_they_were_packed(lists: tuple[np.ndarray, list[int]]) -> None:
+    # Gaps and counts of every size the encoder meets: one byte, several, and ids far
+    # beyond any class.
+    docs, counts = lists
+    found_docs, found_counts = unpack(pack(docs, np.array(counts, dtype=np.int64)))
+    assert found_docs.tolist() == docs.tolist()
+    assert found_counts.tolist() == counts
+    assert encode(np.array([0, 127, 128, 2**63])).tolist() == [0, 127, 128, 1] + [128] * 9 + [1]

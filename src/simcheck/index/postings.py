@@ -21,17 +21,22 @@ def encode(values: np.ndarray) -> np.ndarray:
     [1, 172, 2, 0]
     """
     values = np.asarray(values, dtype=np.uint64)
-    bits = np.zeros(values.shape[0], dtype=np.int64)
-    rest = values.copy()
-    while np.any(rest):
-        bits += rest > 0
-        rest >>= np.uint64(7)
-    sizes = np.maximum(bits, 1)
-    owner = np.repeat(np.arange(values.shape[0]), sizes)
-    place = np.arange(owner.shape[0]) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    groups = (values[owner] >> (np.uint64(7) * place.astype(np.uint64))) & np.uint64(0x7F)
-    more = place < sizes[owner] - 1
-    encoded: np.ndarray = (groups | (more.astype(np.uint64) << np.uint64(7))).astype(np.uint8)
+    sizes = np.ones(values.shape[0], dtype=np.int64)
+    for bits in range(7, 64, 7):
+        longer = values >= np.uint64(1 << bits)
+        if not longer.any():
+            break
+        sizes += longer
+    starts = np.cumsum(sizes) - sizes
+    encoded = np.empty(int(sizes.sum()), dtype=np.uint8)
+    # Byte by byte, each time only for the values that have one more: nearly all gaps
+    # and counts fit in one or two, and a pass over every byte of every value costs an
+    # index build seconds.
+    have, rest = np.arange(values.shape[0]), values
+    for place in range(int(sizes.max(initial=0))):
+        more = sizes[have] > place + 1
+        encoded[starts[have] + place] = (rest & np.uint64(0x7F)) | (more.astype(np.uint64) << np.uint64(7))
+        have, rest = have[more], rest[more] >> np.uint64(7)
     return encoded
 
 
@@ -155,7 +160,9 @@ class PrintBuckets:
         entries[:, 0] = keys & ((1 << self.shift) - 1)
         entries[:, 1] = docs
         raw = entries.tobytes()
-        starts = np.flatnonzero(np.diff(buckets, prepend=-1))
+        new = np.ones(keys.shape[0], dtype=bool)
+        new[1:] = buckets[1:] != buckets[:-1]
+        starts = np.flatnonzero(new)
         ends = np.append(starts[1:], keys.shape[0])
         return [
             (bucket, raw[8 * start : 8 * end])
