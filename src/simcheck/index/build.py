@@ -36,6 +36,7 @@ from .rows import (
     insert_window_postings,
     scan,
     stored_vocabulary,
+    window_posting_rows,
     write_terms,
 )
 from .sources import Task, gather, is_zip
@@ -262,15 +263,18 @@ class _Writer:
         self.touched = [(words, held)]
         write_terms(self.db, self.vocabulary, words, held if windows else np.zeros_like(held))
 
-    def _write_postings(self, ids: np.ndarray) -> None:
+    def _write_postings(self, ids: np.ndarray, helper: ThreadPoolExecutor) -> None:
         """The fingerprints, the terms table and the window postings of every document
-        this add stores (``ids``, those of ``deferred``)."""
+        this add stores (``ids``, those of ``deferred``). The window posting lists are
+        sorted and packed in ``helper``'s thread meanwhile: numpy and SQLite let go of
+        the interpreter, so the two overlap."""
+        batches, self.window_rows = self.window_rows, []
+        packed = helper.submit(window_posting_rows, batches)
         deferred = self.deferred
         owners = np.repeat(ids, [row[6].shape[0] for row in deferred])
         insert_fingerprints(self.db, np.concatenate([row[6] for row in deferred]), owners)
-        words, docs, counts = (np.concatenate(part) for part in zip(*self.window_rows))
         self._write_terms_table(windows=True)
-        insert_window_postings(self.db, words, docs, counts)
+        insert_window_postings(self.db, packed.result())
 
     def _write_documents(self, run: Workers[tuple[CheckConfig, int]]) -> None:
         deferred = self.deferred
@@ -278,9 +282,9 @@ class _Writer:
         # The workers compress and sign while this thread inserts the fingerprints and
         # window postings: a thread draws their results (the map is lazy, and would not
         # start before it is read). This thread alone uses the database.
-        with ThreadPoolExecutor(max_workers=1) as drawer:
-            drawn = drawer.submit(list, run.map(_finish_task, [(row[5], row[6]) for row in deferred]))
-            self._write_postings(ids)
+        with ThreadPoolExecutor(max_workers=2) as helpers:
+            drawn = helpers.submit(list, run.map(_finish_task, [(row[5], row[6]) for row in deferred]))
+            self._write_postings(ids, helpers)
             finished = drawn.result()
         bands = []
         documents = []

@@ -169,21 +169,35 @@ def write_terms(db: Database, vocabulary: Vocabulary, touched: np.ndarray, more_
     schema.add_window_postings(db, int(more_windows.sum()))
 
 
-def insert_window_postings(db: Database, words: np.ndarray, docs: np.ndarray, counts: np.ndarray) -> None:
-    """Store one add's window signature words (``words[i]`` in ``counts[i]`` windows of
-    document ``docs[i]``) as one packed posting list per word (their counts go to the
-    terms table with :func:`write_terms`)."""
+#: A row of the window postings table: (stored key of a word, part, packed posting list).
+PostingRow = tuple[int, int, memoryview]
+
+
+def window_posting_rows(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[PostingRow]:
+    """One add's window signature words, batch by batch as :func:`count_batch` found
+    them (``words[i]`` in ``counts[i]`` windows of document ``docs[i]``), as rows of the
+    window postings table: one packed posting list per word, sorted by word (their
+    counts go to the terms table with :func:`write_terms`). Only arrays: a writer makes
+    them beside its inserts. ``batches`` is emptied, and each array let go of once it
+    is sorted: the fingerprints' arrays are alive meanwhile."""
+    if not batches:
+        return []
+    words, docs, counts = (np.concatenate(part) for part in zip(*batches))
+    batches.clear()
     if words.shape[0] == 0:
-        return
+        return []
     # One list per stored key (two words sharing a key share a list), inserted sorted by
     # key so the table's pages fill up (see insert_fingerprints).
     keys = schema.print_keys(words)
+    del words
     order = np.lexsort((docs, keys))
     keys, docs, counts = keys[order], docs[order], counts[order]
+    del order
     new = np.ones(keys.shape[0], dtype=bool)
     new[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(new)
     part = int(docs.min())
+    rows: list[PostingRow] = []
     # Encoded a slice at a time: the encoder's arrays take tens of bytes per posting.
     step = 1 << 20
     first = 0
@@ -194,12 +208,14 @@ def insert_window_postings(db: Database, words: np.ndarray, docs: np.ndarray, co
         hi = int(starts[last]) if last < starts.shape[0] else keys.shape[0]
         bounds = np.append(starts[first:last], hi) - lo
         lists = postings.encode_lists(docs[lo:hi], counts[lo:hi], bounds)
-        db.insert_rows(
-            "window_postings",
-            ("term", "part", "postings"),
-            zip(keys[starts[first:last]].tolist(), [part] * len(lists), lists),
-        )
+        rows.extend(zip(keys[starts[first:last]].tolist(), [part] * len(lists), lists))
         first = last
+    return rows
+
+
+def insert_window_postings(db: Database, rows: list[PostingRow]) -> None:
+    """Store the rows :func:`window_posting_rows` made."""
+    db.insert_rows("window_postings", ("term", "part", "postings"), rows)
 
 
 def stored_vocabulary(db: Database) -> Vocabulary:
@@ -225,7 +241,7 @@ def count_batch(
     writer keeps it until :func:`write_terms`), and insert each document's
     characteristic words (weighted with ``documents`` in the index, these included).
     Returns the batch's distinct words, and its documents' window signature words,
-    weighted the same way (see :func:`insert_window_postings`), which are stored at
+    weighted the same way (see :func:`window_posting_rows`), which are stored at
     the end."""
     all_terms = np.concatenate([item.prints.terms for item in batch])
     terms, where, batch_df = vocabulary.add(all_terms)
@@ -255,7 +271,8 @@ def count_batch(
         ids, batch, where[in_batch], smooth_idf(batch_df, documents)
     )
     held = np.bincount(places, weights=counts, minlength=terms.shape[0]).astype(np.int64)
-    return Counted(terms, held, (terms[places], docs, counts))
+    # Kept to the add's end: 32 bits hold an id (postings.MAX_DOCUMENT_ID) and a count.
+    return Counted(terms, held, (terms[places], docs.astype(np.uint32), counts.astype(np.uint32)))
 
 
 def _window_signature_rows(
