@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,6 @@ class Corpus:
         self._tokens: dict[int, Tokens] = {}
         self._token_owner: dict[int, int] = {}  # id(Tokens) -> document, see _vector_of
         self._by_id = {doc_id: i for i, doc_id in enumerate(ids)}
-        self._by_path = {os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path}
         lexicon = self._lexicon = shared_lexicon(self.config.language)
         term_ids: list[np.ndarray] = []
         self._term_ids = term_ids
@@ -247,6 +247,12 @@ class Corpus:
         if not document.path:
             return None
         return self._by_path.get(os.path.realpath(document.path))
+
+    @cached_property
+    def _by_path(self) -> dict[str, int]:
+        # Made on first use: a class's own corpus is never asked, and resolving a
+        # thousand paths costs a batch 30 ms.
+        return {os.path.realpath(d.path): i for i, d in enumerate(self.documents) if d.path}
 
     def candidates(
         self, query: Tokens, config: CheckConfig, *, exclude: Iterable[int] = ()
