@@ -138,11 +138,11 @@ def _cut(text: str, changed: Sequence[tuple[int, int]], offset: int = 0) -> tupl
     return tuple(pieces)
 
 
-def _changed_spans(match: Match) -> list[tuple[int, int]]:
-    """Absolute spans of the submission's words that differ from the source passage."""
-    a, _ = diff_pieces(match.submission_text, match.source_text)
+def _changed_spans(match: Match, pieces: Sequence[Piece]) -> list[tuple[int, int]]:
+    """Absolute spans of the submission's words that differ from the source passage
+    (``pieces``: the submission's side of :func:`diff_pieces`)."""
     spans, at = [], match.submission_start
-    for piece in a:
+    for piece in pieces:
         if piece.changed:
             spans.append((at, at + len(piece.text)))
         at += len(piece.text)
@@ -160,13 +160,15 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return before, after
 
 
-def _segments(text: str, matches: Sequence[Match], numbers: Mapping[str, int]) -> list[Segment]:
-    """The essay cut at every passage boundary, each stretch with the passage it shows."""
+def _segments(
+    text: str, matches: Sequence[Match], numbers: Mapping[str, int], changed: Sequence[list[tuple[int, int]]]
+) -> list[Segment]:
+    """The essay cut at every passage boundary, each stretch with the passage it shows
+    (``changed``: each passage's changed words, :func:`_changed_spans`)."""
     bounds = {0, len(text)}
     for m in matches:
         bounds.update((m.submission_start, m.submission_end))
     cuts = sorted(b for b in bounds if 0 <= b <= len(text))
-    changed = [_changed_spans(m) for m in matches]
     segments = []
     for start, end in zip(cuts, cuts[1:]):
         covering = [
@@ -238,14 +240,18 @@ def submission_views(
         view.sources = [
             _source_view(source, numbers, by_source.get(source), matches, students) for source in order
         ]
+        # Each passage's words compared with its source's once, for the essay and the
+        # passage beside its source: the word diff is most of the page's making.
+        pieces = [diff_pieces(m.submission_text, m.source_text) for m in matches]
         text = result.texts.get(summary.path)
         if text is None:
             view.has_text = False
         else:
-            view.segments = _segments(text, matches, numbers)
+            changed = [_changed_spans(m, sides[0]) for m, sides in zip(matches, pieces)]
+            view.segments = _segments(text, matches, numbers, changed)
         view.passages = [
-            _passage_view(i, match, numbers, result.texts.get(match.source), students)
-            for i, match in enumerate(matches, 1)
+            _passage_view(i, match, sides, numbers, result.texts.get(match.source), students)
+            for i, (match, sides) in enumerate(zip(matches, pieces), 1)
         ]
         views.append(view)
     return views
@@ -275,12 +281,14 @@ def _source_view(
 def _passage_view(
     number: int,
     match: Match,
+    pieces: tuple[tuple[Piece, ...], tuple[Piece, ...]],
     numbers: Mapping[str, int],
     source_text: str | None,
     students: Mapping[str, str],
 ) -> PassageView:
-    """One passage beside its source in context, the differing words marked."""
-    sub_pieces, src_pieces = diff_pieces(match.submission_text, match.source_text)
+    """One passage beside its source in context, the differing words marked
+    (``pieces``: :func:`diff_pieces` of the two)."""
+    sub_pieces, src_pieces = pieces
     before, after = _context(source_text, match.source_start, match.source_end) if source_text else ("", "")
     return PassageView(
         number=number,
