@@ -93,7 +93,6 @@ def head(path: str | os.PathLike[str]) -> bytes:
         os.close(descriptor)
 
 
-
 def own_file(path: str | os.PathLike[str]) -> bool:
     """Whether the file at ``path`` is a report simcheck wrote."""
     name = os.fspath(path)
