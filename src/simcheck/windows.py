@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tokens import Tokens, count_pairs
+from .tokens import Tokens, count_pairs, run_starts
 
 #: Sentences in a window, and the step from one window to the next.
 WINDOW_SENTENCES = 4
@@ -101,9 +101,7 @@ def heaviest_terms(found: WindowTerms, idf: Callable[[np.ndarray], np.ndarray]) 
     heaviest = np.argsort(2.0 * owner - weights / scale, kind="stable")
     # The sort keeps each window's entries where they were: its run starts where it did,
     # and its first SIGNATURE_TERMS places hold its heaviest.
-    new = np.ones(owner.shape[0], dtype=bool)
-    new[1:] = owner[1:] != owner[:-1]
-    starts = np.flatnonzero(new)
+    starts = run_starts(owner)
     places = starts[:, None] + np.arange(SIGNATURE_TERMS)
     kept = heaviest[places[places < np.append(starts[1:], owner.shape[0])[:, None]]]
     return Signatures(owner[kept], key_terms[kept], weights[kept], found.bounds)
@@ -177,9 +175,7 @@ class Runs:
     @classmethod
     def of(cls, ordered: np.ndarray) -> Runs:
         """The runs of ``ordered`` (sorted keys)."""
-        new = np.ones(ordered.shape[0], dtype=bool)
-        new[1:] = ordered[1:] != ordered[:-1]
-        firsts = np.flatnonzero(new)
+        firsts = run_starts(ordered)
         keys = ordered[firsts]
         # About two to four keys a bucket, cut from the bits the largest key uses (an
         # index's stored keys are 47 bits); a small table has one bucket, searched.
@@ -280,9 +276,7 @@ def shared_windows(
     span_wins = int(wins.max()) + 1
     span_docs = int(docs.max()) + 1
     keys = np.sort((qwin * span_docs + docs) * span_wins + wins)
-    new = np.ones(keys.shape[0], dtype=bool)
-    new[1:] = keys[1:] != keys[:-1]
-    starts = np.flatnonzero(new)
+    starts = run_starts(keys)
     counts = np.diff(np.append(starts, keys.shape[0]))
     strong = counts >= least
     found: dict[int, int] = {}

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..tokens import run_starts
+
 
 def encode(values: np.ndarray) -> np.ndarray:
     """Non-negative integers as variable-length bytes (LEB128: seven bits a byte, low
@@ -160,9 +162,7 @@ class PrintBuckets:
         entries[:, 0] = keys & ((1 << self.shift) - 1)
         entries[:, 1] = docs
         raw = entries.tobytes()
-        new = np.ones(keys.shape[0], dtype=bool)
-        new[1:] = buckets[1:] != buckets[:-1]
-        starts = np.flatnonzero(new)
+        starts = run_starts(buckets)
         ends = np.append(starts[1:], keys.shape[0])
         return [
             (bucket, raw[8 * start : 8 * end])

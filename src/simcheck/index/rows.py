@@ -19,7 +19,7 @@ from ..config import CheckConfig
 from ..fingerprint import Fingerprinted, distinct, fingerprint_tokens, signature_bands, tfidf_weights
 from ..frequencies import Vocabulary, frequencies_in, smooth_idf
 from ..models import Document
-from ..tokens import Tokens, count_pairs
+from ..tokens import Tokens, count_pairs, run_starts
 from ..windows import WindowTerms, heaviest_terms, window_terms
 from . import postings, schema
 from .database import Database
@@ -193,9 +193,7 @@ def window_posting_rows(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
     order = np.lexsort((docs, keys))
     keys, docs, counts = keys[order], docs[order], counts[order]
     del order
-    new = np.ones(keys.shape[0], dtype=bool)
-    new[1:] = keys[1:] != keys[:-1]
-    starts = np.flatnonzero(new)
+    starts = run_starts(keys)
     part = int(docs.min())
     rows: list[PostingRow] = []
     # Encoded a slice at a time: the encoder's arrays take tens of bytes per posting.

@@ -62,8 +62,7 @@ def _spans(
     framed[1:-1] = inside
     framed[joins + 1] = True
     before, after = framed[:-1], framed[1:]
-    starts = np.flatnonzero(after > before)
-    return starts.astype(np.int64), np.flatnonzero(before > after).astype(np.int64)
+    return np.flatnonzero(after > before).astype(np.int64), np.flatnonzero(before > after).astype(np.int64)
 
 
 @lru_cache(maxsize=1)
@@ -233,13 +232,22 @@ def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
         return _mix(combined)
 
 
+def run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of ``ordered`` (sorted, or grouped) begins.
+
+    >>> run_starts(np.array([3, 3, 5, 9, 9])).tolist()
+    [0, 2, 3]
+    """
+    new = np.ones(ordered.shape[0], dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    return np.flatnonzero(new)
+
+
 def distinct(values: np.ndarray) -> np.ndarray:
     """The distinct values, ascending: ``np.unique(values)`` by sorting, which numpy 2's
     unique (by hashing) is many times slower than on millions of 64-bit hashes."""
     ordered = np.sort(values)
-    new = np.ones(ordered.shape[0], dtype=bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    unique: np.ndarray = ordered[new]
+    unique: np.ndarray = ordered[run_starts(ordered)]
     return unique
 
 
