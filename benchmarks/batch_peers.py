@@ -11,7 +11,11 @@ frequencies, no shared vocabulary). Times each tool's whole process (median of
 - compare50: its top-ranked pairs, as many as were planted;
 - copydetect: the pairs above its default display threshold (0.33).
 
-The peers are installed from PyPI into their own virtual environment.
+The peers are installed from PyPI into their own virtual environment, which compiles
+their modules to bytecode; simcheck's are compiled too before it is timed, so no tool
+pays for compiling its sources in a run (as an editable install would each time where
+``PYTHONDONTWRITEBYTECODE`` is set). simcheck and compare50 run in turn, run by run, so
+a change in the machine's speed meets both.
 Usage: python -m benchmarks.batch_peers [--essays 1000] [--plain] [--jobs N] [--runs 3]
 Needs: pip install wordfreq
 """
@@ -19,9 +23,10 @@ Needs: pip install wordfreq
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
+import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,7 +34,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .workloads.synthetic import cached_class, cached_topic_class
 
@@ -45,28 +52,50 @@ def ensure_peers() -> Path:
     return python
 
 
-def timed(command: list[str], **kwargs: object) -> tuple[float, subprocess.CompletedProcess[str]]:
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True, **kwargs)  # type: ignore[call-overload]
-    return time.perf_counter() - started, done
+@dataclass
+class Timed:
+    """One command's median time over its runs, its largest resident memory (of the
+    largest process of its tree, in any run) and its last run's output."""
+
+    seconds: float
+    peak_mb: float
+    stdout: str
 
 
-def median_timed(
-    command: list[str], runs: int, before: Callable[[], object] = lambda: None, **kwargs: object
-) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """The median time of ``runs`` runs of ``command`` (the last run's output); ``before``
-    runs untimed ahead of each."""
-    times, done = [], None
+def run_once(command: list[str], **kwargs: Any) -> tuple[float, float, str]:
+    """Seconds, peak memory in MB (the largest process of the tree: Linux's wait4 counts
+    the children the command waited for) and the standard output of one run."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, **kwargs)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"{command[0]} failed ({process.returncode}): {err.read().decode()[-2000:]}")
+        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def in_turn(commands: list[tuple[list[str], Callable[[], object], dict[str, Any]]], runs: int) -> list[Timed]:
+    """Each ``(command, before, kwargs)`` run ``runs`` times, the commands taking turns so
+    that a change in the machine's speed meets each alike. ``before`` runs untimed ahead
+    of each run of its command."""
+    times: list[list[float]] = [[] for _ in commands]
+    peaks = [0.0] * len(commands)
+    outputs = [""] * len(commands)
     for _ in range(runs):
-        before()
-        seconds, done = timed(command, **kwargs)
-        times.append(seconds)
-    assert done is not None
-    return statistics.median(times), done
+        for at, (command, before, kwargs) in enumerate(commands):
+            before()
+            seconds, peak, outputs[at] = run_once(command, **kwargs)
+            times[at].append(seconds)
+            peaks[at] = max(peaks[at], peak)
+    return [Timed(statistics.median(t), peak, out) for t, peak, out in zip(times, peaks, outputs)]
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def nothing() -> None:
+    """Nothing to do before a run."""
 
 
 def planted_class(args: argparse.Namespace) -> tuple[Path, set[tuple[str, ...]]]:
@@ -95,33 +124,38 @@ def main() -> None:
 
     out = WORKDIR / "simcheck-out"
     jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
-    seconds, _ = median_timed(
-        [sys.executable, "-m", "simcheck", "batch", str(folder), *jobs, "-o", str(out)], args.runs
+    import simcheck
+
+    compileall.compile_dir(Path(simcheck.__file__).parent, quiet=1)
+    out50 = WORKDIR / "compare50-out"
+    ours, theirs = in_turn(
+        [
+            ([sys.executable, "-m", "simcheck", "batch", str(folder), *jobs, "-o", str(out)], nothing, {}),
+            (
+                [
+                    str(VENV / "bin" / "compare50"),
+                    *[str(folder / s) for s in students],
+                    "-p",
+                    "text",
+                    "-o",
+                    str(out50),
+                    "-n",
+                    str(len(planted)),
+                ],
+                lambda: shutil.rmtree(out50, ignore_errors=True),  # compare50 refuses to overwrite
+                {"env": {"PATH": f"{VENV / 'bin'}:/usr/bin:/bin"}},
+            ),
+        ],
+        args.runs,
     )
     lines = (out / "pairs.csv").read_text(encoding="utf-8").splitlines()[1:]
     found = {tuple(sorted(line.split(",")[:2])) for line in lines}
-    rows.append((f"simcheck batch {' '.join(jobs)}".strip(), seconds, peak_mb(), found))
+    rows.append((f"simcheck batch {' '.join(jobs)}".strip(), ours.seconds, ours.peak_mb, found))
 
-    out50 = WORKDIR / "compare50-out"
-    seconds, _ = median_timed(
-        [
-            str(VENV / "bin" / "compare50"),
-            *[str(folder / s) for s in students],
-            "-p",
-            "text",
-            "-o",
-            str(out50),
-            "-n",
-            str(len(planted)),
-        ],
-        args.runs,
-        before=lambda: shutil.rmtree(out50, ignore_errors=True),  # compare50 refuses to overwrite
-        env={"PATH": f"{VENV / 'bin'}:/usr/bin:/bin"},
-    )
     index = (out50 / "index.html").read_text(encoding="utf-8", errors="replace")
     graph = json.loads(re.search(r"var GRAPH = (\{.*?\});\s*\n", index, re.S).group(1))  # type: ignore[union-attr]
     found50 = {tuple(sorted((Path(k["source"]).name, Path(k["target"]).name))) for k in graph["links"]}
-    rows.append(("compare50 -p text", seconds, peak_mb(), found50))
+    rows.append(("compare50 -p text", theirs.seconds, theirs.peak_mb, found50))
 
     # copydetect reports pairs above its display threshold (0.33 by default); its
     # similarity matrix also ranks every pair, so its top-K is measured as well.
@@ -145,14 +179,14 @@ def main() -> None:
         f"top = [list(pair) for pair, _ in ranked[:{len(planted)}]]\n"
         "print(json.dumps({'shown': shown, 'top': top}))\n"
     )
-    seconds, done = timed([str(python), "-c", script])
-    reported = json.loads(done.stdout.strip().splitlines()[-1])
+    (copied,) = in_turn([([str(python), "-c", script], nothing, {})], 1)
+    reported = json.loads(copied.stdout.strip().splitlines()[-1])
     for label, key in (
         ("copydetect -f (default threshold)", "shown"),
         ("copydetect -f (top-K ranking)", "top"),
     ):
         hits = {tuple(sorted((Path(a).parent.name, Path(b).parent.name))) for a, b in reported[key]}
-        rows.append((label, seconds, peak_mb(), hits))
+        rows.append((label, copied.seconds, copied.peak_mb, hits))
 
     kind = (
         "topic-free essays of about 1,000 words" if args.plain else "essays of 700-1,400 words on one topic"
@@ -161,21 +195,22 @@ def main() -> None:
     for name, seconds, memory, hits in rows:
         recall = len(planted & hits) / len(planted)
         print(
-            f"{name:28s} {seconds:7.1f} s  recall {recall:.3f}  pairs reported {len(hits):5d}  "
-            f"(peak child memory so far {memory:.0f} MB)"
+            f"{name:28s} {seconds:7.2f} s  recall {recall:.3f}  pairs reported {len(hits):5d}  "
+            f"(peak memory {memory:.0f} MB)"
         )
-    ours = rows[0][1]
-    print(f"simcheck is {rows[1][1] / ours:.1f}x as fast as compare50, {rows[2][1] / ours:.1f}x copydetect")
+    simcheck_seconds = rows[0][1]
+    print(
+        f"simcheck is {rows[1][1] / simcheck_seconds:.1f}x as fast as compare50, "
+        f"{rows[2][1] / simcheck_seconds:.1f}x copydetect"
+    )
     # What any run pays before reading a file: the interpreter and the modules a batch
     # imports (numpy, jinja2 for the page, rich and click for the terminal).
-    floor, _ = median_timed(
-        [sys.executable, "-c", "import simcheck.cli.batch, simcheck.batch, simcheck.report.files"],
-        max(args.runs, 5),
-    )
+    imports = "import simcheck.cli.batch, simcheck.batch, simcheck.report.files"
+    (start_up,) = in_turn([([sys.executable, "-c", imports], nothing, {})], max(args.runs, 5))
     print(
-        f"starting Python and importing simcheck's libraries: {floor:.2f} s; the whole run "
-        f"would have to take {rows[1][1] / 10:.2f} s to be 10x compare50, {rows[2][1] / 50:.2f} s "
-        "to be 50x copydetect"
+        f"starting Python and importing simcheck's libraries: {start_up.seconds:.2f} s; the whole run "
+        f"would have to take {rows[1][1] / 5:.2f} s to be 5x compare50, {rows[2][1] / 40:.2f} s "
+        "to be 40x copydetect"
     )
 
 
