@@ -177,6 +177,28 @@ def test_installed_console_script(essay: Path) -> None:
     assert module.stdout.startswith("simcheck, version")
 
 
+@pytest.mark.parametrize(("setting", "huge_pages"), [(None, "False"), ("1", "True")])
+def test_the_command_leaves_numpy_huge_pages_off_unless_the_user_asks(
+    setting: str | None, huge_pages: str
+) -> None:
+    # Asked for on every large array, huge pages stall each new one where the kernel
+    # compacts memory to find them; a user's own setting is kept.
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if setting is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = setting
+    probe = (
+        "import sys, simcheck.cli\n"
+        "assert 'numpy' not in sys.modules, 'numpy was imported with the command'\n"
+        "from numpy._core import multiarray\n"
+        "print(getattr(multiarray, '_get_madvise_hugepage', lambda: 'unknown')())"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    if done.stdout.strip() == "unknown":
+        pytest.skip("this numpy does not say whether it asks for huge pages")
+    assert done.stdout.strip() == huge_pages
+
+
 def test_a_check_shows_its_progress_on_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
     essay = tmp_path / "essay.txt"
     essay.write_text(GOOD, encoding="utf-8")
