@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import simcheck
+
 from .workloads.synthetic import cached_class, cached_topic_class
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-peers-bench"
@@ -124,8 +126,6 @@ def main() -> None:
 
     out = WORKDIR / "simcheck-out"
     jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
-    import simcheck
-
     compileall.compile_dir(Path(simcheck.__file__).parent, quiet=1)
     out50 = WORKDIR / "compare50-out"
     ours, theirs = in_turn(
