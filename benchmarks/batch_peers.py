@@ -25,14 +25,12 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +38,7 @@ from typing import Any
 
 import simcheck
 
+from .workloads.processes import run_measured
 from .workloads.synthetic import cached_class, cached_topic_class
 
 WORKDIR = Path(tempfile.gettempdir()) / "simcheck-peers-bench"
@@ -64,22 +63,6 @@ class Timed:
     stdout: str
 
 
-def run_once(command: list[str], **kwargs: Any) -> tuple[float, float, str]:
-    """Seconds, peak memory in MB (the largest process of the tree: Linux's wait4 counts
-    the children the command waited for) and the standard output of one run."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, **kwargs)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if process.returncode != 0:
-            raise SystemExit(f"{command[0]} failed ({process.returncode}): {err.read().decode()[-2000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read().decode()
-
-
 def in_turn(commands: list[tuple[list[str], Callable[[], object], dict[str, Any]]], runs: int) -> list[Timed]:
     """Each ``(command, before, kwargs)`` run ``runs`` times, the commands taking turns so
     that a change in the machine's speed meets each alike. ``before`` runs untimed ahead
@@ -90,9 +73,12 @@ def in_turn(commands: list[tuple[list[str], Callable[[], object], dict[str, Any]
     for _ in range(runs):
         for at, (command, before, kwargs) in enumerate(commands):
             before()
-            seconds, peak, outputs[at] = run_once(command, **kwargs)
-            times[at].append(seconds)
-            peaks[at] = max(peaks[at], peak)
+            run = run_measured(command, **kwargs)
+            if run.returncode != 0:
+                raise SystemExit(f"{command[0]} failed ({run.returncode}): {run.stderr.decode()[-2000:]}")
+            times[at].append(run.seconds)
+            peaks[at] = max(peaks[at], run.peak_mb)
+            outputs[at] = run.stdout.decode()
     return [Timed(statistics.median(t), peak, out) for t, peak, out in zip(times, peaks, outputs)]
 
 

@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from .workloads.processes import run_measured
 from .workloads.synthetic import COLDWAR, TopicWriter
 
 MB = 1_000_000
@@ -86,36 +84,17 @@ def run_check(path: Path, timeout: float) -> tuple[float, float, str]:
         "--max-bytes",
         str(100 * MB),
     ]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err)
-        stopped = False
-        while True:
-            # wait4 gives the resource use of this one child, not of every child so far.
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout:
-                process.kill()
-                _, status, usage = os.wait4(process.pid, 0)
-                stopped = True
-                break
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        peak = usage.ru_maxrss / 1024
-        out.seek(0)
-        err.seek(0)
-        if stopped:
-            return elapsed, peak, f"stopped after {timeout:g} s"
-        try:
-            report = json.loads(out.read())
-        except ValueError:
-            return elapsed, peak, "failed: " + err.read().decode("utf-8", "replace").strip()[-200:]
+    run = run_measured(command, timeout=timeout)
+    if run.returncode is None:
+        return run.seconds, run.peak_mb, f"stopped after {timeout:g} s"
+    try:
+        report = json.loads(run.stdout)
+    except ValueError:
+        return run.seconds, run.peak_mb, "failed: " + run.stderr.decode("utf-8", "replace").strip()[-200:]
     summary = report["documents"][0]
     return (
-        elapsed,
-        peak,
+        run.seconds,
+        run.peak_mb,
         f"{summary['words']:,} words, similarity {summary['similarity']}%, "
         f"{len(report['matches'])} passages from {len(report['sources'])} sources",
     )
