@@ -16,7 +16,7 @@ from simcheck.align.merge import core
 from simcheck.align.passages import join_neighbours
 from simcheck.align.rects import Group, Rect, bounding, covered, covered_from
 from simcheck.align.seeds import sentence_seeds, shared_ngrams, unexplained
-from simcheck.frequencies import Rarity
+from simcheck.frequencies import MIN_COMMON_DOCUMENTS, Rarity
 from simcheck.tokens import Tokens
 
 SOURCE = (
@@ -549,3 +549,52 @@ def test_stock_phrases_leave_a_run_of_reworded_sentences_as_evidence() -> None:
     found = align_tokens(ta, tb, config, topic)
     start = essay.index(copied)
     assert [(p.a_start, p.a_end) for p in found] == [(start, start + len(copied))]
+
+
+def _topic_of(documents: int) -> Rarity:
+    """A corpus of ``documents`` in which no word of the texts is common."""
+    return Rarity([lambda terms: np.zeros(terms.shape[0], dtype=np.int64)], documents)
+
+
+# Two students on one speech (Reagan, 31 March 1983): each sums up the same point in
+# their own sentence, and both name the speech's catchphrase.
+OWN_OPENING = (
+    "I chose this speech because my grandfather remembered watching it on a small television in his kitchen. "
+)
+OWN_CLOSING = "Reading it today, the tone feels stiff and formal, but the argument is still easy to follow. "
+FREEZE_A = (
+    f"{OWN_OPENING}By then the defence budget had grown rapidly under his administration, and there was "
+    f"strong opposition from Congress and from the nuclear freeze movement. {OWN_CLOSING}"
+)
+FREEZE_B = (
+    "My teacher suggested that we look closely at the structure of each address before judging it. The "
+    "first two thirds of the speech is really a defence of his budget against Congress and the nuclear "
+    "freeze movement. The last third turns to the morality of the arms race itself."
+)
+
+
+def test_a_lone_similar_sentence_with_the_topics_catchphrase_is_no_paraphrase() -> None:
+    aligned = align_tokens(Tokens(FREEZE_A), Tokens(FREEZE_B), CheckConfig(), _topic_of(1000))
+    assert aligned == []
+
+
+def test_without_a_topic_the_catchphrase_still_corroborates_the_sentence() -> None:
+    # Two texts alone, or a handful of sources on as many subjects (fewer documents than
+    # it takes for a word to be common): one telling phrase is evidence.
+    sentence = FREEZE_A.index("By then")
+    for rarity in (None, _topic_of(MIN_COMMON_DOCUMENTS - 1)):
+        aligned = align_tokens(Tokens(FREEZE_A), Tokens(FREEZE_B), CheckConfig(), rarity)
+        assert [(p.a_start, str(p.kind)) for p in aligned] == [(sentence, "paraphrase")]
+
+
+def test_shared_phrases_with_telling_words_enough_corroborate_a_sentence_on_a_topic() -> None:
+    kept = "ordinary families worried about paying higher taxes for missiles"
+    essay = FREEZE_A.replace(
+        "there was strong opposition from Congress and from the nuclear freeze movement",
+        f"strong opposition came from Congress and from {kept}",
+    )
+    source = FREEZE_B.replace("Congress and the nuclear freeze movement", f"Congress and against {kept}")
+    aligned = align_tokens(Tokens(essay), Tokens(source), CheckConfig(), _topic_of(1000))
+    assert [essay[p.a_start : p.a_end] for p in aligned] == [
+        essay[essay.index("By then") : essay.index(kept) + len(kept) + 1]
+    ]

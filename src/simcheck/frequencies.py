@@ -125,6 +125,13 @@ class Rarity:
     def idf(self, terms: np.ndarray) -> np.ndarray:
         return smooth_idf(self.df(terms), self.documents)
 
+    @property
+    def has_topic(self) -> bool:
+        """Whether there are documents enough for a word to be common (``MIN_COMMON_DOCUMENTS``).
+        A check against fewer, such as a handful of sources on as many subjects, has no
+        topic whose names and phrases every text shares."""
+        return self.documents >= MIN_COMMON_DOCUMENTS
+
     def common(self, terms: np.ndarray) -> np.ndarray:
         """Whether each of ``terms`` is in at least ``COMMON_SHARE`` of the documents."""
         return self.df(terms) >= max(MIN_COMMON_DOCUMENTS, COMMON_SHARE * self.documents)

@@ -53,14 +53,16 @@ def align_tokens(
 
     ``rarity`` says how common each word is in the corpus the two come from (see
     :class:`~simcheck.frequencies.Rarity`): phrases and sentences made of the topic's
-    common words are then no evidence. Without it, every word counts alike.
+    common words are then no evidence; names and numbers shared beside a similar
+    sentence do not make it a paraphrase, nor (where the corpus is large enough to have
+    a topic) does one catchphrase. Without it, every word counts alike.
     """
     config = config or CheckConfig()
     word_seeds = shared_ngrams(ta, tb, config.seed_size, rarity)
     paraphrase_seeds = unexplained(sentence_seeds(ta, tb, config, rarity), word_seeds, ta, tb, config.max_gap)
     if not len(word_seeds) and not paraphrase_seeds:
         return []
-    evidence = Evidence(ta, word_seeds, paraphrase_seeds, config.min_words, topical=rarity is not None)
+    evidence = Evidence(ta, word_seeds, paraphrase_seeds, config.min_words, rarity)
     content = evidence.evidence_a & ~ta.stopword_mask
     seeds = worth_merging(word_seeds, paraphrase_seeds, config.max_gap, content, evidence.min_content)
     groups = choose_groups(seeds, evidence, config.max_gap)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..frequencies import Rarity
 from ..tokens import Tokens
 from .extend import extend
 from .merge import core, corroborated, merge, split_at_own_text, trim
@@ -28,8 +29,7 @@ class Evidence:
         word_seeds: Seeds,
         sentence_seeds: list[Rect],
         min_words: int,
-        *,
-        topical: bool = False,
+        rarity: Rarity | None = None,
     ) -> None:
         self._ta = ta
         # Words of a inside any seed, inside a shared n-gram, and inside a seed that is
@@ -45,12 +45,17 @@ class Evidence:
         # a long passage that a lower setting reports.
         self.piece_words = min(min_words, _PIECE_WORDS)
         #: The words of a whose sharing corroborates a lone sentence pair (see
-        #: :func:`corroborated`): in a check against a corpus on one topic (``topical``),
-        #: content words that are not names or numbers, which every essay on the topic
-        #: shares; between two texts alone, any content word.
-        self.telling = ~ta.stopword_mask & ~ta.capitalised if topical else ~ta.stopword_mask
+        #: :func:`corroborated`): in a check against a corpus (a ``rarity``), content
+        #: words that are not names or numbers, which every essay on one event shares
+        #: ("the Reykjavik summit", "13 October 1986"); between two texts alone, any
+        #: content word.
+        self.telling = ~ta.stopword_mask & ~ta.capitalised if rarity is not None else ~ta.stopword_mask
         #: Distinct content words a piece of evidence needs (see :meth:`supported`).
         self.min_content = (self.piece_words + 1) // 2
+        # Content words the shared phrases beside a lone sentence pair must hold: where
+        # the corpus has a topic, as many as a piece of evidence (essays on one event
+        # share its catchphrase, whoever wrote them); else one.
+        self._phrase_words = self.min_content if rarity is not None and rarity.has_topic else 1
 
     def supported(self, rect: Rect, weak: bool = True) -> bool:
         """Whether seeds (not weak ones unless ``weak``) make ``rect`` a piece of evidence."""
@@ -66,6 +71,10 @@ class Evidence:
         offsets = np.flatnonzero(content) + rect.a_first
         stems = ta.stems
         return len({stems[i] for i in offsets.tolist()}) >= self.min_content
+
+    def corroborated(self, group: Group) -> bool:
+        """Whether the group is a paraphrase and not the topic speaking (:func:`corroborated`)."""
+        return corroborated(group, self._ta, self.telling, self._phrase_words)
 
     def parts(self, group: Group, weak: bool, gap: int) -> list[Group]:
         """The group cut at the writer's own sentences and paragraphs inside it, judged
@@ -88,7 +97,7 @@ class Evidence:
             return False
         firm_rect = bounding(firm)
         return (
-            corroborated(Group(firm_rect, firm), self.telling)
+            self.corroborated(Group(firm_rect, firm))
             and self.supported(firm_rect, weak=False)
             and min(firm_rect.a_last - firm_rect.a_first, firm_rect.b_last - firm_rect.b_first)
             >= self.piece_words
@@ -103,7 +112,7 @@ def _passages_of(seeds: list[Rect], weak: bool, evidence: Evidence, gap: int) ->
         part
         for g in merge(seeds, gap, cover)
         for part in evidence.parts(core(g, gap), weak, gap)
-        if corroborated(part, evidence.telling) and evidence.supported(part.rect, weak)
+        if evidence.corroborated(part) and evidence.supported(part.rect, weak)
     ]
 
 

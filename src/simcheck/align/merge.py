@@ -154,13 +154,18 @@ def _colinear(seeds: list[Rect]) -> list[Rect]:
     return chain[::-1]
 
 
-def corroborated(group: Group, telling: np.ndarray) -> bool:
+def corroborated(group: Group, ta: Tokens, telling: np.ndarray, phrase_words: int) -> bool:
     """One similar sentence pair may be the topic speaking; a paraphrase is a run of
     them, consecutive sentences of ``a``, or rewritten sentences beside shared phrases.
-    Beside similar sentences that make no run, a shared phrase counts only when it holds
-    a ``telling`` word of ``a`` (with a corpus, a content word that is not a name or a
-    number): two students who describe one speech share "the Brandenburg Gate" and "in
-    March 1947", whoever wrote their sentences."""
+
+    Beside similar sentences that make no run, a shared phrase counts only when it
+    holds a ``telling`` word of ``a`` (with a corpus, a content word that is not a name
+    or a number): two students who describe one speech share "the Brandenburg Gate"
+    and "in March 1947", whoever wrote their sentences. Beside one similar sentence
+    alone, the shared phrases must also hold ``phrase_words`` distinct content words:
+    on a topic, one catchphrase of the speech ("the nuclear freeze movement") is in
+    every summary of it.
+    """
     if not any(m.sentence for m in group.members):
         return True  # shared phrases alone: words copied, judged by their cover
     members = [m for m in group.members if not m.weak]
@@ -171,7 +176,14 @@ def corroborated(group: Group, telling: np.ndarray) -> bool:
         longest = max(longest, run)
     if longest >= _MIN_SENTENCE_SEEDS:
         return True
-    return any(bool(telling[m.a_first : m.a_last].any()) for m in members if not m.sentence)
+    phrases = [m for m in members if not m.sentence]
+    if not any(bool(telling[m.a_first : m.a_last].any()) for m in phrases):
+        return False
+    if phrase_words <= 1 or sum(m.sentence for m in group.members) >= _MIN_SENTENCE_SEEDS:
+        return True
+    stems, stop = ta.stems, ta.stopword_mask
+    held = {stems[i] for m in phrases for i in range(m.a_first, m.a_last) if not stop[i]}
+    return len(held) >= phrase_words
 
 
 def trim(group: Group, free: np.ndarray) -> Group | None:
