@@ -396,6 +396,17 @@ def test_attribution_without_a_named_source_counts(before: str) -> None:
     assert result.similarity > 10
 
 
+@pytest.mark.parametrize(
+    "before",
+    ["He insisted on one difference, as he said in West Berlin on 26 June 1963:", "As she wrote in 1947,"],
+)
+def test_the_subject_quoted_with_the_year_is_attributed(before: str) -> None:
+    # "He" is the person the essay is about; the year points to the speech or text.
+    essay = f'{OWN}{before} "{QUOTED}." I agree.'
+    assert _reasons(essay) == [CITED_QUOTATION]
+    assert check(essay, [CRISIS]).similarity == 0.0
+
+
 @pytest.mark.parametrize("after", [" (1962).", " (October 1962).", " (n.d.)."])
 def test_a_bare_date_after_a_quotation_names_no_source(after: str) -> None:
     assert _reasons(f'{OWN}The photographs changed everything: "{QUOTED}"{after} I agree.') == [QUOTATION]

@@ -289,12 +289,29 @@ def _attributed_before(before: str) -> bool:
         while match is not None:
             if all(_names_source(word) for word in match.group("name").split()):
                 return True
+            if pattern is _NAME_VERB and _dated_by_the_subject(match):
+                return True
             match = pattern.search(before, match.start() + 1)
     match = _ACCORDING_TO.search(before)
     # "according to Smith (2019)" names a source; "according to many people" does not.
     return match is not None and any(
         _names_source(w) for w in re.findall(_WORD, re.split(r"[,(:;]", match.group("rest"))[0])
     )
+
+
+# "as he said in West Berlin on 26 June 1963: ": the essay's subject, and when he said it.
+_THIRD_PERSON = frozenset({"he", "she"})
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+
+
+def _dated_by_the_subject(match: re.Match[str]) -> bool:
+    """Whether a "he said" attribution says when (a year): the person the essay is about,
+    at a speech or in a text one can find, not "as he said" of anyone.
+
+    >>> [_dated_by_the_subject(_NAME_VERB.search(b)) for b in ("as he said in June 1963: ", "As he said, ")]
+    [True, False]
+    """
+    return match.group("name").lower() in _THIRD_PERSON and bool(_YEAR.search(match.group(0)))
 
 
 def _attributed_after(text: str, start: int, end: int) -> bool:
