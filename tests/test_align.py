@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from simcheck import CheckConfig, Document, align_passages, check
 from simcheck.align import align_tokens
-from simcheck.align.merge import core
+from simcheck.align.merge import core, corroborated
 from simcheck.align.passages import join_neighbours
 from simcheck.align.rects import Group, Rect, bounding, covered, covered_from
 from simcheck.align.seeds import sentence_seeds, shared_ngrams, unexplained
@@ -587,14 +587,43 @@ def test_without_a_topic_the_catchphrase_still_corroborates_the_sentence() -> No
         assert [(p.a_start, str(p.kind)) for p in aligned] == [(sentence, "paraphrase")]
 
 
-def test_shared_phrases_with_telling_words_enough_corroborate_a_sentence_on_a_topic() -> None:
+def test_a_reworded_sentence_alone_is_no_passage_on_a_topic() -> None:
+    # However much it shares: one sentence counts on a topic when its words are the
+    # source's (verbatim or edited), not when it is reworded.
     kept = "ordinary families worried about paying higher taxes for missiles"
     essay = FREEZE_A.replace(
         "there was strong opposition from Congress and from the nuclear freeze movement",
         f"strong opposition came from Congress and from {kept}",
     )
     source = FREEZE_B.replace("Congress and the nuclear freeze movement", f"Congress and against {kept}")
-    aligned = align_tokens(Tokens(essay), Tokens(source), CheckConfig(), _topic_of(1000))
-    assert [essay[p.a_start : p.a_end] for p in aligned] == [
-        essay[essay.index("By then") : essay.index(kept) + len(kept) + 1]
+    assert align_tokens(Tokens(essay), Tokens(source), CheckConfig(), _topic_of(1000)) == []
+    alone = align_tokens(Tokens(essay), Tokens(source), CheckConfig())
+    assert [(essay[p.a_start : p.a_end], str(p.kind)) for p in alone] == [
+        (essay[essay.index("By then") : essay.index(kept) + len(kept) + 1], "paraphrase")
     ]
+
+
+def test_beside_one_similar_sentence_the_phrases_need_content_words_enough() -> None:
+    tokens = Tokens(FREEZE_A)
+    telling = ~tokens.stopword_mask & ~tokens.capitalised
+    sentence = tokens.sentences[1]
+    catchphrase = FREEZE_A.index("the nuclear freeze movement")
+    first = int(np.searchsorted(tokens.starts, catchphrase))
+    pair = Rect(sentence.first, sentence.last, 0, 20, sentence=True)
+    one_phrase = Group(bounding([pair]), [pair, Rect(first, first + 4, 20, 24)])
+    assert corroborated(one_phrase, tokens, telling, 1)
+    assert not corroborated(one_phrase, tokens, telling, 5)
+    # Two phrases with five content words between them ("defence budget had grown
+    # rapidly", "freeze movement") do corroborate it.
+    budget = int(np.searchsorted(tokens.starts, FREEZE_A.index("defence budget")))
+    two_phrases = Group(bounding([pair]), [*one_phrase.members, Rect(budget, budget + 5, 2, 7)])
+    assert corroborated(two_phrases, tokens, telling, 5)
+    # Two similar sentences, with the catchphrase's sentence between them: not alone,
+    # and one telling phrase joins them.
+    before, after = tokens.sentences[0], tokens.sentences[2]
+    pairs = [
+        Rect(before.first, before.last, 0, 12, sentence=True),
+        Rect(after.first, after.last, 30, 40, sentence=True),
+    ]
+    spaced = Group(bounding(pairs), [*pairs, Rect(first, first + 4, 20, 24)])
+    assert corroborated(spaced, tokens, telling, 5)

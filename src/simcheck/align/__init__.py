@@ -54,8 +54,9 @@ def align_tokens(
     ``rarity`` says how common each word is in the corpus the two come from (see
     :class:`~simcheck.frequencies.Rarity`): phrases and sentences made of the topic's
     common words are then no evidence; names and numbers shared beside a similar
-    sentence do not make it a paraphrase, nor (where the corpus is large enough to have
-    a topic) does one catchphrase. Without it, every word counts alike.
+    sentence do not make it a paraphrase; and where the corpus is large enough to have
+    a topic, neither does one catchphrase, and a reworded sentence alone is no passage.
+    Without it, every word counts alike.
     """
     config = config or CheckConfig()
     word_seeds = shared_ngrams(ta, tb, config.seed_size, rarity)
@@ -67,7 +68,8 @@ def align_tokens(
     seeds = worth_merging(word_seeds, paraphrase_seeds, config.max_gap, content, evidence.min_content)
     groups = choose_groups(seeds, evidence, config.max_gap)
     rects = claim(groups, ta, tb, evidence, config.max_gap)
-    return make_passages(rects, ta, tb, evidence.word_evidence_a, config)
+    topic = rarity is not None and rarity.has_topic
+    return make_passages(rects, ta, tb, evidence.word_evidence_a, config, topic=topic)
 
 
 def align_passages(submission: str, source: str, *, config: CheckConfig | None = None) -> list[Passage]:

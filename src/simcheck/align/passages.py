@@ -23,20 +23,40 @@ _SUMMARY_GAPS = 3
 
 
 def make_passages(
-    rects: list[Rect], ta: Tokens, tb: Tokens, word_evidence_a: np.ndarray, config: CheckConfig
+    rects: list[Rect],
+    ta: Tokens,
+    tb: Tokens,
+    word_evidence_a: np.ndarray,
+    config: CheckConfig,
+    *,
+    topic: bool = False,
 ) -> list[Passage]:
     """The passages reported for the claimed ``rects``: neighbours and summaries joined,
     those shorter than ``min_words`` on either side dropped, ordered by position in
-    ``a`` (then ``b``). ``word_evidence_a``: the words of ``a`` in shared n-grams."""
-    passages = [
-        _make_passage(ta, tb, rect, word_evidence_a, summary)
-        for rect, summary in _join_summaries(
-            join_neighbours(rects, ta, config.max_gap), ta, tb, _SUMMARY_GAPS * config.max_gap
-        )
-        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) >= config.min_words
-    ]
+    ``a`` (then ``b``). ``word_evidence_a``: the words of ``a`` in shared n-grams.
+
+    On a ``topic`` (a corpus large enough to have one), a paraphrase within one
+    sentence of ``a`` is dropped too: a lone reworded sentence is the topic speaking,
+    as two students who sum up one speech each write one like the other's. One
+    sentence counts when its words are the source's (verbatim or edited).
+    """
+    passages = []
+    for rect, summary in _join_summaries(
+        join_neighbours(rects, ta, config.max_gap), ta, tb, _SUMMARY_GAPS * config.max_gap
+    ):
+        if min(rect.a_last - rect.a_first, rect.b_last - rect.b_first) < config.min_words:
+            continue
+        passage = _make_passage(ta, tb, rect, word_evidence_a, summary)
+        if topic and passage.kind == Kind.PARAPHRASE and _within_one_sentence(ta, rect):
+            continue
+        passages.append(passage)
     passages.sort(key=lambda p: (p.a_start, p.b_start))
     return passages
+
+
+def _within_one_sentence(ta: Tokens, rect: Rect) -> bool:
+    sentence_of = ta.sentence_of
+    return bool(sentence_of[rect.a_first] == sentence_of[rect.a_last - 1])
 
 
 def _is_verbatim(ta: Tokens, tb: Tokens, rect: Rect) -> bool:
