@@ -7,7 +7,7 @@ import numpy as np
 
 from ..config import CheckConfig
 from ..fingerprint import winnow
-from ..tokens import Tokens
+from ..tokens import Tokens, distinct
 
 #: Shared fingerprints whose surroundings :func:`phrase_in_context` looks at: a lone
 #: phrase in common is rarely found more than once or twice in both texts.
@@ -49,7 +49,11 @@ def phrase_in_context(query: Tokens, source: Tokens, config: CheckConfig) -> boo
         covered[starts + offset] = True
     if int(covered.sum()) >= config.min_words:
         return True
-    shared = np.intersect1d(winnow(theirs, config.winnow_window), mine[in_common])
+    # Distinct by sorting: numpy's unique imports numpy.ma at its first plain call, a
+    # thirtieth of a second in every worker process.
+    shared = np.intersect1d(
+        winnow(theirs, config.winnow_window), distinct(mine[in_common]), assume_unique=True
+    )
     reach = 2 * config.max_gap
     for phrase in shared[:_PHRASES_LOOKED_AT]:
         i, j = int(np.argmax(mine == phrase)), int(np.argmax(theirs == phrase))
@@ -67,4 +71,4 @@ def _context_stems(tokens: Tokens, start: int, size: int, reach: int) -> np.ndar
     before = np.arange(max(0, start - reach), start)
     near = np.concatenate([before, np.arange(after, min(len(tokens), after + reach))])
     near = near[~tokens.stopword_mask[near]]
-    return np.unique(tokens.stem_hashes[near])
+    return distinct(tokens.stem_hashes[near])
