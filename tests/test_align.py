@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from simcheck import CheckConfig, Document, align_passages, check
 from simcheck.align import align_tokens
+from simcheck.align.choose import Evidence
+from simcheck.align.clusters import worth_merging
 from simcheck.align.merge import core, corroborated
 from simcheck.align.passages import join_neighbours
 from simcheck.align.rects import Group, Rect, bounding, covered, covered_from
@@ -607,23 +609,39 @@ def test_beside_one_similar_sentence_the_phrases_need_content_words_enough() -> 
     tokens = Tokens(FREEZE_A)
     telling = ~tokens.stopword_mask & ~tokens.capitalised
     sentence = tokens.sentences[1]
-    catchphrase = FREEZE_A.index("the nuclear freeze movement")
-    first = int(np.searchsorted(tokens.starts, catchphrase))
+
+    def phrase(text: str, words: int) -> Rect:
+        first = int(np.searchsorted(tokens.starts, FREEZE_A.index(text)))
+        return Rect(first, first + words, 0, words)
+
     pair = Rect(sentence.first, sentence.last, 0, 20, sentence=True)
-    one_phrase = Group(bounding([pair]), [pair, Rect(first, first + 4, 20, 24)])
-    assert corroborated(one_phrase, tokens, telling, 1)
-    assert not corroborated(one_phrase, tokens, telling, 5)
-    # Two phrases with five content words between them ("defence budget had grown
-    # rapidly", "freeze movement") do corroborate it.
-    budget = int(np.searchsorted(tokens.starts, FREEZE_A.index("defence budget")))
-    two_phrases = Group(bounding([pair]), [*one_phrase.members, Rect(budget, budget + 5, 2, 7)])
-    assert corroborated(two_phrases, tokens, telling, 5)
-    # Two similar sentences, with the catchphrase's sentence between them: not alone,
-    # and one telling phrase joins them.
+    catchphrase = phrase("the nuclear freeze movement", 4)  # nuclear, freeze, movement
+    one = Group(bounding([pair]), [pair, catchphrase])
+    assert corroborated(one, tokens, telling, 3) and not corroborated(one, tokens, telling, 4)
+    two = Group(bounding([pair]), [pair, catchphrase, phrase("defence budget", 2)])
+    assert corroborated(two, tokens, telling, 5) and not corroborated(two, tokens, telling, 6)
+    # The sentence paired with a second sentence of the source is still one sentence.
+    twice = Group(
+        bounding([pair]), [*one.members, Rect(sentence.first, sentence.last, 30, 50, sentence=True)]
+    )
+    assert not corroborated(twice, tokens, telling, 4)
+    # Two similar sentences, the catchphrase's sentence between them: not alone, and
+    # one telling phrase joins them.
     before, after = tokens.sentences[0], tokens.sentences[2]
     pairs = [
         Rect(before.first, before.last, 0, 12, sentence=True),
         Rect(after.first, after.last, 30, 40, sentence=True),
     ]
-    spaced = Group(bounding(pairs), [*pairs, Rect(first, first + 4, 20, 24)])
-    assert corroborated(spaced, tokens, telling, 5)
+    assert corroborated(Group(bounding(pairs), [*pairs, catchphrase]), tokens, telling, 5)
+
+
+def test_a_topic_asks_the_phrases_beside_a_sentence_for_a_pieces_content_words() -> None:
+    ta, tb, config = Tokens(FREEZE_A), Tokens(FREEZE_B), CheckConfig()
+    for rarity, corroborates in ((_topic_of(1000), False), (_topic_of(MIN_COMMON_DOCUMENTS - 1), True)):
+        words = shared_ngrams(ta, tb, config.seed_size, rarity)
+        pairs = unexplained(sentence_seeds(ta, tb, config, rarity), words, ta, tb, config.max_gap)
+        evidence = Evidence(ta, words, pairs, config.min_words, rarity)
+        seeds = worth_merging(words, pairs, config.max_gap, evidence.evidence_a, evidence.min_content)
+        assert len({s.a_first for s in seeds if s.sentence}) == 1
+        assert evidence.topic != corroborates
+        assert evidence.corroborated(Group(bounding(seeds), seeds)) == corroborates

@@ -385,6 +385,10 @@ def test_plural_possessive_inside_a_single_quoted_quotation() -> None:
         "As one historian wrote about Kennedy,",
         "Kennedy's critics said that",
         "As he said,",
+        "As I said in 2019,",
+        "As they argued in 1963,",
+        "It became the declared policy of 1962:",
+        "As he told 2000 students,",
     ],
 )
 def test_attribution_without_a_named_source_counts(before: str) -> None:

@@ -299,19 +299,19 @@ def _attributed_before(before: str) -> bool:
     )
 
 
-# "as he said in West Berlin on 26 June 1963: ": the essay's subject, and when he said it.
-_THIRD_PERSON = frozenset({"he", "she"})
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+# "as he said in West Berlin on 26 June 1963: ": the essay's subject, and the year he said
+# it in (a year: not "the stated aim of 1962", nor "he told 2000 students").
+_SUBJECT_DATED = re.compile(r"(?<![\w'’])(?:he|she)\b.*\b(?:1[5-9]|20)\d\d\b(?!\s+[^\W\d_])", re.I | re.S)
 
 
 def _dated_by_the_subject(match: re.Match[str]) -> bool:
-    """Whether a "he said" attribution says when (a year): the person the essay is about,
-    at a speech or in a text one can find, not "as he said" of anyone.
+    """Whether a "he said" attribution says when: the person the essay is about, at a
+    speech or in a text one can find, not "as he said" of anyone.
 
     >>> [_dated_by_the_subject(_NAME_VERB.search(b)) for b in ("as he said in June 1963: ", "As he said, ")]
     [True, False]
     """
-    return match.group("name").lower() in _THIRD_PERSON and bool(_YEAR.search(match.group(0)))
+    return _SUBJECT_DATED.match(match.string, match.start("name"), match.end()) is not None
 
 
 def _attributed_after(text: str, start: int, end: int) -> bool:

@@ -68,8 +68,7 @@ def align_tokens(
     seeds = worth_merging(word_seeds, paraphrase_seeds, config.max_gap, content, evidence.min_content)
     groups = choose_groups(seeds, evidence, config.max_gap)
     rects = claim(groups, ta, tb, evidence, config.max_gap)
-    topic = rarity is not None and rarity.has_topic
-    return make_passages(rects, ta, tb, evidence.word_evidence_a, config, topic=topic)
+    return make_passages(rects, ta, tb, evidence.word_evidence_a, config, topic=evidence.topic)
 
 
 def align_passages(submission: str, source: str, *, config: CheckConfig | None = None) -> list[Passage]:

@@ -52,10 +52,12 @@ class Evidence:
         self.telling = ~ta.stopword_mask & ~ta.capitalised if rarity is not None else ~ta.stopword_mask
         #: Distinct content words a piece of evidence needs (see :meth:`supported`).
         self.min_content = (self.piece_words + 1) // 2
-        # Content words the shared phrases beside a lone sentence pair must hold: where
-        # the corpus has a topic, as many as a piece of evidence (essays on one event
-        # share its catchphrase, whoever wrote them); else one.
-        self._phrase_words = self.min_content if rarity is not None and rarity.has_topic else 1
+        #: Whether the corpus has a topic (see :attr:`~simcheck.frequencies.Rarity.has_topic`).
+        self.topic = rarity is not None and rarity.has_topic
+        # Content words the shared phrases beside a lone sentence pair must hold: on a
+        # topic, as many as a piece of evidence (essays on one event share its
+        # catchphrase, whoever wrote them); else one.
+        self._phrase_words = self.min_content if self.topic else 1
 
     def supported(self, rect: Rect, weak: bool = True) -> bool:
         """Whether seeds (not weak ones unless ``weak``) make ``rect`` a piece of evidence."""

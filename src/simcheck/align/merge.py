@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..tokens import Tokens
-from .rects import BLOCK_WORDS, Group, Rect, bounding, own_words
+from .rects import BLOCK_WORDS, Group, Rect, bounding, content_stems, own_words
 
 # Share of a passage joined across a gap wider than ``max_gap`` that must be evidence.
 _JOIN_DENSITY = 0.5
@@ -179,11 +179,10 @@ def corroborated(group: Group, ta: Tokens, telling: np.ndarray, phrase_words: in
     phrases = [m for m in members if not m.sentence]
     if not any(bool(telling[m.a_first : m.a_last].any()) for m in phrases):
         return False
-    if phrase_words <= 1 or sum(m.sentence for m in group.members) >= _MIN_SENTENCE_SEEDS:
+    # Sentences of a similar to the source, weak ones too: two of them are not alone.
+    if phrase_words <= 1 or len({m.a_first for m in group.members if m.sentence}) >= 2:
         return True
-    stems, stop = ta.stems, ta.stopword_mask
-    held = {stems[i] for m in phrases for i in range(m.a_first, m.a_last) if not stop[i]}
-    return len(held) >= phrase_words
+    return len(set().union(*(content_stems(ta, m.a_first, m.a_last) for m in phrases))) >= phrase_words
 
 
 def trim(group: Group, free: np.ndarray) -> Group | None:
