@@ -1,154 +1,13 @@
-"""Parts of an essay that shared text in them does not count against: reference lists
-and quotations with an attribution.
-
-A quotation with its source given (a parenthetical author and year, a page, a footnote
-marker, "as Kennedy said") is honest borrowing; the same words unattributed still count
-and are marked as quoted. Zones are character spans of the text, which is never changed.
-"""
+"""Quotations in double, curly or single quotes and block quotes, each with an
+attribution or not."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
-from .models import Excluded, Kind
+from .zone import CITED_QUOTATION, QUOTATION, YEAR, Zone
 
-#: Why a zone's text does not count.
-REFERENCE_LIST = Excluded.REFERENCE_LIST
-CITED_QUOTATION = Excluded.CITED_QUOTATION
-#: A quotation with no attribution: counted, but shown as quoted.
-QUOTATION = Kind.QUOTED
-#: Text of the assignment prompt or another template the user gave.
-TEMPLATE = Excluded.TEMPLATE
-
-
-@dataclass(frozen=True)
-class Zone:
-    """``text[start:end]`` is a reference list, a quotation or a template's text;
-    ``reason`` says which: why it does not count, or, for a quotation with no
-    attribution, that it counts as quoted."""
-
-    start: int
-    end: int
-    reason: Excluded | Kind
-
-
-_HEADING = re.compile(
-    r"^[ \t]*(?:references|reference list|bibliography|works cited|works consulted|sources|sources cited)"
-    r"[ \t]*:?[ \t]*\r?$",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-# --- Reference lists --------------------------------------------------------------------------
-# A heading alone proves nothing: anything pasted under "Sources" would vanish. So each entry
-# under it must look like a reference, and prose there counts as prose.
-_YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
-# Something only a reference has; any one of them, in a short entry, makes it an entry.
-_ENTRY_MARK = re.compile(
-    rf"\({_YEAR}\b[^()]{{0,25}}\)|\(n\.d\.\)"  # APA (2005), (2012, October 16), (n.d.)
-    r"|https?://|\bwww\.|\bdoi\b|\b[\w-]+\.(?:com|org|edu|gov|net|int)\b"  # URLs and DOIs
-    r"|\bpp?\.\s*\d|\b(?:vol|no|ed|eds|trans|edn|rev)\.|\bet al\.|\b\d+\s*\(\d+\)"  # volume, pages
-    r"|(?i:\b(?:retrieved|accessed|available at)\b)"  # web sources
-    r"|\b(?:University|Press|Books|Publishers?|Publishing|Penguin|Routledge|Norton|Knopf|Vintage"
-    r"|Verso|Macmillan|HarperCollins|Wiley|Sage|Springer|Clarendon|Polity)\b"
-    rf"|,\s*(?:\d{{1,2}}\s+\w+\.?\s+)?{_YEAR}\.?\s*$"  # MLA and Chicago end on ", 2005."
-)
-# "Gaddis, J. L." / "Gaddis, John Lewis." / "[1] J. L. Gaddis," / "1. Dobbs, Michael." at the start:
-# a reference when a year is somewhere in it too, since "However, Kennedy." alone proves little.
-_AUTHOR_START = re.compile(
-    r"^\s*(?:\[\d{1,3}\]\s*|\d{1,3}\.\s+|[-*•–]\s+)?"
-    r"(?:[^\W\d_][\w'’-]+,\s+(?:[A-Z]\.|[^\W\d_][\w'’-]+(?:\s+[A-Z]\.)*[.,])|(?:[A-Z]\.\s*){1,3}[^\W\d_])"
-)
-_LIST_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.|[-*•–])\s")
-_ANY_YEAR = re.compile(rf"\b{_YEAR}\b|\bn\.d\.")
-# Entries are short; a longer block is prose however it starts (APA entries with many authors
-# stay well under this).
-_MAX_ENTRY_WORDS = 60
-# Reference entries are not made of sentences: two long ones are prose with a marker on it.
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_LONG_SENTENCE_WORDS = 12
-_ENDS_ENTRY = re.compile(r"[.!?][\"”’')\]]*\s*$")
-
-
-def _looks_like_entry(unit: str) -> bool:
-    """Whether one reference-list unit (an entry with its wrapped lines) reads as a reference.
-
-    >>> _looks_like_entry("Gaddis, J. L. (2005). The Cold War: A New History. Penguin Press.")
-    True
-    >>> _looks_like_entry("The options were not good, and the Joint Chiefs favoured air strikes.")
-    False
-    """
-    words = unit.split()
-    if len(words) > _MAX_ENTRY_WORDS:
-        return False
-    if sum(len(s.split()) >= _LONG_SENTENCE_WORDS for s in _SENTENCE.split(unit)) >= 2:
-        return False
-    if _ENTRY_MARK.search(unit):
-        return True
-    return bool(_AUTHOR_START.match(unit) and _ANY_YEAR.search(unit))
-
-
-def _starts_entry(line: str) -> bool:
-    # A line that opens an entry of its own is never the wrapped tail of the one before.
-    return bool(
-        _LIST_START.match(line) or _AUTHOR_START.match(line) or re.search(rf"^.{{0,60}}\({_YEAR}", line)
-    )
-
-
-def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the entries (or paragraphs) in ``text[start:end]``: a line joins the one above
-    when it is indented under it (a hanging indent) or the line above stopped mid-entry (a PDF
-    wrapped it), unless it opens an entry itself."""
-    units: list[list[int]] = []
-    indent = 0
-    previous = ""  # the line above, empty after a blank line
-    for match in re.finditer(r"^[^\n]*", text[start:end], re.MULTILINE):
-        line = match.group()
-        if not line.strip():
-            previous = ""
-            continue
-        first, last = start + match.start(), start + match.end()
-        lead = len(line) - len(line.lstrip())
-        joins = bool(previous) and not _starts_entry(line)
-        if joins and (lead > indent or not _ENDS_ENTRY.search(previous)):
-            units[-1][1] = last
-        else:
-            units.append([first, last])
-            indent = lead
-        previous = line
-    return [(a, b) for a, b in units]
-
-
-def reference_lists(text: str) -> list[Zone]:
-    """The reference list: its heading and the entries under it that look like references.
-    Prose under the heading is not part of it and breaks it. The heading may be anywhere:
-    since only entries are excluded, an early "Sources" line can hide no prose.
-
-    >>> text = "Essay body.\\nMore body text here.\\n\\nWorks Cited\\nGaddis, J. (2005). The Cold War."
-    >>> [(text[z.start:z.end].splitlines()[0], str(z.reason)) for z in reference_lists(text)]
-    [('Works Cited', 'reference list')]
-    >>> text = "Essay body, long enough to matter.\\n\\nSources\\nI copied it."
-    >>> [(z.start, z.end) for z in reference_lists(text)]
-    [(36, 43)]
-    """
-    headings = list(_HEADING.finditer(text))
-    zones: list[Zone] = []
-    for number, heading in enumerate(headings):
-        section_end = headings[number + 1].start() if number + 1 < len(headings) else len(text)
-        run: list[int] = [heading.start(), heading.end()]
-        for a, b in _units(text, heading.end(), section_end):
-            if _looks_like_entry(text[a:b]):
-                run = [run[0] if run else a, b]
-            elif run:
-                zones.append(Zone(run[0], run[1], REFERENCE_LIST))
-                run = []
-        if run:
-            zones.append(Zone(run[0], run[1], REFERENCE_LIST))
-    return zones
-
-
-# --- Quotations -----------------------------------------------------------------------------
 # A quotation may wrap over lines (a PDF's layout) but not span a paragraph break.
 _DOUBLE_QUOTE = re.compile(r"[\"“”]|\n[ \t]*\n")
 _BLOCK = re.compile(r"^(?:[ \t]{4,}|\t|> ?)(\S[^\n]*(?:\n(?:[ \t]{4,}|\t|> ?)\S[^\n]*)*)", re.MULTILINE)
@@ -301,7 +160,7 @@ def _attributed_before(before: str) -> bool:
 
 # "as he said in West Berlin on 26 June 1963: ": the essay's subject, and the year he said
 # it in (a year: not "the stated aim of 1962", nor "he told 2000 students").
-_SUBJECT_DATED = re.compile(r"(?<![\w'’])(?:he|she)\b.*\b(?:1[5-9]|20)\d\d\b(?!\s+[^\W\d_])", re.I | re.S)
+_SUBJECT_DATED = re.compile(rf"(?<![\w'’])(?:he|she)\b.*\b{YEAR}\b(?!\s+[^\W\d_])", re.I | re.S)
 
 
 def _dated_by_the_subject(match: re.Match[str]) -> bool:
@@ -433,63 +292,3 @@ def quotations(text: str) -> list[Zone]:
 def _zone(text: str, start: int, end: int) -> Zone:
     cited = _attributed_after(text, start, end) or _attributed_before(text[max(0, start - 200) : start])
     return Zone(start, end, CITED_QUOTATION if cited else QUOTATION)
-
-
-def exclusion_zones(text: str) -> list[Zone]:
-    """Reference lists and quotations of ``text``, in order; a quotation inside a reference
-    entry (an article's title) is part of the entry."""
-    references = reference_lists(text)
-    lists = ZoneIndex(references)
-    zones = [q for q in quotations(text) if not lists.overlapping(q.start, q.end)]
-    return sorted(zones + references, key=lambda z: (z.start, z.end))
-
-
-class ZoneIndex:
-    """Zones found by the characters they overlap, so that a long text with a quotation
-    in every paragraph is not searched whole for each passage: each zone is filed under
-    every stretch of ``_STRETCH`` characters it touches, and a span looks only in its own.
-
-    >>> index = ZoneIndex([Zone(0, 16, QUOTATION), Zone(5000, 5010, CITED_QUOTATION)])
-    >>> index.reason(10, 20), index.overlapping(4000, 4500)
-    (<Kind.QUOTED: 'quoted'>, [])
-    """
-
-    _STRETCH = 512
-
-    def __init__(self, zones: list[Zone]) -> None:
-        self._zones = zones
-        self._filed: dict[int, list[int]] = {}
-        for number, zone in enumerate(zones):
-            for stretch in self._stretches(zone.start, zone.end):
-                self._filed.setdefault(stretch, []).append(number)
-
-    def _stretches(self, start: int, end: int) -> range:
-        return range(start // self._STRETCH, max(start, end - 1) // self._STRETCH + 1)
-
-    def overlapping(self, start: int, end: int) -> list[Zone]:
-        """The zones that overlap ``[start, end)``, in the order they were given."""
-        near: set[int] = set()
-        for stretch in self._stretches(start, end):
-            near.update(self._filed.get(stretch, ()))
-        zones = self._zones
-        return [zones[n] for n in sorted(near) if zones[n].start < end and start < zones[n].end]
-
-    def reason(self, start: int, end: int) -> Excluded | Kind | None:
-        """:func:`classify` of ``[start, end)`` among the zones: only those overlapping
-        it can cover any of it, and they are asked in the order given, as classify asks."""
-        return classify(start, end, self.overlapping(start, end))
-
-
-def classify(start: int, end: int, zones: list[Zone]) -> Excluded | Kind | None:
-    """The zone reason covering most of ``[start, end)`` when it covers at least half,
-    else None.
-
-    >>> classify(10, 20, [Zone(0, 16, QUOTATION)]), classify(10, 20, [Zone(12, 14, QUOTATION)])
-    (<Kind.QUOTED: 'quoted'>, None)
-    """
-    best, reason = 0, None
-    for zone in zones:
-        inside = min(end, zone.end) - max(start, zone.start)
-        if inside > best:
-            best, reason = inside, zone.reason
-    return reason if best * 2 >= end - start else None
