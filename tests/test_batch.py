@@ -129,7 +129,7 @@ def test_common_text_counts_towards_no_source_or_pair(tmp_path: Path) -> None:
     topics = ["volcanoes", "tides", "bees", "glaciers", "comets"]
     folder = tmp_path / "class"
     for number, topic in enumerate(topics):
-        own = " ".join(f"{topic} note {number} item {i} differs." for i in range(12))
+        own = " ".join(f"The {topic} entry {number * 100 + i} is theirs alone." for i in range(12))
         (folder / f"student{number}").mkdir(parents=True)
         (folder / f"student{number}" / "essay.txt").write_text(f"{own} {shared}", encoding="utf-8")
     batch = compare_batch(folder, None, config=CheckConfig(common_threshold=2))
@@ -147,7 +147,7 @@ def test_common_table_counts_the_students_holding_the_text_not_the_corpus(tmp_pa
     topics = ["volcanoes", "tides", "bees", "glaciers"]
     folder = tmp_path / "class"
     for number, topic in enumerate(topics):
-        own = " ".join(f"{topic} note {number} item {i} differs." for i in range(12))
+        own = " ".join(f"The {topic} entry {number * 100 + i} is theirs alone." for i in range(12))
         (folder / f"student{number}").mkdir(parents=True)
         (folder / f"student{number}" / "essay.txt").write_text(f"{own} {handout}", encoding="utf-8")
     corpus = tmp_path / "corpus"
@@ -270,7 +270,7 @@ def test_common_text_is_relative_to_the_class_and_a_trio_stays_a_group(tmp_path:
     folder = tmp_path / "class"
     folder.mkdir()
     for number, topic in enumerate(topics):
-        own = " ".join(f"{topic} note {number} item {i} differs." for i in range(12))
+        own = " ".join(f"The {topic} entry {number * 100 + i} is theirs alone." for i in range(12))
         text = (prompt + " " if number < 5 else "") + own + (" " + shared if number >= 7 else "")
         (folder / f"Student {topic}_{number}_assignsubmission_file_essay.txt").write_text(text, "utf-8")
     batch = compare_batch(folder, None)
@@ -278,6 +278,35 @@ def test_common_text_is_relative_to_the_class_and_a_trio_stays_a_group(tmp_path:
     prompt_matches = [m for m in batch.result.matches if "Thaw and its limits" in m.submission_text]
     assert prompt_matches and all(m.excluded == "common text" for m in prompt_matches)
     assert batch.groups == {"Student moss": 1, "Student owls": 1, "Student salt": 1}
+
+
+def test_students_who_hand_in_one_essay_are_a_group_however_many_they_are(tmp_path: Path) -> None:
+    # Four of ten hand in the same essay: more students than the common-text threshold
+    # (three here) share it, but it is the whole of each essay, not a prompt.
+    prompt = (
+        "Essay 3: The Thaw and its limits. Between Stalin's death in March 1953 and the early 1960s, "
+        "the Cold War changed in ways that were both hopeful and dangerous."
+    )
+    essays = sorted(COLDWAR.glob("*.txt"))[:7]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for number, essay in enumerate(essays[:6]):
+        # Four of the six write their own essays under the prompt they paste.
+        text = (prompt + "\n\n" if number < 4 else "") + essay.read_text(encoding="utf-8")
+        (folder / f"Student {number}_{number}_assignsubmission_file_essay.txt").write_text(text, "utf-8")
+    ring = ["Ann", "Bob", "Cy", "Di"]
+    for number, name in enumerate(ring, 6):
+        (folder / f"{name} Ring_{number}_assignsubmission_file_essay.txt").write_text(
+            essays[6].read_text(encoding="utf-8"), "utf-8"
+        )
+    batch = compare_batch(folder, None)
+    assert batch.result.settings["common_threshold"] == 3
+    assert batch.groups == dict.fromkeys((f"{name} Ring" for name in ring), 1)
+    ringed = [d for d in batch.result.documents if "Ring" in d.path]
+    assert len(ringed) == 4 and all(d.similarity > 95 for d in ringed)
+    # The prompt that four others paste is still common text.
+    prompt_matches = [m for m in batch.result.matches if "Thaw and its limits" in m.submission_text]
+    assert prompt_matches and all(m.excluded == "common text" for m in prompt_matches)
 
 
 def test_a_pair_of_classmates_is_checked_both_ways_round(tmp_path: Path) -> None:

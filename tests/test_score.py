@@ -43,6 +43,8 @@ HANDOUT = (
 )
 STOCK = "The Cold War was a period of geopolitical tension between the two superpowers."
 STUDENTS = {"ann.txt": "Ann", "bob.txt": "Bob", "cy.txt": "Cy", "di.txt": "Di"}
+#: Characters of each student's essay: long beside the handout they share.
+ESSAYS = dict.fromkeys(STUDENTS, 1000)
 
 
 def _match(
@@ -288,7 +290,7 @@ def _class_matches() -> list[Match]:
 
 def test_mark_common_excludes_text_enough_other_students_share() -> None:
     matches = _class_matches()
-    marked = mark_common(matches, STUDENTS, threshold=2)
+    marked = mark_common(matches, STUDENTS, threshold=2, lengths=ESSAYS)
     assert [m.excluded for m in marked] == [
         Excluded.COMMON_TEXT,
         Excluded.COMMON_TEXT,
@@ -302,7 +304,23 @@ def test_mark_common_excludes_text_enough_other_students_share() -> None:
     assert [replace(m, excluded=Excluded.COUNTED) for m in marked] == [
         replace(m, excluded=Excluded.COUNTED) for m in matches
     ]
-    assert mark_common(matches, STUDENTS, threshold=3) == matches
+    assert mark_common(matches, STUDENTS, threshold=3, lengths=ESSAYS) == matches
+
+
+def test_text_that_is_most_of_most_essays_holding_it_is_never_common() -> None:
+    # Ann, Bob and Cy hand in one essay, the handout being most of each: they copied it,
+    # however many they are.
+    matches = _class_matches()
+    whole = dict.fromkeys(STUDENTS, 200)
+    assert mark_common(matches, STUDENTS, threshold=2, lengths=whole) == matches
+    # Only Ann's is mostly the handout (she handed in little else): it stays common text,
+    # for her too, and links no one.
+    ann_alone = {**ESSAYS, "ann.txt": 200}
+    marked = mark_common(matches, STUDENTS, threshold=2, lengths=ann_alone)
+    assert marked == mark_common(matches, STUDENTS, threshold=2, lengths=ESSAYS)
+    # Two of the three: most of them.
+    two = {**ESSAYS, "ann.txt": 200, "bob.txt": 200}
+    assert mark_common(matches, STUDENTS, threshold=2, lengths=two) == matches
 
 
 def test_common_passages_count_the_students_holding_each_text() -> None:

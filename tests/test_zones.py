@@ -140,11 +140,23 @@ def test_batch_common_text_and_template(tmp_path) -> None:  # type: ignore[no-un
     )
     folder = tmp_path / "class"
     folder.mkdir()
-    openings = ["Korea", "Cuba", "Berlin", "Vietnam"]
-    for number, topic in enumerate(openings):
-        own = (
-            f"My own paragraph about {topic} and what happened there in the years after {1950 + number}. " * 2
-        )
+    # Each student's own paragraph, in words of their own: the stock opening is most of
+    # no one's essay.
+    paragraphs = [
+        "Korea was divided at the thirty-eighth parallel, and the armistice of 1953 left a "
+        "demilitarised zone that still separates two states whose families were split apart. "
+        "Neither side won what it had gone to war for.",
+        "Castro's revolution turned Havana towards Moscow; the missiles found there in October "
+        "1962 brought both superpowers closer to nuclear war than at any other moment. "
+        "Thirteen days of letters and blockades decided it.",
+        "West Berliners lived on an island inside East Germany, supplied by aircraft during "
+        "the blockade and later walled off from the eastern districts in August 1961. "
+        "The wall stood until the crowds opened it in 1989.",
+        "Saigon fell in April 1975 after American troops had left, ending a long conflict "
+        "that cost millions of lives across Indochina and divided American politics deeply. "
+        "Refugees left by boat for years afterwards.",
+    ]
+    for number, own in enumerate(paragraphs):
         (folder / f"student{number}.txt").write_text(stock + own, encoding="utf-8")
     result = compare_batch(folder, config=CheckConfig(common_threshold=3))
     assert result.result.matches

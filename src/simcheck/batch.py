@@ -93,6 +93,8 @@ class _Class:
     resubmitted: list[int]
     common_threshold: int
     set_aside: SetAside
+    #: Characters of each submission's text, by ``doc_id``.
+    lengths: dict[str, int]
 
 
 def compare_batch(
@@ -179,6 +181,7 @@ def compare_batch(
         resubmitted,
         common_threshold,
         set_aside or SetAside(),
+        {d.doc_id: len(d.text) for d in documents},
     )
     result = _run(whole, errors, jobs, progress)
     return replace(result, passed_over=tuple(passed_over))
@@ -401,6 +404,7 @@ def _checked(
         tokens,
         found,
         students=whole.students,
+        lengths=whole.lengths,
         common_threshold=whole.common_threshold,
         set_aside=whole.set_aside,
         config=config,
@@ -413,6 +417,7 @@ def settle_submission(
     found: Sequence[Found],
     *,
     students: Mapping[str, str],
+    lengths: Mapping[str, int],
     common_threshold: int,
     set_aside: SetAside,
     config: CheckConfig,
@@ -421,12 +426,13 @@ def settle_submission(
     corpus found: what the teacher set aside, then text common to ``common_threshold``
     students and text a corpus source explains (see :func:`~simcheck.score.settle`).
     ``students`` names the student of the submission and of every classmate among its
-    sources (a source not in it is a corpus file). A bulk job settles each submission
-    with this too, so both give the same passages."""
+    sources (a source not in it is a corpus file), and ``lengths`` gives the characters
+    of their texts. A bulk job settles each submission with this too, so both give the
+    same passages."""
 
     def mark(matches: list[Match]) -> list[Match]:
         # What the teacher set aside first: it is then no student's share of common text.
         aside = mark_set_aside(matches, set_aside, students)
-        return mark_class(aside, students, common_threshold)
+        return mark_class(aside, students, common_threshold, lengths)
 
     return settle(document, tokens, found, mark, config=config)

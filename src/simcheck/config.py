@@ -90,7 +90,8 @@ class CheckConfig:
         "prompt, a shared handout, a stock phrase) is not counted, like MOSS's -m. By default it "
         f"is {COMMON_CLASS_SHARE:.0%} of the class's students, and at least {MIN_COMMON_THRESHOLD}: a "
         "class of 12 has common text as one of 300 does, and a passage that a few students share "
-        "stays theirs.",
+        "stays theirs. Text that is most of the essay of most students holding it is never common: "
+        "they handed in one essay.",
         batch_only=True,
         shown=f"{COMMON_CLASS_SHARE:.0%} of the students, at least {MIN_COMMON_THRESHOLD}",
     )

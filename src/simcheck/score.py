@@ -300,12 +300,14 @@ def mark_set_aside(matches: list[Match], set_aside: SetAside, students: Mapping[
 # --- a class --------------------------------------------------------------------------
 
 
-def mark_class(matches: list[Match], students: Mapping[str, str], threshold: int) -> list[Match]:
+def mark_class(
+    matches: list[Match], students: Mapping[str, str], threshold: int, lengths: Mapping[str, int]
+) -> list[Match]:
     """A submission's matches with a class's exclusions marked: text common to the
     class (:func:`mark_common`; a handout in the corpus too counts against no source),
     then text shared with a classmate that a corpus source holds as well
     (:func:`mark_in_corpus`)."""
-    return mark_in_corpus(mark_common(matches, students, threshold), students)
+    return mark_in_corpus(mark_common(matches, students, threshold, lengths), students)
 
 
 def mark_in_corpus(matches: list[Match], students: Mapping[str, str]) -> list[Match]:
@@ -348,23 +350,31 @@ def _clipped_length(spans: Sequence[tuple[int, int]], start: int, end: int) -> i
     return total
 
 
-def mark_common(matches: list[Match], students: Mapping[str, str], threshold: int) -> list[Match]:
+def mark_common(
+    matches: list[Match], students: Mapping[str, str], threshold: int, lengths: Mapping[str, int]
+) -> list[Match]:
     """Exclude passages of one submission that at least ``threshold`` other students'
-    submissions share (so the text is in more than ``threshold`` submissions)."""
+    submissions share (so the text is in more than ``threshold`` submissions), unless
+    it is most of the text of most of them (:func:`_their_essays`). ``lengths`` are the
+    characters of each student's submission."""
     class_matches = [m for m in matches if m.source in students and not m.excluded]
     marked = []
     for match in matches:
-        if not match.excluded and len(_sharers(match, class_matches, students)) >= threshold:
-            match = replace(match, excluded=Excluded.COMMON_TEXT)
+        if not match.excluded:
+            sharing = _sharing(match, class_matches)
+            if len({students[m.source] for m in sharing}) >= threshold and not _their_essays(
+                match, sharing, class_matches, students, lengths
+            ):
+                match = replace(match, excluded=Excluded.COMMON_TEXT)
         marked.append(match)
     return marked
 
 
-def _sharers(match: Match, class_matches: Sequence[Match], students: Mapping[str, str]) -> set[str]:
-    """The other students whose submissions share ``match``'s text: those with a passage
-    of the same submission covering at least half of it."""
-    return {
-        students[other.source]
+def _sharing(match: Match, class_matches: Sequence[Match]) -> list[Match]:
+    """The submission's passages from other students' submissions that cover at least
+    half of ``match``: they share its text."""
+    return [
+        other
         for other in class_matches
         if other.submission == match.submission
         and 2
@@ -373,7 +383,46 @@ def _sharers(match: Match, class_matches: Sequence[Match], students: Mapping[str
             - max(match.submission_start, other.submission_start)
         )
         >= match.submission_end - match.submission_start
-    }
+    ]
+
+
+def _sharers(match: Match, class_matches: Sequence[Match], students: Mapping[str, str]) -> set[str]:
+    """The other students whose submissions share ``match``'s text."""
+    return {students[other.source] for other in _sharing(match, class_matches)}
+
+
+def _their_essays(
+    match: Match,
+    sharing: Sequence[Match],
+    class_matches: Sequence[Match],
+    students: Mapping[str, str],
+    lengths: Mapping[str, int],
+) -> bool:
+    """Whether what the holders of ``match``'s text share is at least half of the
+    submissions of more than half of them.
+
+    A prompt or a handout is a part of an essay: the students who paste it share little
+    else, and one who hands in only the prompt does not make it theirs. Students who
+    hand in one essay share the whole of each, and have copied it however many they are.
+    """
+    submission = match.submission
+
+    def shares(source: str) -> tuple[bool, bool]:
+        # How much of each of the two texts the submission and this classmate share.
+        pair = [m for m in class_matches if m.source == source]
+        mine = _clipped_length([(m.submission_start, m.submission_end) for m in pair], 0, lengths[submission])
+        theirs = _clipped_length([(m.source_start, m.source_end) for m in pair], 0, lengths[source])
+        return 2 * mine >= lengths[submission], 2 * theirs >= lengths[source]
+
+    mostly: dict[str, bool] = {}
+    mine_mostly = False
+    for other in sharing:
+        mine, theirs = shares(other.source)
+        mine_mostly = mine_mostly or mine
+        student = students[other.source]
+        mostly[student] = mostly.get(student, False) or theirs
+    holders = len(mostly) + 1
+    return 2 * (sum(mostly.values()) + mine_mostly) > holders
 
 
 def common_passages(matches: Sequence[Match], students: Mapping[str, str]) -> list[dict[str, Any]]:
