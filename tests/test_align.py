@@ -420,6 +420,28 @@ def test_a_sentence_the_writer_added_inside_a_pasted_paragraph_is_in_no_passage(
     ]
 
 
+def test_a_sentence_of_own_words_that_echoes_the_pasted_text_is_in_no_passage() -> None:
+    # Both paste the prompt. One then writes a sentence of their own that names
+    # "Stalin's death" and "the Cold War" again, and both go on "In this essay I": the
+    # echoed phrases pair with the prompt beside it, and bridged the sentence in.
+    prompt = (
+        "Essay 3: The Thaw and its limits. Between Stalin's death in March 1953 and the early 1960s, "
+        "the Cold War changed in ways that were both hopeful and dangerous."
+    )
+    own = (
+        "Looking back from today, the most surprising thing about the decade after Stalin's death is "
+        "not that the Cold War became calmer, but that it became calmer only after it had come "
+        "closest to catastrophe."
+    )
+    essay = f"{prompt}\n\n{own} In this essay I look at the crises of 1956 and 1962 in turn."
+    source = (
+        f"{prompt} In this essay I am going to explain how it changed and whether the thaw was as "
+        "big as people say. Khrushchev denounced his predecessor in a secret speech."
+    )
+    passages = align_passages(essay, source)
+    assert [essay[p.a_start : p.a_end] for p in passages] == [prompt]
+
+
 def test_cover_of_equal_spans_is_the_cover_of_any_spans() -> None:
     rng = np.random.default_rng(7)
     for size in (1, 3, 5):

@@ -12,10 +12,8 @@ from ..frequencies import Rarity
 from ..tokens import Tokens
 from .extend import extend
 from .merge import core, corroborated, merge, split_at_own_text, trim
-from .rects import Group, Rect, Seeds, bounding, coverage, covered_from, packed
+from .rects import MIN_DENSITY, Group, Rect, Seeds, bounding, coverage, covered_from, packed
 
-# Share of a passage's words that seeds must cover for it to count as evidence.
-_MIN_DENSITY = 0.3
 # Shortest piece of evidence (words, both sides) kept for joining into a passage.
 _PIECE_WORDS = 10
 
@@ -62,7 +60,7 @@ class Evidence:
     def supported(self, rect: Rect, weak: bool = True) -> bool:
         """Whether seeds (not weak ones unless ``weak``) make ``rect`` a piece of evidence."""
         evidence = self.evidence_a if weak else self.firm_a
-        if float(evidence[rect.a_first : rect.a_last].mean()) < _MIN_DENSITY:
+        if float(evidence[rect.a_first : rect.a_last].mean()) < MIN_DENSITY:
             return False
         # Shared function words and one shared noun ("in the north") are chance, not
         # copying: ask for several shared content words.

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..tokens import Tokens
-from .rects import BLOCK_WORDS, Group, Rect, bounding, content_stems, own_words
+from .rects import BLOCK_WORDS, MIN_DENSITY, Group, Rect, bounding, content_stems, own_words
 
 # Share of a passage joined across a gap wider than ``max_gap`` that must be evidence.
 _JOIN_DENSITY = 0.5
@@ -199,19 +199,13 @@ def trim(group: Group, free: np.ndarray) -> Group | None:
 
 def split_at_own_text(group: Group, evidence_a: np.ndarray, ta: Tokens, gap: int) -> list[Group]:
     """The group cut at the writer's own words inside it (:func:`own_words`): runs of
-    ``a`` without evidence that merging bridged but that the other side does not share."""
+    ``a`` without evidence that merging bridged but that the other side does not share.
+    A whole sentence that evidence covers too thinly to be a piece of it, where the
+    source runs on, counts as without (:func:`_without_sparse_sentences`)."""
     cuts = []
-    for start, end in _empty_runs(evidence_a, group.rect.a_first, group.rect.a_last):
-        # Where the source runs on, as a shared phrase on one side of the run at least
-        # shows it: sentence seeds on both sides span their whole sentences of b, which
-        # may hold the counterpart of a rewritten sentence of the run.
-        left = max((m for m in group.members if m.a_last <= start), key=lambda m: m.a_last, default=None)
-        right = min((m for m in group.members if m.a_first >= end), key=lambda m: m.a_first, default=None)
-        if left is None or right is None or (left.sentence and right.sentence):
-            b_words = end - start
-        else:
-            b_words = right.b_first - left.b_last
-        cut = own_words(ta, start, end, b_words, gap)
+    cover = _without_sparse_sentences(evidence_a, ta, group)
+    for start, end in _empty_runs(cover, group.rect.a_first, group.rect.a_last):
+        cut = own_words(ta, start, end, _source_words_between(group, start, end), gap)
         if cut is not None:
             cuts.append(cut)
     parts: list[Group] = []
@@ -223,6 +217,46 @@ def split_at_own_text(group: Group, evidence_a: np.ndarray, ta: Tokens, gap: int
         if members:
             parts.append(Group(bounding(members), members))
     return parts
+
+
+def _source_words_between(group: Group, start: int, end: int) -> int:
+    """Words ``b`` has between the group's evidence on either side of ``[start, end)``
+    of ``a``: where the source runs on, as a shared phrase on one side of the run at
+    least shows it. Sentence seeds on both sides span their whole sentences of b, which
+    may hold the counterpart of a rewritten sentence of the run: the run's own length."""
+    left = max((m for m in group.members if m.a_last <= start), key=lambda m: m.a_last, default=None)
+    right = min((m for m in group.members if m.a_first >= end), key=lambda m: m.a_first, default=None)
+    if left is None or right is None or (left.sentence and right.sentence):
+        return end - start
+    return right.b_first - left.b_last
+
+
+def _without_sparse_sentences(evidence_a: np.ndarray, ta: Tokens, group: Group) -> np.ndarray:
+    """``evidence_a`` with some whole sentences inside the group marked as without
+    evidence: those it covers less than ``MIN_DENSITY`` of, that none of the group's
+    phrases found once on each side touches, and where the source has less than half
+    as many words. A student who echoes the pasted prompt's "Stalin's death" and "the
+    Cold War" in a sentence of their own shares those phrases, which pair with the
+    prompt beside it or with other places of b, not the sentence."""
+    sentence_firsts, sentence_lasts = ta.sentence_bounds
+    first, last = group.rect.a_first, group.rect.a_last
+    placed = [(m.a_first, m.a_last) for m in group.members if not m.repeated]
+    cover = evidence_a
+    at = first if sentence_firsts[first] == first else int(sentence_lasts[first])
+    while at < last:
+        end = int(sentence_lasts[at])
+        if end > last:
+            break
+        if (
+            float(evidence_a[at:end].mean()) < MIN_DENSITY
+            and not any(a_first < end and a_last > at for a_first, a_last in placed)
+            and 0 <= _source_words_between(group, at, end) < (end - at) / 2
+        ):
+            if cover is evidence_a:
+                cover = evidence_a.copy()
+            cover[at:end] = False
+        at = end
+    return cover
 
 
 def _empty_runs(evidence_a: np.ndarray, first: int, last: int) -> list[tuple[int, int]]:

@@ -12,6 +12,9 @@ from ..tokens import Tokens
 # Share of a passage's words that n-gram seeds must cover for it to be called an edited
 # copy rather than a paraphrase (and of a sentence, for them to explain it).
 EDITED_DENSITY = 0.5
+# Share of a passage's words that seeds must cover for it to count as evidence (and of
+# a sentence, for it to be no sentence of the writer's own: see merge.split_at_own_text).
+MIN_DENSITY = 0.3
 # Content words two sentences must share to seed a paraphrase passage.
 MIN_SHARED_SENTENCE_WORDS = 3
 # An exact copy this many words long (about two sentences) is a block copied whole, such
