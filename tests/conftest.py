@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 CORPUS = DATA / "corpus"
 SHARED_FOLDER = TESTS.parent.parent / "shared"
+DEMO_CLASS = TESTS.parent / "corpora" / "demo-class"
 ESSAY_WORDS = (
     "the of and a to in is was that for on as with by at from his her it an were are which this be or "
     "had not but have their they one all been has more when who would there what so up out if about "
@@ -27,6 +29,20 @@ ESSAY_WORDS = (
     "khrushchev kennedy policy europe germany china korea vietnam détente summit arms race crisis "
     "embargo alliance ideology propaganda economy election revolution reform army navy spy"
 ).split()
+
+
+def more_pasting_the_prompt(folder: Path) -> Path:
+    """The demo class, copied to ``folder``, with three more students pasting the
+    prompt's opening (eight of 26, more than a fifth: retrieval passes over its phrases)
+    and a file that holds only the prompt (a student who uploaded the assignment sheet)."""
+    shutil.copytree(DEMO_CLASS / "submissions", folder)
+    prompt = (DEMO_CLASS / "prompt.txt").read_text(encoding="utf-8")
+    opening = prompt.split(". Explain")[0] + "."
+    for name in ("Olivia Brennan", "Rhys Morgan", "Willow Pearce"):
+        essay = next(folder.glob(f"{name}_*.txt"))
+        essay.write_text(opening + "\n\n" + essay.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "Zoe Wrong_418450_assignsubmission_file_prompt.txt").write_text(prompt, encoding="utf-8")
+    return folder
 
 
 def random_essay(rng: random.Random, words: int = 300, vocabulary: list[str] | None = None) -> str:

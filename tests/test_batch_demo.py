@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import more_pasting_the_prompt
 from simcheck import compare_batch, load_document
 from simcheck.batch_result import BatchResult
 from simcheck.tokens import Tokens
@@ -100,6 +101,15 @@ def test_the_only_groups_are_the_collusion_of_the_ground_truth(result: BatchResu
 def test_without_the_prompt_given_it_is_common_text_and_links_no_one() -> None:
     bare = compare_batch(CLASS / "submissions", ROOT / "corpora" / "coldwar")
     assert _groups(bare) == _truth_groups(bare)
+
+
+def test_a_prompt_more_than_a_fifth_paste_links_no_one(tmp_path: Path) -> None:
+    bare = compare_batch(more_pasting_the_prompt(tmp_path / "class"), ROOT / "corpora" / "coldwar")
+    assert _groups(bare) == _truth_groups(bare)
+    wrong = next(d for d in bare.result.documents if "Zoe Wrong" in d.path)
+    assert wrong.similarity == 0.0
+    pasted = [m for m in bare.result.matches if "Thaw and its limits" in m.submission_text]
+    assert pasted and all(m.excluded for m in pasted)
 
 
 def test_students_who_copied_nothing_are_at_zero(result: BatchResult) -> None:

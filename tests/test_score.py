@@ -10,16 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simcheck.common_text import common_passages, mark_common
 from simcheck.models import Document, Excluded, Kind, Match, SourceResult
 from simcheck.score import (
     PAIR_COLUMNS,
     Copies,
     WordRuns,
-    common_passages,
     explained,
     groups,
     identical_runs,
-    mark_common,
     recounted,
     settle,
     similarity_percent,
@@ -321,6 +320,23 @@ def test_text_that_is_most_of_most_essays_holding_it_is_never_common() -> None:
     # Two of the three: most of them.
     two = {**ESSAYS, "ann.txt": 200, "bob.txt": 200}
     assert mark_common(matches, STUDENTS, threshold=2, lengths=two) == matches
+
+
+def test_text_the_class_holds_more_widely_than_its_pairs_show_is_common() -> None:
+    # Di's stock sentence is shared with Ann alone among the pairs aligned, but the class
+    # holds it widely (retrieval passed over its phrases): common text.
+    matches = _class_matches()
+    stock = lambda m: m.submission_text == STOCK  # noqa: E731
+    marked = mark_common(matches, STUDENTS, threshold=2, lengths=ESSAYS, held_widely=stock)
+    assert marked[6].excluded == Excluded.COMMON_TEXT
+    assert marked[7].excluded == Excluded.CITED_QUOTATION  # already excluded: kept
+    assert marked[:6] == mark_common(matches, STUDENTS, threshold=2, lengths=ESSAYS)[:6]
+    # Unless it is most of both texts: Di and Ann handed in that sentence and little else.
+    short = {**ESSAYS, "di.txt": 60, "ann.txt": 60}
+    assert mark_common(matches, STUDENTS, threshold=2, lengths=short, held_widely=stock)[6] == matches[6]
+    # Most of Di's text but not of Ann's: a student who hands in only the prompt.
+    di_only = {**ESSAYS, "di.txt": 60}
+    assert mark_common(matches, STUDENTS, threshold=2, lengths=di_only, held_widely=stock)[6] == marked[6]
 
 
 def test_common_passages_count_the_students_holding_each_text() -> None:

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.workloads.synthetic import COLDWAR, topic_class
+from conftest import more_pasting_the_prompt
 from simcheck.batch import compare_batch
 from simcheck.cli import main
 from simcheck.errors import JobError
@@ -210,6 +211,14 @@ def test_same_as_batch_on_the_demo_class_with_its_prompt(spark: Any, tmp_path: P
     write_reports(batch, out)
     same_reports(tmp_path / "spark", out)
     assert "template" in (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
+
+
+def test_same_as_batch_where_more_than_a_fifth_paste_the_prompt(spark: Any, tmp_path: Path) -> None:
+    # Without the prompt given, what the class holds too widely to look up is common.
+    folder = more_pasting_the_prompt(tmp_path / "class")
+    allpairs(str(folder), tmp_path / "spark", corpus=str(COLDWAR), spark=spark)
+    same_reports(tmp_path / "spark", batch_reports(folder, tmp_path / "batch", COLDWAR))
+    assert "common text" in (tmp_path / "spark" / "matches.csv").read_text(encoding="utf-8")
 
 
 def test_same_as_batch_with_a_class_list_and_sources_set_aside(spark: Any, tmp_path: Path) -> None:

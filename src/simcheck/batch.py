@@ -21,6 +21,7 @@ from .batch_result import BatchResult
 from .config import CheckConfig
 from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError, InputError, NotChecked, OwnReport
+from .fingerprint import widely_held_share
 from .frequencies import Rarity
 from .load import MAX_FILE_BYTES, load_folder
 from .models import (
@@ -49,8 +50,8 @@ from .score import Found, groups, mark_class, mark_set_aside, settle, student_pa
 from .students import named_students, student_ids, students_of
 from .tokens import Tokens
 
-if TYPE_CHECKING:  # pandas takes a fifth of a second to import; only the tables need it
-    pass
+if TYPE_CHECKING:  # only named in annotations; retrieval imports numpy when a batch runs
+    import numpy as np
 
 
 def load_submissions(
@@ -95,6 +96,8 @@ class _Class:
     set_aside: SetAside
     #: Characters of each submission's text, by ``doc_id``.
     lengths: dict[str, int]
+    #: The fingerprints too many submissions hold to be looked up (sorted).
+    widely_held: np.ndarray
 
 
 def compare_batch(
@@ -182,6 +185,7 @@ def compare_batch(
         common_threshold,
         set_aside or SetAside(),
         {d.doc_id: len(d.text) for d in documents},
+        classmates.widely_held(config),
     )
     result = _run(whole, errors, jobs, progress)
     return replace(result, passed_over=tuple(passed_over))
@@ -405,6 +409,7 @@ def _checked(
         found,
         students=whole.students,
         lengths=whole.lengths,
+        widely_held=whole.widely_held,
         common_threshold=whole.common_threshold,
         set_aside=whole.set_aside,
         config=config,
@@ -418,6 +423,7 @@ def settle_submission(
     *,
     students: Mapping[str, str],
     lengths: Mapping[str, int],
+    widely_held: np.ndarray,
     common_threshold: int,
     set_aside: SetAside,
     config: CheckConfig,
@@ -426,13 +432,24 @@ def settle_submission(
     corpus found: what the teacher set aside, then text common to ``common_threshold``
     students and text a corpus source explains (see :func:`~simcheck.score.settle`).
     ``students`` names the student of the submission and of every classmate among its
-    sources (a source not in it is a corpus file), and ``lengths`` gives the characters
-    of their texts. A bulk job settles each submission with this too, so both give the
-    same passages."""
+    sources (a source not in it is a corpus file), ``lengths`` gives the characters of
+    their texts, and ``widely_held`` the fingerprints that too many of the class's
+    documents hold to be looked up (:meth:`~simcheck.retrieve.Corpus.widely_held`). A
+    bulk job settles each submission with this too, so both give the same passages."""
+
+    def held_widely(match: Match) -> bool:
+        # Most of the fingerprints of one side's text are among those the class holds
+        # widely: a student's edited copy of the prompt joins the prompt as others paste it.
+        return any(
+            widely_held_share(Tokens(text, config.language), config, widely_held) >= 0.5
+            for text in (match.submission_text, match.source_text)
+        )
 
     def mark(matches: list[Match]) -> list[Match]:
         # What the teacher set aside first: it is then no student's share of common text.
         aside = mark_set_aside(matches, set_aside, students)
-        return mark_class(aside, students, common_threshold, lengths)
+        return mark_class(
+            aside, students, common_threshold, lengths, held_widely if widely_held.shape[0] else None
+        )
 
     return settle(document, tokens, found, mark, config=config)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, NotChecked
 from .models import CheckResult, DocumentSummary, reported
-from .score import common_passages
+from .common_text import common_passages
 from .students import student_of
 from .tables import Table
 

@@ -39,6 +39,7 @@ __all__ = [
     "shingle_hashes",
     "signature_bands",
     "tfidf_weights",
+    "widely_held_share",
     "winnow",
     "word_hash",
     "word_hashes",
@@ -240,9 +241,38 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     # The smaller set looked up in the larger: a long essay's fingerprints are not sorted
     # again for every source it is compared with.
     small, large = (a, b) if a.shape[0] <= b.shape[0] else (b, a)
-    at = np.minimum(np.searchsorted(large, small), large.shape[0] - 1)
-    shared = int(np.count_nonzero(large[at] == small))
+    shared = int(np.count_nonzero(_found_in(small, large)))
     return shared / (int(a.shape[0]) + int(b.shape[0]) - shared)
+
+
+def widely_held_share(tokens: Tokens, config: CheckConfig, held: np.ndarray) -> float:
+    """The share of a text's fingerprints that ``held`` (sorted fingerprints) holds; 0.0
+    for a text too short to have any.
+
+    A store passes over the fingerprints more of its documents hold than
+    :func:`df_cap` allows: in a class, a passage made of them is held by more students
+    than the pairs aligned can show.
+
+    >>> t = Tokens("The Thaw and its limits began when Stalin died in March 1953.")
+    >>> held = fingerprints(t.stem_hashes, 5, 4)
+    >>> widely_held_share(t, CheckConfig(winnow_window=4), held)
+    1.0
+    >>> widely_held_share(t, CheckConfig(winnow_window=4), held[:0])
+    0.0
+    """
+    own = fingerprints(tokens.stem_hashes, config.shingle_size, config.winnow_window)
+    if own.shape[0] == 0:
+        return 0.0
+    return float(_found_in(own, held).mean())
+
+
+def _found_in(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is among ``keys`` (sorted and unique)."""
+    if keys.shape[0] == 0:
+        return np.zeros(values.shape[0], dtype=bool)
+    at = np.minimum(np.searchsorted(keys, values), keys.shape[0] - 1)
+    found: np.ndarray = keys[at] == values
+    return found
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:

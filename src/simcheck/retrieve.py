@@ -329,6 +329,17 @@ class Corpus:
         """The window signatures of document ``key``, its words weighed by this corpus."""
         return window_signatures(self.tokens(key), self._idf)
 
+    def widely_held(self, config: CheckConfig) -> np.ndarray:
+        """The fingerprints more documents hold than :func:`~simcheck.fingerprint.df_cap`
+        allows, sorted: those retrieval passes over as stock phrases (none for a corpus
+        too small to judge)."""
+        cap = df_cap(len(self.documents), config)
+        runs = self._prints
+        if cap is None:
+            return runs.keys[:0]
+        held: np.ndarray = runs.keys[np.diff(runs.starts) > cap]
+        return held
+
     def _shared_fingerprints(self, query: Tokens, config: CheckConfig) -> np.ndarray:
         n_docs = len(self.documents)
         # Every shingle of the query is looked up, not only its winnowed ones: a corpus

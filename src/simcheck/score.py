@@ -1,5 +1,6 @@
 """All counting: percentages of a submission and of each source, the words left word
-for word, and, for a class, pairs of students, their groups and text common to many.
+for word, and, for a class, the exclusions settled (text common to many is judged in
+:mod:`simcheck.common_text`), pairs of students and their groups.
 
 A passage counts unless it is excluded (a cited quotation, a reference list, the
 prompt, text common to the class); words matched in two sources count once.
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .common_text import clipped_length, mark_common
 from .config import CheckConfig
 from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult, reported
 from .review import SetAside
@@ -301,13 +303,17 @@ def mark_set_aside(matches: list[Match], set_aside: SetAside, students: Mapping[
 
 
 def mark_class(
-    matches: list[Match], students: Mapping[str, str], threshold: int, lengths: Mapping[str, int]
+    matches: list[Match],
+    students: Mapping[str, str],
+    threshold: int,
+    lengths: Mapping[str, int],
+    held_widely: Callable[[Match], bool] | None = None,
 ) -> list[Match]:
     """A submission's matches with a class's exclusions marked: text common to the
     class (:func:`mark_common`; a handout in the corpus too counts against no source),
     then text shared with a classmate that a corpus source holds as well
     (:func:`mark_in_corpus`)."""
-    return mark_in_corpus(mark_common(matches, students, threshold, lengths), students)
+    return mark_in_corpus(mark_common(matches, students, threshold, lengths, held_widely), students)
 
 
 def mark_in_corpus(matches: list[Match], students: Mapping[str, str]) -> list[Match]:
@@ -331,117 +337,12 @@ def mark_in_corpus(matches: list[Match], students: Mapping[str, str]) -> list[Ma
 def _within_corpus_copies(match: Match, external: Sequence[Match]) -> bool:
     start, end = match.submission_start, match.submission_end
     covering = [m for m in external if m.submission == match.submission]
-    covered = _clipped_length([(m.submission_start, m.submission_end) for m in covering], start, end)
+    covered = clipped_length([(m.submission_start, m.submission_end) for m in covering], start, end)
     if covered < _IN_CORPUS_SHARE * (end - start):
         return False
-    identical = _clipped_length(list(match.identical_spans), start, end)
-    from_corpus = _clipped_length([span for m in covering for span in m.identical_spans], start, end)
+    identical = clipped_length(list(match.identical_spans), start, end)
+    from_corpus = clipped_length([span for m in covering for span in m.identical_spans], start, end)
     return from_corpus >= _IN_CORPUS_IDENTICAL * identical
-
-
-def _clipped_length(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
-    """Characters of ``[start, end)`` inside the union of ``spans``."""
-    clipped = sorted((max(s, start), min(e, end)) for s, e in spans if s < end and e > start)
-    total, reached = 0, start
-    for s, e in clipped:
-        if e > reached:
-            total += e - max(s, reached)
-            reached = e
-    return total
-
-
-def mark_common(
-    matches: list[Match], students: Mapping[str, str], threshold: int, lengths: Mapping[str, int]
-) -> list[Match]:
-    """Exclude passages of one submission that at least ``threshold`` other students'
-    submissions share (so the text is in more than ``threshold`` submissions), unless
-    it is most of the text of most of them (:func:`_their_essays`). ``lengths`` are the
-    characters of each student's submission."""
-    class_matches = [m for m in matches if m.source in students and not m.excluded]
-    marked = []
-    for match in matches:
-        if not match.excluded:
-            sharing = _sharing(match, class_matches)
-            if len({students[m.source] for m in sharing}) >= threshold and not _their_essays(
-                match, sharing, class_matches, students, lengths
-            ):
-                match = replace(match, excluded=Excluded.COMMON_TEXT)
-        marked.append(match)
-    return marked
-
-
-def _sharing(match: Match, class_matches: Sequence[Match]) -> list[Match]:
-    """The submission's passages from other students' submissions that cover at least
-    half of ``match``: they share its text."""
-    return [
-        other
-        for other in class_matches
-        if other.submission == match.submission
-        and 2
-        * (
-            min(match.submission_end, other.submission_end)
-            - max(match.submission_start, other.submission_start)
-        )
-        >= match.submission_end - match.submission_start
-    ]
-
-
-def _sharers(match: Match, class_matches: Sequence[Match], students: Mapping[str, str]) -> set[str]:
-    """The other students whose submissions share ``match``'s text."""
-    return {students[other.source] for other in _sharing(match, class_matches)}
-
-
-def _their_essays(
-    match: Match,
-    sharing: Sequence[Match],
-    class_matches: Sequence[Match],
-    students: Mapping[str, str],
-    lengths: Mapping[str, int],
-) -> bool:
-    """Whether what the holders of ``match``'s text share is at least half of the
-    submissions of more than half of them.
-
-    A prompt or a handout is a part of an essay: the students who paste it share little
-    else, and one who hands in only the prompt does not make it theirs. Students who
-    hand in one essay share the whole of each, and have copied it however many they are.
-    """
-    submission = match.submission
-
-    def shares(source: str) -> tuple[bool, bool]:
-        # How much of each of the two texts the submission and this classmate share.
-        pair = [m for m in class_matches if m.source == source]
-        mine = _clipped_length([(m.submission_start, m.submission_end) for m in pair], 0, lengths[submission])
-        theirs = _clipped_length([(m.source_start, m.source_end) for m in pair], 0, lengths[source])
-        return 2 * mine >= lengths[submission], 2 * theirs >= lengths[source]
-
-    mostly: dict[str, bool] = {}
-    mine_mostly = False
-    for other in sharing:
-        mine, theirs = shares(other.source)
-        mine_mostly = mine_mostly or mine
-        student = students[other.source]
-        mostly[student] = mostly.get(student, False) or theirs
-    holders = len(mostly) + 1
-    return 2 * (sum(mostly.values()) + mine_mostly) > holders
-
-
-def common_passages(matches: Sequence[Match], students: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Each common passage once (by its opening words, with its longest wording), and how
-    many students' submissions hold it, counted as when it was marked; most held first."""
-    class_matches = [
-        m for m in matches if m.source in students and m.excluded in (Excluded.COUNTED, Excluded.COMMON_TEXT)
-    ]
-    holders: dict[str, set[str]] = {}
-    wording: dict[str, str] = {}
-    for match in matches:
-        if match.excluded == Excluded.COMMON_TEXT:
-            key = " ".join(match.submission_text.split()[:12])
-            sharing = _sharers(match, class_matches, students) | {students[match.submission]}
-            holders.setdefault(key, set()).update(sharing)
-            if len(match.submission_text) > len(wording.get(key, "")):
-                wording[key] = match.submission_text
-    rows = sorted(((len(who), key) for key, who in holders.items()), key=lambda r: (-r[0], r[1]))
-    return [{"text": wording[key], "submissions": count} for count, key in rows]
 
 
 def student_pairs(sources: Iterable[SourceResult], students: Mapping[str, str]) -> Table:

@@ -21,7 +21,7 @@ import jinja2
 
 from ..batch_result import BatchResult
 from ..models import CheckResult, Excluded, reported, shown
-from ..score import common_passages
+from ..common_text import common_passages
 from ..students import short_name
 from .views import submission_views
 

@@ -204,7 +204,7 @@ def _stages(spark: SparkSession, job: Job, stages: Stages, say: Say) -> Written:
     )
     stores = ["class"] + (["corpus"] if "corpus" in frequencies else [])
     parts = {store: _candidate_parts(prepared, signed_rows, store, frequencies, config) for store in stores}
-    stages.run("5-common-keys", lambda: _common_keys(parts), "keys")
+    common = stages.run("5-common-keys", lambda: _common_keys(parts), "keys")
     resubmitted = inputs.resubmitted(spark, loaded)
     candidates = stages.run("6-candidates", lambda: _candidates(prepared, parts, resubmitted), "pairs")
     stats = ClassStats(
@@ -214,6 +214,7 @@ def _stages(spark: SparkSession, job: Job, stages: Stages, say: Say) -> Written:
         inputs.common_threshold,
         job.templates,
         job.set_aside,
+        _widely_held(common),
     )
     aligned = stages.run("7-align", lambda: _aligned(spark, prepared, candidates, stats), "records")
     again = stages.run("8-mirror", lambda: _mirrored(spark, prepared, candidates, aligned, stats), "records")
@@ -335,6 +336,15 @@ def _candidate_parts(
     windows, common_words, _ = shared_windows(asked, held, pairs=store == "class")
     common = common_prints.withColumn("kind", F.lit("fingerprint")).unionByName(common_words)
     return _Parts(prints, windows, common.withColumn("store", F.lit(store)))
+
+
+def _widely_held(common: DataFrame) -> np.ndarray:
+    """The class's fingerprints set aside as held by too many of its documents, sorted:
+    few (the prompt, stock phrases), gathered to settle every submission as batch does."""
+    from pyspark.sql import functions as F  # the optional extra: only when a job runs
+
+    rows = common.filter((F.col("store") == "class") & (F.col("kind") == "fingerprint")).select("key")
+    return np.sort(unsigned([row["key"] for row in rows.collect()]))
 
 
 def _common_keys(parts: dict[str, _Parts]) -> DataFrame:

@@ -14,7 +14,7 @@ import functools
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -242,8 +242,9 @@ class ClassStats:
     """What settling any submission needs to know of the whole job, sent once to each
     executor: the settings, the word frequencies of the class and of the corpus (None
     without one), how many students share a passage before it is common text, and the
-    texts of the assignment prompt and other given text (``--template``), and what the
-    teacher set aside (``--exclude-source``, ``--allow-list``)."""
+    texts of the assignment prompt and other given text (``--template``), what the
+    teacher set aside (``--exclude-source``, ``--allow-list``), and the fingerprints
+    too many of the class's documents hold to be looked up."""
 
     config: CheckConfig
     classmates: Frequencies
@@ -251,6 +252,7 @@ class ClassStats:
     common_threshold: int
     templates: tuple[str, ...] = ()
     set_aside: SetAside = SetAside()
+    widely_held: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
 
 class _GroupRow(NamedTuple):
@@ -307,6 +309,7 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
         found,
         students=students,
         lengths=lengths,
+        widely_held=stats.widely_held,
         common_threshold=stats.common_threshold,
         set_aside=stats.set_aside,
         config=config,

@@ -1,0 +1,143 @@
+"""Text common to a class: what more of its submissions share than the common
+threshold (the prompt, a handout, a stock phrase), which counts against no source and
+links no one, as MOSS's ``-m`` sets such text aside. Judged from one submission's
+passages: the classmates whose passages cover the same text, and the phrases the class
+holds too widely to look up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from .models import Excluded, Match
+
+
+def clipped_length(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """Characters of ``[start, end)`` inside the union of ``spans``."""
+    clipped = sorted((max(s, start), min(e, end)) for s, e in spans if s < end and e > start)
+    total, reached = 0, start
+    for s, e in clipped:
+        if e > reached:
+            total += e - max(s, reached)
+            reached = e
+    return total
+
+
+def mark_common(
+    matches: list[Match],
+    students: Mapping[str, str],
+    threshold: int,
+    lengths: Mapping[str, int],
+    held_widely: Callable[[Match], bool] | None = None,
+) -> list[Match]:
+    """Exclude passages of one submission that at least ``threshold`` other students'
+    submissions share (so the text is in more than ``threshold`` submissions), unless
+    it is most of the text of most of them (:func:`_their_essays`). ``lengths`` are the
+    characters of each student's submission.
+
+    ``held_widely`` says of a passage whether the class holds it more widely than its
+    pairs can show: retrieval passes over the phrases too many documents hold, so the
+    students who all paste the prompt are not all aligned with each other. Such a
+    passage is common too, unless it is most of both texts it joins.
+    """
+    class_matches = [m for m in matches if m.source in students and not m.excluded]
+    marked = []
+    for match in matches:
+        if not match.excluded:
+            sharing = _sharing(match, class_matches)
+            shared = len({students[m.source] for m in sharing}) >= threshold and not _their_essays(
+                match, sharing, class_matches, students, lengths
+            )
+            if shared or (
+                held_widely is not None
+                and not _most_of_both(match, students, lengths)
+                and held_widely(match)
+            ):
+                match = replace(match, excluded=Excluded.COMMON_TEXT)
+        marked.append(match)
+    return marked
+
+
+def _most_of_both(match: Match, students: Mapping[str, str], lengths: Mapping[str, int]) -> bool:
+    """Whether ``match`` is at least half of its submission and, if its source is a
+    classmate's, of theirs: one essay handed in twice, or copied whole from a source."""
+    mine = 2 * (match.submission_end - match.submission_start) >= lengths[match.submission]
+    if match.source not in students:
+        return mine
+    return mine and 2 * (match.source_end - match.source_start) >= lengths[match.source]
+
+
+def _sharing(match: Match, class_matches: Sequence[Match]) -> list[Match]:
+    """The submission's passages from other students' submissions that cover at least
+    half of ``match``: they share its text."""
+    return [
+        other
+        for other in class_matches
+        if other.submission == match.submission
+        and 2
+        * (
+            min(match.submission_end, other.submission_end)
+            - max(match.submission_start, other.submission_start)
+        )
+        >= match.submission_end - match.submission_start
+    ]
+
+
+def _sharers(match: Match, class_matches: Sequence[Match], students: Mapping[str, str]) -> set[str]:
+    """The other students whose submissions share ``match``'s text."""
+    return {students[other.source] for other in _sharing(match, class_matches)}
+
+
+def _their_essays(
+    match: Match,
+    sharing: Sequence[Match],
+    class_matches: Sequence[Match],
+    students: Mapping[str, str],
+    lengths: Mapping[str, int],
+) -> bool:
+    """Whether what the holders of ``match``'s text share is at least half of the
+    submissions of more than half of them.
+
+    A prompt or a handout is a part of an essay: the students who paste it share little
+    else, and one who hands in only the prompt does not make it theirs. Students who
+    hand in one essay share the whole of each, and have copied it however many they are.
+    """
+    submission = match.submission
+
+    def shares(source: str) -> tuple[bool, bool]:
+        # How much of each of the two texts the submission and this classmate share.
+        pair = [m for m in class_matches if m.source == source]
+        mine = clipped_length([(m.submission_start, m.submission_end) for m in pair], 0, lengths[submission])
+        theirs = clipped_length([(m.source_start, m.source_end) for m in pair], 0, lengths[source])
+        return 2 * mine >= lengths[submission], 2 * theirs >= lengths[source]
+
+    mostly: dict[str, bool] = {}
+    mine_mostly = False
+    for other in sharing:
+        mine, theirs = shares(other.source)
+        mine_mostly = mine_mostly or mine
+        student = students[other.source]
+        mostly[student] = mostly.get(student, False) or theirs
+    holders = len(mostly) + 1
+    return 2 * (sum(mostly.values()) + mine_mostly) > holders
+
+
+def common_passages(matches: Sequence[Match], students: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each common passage once (by its opening words, with its longest wording), and how
+    many students' submissions hold it, counted as when it was marked; most held first."""
+    class_matches = [
+        m for m in matches if m.source in students and m.excluded in (Excluded.COUNTED, Excluded.COMMON_TEXT)
+    ]
+    holders: dict[str, set[str]] = {}
+    wording: dict[str, str] = {}
+    for match in matches:
+        if match.excluded == Excluded.COMMON_TEXT:
+            key = " ".join(match.submission_text.split()[:12])
+            sharing = _sharers(match, class_matches, students) | {students[match.submission]}
+            holders.setdefault(key, set()).update(sharing)
+            if len(match.submission_text) > len(wording.get(key, "")):
+                wording[key] = match.submission_text
+    rows = sorted(((len(who), key) for key, who in holders.items()), key=lambda r: (-r[0], r[1]))
+    return [{"text": wording[key], "submissions": count} for count, key in rows]
