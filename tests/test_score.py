@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simcheck.common_text import common_passages, mark_common
+from simcheck.common_text import CommonText, common_passages
 from simcheck.models import Document, Excluded, Kind, Match, SourceResult
 from simcheck.score import (
     PAIR_COLUMNS,
@@ -287,9 +287,9 @@ def _class_matches() -> list[Match]:
     ]
 
 
-def test_mark_common_excludes_text_enough_other_students_share() -> None:
+def test_common_text_is_text_enough_other_students_share() -> None:
     matches = _class_matches()
-    marked = mark_common(matches, STUDENTS, threshold=2, lengths=ESSAYS)
+    marked = CommonText(STUDENTS, 2, ESSAYS).mark(matches)
     assert [m.excluded for m in marked] == [
         Excluded.COMMON_TEXT,
         Excluded.COMMON_TEXT,
@@ -303,7 +303,7 @@ def test_mark_common_excludes_text_enough_other_students_share() -> None:
     assert [replace(m, excluded=Excluded.COUNTED) for m in marked] == [
         replace(m, excluded=Excluded.COUNTED) for m in matches
     ]
-    assert mark_common(matches, STUDENTS, threshold=3, lengths=ESSAYS) == matches
+    assert CommonText(STUDENTS, 3, ESSAYS).mark(matches) == matches
 
 
 def test_text_that_is_most_of_most_essays_holding_it_is_never_common() -> None:
@@ -311,15 +311,15 @@ def test_text_that_is_most_of_most_essays_holding_it_is_never_common() -> None:
     # however many they are.
     matches = _class_matches()
     whole = dict.fromkeys(STUDENTS, 200)
-    assert mark_common(matches, STUDENTS, threshold=2, lengths=whole) == matches
+    assert CommonText(STUDENTS, 2, whole).mark(matches) == matches
     # Only Ann's is mostly the handout (she handed in little else): it stays common text,
     # for her too, and links no one.
     ann_alone = {**ESSAYS, "ann.txt": 200}
-    marked = mark_common(matches, STUDENTS, threshold=2, lengths=ann_alone)
-    assert marked == mark_common(matches, STUDENTS, threshold=2, lengths=ESSAYS)
+    marked = CommonText(STUDENTS, 2, ann_alone).mark(matches)
+    assert marked == CommonText(STUDENTS, 2, ESSAYS).mark(matches)
     # Two of the three: most of them.
     two = {**ESSAYS, "ann.txt": 200, "bob.txt": 200}
-    assert mark_common(matches, STUDENTS, threshold=2, lengths=two) == matches
+    assert CommonText(STUDENTS, 2, two).mark(matches) == matches
 
 
 def test_text_the_class_holds_more_widely_than_its_pairs_show_is_common() -> None:
@@ -327,16 +327,16 @@ def test_text_the_class_holds_more_widely_than_its_pairs_show_is_common() -> Non
     # holds it widely (retrieval passed over its phrases): common text.
     matches = _class_matches()
     stock = lambda m: m.submission_text == STOCK  # noqa: E731
-    marked = mark_common(matches, STUDENTS, threshold=2, lengths=ESSAYS, held_widely=stock)
+    marked = CommonText(STUDENTS, 2, ESSAYS, stock).mark(matches)
     assert marked[6].excluded == Excluded.COMMON_TEXT
     assert marked[7].excluded == Excluded.CITED_QUOTATION  # already excluded: kept
-    assert marked[:6] == mark_common(matches, STUDENTS, threshold=2, lengths=ESSAYS)[:6]
+    assert marked[:6] == CommonText(STUDENTS, 2, ESSAYS).mark(matches)[:6]
     # Unless it is most of both texts: Di and Ann handed in that sentence and little else.
     short = {**ESSAYS, "di.txt": 60, "ann.txt": 60}
-    assert mark_common(matches, STUDENTS, threshold=2, lengths=short, held_widely=stock)[6] == matches[6]
+    assert CommonText(STUDENTS, 2, short, stock).mark(matches)[6] == matches[6]
     # Most of Di's text but not of Ann's: a student who hands in only the prompt.
     di_only = {**ESSAYS, "di.txt": 60}
-    assert mark_common(matches, STUDENTS, threshold=2, lengths=di_only, held_widely=stock)[6] == marked[6]
+    assert CommonText(STUDENTS, 2, di_only, stock).mark(matches)[6] == marked[6]
 
 
 def test_common_passages_count_the_students_holding_each_text() -> None:

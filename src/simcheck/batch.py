@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .archive import load_zip
 from .batch_result import BatchResult
+from .common_text import CommonText
 from .config import CheckConfig
 from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError, InputError, NotChecked, OwnReport
@@ -448,8 +449,7 @@ def settle_submission(
     def mark(matches: list[Match]) -> list[Match]:
         # What the teacher set aside first: it is then no student's share of common text.
         aside = mark_set_aside(matches, set_aside, students)
-        return mark_class(
-            aside, students, common_threshold, lengths, held_widely if widely_held.shape[0] else None
-        )
+        held = held_widely if widely_held.shape[0] else None
+        return mark_class(aside, CommonText(students, common_threshold, lengths, held))
 
     return settle(document, tokens, found, mark, config=config)

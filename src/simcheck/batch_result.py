@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .common_text import common_passages
 from .errors import InputError, NotChecked
 from .models import CheckResult, DocumentSummary, reported
-from .common_text import common_passages
 from .students import student_of
 from .tables import Table
 

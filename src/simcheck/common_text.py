@@ -8,7 +8,7 @@ holds too widely to look up.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .models import Excluded, Match
@@ -25,39 +25,42 @@ def clipped_length(spans: Sequence[tuple[int, int]], start: int, end: int) -> in
     return total
 
 
-def mark_common(
-    matches: list[Match],
-    students: Mapping[str, str],
-    threshold: int,
-    lengths: Mapping[str, int],
-    held_widely: Callable[[Match], bool] | None = None,
-) -> list[Match]:
-    """Exclude passages of one submission that at least ``threshold`` other students'
-    submissions share (so the text is in more than ``threshold`` submissions), unless
-    it is most of the text of most of them (:func:`_their_essays`). ``lengths`` are the
-    characters of each student's submission.
+@dataclass(frozen=True)
+class CommonText:
+    """What judging a class's common text needs: the student of each submission
+    (``students``: a source not in it is a corpus file), how many other students must
+    share a passage (``threshold``), the characters of each submission's text
+    (``lengths``), and whether the class holds a passage more widely than its pairs can
+    show (``held_widely``: retrieval passes over the phrases too many documents hold, so
+    the students who all paste the prompt are not all aligned with each other)."""
 
-    ``held_widely`` says of a passage whether the class holds it more widely than its
-    pairs can show: retrieval passes over the phrases too many documents hold, so the
-    students who all paste the prompt are not all aligned with each other. Such a
-    passage is common too, unless it is most of both texts it joins.
-    """
-    class_matches = [m for m in matches if m.source in students and not m.excluded]
-    marked = []
-    for match in matches:
-        if not match.excluded:
-            sharing = _sharing(match, class_matches)
-            shared = len({students[m.source] for m in sharing}) >= threshold and not _their_essays(
-                match, sharing, class_matches, students, lengths
-            )
-            if shared or (
-                held_widely is not None
-                and not _most_of_both(match, students, lengths)
-                and held_widely(match)
-            ):
-                match = replace(match, excluded=Excluded.COMMON_TEXT)
-        marked.append(match)
-    return marked
+    students: Mapping[str, str]
+    threshold: int
+    lengths: Mapping[str, int]
+    held_widely: Callable[[Match], bool] | None = None
+
+    def mark(self, matches: list[Match]) -> list[Match]:
+        """Exclude passages of one submission that at least ``threshold`` other
+        students' submissions share (so the text is in more than ``threshold``
+        submissions) or that the class holds widely, unless the text is most of the
+        essays holding it (:func:`_their_essays`, :func:`_most_of_both`)."""
+        students, lengths, held_widely = self.students, self.lengths, self.held_widely
+        class_matches = [m for m in matches if m.source in students and not m.excluded]
+        marked = []
+        for match in matches:
+            if not match.excluded:
+                sharing = _sharing(match, class_matches)
+                shared = len({students[m.source] for m in sharing}) >= self.threshold and not _their_essays(
+                    match, sharing, class_matches, students, lengths
+                )
+                if shared or (
+                    held_widely is not None
+                    and not _most_of_both(match, students, lengths)
+                    and held_widely(match)
+                ):
+                    match = replace(match, excluded=Excluded.COMMON_TEXT)
+            marked.append(match)
+        return marked
 
 
 def _most_of_both(match: Match, students: Mapping[str, str], lengths: Mapping[str, int]) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .common_text import clipped_length, mark_common
+from .common_text import CommonText, clipped_length
 from .config import CheckConfig
 from .models import Document, DocumentSummary, Excluded, Kind, Match, SourceResult, reported
 from .review import SetAside
@@ -302,18 +302,12 @@ def mark_set_aside(matches: list[Match], set_aside: SetAside, students: Mapping[
 # --- a class --------------------------------------------------------------------------
 
 
-def mark_class(
-    matches: list[Match],
-    students: Mapping[str, str],
-    threshold: int,
-    lengths: Mapping[str, int],
-    held_widely: Callable[[Match], bool] | None = None,
-) -> list[Match]:
+def mark_class(matches: list[Match], common: CommonText) -> list[Match]:
     """A submission's matches with a class's exclusions marked: text common to the
-    class (:func:`mark_common`; a handout in the corpus too counts against no source),
-    then text shared with a classmate that a corpus source holds as well
+    class (:meth:`CommonText.mark`; a handout in the corpus too counts against no
+    source), then text shared with a classmate that a corpus source holds as well
     (:func:`mark_in_corpus`)."""
-    return mark_in_corpus(mark_common(matches, students, threshold, lengths, held_widely), students)
+    return mark_in_corpus(common.mark(matches), common.students)
 
 
 def mark_in_corpus(matches: list[Match], students: Mapping[str, str]) -> list[Match]:

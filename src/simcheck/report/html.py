@@ -20,8 +20,8 @@ from typing import Any
 import jinja2
 
 from ..batch_result import BatchResult
-from ..models import CheckResult, Excluded, reported, shown
 from ..common_text import common_passages
+from ..models import CheckResult, Excluded, reported, shown
 from ..students import short_name
 from .views import submission_views
 
