@@ -414,7 +414,12 @@ def test_attribution_without_a_named_source_counts(before: str) -> None:
 
 @pytest.mark.parametrize(
     "before",
-    ["He insisted on one difference, as he said in West Berlin on 26 June 1963:", "As she wrote in 1947,"],
+    [
+        "He insisted on one difference, as he said in West Berlin on 26 June 1963:",
+        "As she wrote in 1947,",
+        "She said in her 1947 letter:",
+        "As he put it in his 1961 address,",
+    ],
 )
 def test_the_subject_quoted_with_the_year_is_attributed(before: str) -> None:
     # "He" is the person the essay is about; the year points to the speech or text.
