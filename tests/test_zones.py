@@ -401,6 +401,8 @@ def test_plural_possessive_inside_a_single_quoted_quotation() -> None:
         "As they argued in 1963,",
         "It became the declared policy of 1962:",
         "As he told 2000 students,",
+        "He told 1950 address-book owners:",
+        "As he told 2000 young students,",
     ],
 )
 def test_attribution_without_a_named_source_counts(before: str) -> None:
@@ -418,7 +420,8 @@ def test_attribution_without_a_named_source_counts(before: str) -> None:
         "He insisted on one difference, as he said in West Berlin on 26 June 1963:",
         "As she wrote in 1947,",
         "She said in her 1947 letter:",
-        "As he put it in his 1961 address,",
+        "She wrote in her 1947 letters:",
+        "As he put it in his 1961 inaugural address,",
     ],
 )
 def test_the_subject_quoted_with_the_year_is_attributed(before: str) -> None:

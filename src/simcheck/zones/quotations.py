@@ -160,8 +160,11 @@ def _attributed_before(before: str) -> bool:
 
 # "as he said in West Berlin on 26 June 1963: ": the essay's subject, and the year he said
 # it in (a year: not "the stated aim of 1962", nor "he told 2000 students"), or the text
-# of that year it is in ("as she wrote in her 1947 letter").
-_DATED_TEXT = r"(?:speech|address|letter|memoirs?|diary|article|book|interview|broadcast|message|lecture)\b"
+# of that year it is in ("as she wrote in her 1947 letters", "his 1961 inaugural address").
+_DATED_TEXT = (
+    r"(?:[^\W\d_]+\s+)?(?:speech(?:es)?|address(?:es)?|letters?|memoirs?|diar(?:y|ies)|articles?"
+    r"|books?|interviews?|broadcasts?|messages?|lectures?)\b(?!-)"
+)
 _SUBJECT_DATED = re.compile(
     rf"(?<![\w'’])(?:he|she)\b.*\b{YEAR}\b(?!\s+(?!{_DATED_TEXT})[^\W\d_])", re.I | re.S
 )
