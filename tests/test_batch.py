@@ -309,6 +309,71 @@ def test_students_who_hand_in_one_essay_are_a_group_however_many_they_are(tmp_pa
     assert prompt_matches and all(m.excluded == "common text" for m in prompt_matches)
 
 
+def test_one_essay_handed_in_by_five_is_theirs_when_each_rewrote_a_part(tmp_path: Path) -> None:
+    # 20 documents: enough for the class to have phrases it holds too widely to look up.
+    # Five hand in one essay, each with paragraphs of their own in its middle, so each
+    # pair's copy comes in pieces, none of them half of an essay.
+    essays = [p.read_text(encoding="utf-8") for p in sorted(COLDWAR.glob("*.txt"))]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for number in range(15):
+        (folder / f"Student{number} X_{1000 + number}_assignsubmission_file_essay.txt").write_text(
+            essays[number], "utf-8"
+        )
+    shared = essays[30].split("\n\n")
+    middle = len(shared) // 2
+    ring = ["Ann", "Bob", "Cy", "Di", "Ed"]
+    for number, name in enumerate(ring):
+        own = essays[16 + number].split("\n\n")[2:5]
+        text = "\n\n".join(shared[: middle - 1] + own + shared[middle + 1 :])
+        (folder / f"{name} Ring_{2000 + number}_assignsubmission_file_essay.txt").write_text(text, "utf-8")
+    batch = compare_batch(folder, None)
+    ringed = {batch.students[d.path]: d.similarity for d in batch.result.documents if "Ring" in d.path}
+    assert all(similarity > 50 for similarity in ringed.values()), ringed
+    assert {student for student, group in batch.groups.items() if student in ringed} == set(ringed)
+    assert len({batch.groups[student] for student in ringed}) == 1
+
+
+def test_a_students_second_copy_of_their_essay_makes_no_text_common(tmp_path: Path) -> None:
+    # Three of 17 students share two paragraphs, each handing in two copies of the essay:
+    # six of the 20 documents hold it, more than retrieval looks up, but three students
+    # are no more than the common threshold.
+    essays = [p.read_text(encoding="utf-8") for p in sorted(COLDWAR.glob("*.txt"))]
+    shared = " ".join([p for p in essays[30].split("\n\n") if len(p.split()) > 40][1:3])
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for number in range(14):
+        (folder / f"Student{number} X_{1000 + number}_assignsubmission_file_essay.txt").write_text(
+            essays[number], "utf-8"
+        )
+    trio = ["Ann", "Bob", "Cy"]
+    for number, name in enumerate(trio):
+        for upload in ("essay.txt", "essay_final.txt"):
+            (folder / f"{name} Ring_{2000 + number}_assignsubmission_file_{upload}").write_text(
+                essays[14 + number] + "\n\n" + shared, "utf-8"
+            )
+    batch = compare_batch(folder, None)
+    assert batch.result.settings["common_threshold"] == 3
+    between = [m for m in batch.result.matches if "Ring" in m.submission and "Ring" in m.source]
+    assert between and all(m.excluded == "" for m in between)
+    assert len({batch.groups.get(f"{name} Ring") for name in trio} - {None}) == 1
+
+
+def test_an_unreadable_file_named_as_a_corpus_document_is_no_classmate(tmp_path: Path) -> None:
+    essays = [p.read_text(encoding="utf-8") for p in sorted(COLDWAR.glob("*.txt"))]
+    handout = " ".join(essays[30].split("\n\n")[1:3])
+    folder, corpus = tmp_path / "class", tmp_path / "corpus"
+    folder.mkdir()
+    corpus.mkdir()
+    for number in range(4):
+        (folder / f"s{number}.txt").write_text(essays[number] + "\n\n" + handout, "utf-8")
+    (folder / "handout.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    (corpus / "handout.txt").write_text(handout, "utf-8")
+    batch = compare_batch(folder, corpus, config=CheckConfig(common_threshold=2))
+    assert [e.path for e in batch.errors] == ["handout.txt"]
+    assert {m.source for m in batch.result.matches if m.source == "handout.txt"}
+
+
 def test_a_pair_of_classmates_is_checked_both_ways_round(tmp_path: Path) -> None:
     # In this class s0051 rewords a passage of s0094. Retrieval is not symmetric: only
     # s0094's check proposes the other essay, so s0051 is checked again against it.

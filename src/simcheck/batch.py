@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .archive import load_zip
 from .batch_result import BatchResult
-from .common_text import CommonText
+from .common_text import CommonText, held_by_more_students
 from .config import CheckConfig
 from .corpus import CorpusLike, SourceStore, rarity_of, settings_for
 from .errors import CorpusError, InputError, NotChecked, OwnReport
@@ -186,10 +186,21 @@ def compare_batch(
         common_threshold,
         set_aside or SetAside(),
         {d.doc_id: len(d.text) for d in documents},
-        classmates.widely_held(config),
+        _widely_held(classmates, config, students, common_threshold),
     )
     result = _run(whole, errors, jobs, progress)
     return replace(result, passed_over=tuple(passed_over))
+
+
+def _widely_held(
+    classmates: Corpus, config: CheckConfig, students: Mapping[str, str], threshold: int
+) -> np.ndarray:
+    """The fingerprints retrieval passes over in the class that more than ``threshold``
+    students hold (see :class:`~simcheck.common_text.CommonText`)."""
+    keys, holders = classmates.widely_held(config)
+    return held_by_more_students(
+        keys, (students[classmates.document(key).doc_id] for key in holders.tolist()), threshold
+    )
 
 
 def _run(
@@ -242,7 +253,8 @@ def _classmate_pairs(whole: _Class, outcomes: Sequence[_Checked | NotChecked]) -
         for outcome in outcomes
         if isinstance(outcome, _Checked)
         for source in outcome.sources
-        if source.source in whole.students
+        # A readable classmate's: an unreadable file may share a corpus document's name.
+        if source.source in whole.lengths
     ]
 
 

@@ -7,9 +7,11 @@ holds too widely to look up.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from .models import Excluded, Match
 
@@ -43,9 +45,11 @@ class CommonText:
         """Exclude passages of one submission that at least ``threshold`` other
         students' submissions share (so the text is in more than ``threshold``
         submissions) or that the class holds widely, unless the text is most of the
-        essays holding it (:func:`_their_essays`, :func:`_most_of_both`)."""
+        essays holding it (:func:`_their_essays`, :func:`_halves`)."""
         students, lengths, held_widely = self.students, self.lengths, self.held_widely
-        class_matches = [m for m in matches if m.source in students and not m.excluded]
+        # Classmates are the class's readable documents: an unreadable file's name may
+        # also be a corpus document's.
+        class_matches = [m for m in matches if m.source in lengths and not m.excluded]
         marked = []
         for match in matches:
             if not match.excluded:
@@ -55,7 +59,7 @@ class CommonText:
                 )
                 if shared or (
                     held_widely is not None
-                    and not _most_of_both(match, students, lengths)
+                    and not all(_halves(match.submission, match.source, matches, lengths))
                     and held_widely(match)
                 ):
                     match = replace(match, excluded=Excluded.COMMON_TEXT)
@@ -63,13 +67,35 @@ class CommonText:
         return marked
 
 
-def _most_of_both(match: Match, students: Mapping[str, str], lengths: Mapping[str, int]) -> bool:
-    """Whether ``match`` is at least half of its submission and, if its source is a
-    classmate's, of theirs: one essay handed in twice, or copied whole from a source."""
-    mine = 2 * (match.submission_end - match.submission_start) >= lengths[match.submission]
-    if match.source not in students:
-        return mine
-    return mine and 2 * (match.source_end - match.source_start) >= lengths[match.source]
+def held_by_more_students(keys: np.ndarray, holders: Iterable[str], threshold: int) -> np.ndarray:
+    """Of ``keys`` (fingerprints, one entry for each document holding one, its student in
+    ``holders``), those more than ``threshold`` students hold, sorted: a student's
+    several files of one text count once, as they do among a passage's sharers.
+
+    >>> keys = np.array([7, 7, 7, 9, 9], dtype=np.uint64)
+    >>> held_by_more_students(keys, ["ann", "bob", "cy", "ann", "ann"], 2).tolist()
+    [7]
+    """
+    students: dict[int, set[str]] = {}
+    for key, student in zip(keys.tolist(), holders):
+        students.setdefault(key, set()).add(student)
+    held = sorted(key for key, who in students.items() if len(who) > threshold)
+    return np.array(held, dtype=np.uint64)
+
+
+def _halves(
+    submission: str, source: str, matches: Sequence[Match], lengths: Mapping[str, int]
+) -> tuple[bool, bool]:
+    """Whether the passages of ``submission`` from ``source`` among ``matches``, taken
+    together, are at least half of the submission's text and of the source's (when it is
+    a classmate's; a corpus text's length is not known, and counts as half): one essay
+    handed in twice is found in pieces where a student rewrote a paragraph."""
+    pair = [m for m in matches if m.submission == submission and m.source == source and not m.excluded]
+    mine = clipped_length([(m.submission_start, m.submission_end) for m in pair], 0, lengths[submission])
+    if source not in lengths:
+        return 2 * mine >= lengths[submission], True
+    theirs = clipped_length([(m.source_start, m.source_end) for m in pair], 0, lengths[source])
+    return 2 * mine >= lengths[submission], 2 * theirs >= lengths[source]
 
 
 def _sharing(match: Match, class_matches: Sequence[Match]) -> list[Match]:
@@ -107,19 +133,10 @@ def _their_essays(
     else, and one who hands in only the prompt does not make it theirs. Students who
     hand in one essay share the whole of each, and have copied it however many they are.
     """
-    submission = match.submission
-
-    def shares(source: str) -> tuple[bool, bool]:
-        # How much of each of the two texts the submission and this classmate share.
-        pair = [m for m in class_matches if m.source == source]
-        mine = clipped_length([(m.submission_start, m.submission_end) for m in pair], 0, lengths[submission])
-        theirs = clipped_length([(m.source_start, m.source_end) for m in pair], 0, lengths[source])
-        return 2 * mine >= lengths[submission], 2 * theirs >= lengths[source]
-
     mostly: dict[str, bool] = {}
     mine_mostly = False
     for other in sharing:
-        mine, theirs = shares(other.source)
+        mine, theirs = _halves(match.submission, other.source, class_matches, lengths)
         mine_mostly = mine_mostly or mine
         student = students[other.source]
         mostly[student] = mostly.get(student, False) or theirs

@@ -329,16 +329,20 @@ class Corpus:
         """The window signatures of document ``key``, its words weighed by this corpus."""
         return window_signatures(self.tokens(key), self._idf)
 
-    def widely_held(self, config: CheckConfig) -> np.ndarray:
+    def widely_held(self, config: CheckConfig) -> tuple[np.ndarray, np.ndarray]:
         """The fingerprints more documents hold than :func:`~simcheck.fingerprint.df_cap`
-        allows, sorted: those retrieval passes over as stock phrases (none for a corpus
-        too small to judge)."""
+        allows (those retrieval passes over as stock phrases; none for a corpus too small
+        to judge), once for each document holding one: the fingerprints and the
+        documents' keys, in order of fingerprint."""
         cap = df_cap(len(self.documents), config)
         runs = self._prints
         if cap is None:
-            return runs.keys[:0]
-        held: np.ndarray = runs.keys[np.diff(runs.starts) > cap]
-        return held
+            return runs.keys[:0], self._print_docs[:0]
+        capped = np.flatnonzero(np.diff(runs.starts) > cap)
+        entries = [np.arange(runs.starts[at], runs.starts[at + 1]) for at in capped.tolist()]
+        at = np.concatenate(entries) if entries else np.zeros(0, dtype=np.int64)
+        keys: np.ndarray = np.repeat(runs.keys[capped], np.diff(runs.starts)[capped])
+        return keys, self._print_docs[at]
 
     def _shared_fingerprints(self, query: Tokens, config: CheckConfig) -> np.ndarray:
         n_docs = len(self.documents)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
+from ..common_text import held_by_more_students
 from ..config import CheckConfig
 from ..errors import JobError
 from ..index import masked_url
@@ -214,7 +215,7 @@ def _stages(spark: SparkSession, job: Job, stages: Stages, say: Say) -> Written:
         inputs.common_threshold,
         job.templates,
         job.set_aside,
-        _widely_held(common),
+        _widely_held(common, prepared, inputs.students, inputs.common_threshold),
     )
     aligned = stages.run("7-align", lambda: _aligned(spark, prepared, candidates, stats), "records")
     again = stages.run("8-mirror", lambda: _mirrored(spark, prepared, candidates, aligned, stats), "records")
@@ -338,13 +339,19 @@ def _candidate_parts(
     return _Parts(prints, windows, common.withColumn("store", F.lit(store)))
 
 
-def _widely_held(common: DataFrame) -> np.ndarray:
-    """The class's fingerprints set aside as held by too many of its documents, sorted:
-    few (the prompt, stock phrases), gathered to settle every submission as batch does."""
+def _widely_held(
+    common: DataFrame, prepared: DataFrame, students: dict[str, str], threshold: int
+) -> np.ndarray:
+    """The class's fingerprints set aside as held by too many of its documents that more
+    than ``threshold`` students hold, sorted: few (the prompt, stock phrases), gathered
+    to settle every submission as batch does."""
     from pyspark.sql import functions as F  # the optional extra: only when a job runs
 
-    rows = common.filter((F.col("store") == "class") & (F.col("kind") == "fingerprint")).select("key")
-    return np.sort(unsigned([row["key"] for row in rows.collect()]))
+    capped = common.filter((F.col("store") == "class") & (F.col("kind") == "fingerprint")).select("key")
+    held = prepared.filter(F.col("store") == "class").select("doc_id", F.explode("prints").alias("key"))
+    rows = held.join(capped, "key").collect()
+    keys = unsigned([row["key"] for row in rows])
+    return held_by_more_students(keys, (students[row["doc_id"]] for row in rows), threshold)
 
 
 def _common_keys(parts: dict[str, _Parts]) -> DataFrame:

@@ -287,7 +287,7 @@ def align_group(frame: pd.DataFrame, stats: ClassStats) -> pd.DataFrame:
     )
     # Every file of the class is named by its student (a corpus file by no one).
     students = {row.doc_id: row.student for row in rows if row.role != "corpus" and row.student is not None}
-    lengths = {row.doc_id: len(row.text) for row in rows if row.role != "corpus"}
+    lengths = {row.doc_id: len(row.text) for row in rows if row.doc_id in students}
     found = []
     for role, frequencies in zip(("class", "corpus"), stores):
         # Best evidence first, as batch ranks candidates: most fingerprints, then windows.
