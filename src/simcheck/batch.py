@@ -97,7 +97,8 @@ class _Class:
     set_aside: SetAside
     #: Characters of each submission's text, by ``doc_id``.
     lengths: dict[str, int]
-    #: The fingerprints too many submissions hold to be looked up (sorted).
+    #: The fingerprints too many submissions hold to be looked up and more students
+    #: than ``common_threshold`` hold (sorted; see :func:`_widely_held`).
     widely_held: np.ndarray
 
 
@@ -447,7 +448,8 @@ def settle_submission(
     ``students`` names the student of the submission and of every classmate among its
     sources (a source not in it is a corpus file), ``lengths`` gives the characters of
     their texts, and ``widely_held`` the fingerprints that too many of the class's
-    documents hold to be looked up (:meth:`~simcheck.retrieve.Corpus.widely_held`). A
+    documents hold to be looked up and more students than ``common_threshold`` (see
+    :meth:`~simcheck.retrieve.Corpus.widely_held`). A
     bulk job settles each submission with this too, so both give the same passages."""
 
     def held_widely(match: Match) -> bool:

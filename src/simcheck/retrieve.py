@@ -338,11 +338,11 @@ class Corpus:
         runs = self._prints
         if cap is None:
             return runs.keys[:0], self._print_docs[:0]
-        capped = np.flatnonzero(np.diff(runs.starts) > cap)
-        entries = [np.arange(runs.starts[at], runs.starts[at + 1]) for at in capped.tolist()]
-        at = np.concatenate(entries) if entries else np.zeros(0, dtype=np.int64)
-        keys: np.ndarray = np.repeat(runs.keys[capped], np.diff(runs.starts)[capped])
-        return keys, self._print_docs[at]
+        sizes = np.diff(runs.starts)
+        # The table's entries of each run over the cap (the table is in run order).
+        capped = np.repeat(sizes > cap, sizes)
+        keys: np.ndarray = np.repeat(runs.keys, sizes)[capped]
+        return keys, self._print_docs[capped]
 
     def _shared_fingerprints(self, query: Tokens, config: CheckConfig) -> np.ndarray:
         n_docs = len(self.documents)

@@ -10,7 +10,16 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..tokens import Tokens
-from .rects import BLOCK_WORDS, MIN_DENSITY, Group, Rect, bounding, content_stems, own_words
+from .rects import (
+    BLOCK_WORDS,
+    MIN_DENSITY,
+    Group,
+    Rect,
+    added_where_source_runs_on,
+    bounding,
+    content_stems,
+    own_words,
+)
 
 # Share of a passage joined across a gap wider than ``max_gap`` that must be evidence.
 _JOIN_DENSITY = 0.5
@@ -250,7 +259,7 @@ def _without_sparse_sentences(evidence_a: np.ndarray, ta: Tokens, group: Group) 
         if (
             float(evidence_a[at:end].mean()) < MIN_DENSITY
             and not any(a_first < end and a_last > at for a_first, a_last in placed)
-            and 0 <= _source_words_between(group, at, end) < (end - at) / 2
+            and added_where_source_runs_on(end - at, _source_words_between(group, at, end))
         ):
             if cover is evidence_a:
                 cover = evidence_a.copy()

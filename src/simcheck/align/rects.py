@@ -203,6 +203,14 @@ def own_words(ta: Tokens, start: int, end: int, b_words: int, gap: int) -> tuple
     sentence_firsts, sentence_lasts = ta.sentence_bounds
     whole_first = start if sentence_firsts[start] == start else int(sentence_lasts[start])
     whole_last = end if end == len(ta) or sentence_firsts[end] == end else int(sentence_firsts[end])
-    if whole_last - whole_first >= MIN_OWN_SENTENCE_WORDS and 0 <= b_words < (whole_last - whole_first) / 2:
+    if whole_last - whole_first >= MIN_OWN_SENTENCE_WORDS and added_where_source_runs_on(
+        whole_last - whole_first, b_words
+    ):
         return whole_first, whole_last
     return None
+
+
+def added_where_source_runs_on(words: int, b_words: int) -> bool:
+    """Whether ``words`` of a stand where the source has ``b_words``, fewer than half as
+    many: a sentence the writer added, not one they rewrote."""
+    return 0 <= b_words < words / 2

@@ -244,7 +244,8 @@ class ClassStats:
     without one), how many students share a passage before it is common text, and the
     texts of the assignment prompt and other given text (``--template``), what the
     teacher set aside (``--exclude-source``, ``--allow-list``), and the fingerprints
-    too many of the class's documents hold to be looked up."""
+    too many of the class's documents hold to be looked up and more students than the
+    common threshold."""
 
     config: CheckConfig
     classmates: Frequencies
